@@ -1,0 +1,155 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is every setting the server takes, all from the environment.
+type config struct {
+	Host            string
+	Port            int
+	MongoURI        string
+	Database        string
+	DataDir         string
+	ProjectID       string
+	Credentials     string
+	EmulatorHost    string
+	LogLevel        slog.Level
+	CORSOrigins     []string
+	BodyLimit       int
+	TrustedProxies  []string
+	RequestTimeout  time.Duration
+	ShutdownTimeout time.Duration
+}
+
+// configError is a bad setting; the process exits with status 2.
+type configError struct{ msg string }
+
+func (e *configError) Error() string { return "configuration: " + e.msg }
+
+// loadConfig reads and checks every setting. It is the only place that
+// knows the variable names; the README's table mirrors it.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		MongoURI:     getenv("MONGODB_URI"),
+		Credentials:  getenv("GOOGLE_APPLICATION_CREDENTIALS"),
+		EmulatorHost: getenv("FIREBASE_AUTH_EMULATOR_HOST"),
+		Host:         getenv("HOST"),
+	}
+	var errs []string
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, name+" "+fmt.Sprintf(format, args...))
+	}
+	str := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	integer := func(name string, def, min, max int) int {
+		v := getenv(name)
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < min || n > max {
+			bad(name, "must be a whole number from %d to %d, not %q", min, max, v)
+			return def
+		}
+		return n
+	}
+	duration := func(name string, def time.Duration) time.Duration {
+		v := getenv(name)
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil || d <= 0 || d > time.Hour {
+			bad(name, "must be a duration such as 15s, above zero and at most 1h, not %q", v)
+			return def
+		}
+		return d
+	}
+	list := func(name string) []string {
+		var out []string
+		for _, part := range strings.Split(getenv(name), ",") {
+			if p := strings.TrimSpace(part); p != "" {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+
+	c.Port = integer("PORT", 8080, 0, 65535)
+	c.Database = str("SKILLBOOK_DATABASE", "skillbook")
+	c.DataDir = str("SKILLBOOK_DATA_DIR", "./data")
+	c.ProjectID = str("FIREBASE_PROJECT_ID", "demo-skillbook")
+	c.BodyLimit = integer("BODY_LIMIT", 1<<20, 1<<10, 64<<20)
+	c.RequestTimeout = duration("REQUEST_TIMEOUT", 15*time.Second)
+	c.ShutdownTimeout = duration("SHUTDOWN_TIMEOUT", 20*time.Second)
+	c.CORSOrigins = list("CORS_ORIGINS")
+	c.TrustedProxies = list("TRUSTED_PROXIES")
+
+	if err := c.LogLevel.UnmarshalText([]byte(str("LOG_LEVEL", "info"))); err != nil {
+		bad("LOG_LEVEL", "must be debug, info, warn or error, not %q", getenv("LOG_LEVEL"))
+	}
+	if strings.ContainsAny(c.Database, "/\\. \"$") || len(c.Database) > 63 {
+		bad("SKILLBOOK_DATABASE", "must be a MongoDB database name without / \\ . space \" or $, not %q", c.Database)
+	}
+	if c.MongoURI != "" {
+		if u, err := url.Parse(c.MongoURI); err != nil || (u.Scheme != "mongodb" && u.Scheme != "mongodb+srv") {
+			bad("MONGODB_URI", "must be a mongodb:// or mongodb+srv:// URI")
+		}
+	}
+	for _, o := range c.CORSOrigins {
+		if u, err := url.Parse(o); o != "*" && (err != nil || u.Scheme == "" || u.Host == "" || u.Path != "") {
+			bad("CORS_ORIGINS", "must list origins such as https://app.example.com, not %q", o)
+		}
+	}
+	for _, p := range c.TrustedProxies {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				bad("TRUSTED_PROXIES", "must list IP addresses or CIDR ranges, not %q", p)
+			}
+		}
+	}
+	if c.EmulatorHost != "" {
+		// The SDK skips signature checks against the emulator, so a real
+		// project id there would accept forged tokens for real users.
+		if !strings.HasPrefix(c.ProjectID, "demo-") {
+			bad("FIREBASE_PROJECT_ID", "must be an emulator-only demo-… project while FIREBASE_AUTH_EMULATOR_HOST is set, not %q", c.ProjectID)
+		}
+		switch {
+		case c.Host == "":
+			c.Host = "127.0.0.1"
+		case !isLoopback(c.Host):
+			bad("HOST", "must be a loopback address while FIREBASE_AUTH_EMULATOR_HOST is set, not %q", c.Host)
+		}
+	}
+	if c.Host != "" && net.ParseIP(c.Host) == nil && c.Host != "localhost" {
+		bad("HOST", "must be an IP address or localhost, not %q", c.Host)
+	}
+	if len(errs) > 0 {
+		return config{}, &configError{msg: strings.Join(errs, "; ")}
+	}
+	return c, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// addr is the listen address.
+func (c config) addr() string {
+	return net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
+}

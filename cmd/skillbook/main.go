@@ -1,0 +1,71 @@
+// Command skillbook runs the Skillbook API and its administration tasks.
+//
+//	skillbook [serve] [--demo]   run the API (the default)
+//	skillbook bootstrap --program NAME --admin-email EMAIL [--admin-name NAME]
+//
+// Every setting comes from the environment; see the README.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// usageError is a bad command line; like a bad setting it exits with 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(stderr, "skillbook:", err)
+	var ce *configError
+	var ue *usageError
+	if errors.As(err, &ce) || errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+const usage = `usage: skillbook [command] [flags]
+
+commands:
+  serve [--demo]      run the API (default); --demo seeds a demo program and its
+                      sign-ins in the auth emulator first
+  bootstrap           create a program and invite its first admin:
+                      --program NAME --admin-email EMAIL [--admin-name NAME]
+`
+
+// run is the whole program: it parses args, reads settings through getenv
+// and writes to stdout and stderr, so tests can run it in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stdout)
+	case "bootstrap":
+		return bootstrap(ctx, args, getenv, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return &usageError{msg: fmt.Sprintf("unknown command %q", cmd)}
+}

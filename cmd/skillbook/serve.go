@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"skillbook/auth"
+	"skillbook/handlers"
+	"skillbook/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		return &usageError{msg: fmt.Sprintf("%s: %v", fs.Name(), err)}
+	}
+	if fs.NArg() > 0 {
+		return &usageError{msg: fmt.Sprintf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))}
+	}
+	return nil
+}
+
+func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, error) {
+	return store.Open(ctx, store.Options{
+		URI:      cfg.MongoURI,
+		Database: cfg.Database,
+		DataDir:  cfg.DataDir,
+		Logger:   log,
+		Timeout:  cfg.RequestTimeout,
+	})
+}
+
+func newVerifier(ctx context.Context, cfg config) (*auth.Verifier, error) {
+	return auth.NewVerifier(ctx, auth.Config{
+		ProjectID:       cfg.ProjectID,
+		CredentialsFile: cfg.Credentials,
+		EmulatorHost:    cfg.EmulatorHost,
+	})
+}
+
+// serve runs the API until ctx is cancelled, then drains in-flight
+// requests, and closes the store last.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	demo := fs.Bool("demo", false, "seed a demo program and its emulator sign-ins")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	if *demo && cfg.EmulatorHost == "" {
+		return &usageError{msg: "serve --demo creates sign-ins in the auth emulator: set FIREBASE_AUTH_EMULATOR_HOST (the README's run command does)"}
+	}
+	started := time.Now()
+	log := newLogger(stdout, cfg.LogLevel)
+
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := st.Close(closeCtx); err != nil {
+			log.Warn("close store", "error", err)
+		}
+	}()
+
+	verifier, err := newVerifier(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if cfg.EmulatorHost != "" {
+		log.Warn("auth emulator mode: tokens are not signature-checked; never use with real data", "emulator", cfg.EmulatorHost, "project", cfg.ProjectID)
+	} else if len(cfg.ProjectID) > 5 && cfg.ProjectID[:5] == "demo-" {
+		log.Warn("project is emulator-only but FIREBASE_AUTH_EMULATOR_HOST is unset: every token will be refused", "project", cfg.ProjectID)
+	}
+
+	if *demo {
+		if err := seedDemo(ctx, st, verifier, cfg, stdout); err != nil {
+			return fmt.Errorf("seed demo: %w", err)
+		}
+	}
+
+	app := handlers.New(handlers.Deps{
+		Store:          st,
+		Tokens:         verifier,
+		Logger:         log,
+		BodyLimit:      cfg.BodyLimit,
+		CORSOrigins:    cfg.CORSOrigins,
+		TrustedProxies: cfg.TrustedProxies,
+		RequestTimeout: cfg.RequestTimeout,
+		Version:        version,
+	})
+
+	ln, err := net.Listen("tcp", cfg.addr())
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "startup", time.Since(started).String(), "version", version)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining in-flight requests", "timeout", cfg.ShutdownTimeout.String())
+	if err := app.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		log.Warn("shutdown", "error", err)
+	}
+	<-served
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,125 @@
+// Package handlers is Skillbook's HTTP API: a Fiber app whose operations are
+// described by huma, so the OpenAPI document is generated from the same Go
+// types that decode requests and encode responses.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humafiber"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/cors"
+
+	"skillbook/models"
+	"skillbook/store"
+)
+
+// TokenVerifier checks Firebase ID tokens.
+type TokenVerifier interface {
+	// Verify checks a token for an ordinary request.
+	Verify(ctx context.Context, token string) (models.Identity, error)
+	// VerifyFresh also asks the identity provider, now, whether the token
+	// was revoked; sign-off uses it.
+	VerifyFresh(ctx context.Context, token string) (models.Identity, error)
+}
+
+// Deps is what the API needs from the rest of the program.
+type Deps struct {
+	Store  *store.Store
+	Tokens TokenVerifier
+	Logger *slog.Logger
+
+	// BodyLimit is the largest request body accepted, in bytes.
+	BodyLimit int
+	// CORSOrigins lists the browser origins allowed to call the API.
+	CORSOrigins []string
+	// TrustedProxies lists proxy addresses (IPs or CIDRs) whose
+	// X-Forwarded-For is believed; with none the peer address is the
+	// client.
+	TrustedProxies []string
+	// RequestTimeout bounds each request's work.
+	RequestTimeout time.Duration
+	// Version is reported by the OpenAPI document.
+	Version string
+}
+
+// server holds the dependencies every operation uses.
+type server struct {
+	store  *store.Store
+	tokens TokenVerifier
+	log    *slog.Logger
+}
+
+// New returns the Fiber app serving the whole API.
+func New(d Deps) *fiber.App {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.BodyLimit == 0 {
+		d.BodyLimit = 1 << 20
+	}
+	if d.RequestTimeout == 0 {
+		d.RequestTimeout = 15 * time.Second
+	}
+	if d.Version == "" {
+		d.Version = "dev"
+	}
+	app := fiber.New(fiber.Config{
+		AppName:                 "skillbook",
+		BodyLimit:               d.BodyLimit,
+		ReadTimeout:             d.RequestTimeout,
+		WriteTimeout:            d.RequestTimeout + 5*time.Second,
+		IdleTimeout:             2 * time.Minute,
+		ErrorHandler:            errorHandler,
+		DisableStartupMessage:   true,
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          d.TrustedProxies,
+		ProxyHeader:             proxyHeader(d.TrustedProxies),
+		ReadBufferSize:          16 << 10,
+	})
+	app.Use(requestContext(d.Logger, d.RequestTimeout), recoverPanics, securityHeaders)
+	if len(d.CORSOrigins) > 0 {
+		app.Use(cors.New(cors.Config{
+			AllowOrigins:  strings.Join(d.CORSOrigins, ","),
+			AllowHeaders:  "Authorization, Content-Type, Idempotency-Key, If-Match, X-Request-ID",
+			ExposeHeaders: "ETag, Location, X-Request-ID, Retry-After",
+			MaxAge:        600,
+		}))
+	}
+
+	// huma builds its own errors through these hooks; routing them through
+	// humaError keeps one problem shape for the whole API.
+	huma.NewError = humaError
+	huma.NewErrorWithContext = func(hctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
+		p := humaError(status, msg, errs...).(*Problem)
+		p.Instance = requestIDFrom(hctx.Context())
+		return p
+	}
+
+	cfg := huma.DefaultConfig("Skillbook API", d.Version)
+	cfg.CreateHooks = nil // no $schema links in bodies
+	cfg.RejectUnknownQueryParameters = true
+	cfg.Info.Description = "Clinical competency records for medical-assistant programs. " +
+		"Authenticate with a Firebase ID token: `Authorization: Bearer <token>`. " +
+		"Errors are RFC 9457 problem details (`application/problem+json`)."
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		bearerScheme: {Type: "http", Scheme: "bearer", BearerFormat: "Firebase ID token"},
+	}
+	api := humafiber.New(app, cfg)
+
+	s := &server{store: d.Store, tokens: d.Tokens, log: d.Logger}
+	api.UseMiddleware(s.authenticate(api))
+	s.routes(api)
+	return app
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
+}

@@ -1,0 +1,92 @@
+// Package storetest gives each test its own database on one engine per test
+// binary: the embedded engine, or TEST_MONGODB_URI when it is set.
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"skillbook/store"
+)
+
+var engine struct {
+	once   sync.Once
+	uri    string
+	client *mongo.Client
+	err    error
+	dir    string
+	emb    *store.Embedded
+}
+
+// Main runs a package's tests and then stops the shared engine; call it from
+// TestMain.
+func Main(m *testing.M) {
+	code := m.Run()
+	if engine.client != nil {
+		_ = engine.client.Disconnect(context.Background())
+	}
+	if engine.emb != nil {
+		engine.emb.Close()
+	}
+	if engine.dir != "" {
+		_ = os.RemoveAll(engine.dir)
+	}
+	os.Exit(code)
+}
+
+// URI returns the address of the shared engine, starting it on first use.
+func URI(tb testing.TB) string {
+	tb.Helper()
+	engine.once.Do(func() {
+		engine.uri = os.Getenv("TEST_MONGODB_URI")
+		if engine.uri == "" {
+			engine.dir, engine.err = os.MkdirTemp("", "skillbook-store-")
+			if engine.err != nil {
+				return
+			}
+			quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+			engine.emb, engine.err = store.StartEmbedded(context.Background(), engine.dir, quiet)
+			if engine.err != nil {
+				return
+			}
+			engine.uri = engine.emb.URI()
+		}
+		engine.client, engine.err = store.Connect(context.Background(), engine.uri, false)
+	})
+	if engine.err != nil {
+		tb.Fatalf("start test store: %v", engine.err)
+	}
+	return engine.uri
+}
+
+// New returns a store on a fresh database with every index, dropped when the
+// test ends.
+func New(tb testing.TB) *store.Store {
+	tb.Helper()
+	URI(tb)
+	name := fmt.Sprintf("t%d_%s", time.Now().UnixNano()%1e9, randomSuffix())
+	s := store.New(engine.client, name, 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := s.EnsureIndexes(ctx); err != nil {
+		tb.Fatalf("ensure indexes: %v", err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		_ = s.Drop(ctx)
+	})
+	return s
+}
+
+func randomSuffix() string {
+	return store.NewID()[24:]
+}

@@ -1,0 +1,87 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"skillbook/models"
+)
+
+// unboundUID is the uid an invitation holds until its first sign-in. It is
+// unique per user so the unique uid index needs no partial filter, which the
+// embedded engine lacks.
+func unboundUID(userID string) string { return "invited:" + userID }
+
+// CreateUser stores an invited user. The email must be new.
+func (s *Store) CreateUser(ctx context.Context, u models.User) (models.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	u.Email = models.NormalizeEmail(u.Email)
+	if err := u.Validate(); err != nil {
+		return models.User{}, err
+	}
+	now := s.now()
+	if u.ID == "" {
+		u.ID = NewID()
+	}
+	u.UID = unboundUID(u.ID)
+	u.Bound = false
+	u.Active = true
+	u.Version = 1
+	u.CreatedAt, u.UpdatedAt = now, now
+	if u.CohortIDs == nil {
+		u.CohortIDs = []string{}
+	}
+	if _, err := s.db.Collection(colUsers).InsertOne(ctx, u); err != nil {
+		return models.User{}, translate(err, "create user "+u.Email)
+	}
+	return u, nil
+}
+
+// User returns the user with id in program.
+func (s *Store) User(ctx context.Context, programID, id string) (models.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	var u models.User
+	err := s.db.Collection(colUsers).FindOne(ctx, bson.M{"_id": id, "programId": programID}).Decode(&u)
+	return u, translate(err, fmt.Sprintf("find user %s", id))
+}
+
+// UserByUID returns the user bound to a Firebase uid.
+func (s *Store) UserByUID(ctx context.Context, uid string) (models.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	var u models.User
+	err := s.db.Collection(colUsers).FindOne(ctx, bson.M{"uid": uid, "bound": true}).Decode(&u)
+	return u, translate(err, "find user by uid")
+}
+
+// BindInvitation binds the pending invitation for email to uid. The caller
+// must have checked that the token proves the email is verified.
+func (s *Store) BindInvitation(ctx context.Context, email, uid string) (models.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	var u models.User
+	err := s.db.Collection(colUsers).FindOneAndUpdate(ctx,
+		bson.M{"email": models.NormalizeEmail(email), "bound": false},
+		bson.M{
+			"$set": bson.M{"uid": uid, "bound": true, "updatedAt": s.now()},
+			"$inc": bson.M{"version": 1},
+		},
+		options.FindOneAndUpdate().SetReturnDocument(options.After),
+	).Decode(&u)
+	return u, translate(err, "bind invitation")
+}
+
+// UserByEmail returns the user with email, in any program; emails are
+// unique across programs because one sign-in has one program.
+func (s *Store) UserByEmail(ctx context.Context, email string) (models.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	var u models.User
+	err := s.db.Collection(colUsers).FindOne(ctx, bson.M{"email": models.NormalizeEmail(email)}).Decode(&u)
+	return u, translate(err, "find user by email")
+}
