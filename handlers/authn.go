@@ -109,4 +109,3 @@ func callerFrom(ctx context.Context) models.User {
 	}
 	return u
 }
-
