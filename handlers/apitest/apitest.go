@@ -1,0 +1,213 @@
+// Package apitest runs the real API against a fresh database and the real
+// auth emulator, for HTTP scenario tests.
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"skillbook/auth"
+	"skillbook/auth/authtest"
+	"skillbook/handlers"
+	"skillbook/models"
+	"skillbook/store"
+	"skillbook/store/storetest"
+)
+
+// Env is one API on its own database.
+type Env struct {
+	App      *fiber.App
+	Store    *store.Store
+	Verifier *auth.Verifier
+}
+
+// New starts an API on a fresh database. Extra settings can be changed by
+// the optional configure function before the app is built.
+func New(tb testing.TB, configure ...func(*handlers.Deps)) *Env {
+	tb.Helper()
+	st := storetest.New(tb)
+	v, err := auth.NewVerifier(context.Background(), auth.Config{ProjectID: authtest.ProjectID, EmulatorHost: authtest.Host(tb)})
+	if err != nil {
+		tb.Fatalf("verifier: %v", err)
+	}
+	deps := handlers.Deps{
+		Store:          st,
+		Tokens:         v,
+		Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
+		RequestTimeout: 30 * time.Second,
+	}
+	for _, c := range configure {
+		c(&deps)
+	}
+	return &Env{App: handlers.New(deps), Store: st, Verifier: v}
+}
+
+// Program creates a program.
+func (e *Env) Program(tb testing.TB) models.Program {
+	tb.Helper()
+	p, err := e.Store.CreateProgram(context.Background(), "Program "+store.NewID()[24:])
+	if err != nil {
+		tb.Fatalf("create program: %v", err)
+	}
+	return p
+}
+
+// User is a stored user with an emulator account and its ID token.
+type User struct {
+	models.User
+	Token string
+	UID   string
+}
+
+// NewUser invites a user with role into program and signs them up in the
+// emulator with a verified email; the first request binds the two. Change
+// fields of the invitation with edit.
+func (e *Env) NewUser(tb testing.TB, programID string, role models.Role, edit ...func(*models.User)) User {
+	tb.Helper()
+	email := fmt.Sprintf("%s-%s@test.skillbook.test", role, strings.ReplaceAll(store.NewID(), "-", "")[16:])
+	u := models.User{ProgramID: programID, Email: email, Name: "Test " + string(role), Role: role}
+	if role == models.RoleInstructor {
+		u.Credential = "CMA (AAMA)"
+	}
+	for _, f := range edit {
+		f(&u)
+	}
+	stored, err := e.Store.CreateUser(context.Background(), u)
+	if err != nil {
+		tb.Fatalf("create user: %v", err)
+	}
+	acct := authtest.SignUp(tb, email, true)
+	return User{User: stored, Token: acct.Token, UID: acct.UID}
+}
+
+// Response is what the API answered.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Request describes one call; zero fields are left out.
+type Request struct {
+	Method string
+	Path   string
+	Token  string
+	// Body is sent as JSON unless it is a string or []byte, sent as is.
+	Body        any
+	ContentType string
+	Header      map[string]string
+}
+
+// Do sends r to the API.
+func (e *Env) Do(tb testing.TB, r Request) Response {
+	tb.Helper()
+	var body io.Reader
+	contentType := r.ContentType
+	switch b := r.Body.(type) {
+	case nil:
+	case string:
+		body = strings.NewReader(b)
+	case []byte:
+		body = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			tb.Fatalf("encode body: %v", err)
+		}
+		body = bytes.NewReader(data)
+		if contentType == "" {
+			contentType = "application/json"
+		}
+	}
+	req := httptest.NewRequest(r.Method, r.Path, body)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if r.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.Token)
+	}
+	for k, v := range r.Header {
+		req.Header.Set(k, v)
+	}
+	resp, err := e.App.Test(req, -1)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", r.Method, r.Path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatalf("%s %s: read body: %v", r.Method, r.Path, err)
+	}
+	return Response{Status: resp.StatusCode, Header: resp.Header, Body: data}
+}
+
+// Get is Do for a GET.
+func (e *Env) Get(tb testing.TB, path, token string) Response {
+	tb.Helper()
+	return e.Do(tb, Request{Method: http.MethodGet, Path: path, Token: token})
+}
+
+// Post is Do for a POST with a JSON body.
+func (e *Env) Post(tb testing.TB, path, token string, body any) Response {
+	tb.Helper()
+	return e.Do(tb, Request{Method: http.MethodPost, Path: path, Token: token, Body: body})
+}
+
+// JSON decodes the body into v, failing the test if it is not JSON.
+func (r Response) JSON(tb testing.TB, v any) {
+	tb.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		tb.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// Problem is the part of an RFC 9457 body tests look at.
+type Problem struct {
+	Type     string                `json:"type"`
+	Title    string                `json:"title"`
+	Status   int                   `json:"status"`
+	Detail   string                `json:"detail"`
+	Instance string                `json:"instance"`
+	Errors   []models.FieldProblem `json:"errors"`
+}
+
+// WantProblem fails the test unless r is a problem+json body with status
+// and a type ending in "/"+typeSlug.
+func (r Response) WantProblem(tb testing.TB, status int, typeSlug string) Problem {
+	tb.Helper()
+	if r.Status != status {
+		tb.Fatalf("status = %d; want %d (body %s)", r.Status, status, r.Body)
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		tb.Fatalf("Content-Type = %q; want application/problem+json (body %s)", ct, r.Body)
+	}
+	var p Problem
+	r.JSON(tb, &p)
+	if !strings.HasSuffix(p.Type, "/"+typeSlug) {
+		tb.Fatalf("problem type = %q; want …/%s (body %s)", p.Type, typeSlug, r.Body)
+	}
+	if p.Status != status {
+		tb.Fatalf("problem status = %d; want %d", p.Status, status)
+	}
+	return p
+}
+
+// WantStatus fails the test unless r has status.
+func (r Response) WantStatus(tb testing.TB, status int) Response {
+	tb.Helper()
+	if r.Status != status {
+		tb.Fatalf("status = %d; want %d (body %s)", r.Status, status, r.Body)
+	}
+	return r
+}
