@@ -1,0 +1,24 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Both start the Firebase Auth emulator (pinned in package-lock.json) and
+# install it first when it is missing.
+
+EMULATOR = npx --no-install firebase emulators:exec --only auth --project demo-skillbook
+FIREBASE = node_modules/.bin/firebase
+
+.PHONY: run test vet
+
+# Run the API on the embedded store with a seeded demo program.
+run: $(FIREBASE)
+	$(EMULATOR) 'go run ./cmd/skillbook serve --demo'
+
+# Run the whole suite against the real emulator and the embedded store.
+test: $(FIREBASE) vet
+	$(EMULATOR) 'go test -count=1 -timeout 30m ./...'
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt: the files above need formatting'; exit 1; }
+	go vet ./...
+
+$(FIREBASE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(FIREBASE)

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"skillbook/auth/authtest"
+	"skillbook/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// TestRunServesUntilCancelled starts the whole program on port 0, polls
+// /readyz, and checks that cancelling shuts it down cleanly.
+func TestRunServesUntilCancelled(t *testing.T) {
+	vars := map[string]string{
+		"PORT":                        "0",
+		"MONGODB_URI":                 storetest.URI(t),
+		"SKILLBOOK_DATABASE":          "run_" + strings.ReplaceAll(t.Name(), "/", "_"),
+		"FIREBASE_AUTH_EMULATOR_HOST": authtest.Host(t),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs, logw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, env(vars), logw, io.Discard)
+		logw.Close()
+	}()
+
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(logs)
+		for sc.Scan() {
+			var line struct{ Msg, Addr string }
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
+				addr <- line.Addr
+			}
+		}
+	}()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case err := <-done:
+		t.Fatalf("run returned before listening: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("no listening line within 60s")
+	}
+
+	ready := false
+	for i := 0; i < 100 && !ready; i++ {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			ready = resp.StatusCode == http.StatusOK
+			resp.Body.Close()
+		}
+		if !ready {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	if !ready {
+		t.Fatal("/readyz never answered 200")
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run after cancel = %v; want nil", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not stop within 30s of cancel")
+	}
+}
+
+func TestRunRejectsBadConfigAndCommands(t *testing.T) {
+	err := run(context.Background(), []string{"serve"}, env(map[string]string{"PORT": "x"}), io.Discard, io.Discard)
+	if code := exitCode(err, io.Discard); code != 2 {
+		t.Errorf("exit code for a bad PORT = %d; want 2", code)
+	}
+	err = run(context.Background(), []string{"frobnicate"}, env(nil), io.Discard, io.Discard)
+	if code := exitCode(err, io.Discard); code != 2 {
+		t.Errorf("exit code for an unknown command = %d; want 2", code)
+	}
+}
