@@ -128,8 +128,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		switch {
 		case c.Host == "":
 			c.Host = "127.0.0.1"
-		case !isLoopback(c.Host):
-			bad("HOST", "must be a loopback address while FIREBASE_AUTH_EMULATOR_HOST is set, not %q", c.Host)
+		case !isLoopback(c.Host) && getenv("EMULATOR_ANY_INTERFACE") != "true":
+			bad("HOST", "must be a loopback address while FIREBASE_AUTH_EMULATOR_HOST is set, not %q (inside a container whose port is published on loopback only, set EMULATOR_ANY_INTERFACE=true)", c.Host)
 		}
 	}
 	if c.Host != "" && net.ParseIP(c.Host) == nil && c.Host != "localhost" {
