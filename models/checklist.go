@@ -1,6 +1,14 @@
 package models
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Area is one of the five skill areas of the MA curriculum.
 type Area string
@@ -89,4 +97,163 @@ func (c *Checklist) Step(id string) (Step, bool) {
 		}
 	}
 	return Step{}, false
+}
+
+// Limits on a checklist's content. They bound what a program admin can
+// store and what every later screen has to show.
+const (
+	MaxChecklistIDLen   = 64
+	MaxChecklistVersion = 10000
+	MaxTitleLen         = 200
+	MaxPurposeLen       = 2000
+	MaxCompetencies     = 20
+	MaxEquipment        = 50
+	MaxEquipmentLen     = 300
+	MaxSteps            = 100
+	MaxStepIDLen        = 64
+	MaxStepTextLen      = 1000
+)
+
+// ValidSlug reports whether s is a lower-case slug such as "bp-manual":
+// letters a–z and digits in runs joined by single hyphens, at most
+// MaxChecklistIDLen long.
+func ValidSlug(s string) bool {
+	if s == "" || len(s) > MaxChecklistIDLen || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && s[i-1] != '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// Validate checks the content of a checklist, shipped or drafted by a
+// program: every problem is reported under its JSON field path
+// ("steps[3].text"), so callers can point at it. A checklist without
+// critical steps is valid: it is graded on its score alone.
+func (c *Checklist) Validate() error {
+	var v ValidationError
+	if !ValidSlug(c.ID) {
+		v.Add("id", "must be a lower-case slug of letters, digits and single hyphens, at most %d characters, such as \"bp-manual\"", MaxChecklistIDLen)
+	}
+	if c.Version < 1 || c.Version > MaxChecklistVersion {
+		v.Add("version", "must be between 1 and %d", MaxChecklistVersion)
+	}
+	if !c.Area.Valid() {
+		v.Add("area", "must be one of %s", joinAreas())
+	}
+	requireText(&v, "title", c.Title, MaxTitleLen)
+	requireText(&v, "purpose", c.Purpose, MaxPurposeLen)
+
+	switch n := len(c.Competencies); {
+	case n == 0:
+		v.Add("competencies", "must list at least one competency code, such as \"MAERB-2015 I.P.1.a\"")
+	case n > MaxCompetencies:
+		v.Add("competencies", "must list at most %d codes", MaxCompetencies)
+	}
+	seenCodes := make(map[string]bool, len(c.Competencies))
+	for i, code := range c.Competencies {
+		field := fmt.Sprintf("competencies[%d]", i)
+		if err := CheckCompetency(code); err != nil {
+			v.Add(field, "%v", err)
+		} else if seenCodes[code] {
+			v.Add(field, "repeats %q", code)
+		}
+		seenCodes[code] = true
+	}
+
+	switch n := len(c.Equipment); {
+	case n == 0:
+		v.Add("equipment", "must list at least one item")
+	case n > MaxEquipment:
+		v.Add("equipment", "must list at most %d items", MaxEquipment)
+	}
+	for i, item := range c.Equipment {
+		requireText(&v, fmt.Sprintf("equipment[%d]", i), item, MaxEquipmentLen)
+	}
+
+	switch n := len(c.Steps); {
+	case n == 0:
+		v.Add("steps", "must list at least one step")
+	case n > MaxSteps:
+		v.Add("steps", "must list at most %d steps", MaxSteps)
+	}
+	seenSteps := make(map[string]int, len(c.Steps))
+	for i, s := range c.Steps {
+		field := fmt.Sprintf("steps[%d]", i)
+		switch first, dup := seenSteps[s.ID]; {
+		case !ValidSlug(s.ID) || len(s.ID) > MaxStepIDLen:
+			v.Add(field+".id", "must be a lower-case slug of letters, digits and single hyphens, at most %d characters", MaxStepIDLen)
+		case dup:
+			v.Add(field+".id", "repeats step id %q of steps[%d]", s.ID, first)
+		default:
+			seenSteps[s.ID] = i
+		}
+		requireText(&v, field+".text", s.Text, MaxStepTextLen)
+	}
+
+	if err := c.Grading.Apply(DefaultGrading).Validate("grading."); err != nil {
+		var gv *ValidationError
+		if errors.As(err, &gv) {
+			v.Problems = append(v.Problems, gv.Problems...)
+		}
+	}
+	return v.Err()
+}
+
+func requireText(v *ValidationError, field, s string, max int) {
+	switch {
+	case strings.TrimSpace(s) == "":
+		v.Add(field, "is required")
+	case len(s) > max:
+		v.Add(field, "must be at most %d characters", max)
+	}
+}
+
+func joinAreas() string {
+	names := make([]string, len(Areas))
+	for i, a := range Areas {
+		names[i] = string(a)
+	}
+	return strings.Join(names, ", ")
+}
+
+// ContentDigest returns the hex SHA-256 of the checklist's content: id,
+// version, area, title, purpose, competencies, equipment, steps and
+// grading, in that order, as JSON. Program, status, dates and revision are
+// bookkeeping and not part of it, so the same content always has the same
+// digest wherever it is stored.
+func (c *Checklist) ContentDigest() string {
+	content := struct {
+		ID           string          `json:"id"`
+		Version      int             `json:"version"`
+		Area         Area            `json:"area"`
+		Title        string          `json:"title"`
+		Purpose      string          `json:"purpose"`
+		Competencies []string        `json:"competencies"`
+		Equipment    []string        `json:"equipment"`
+		Steps        []Step          `json:"steps"`
+		Grading      GradingOverride `json:"grading"`
+	}{c.ID, c.Version, c.Area, c.Title, c.Purpose, nonNil(c.Competencies), nonNil(c.Equipment), nonNil(c.Steps), c.Grading}
+	b, err := json.Marshal(content)
+	if err != nil {
+		// Strings, ints and bools always encode.
+		panic("models: encode checklist content: " + err.Error())
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// nonNil makes an absent list and an empty one digest alike.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
