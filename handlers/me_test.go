@@ -77,7 +77,7 @@ func TestInvitationBindsOnlyToVerifiedEmail(t *testing.T) {
 	env := apitest.New(t)
 	p := env.Program(t)
 	email := "invitee-" + p.ID[24:] + "@test.skillbook.test"
-	if _, err := env.Store.CreateUser(t.Context(), models.User{ProgramID: p.ID, Email: email, Name: "Invitee", Role: models.RoleStudent}); err != nil {
+	if _, err := env.Store.CreateUser(t.Context(), models.SystemActor, models.User{ProgramID: p.ID, Email: email, Name: "Invitee", Role: models.RoleStudent}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -12,13 +12,23 @@ import (
 // Collection names.
 const (
 	colPrograms = "programs"
-	colUsers    = "users"
+	colAudit    = "audit"
+)
+
+// Collections whose documents carry pending events.
+var (
+	colUsers = registerEventCollection("users")
 )
 
 // indexes lists every index the store relies on. Creating an index that
 // already exists with the same keys and options is a no-op, so start-up can
 // run this every time.
 var indexes = map[string][]mongo.IndexModel{
+	colAudit: {
+		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("program_newest")},
+		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "studentId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("program_student_newest")},
+		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "subjectId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("program_subject_newest")},
+	},
 	colUsers: {
 		{Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetUnique(true).SetName("email_unique")},
 		{Keys: bson.D{{Key: "uid", Value: 1}}, Options: options.Index().SetUnique(true).SetName("uid_unique")},
@@ -26,9 +36,19 @@ var indexes = map[string][]mongo.IndexModel{
 	},
 }
 
+// pendingIndex lets the relay sweep find documents with leftover events.
+var pendingIndex = mongo.IndexModel{Keys: bson.D{{Key: fieldHasPending, Value: 1}}, Options: options.Index().SetName("has_pending")}
+
 // EnsureIndexes creates every index that does not exist yet.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
+	all := make(map[string][]mongo.IndexModel, len(indexes))
 	for col, models := range indexes {
+		all[col] = models
+	}
+	for _, col := range eventCollections {
+		all[col] = append(all[col], pendingIndex)
+	}
+	for col, models := range all {
 		ictx, cancel := context.WithTimeout(ctx, 30*s.timeout)
 		_, err := s.db.Collection(col).Indexes().CreateMany(ictx, models)
 		cancel()

@@ -41,6 +41,7 @@ type Store struct {
 	embedded *Embedded
 	timeout  time.Duration
 	now      func() time.Time
+	log      *slog.Logger
 }
 
 // Open connects to opts.URI, or starts the embedded engine under
@@ -72,6 +73,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	s := New(client, opts.Database, opts.Timeout)
 	s.embedded = emb
+	s.log = opts.Logger
 	if err := s.EnsureIndexes(ctx); err != nil {
 		_ = s.Close(context.Background())
 		return nil, err
@@ -116,6 +118,7 @@ func New(client *mongo.Client, database string, timeout time.Duration) *Store {
 		db:      client.Database(database),
 		timeout: timeout,
 		now:     func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
+		log:     slog.Default(),
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 func unboundUID(userID string) string { return "invited:" + userID }
 
 // CreateUser stores an invited user. The email must be new.
-func (s *Store) CreateUser(ctx context.Context, u models.User) (models.User, error) {
+func (s *Store) CreateUser(ctx context.Context, actor models.Actor, u models.User) (models.User, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	u.Email = models.NormalizeEmail(u.Email)
@@ -35,9 +35,22 @@ func (s *Store) CreateUser(ctx context.Context, u models.User) (models.User, err
 	if u.CohortIDs == nil {
 		u.CohortIDs = []string{}
 	}
-	if _, err := s.db.Collection(colUsers).InsertOne(ctx, u); err != nil {
+	ev := s.newEvent(models.Event{
+		Type: "user.invited", ProgramID: u.ProgramID, Actor: actor, Subject: "user", SubjectID: u.ID,
+		Summary: fmt.Sprintf("invited %s as %s", u.Email, u.Role),
+		Data:    map[string]string{"email": u.Email, "role": string(u.Role), "name": u.Name, "credential": u.Credential},
+	})
+	if u.Role == models.RoleStudent {
+		ev.StudentID = u.ID
+	}
+	doc, err := docWithEvents(u, ev)
+	if err != nil {
+		return models.User{}, err
+	}
+	if _, err := s.db.Collection(colUsers).InsertOne(ctx, doc); err != nil {
 		return models.User{}, translate(err, "create user "+u.Email)
 	}
+	s.relayAfter(ctx, colUsers, u.ID)
 	return u, nil
 }
 

@@ -64,7 +64,7 @@ func createProgram(ctx context.Context, st *store.Store, program, email, name st
 		return models.Program{}, models.User{}, err
 	}
 	admin.ProgramID = p.ID
-	admin, err = st.CreateUser(ctx, admin)
+	admin, err = st.CreateUser(ctx, models.SystemActor, admin)
 	if err != nil {
 		return models.Program{}, models.User{}, err
 	}

@@ -50,7 +50,7 @@ func seedDemo(ctx context.Context, st *store.Store, v *auth.Verifier, cfg config
 		}
 	}
 	for _, du := range demoUsers[1:] {
-		_, err := st.CreateUser(ctx, models.User{ProgramID: program.ID, Email: du.email, Name: du.name, Role: du.role, Credential: du.credential})
+		_, err := st.CreateUser(ctx, models.SystemActor, models.User{ProgramID: program.ID, Email: du.email, Name: du.name, Role: du.role, Credential: du.credential})
 		if err != nil && !errors.Is(err, models.ErrConflict) {
 			return err
 		}

@@ -83,7 +83,7 @@ func (e *Env) NewUser(tb testing.TB, programID string, role models.Role, edit ..
 	for _, f := range edit {
 		f(&u)
 	}
-	stored, err := e.Store.CreateUser(context.Background(), u)
+	stored, err := e.Store.CreateUser(context.Background(), models.SystemActor, u)
 	if err != nil {
 		tb.Fatalf("create user: %v", err)
 	}
