@@ -112,7 +112,13 @@ func New(d Deps) *fiber.App {
 	api := humafiber.New(app, cfg)
 
 	s := &server{store: d.Store, tokens: d.Tokens, log: d.Logger}
-	api.UseMiddleware(s.authenticate(api))
+	app.Use("/v1", func(c *fiber.Ctx) error {
+		if err := s.authenticate(c); err != nil {
+			return err
+		}
+		return c.Next()
+	}, s.idempotency(d.RequestTimeout+5*time.Second))
+	api.UseMiddleware(s.requireFresh(api))
 	s.routes(api)
 	return app
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/gofiber/fiber/v2"
 
 	"skillbook/models"
 )
@@ -21,20 +22,30 @@ const freshAuth = "freshAuth"
 
 var bearer = []map[string][]string{{bearerScheme: {}}}
 
-// authenticate resolves the caller of every operation that declares the
-// bearer scheme: the token must verify, and its uid must belong to an
-// active user of ours. The role and program come from that stored record,
-// never from the token.
-func (s *server) authenticate(api huma.API) func(huma.Context, func(huma.Context)) {
+// authenticate resolves the caller of every /v1 request: the token must
+// verify, and its uid must belong to an active user of ours. The role and
+// program come from that stored record, never from the token. It runs as
+// Fiber middleware, ahead of idempotency, which is scoped to the caller.
+func (s *server) authenticate(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	user, err := s.caller(ctx, c.Get(fiber.HeaderAuthorization), s.tokens.Verify)
+	if err != nil {
+		return err
+	}
+	c.SetUserContext(context.WithValue(ctx, callerKey, user))
+	return nil
+}
+
+// requireFresh re-checks, with the identity provider and now, that the
+// token of an operation marked freshAuth was not revoked: signing an
+// evaluation must not ride on a session revoked a minute ago.
+func (s *server) requireFresh(api huma.API) func(huma.Context, func(huma.Context)) {
 	return func(hctx huma.Context, next func(huma.Context)) {
-		op := hctx.Operation()
-		if op == nil || len(op.Security) == 0 {
+		if fresh, _ := hctx.Operation().Metadata[freshAuth].(bool); !fresh {
 			next(hctx)
 			return
 		}
-		fresh, _ := op.Metadata[freshAuth].(bool)
-		user, err := s.caller(hctx.Context(), hctx.Header("Authorization"), fresh)
-		if err != nil {
+		if _, err := s.caller(hctx.Context(), hctx.Header("Authorization"), s.tokens.VerifyFresh); err != nil {
 			p := problemFor(hctx.Context(), err)
 			p.Instance = requestIDFrom(hctx.Context())
 			for k, vs := range p.headers {
@@ -47,13 +58,13 @@ func (s *server) authenticate(api huma.API) func(huma.Context, func(huma.Context
 			_ = api.Marshal(hctx.BodyWriter(), "application/json", p)
 			return
 		}
-		next(huma.WithValue(hctx, callerKey, user))
+		next(hctx)
 	}
 }
 
 // caller verifies the Authorization header and returns the active user it
 // belongs to, binding a pending invitation on a first verified sign-in.
-func (s *server) caller(ctx context.Context, header string, fresh bool) (models.User, error) {
+func (s *server) caller(ctx context.Context, header string, verify func(context.Context, string) (models.Identity, error)) (models.User, error) {
 	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
 	if header == "" {
 		return models.User{}, fmt.Errorf("%w: the Authorization header is missing", models.ErrUnauthenticated)
@@ -61,10 +72,6 @@ func (s *server) caller(ctx context.Context, header string, fresh bool) (models.
 	token = strings.TrimSpace(token)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" || len(token) > 8192 {
 		return models.User{}, fmt.Errorf("%w: the Authorization header must be \"Bearer <Firebase ID token>\"", models.ErrUnauthenticated)
-	}
-	verify := s.tokens.Verify
-	if fresh {
-		verify = s.tokens.VerifyFresh
 	}
 	id, err := verify(ctx, token)
 	if err != nil {

@@ -17,13 +17,22 @@ const (
 
 // Collections whose documents carry pending events.
 var (
-	colUsers = registerEventCollection("users")
+	colUsers      = registerEventCollection("users")
+	colChecklists = registerEventCollection("checklists")
 )
 
 // indexes lists every index the store relies on. Creating an index that
 // already exists with the same keys and options is a no-op, so start-up can
 // run this every time.
 var indexes = map[string][]mongo.IndexModel{
+	colIdempotency: {
+		{Keys: bson.D{{Key: "expiresAt", Value: 1}}, Options: options.Index().SetName("expires")},
+	},
+	colChecklists: {
+		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "checklistId", Value: 1}, {Key: "version", Value: 1}}, Options: options.Index().SetUnique(true).SetName("program_checklist_version_unique")},
+		{Keys: bson.D{{Key: "checklistId", Value: 1}, {Key: "version", Value: -1}}, Options: options.Index().SetName("checklist_version")},
+		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "status", Value: 1}, {Key: "checklistId", Value: 1}, {Key: "version", Value: -1}}, Options: options.Index().SetName("program_status_checklist_version")},
+	},
 	colAudit: {
 		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("program_newest")},
 		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "studentId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("program_student_newest")},

@@ -108,6 +108,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Version:        version,
 	})
 
+	maintCtx, stopMaint := context.WithCancel(ctx)
+	maintDone := make(chan struct{})
+	go func() {
+		defer close(maintDone)
+		st.RunMaintenance(maintCtx, 10*time.Second)
+	}()
+	defer func() { stopMaint(); <-maintDone }()
+
 	ln, err := net.Listen("tcp", cfg.addr())
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

@@ -1,0 +1,119 @@
+package handlers
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"skillbook/store"
+)
+
+// idempotencyHeader lets a mobile client retry a POST after a dropped
+// connection without doing the work twice.
+const idempotencyHeader = "Idempotency-Key"
+
+// replayedHeaders are kept with a stored response and sent on replay.
+var replayedHeaders = []string{fiber.HeaderContentType, fiber.HeaderETag, fiber.HeaderLocation}
+
+// validIdempotencyKey accepts 1–255 visible ASCII characters (a UUID is
+// what clients usually send).
+func validIdempotencyKey(k string) bool {
+	if k == "" || len(k) > 255 {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x21 || k[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// idempotency stores the first response to a POST carrying an
+// Idempotency-Key, in the database and scoped to the caller and path, and
+// replays it to retries. The same key with another body is a 422; a retry
+// while the first run is in progress is a 409. Runs that end in a 5xx or a
+// conflict are forgotten so a retry can succeed.
+func (s *server) idempotency(lease time.Duration) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		key := c.Get(idempotencyHeader)
+		if c.Method() != fiber.MethodPost || key == "" {
+			return c.Next()
+		}
+		if !validIdempotencyKey(key) {
+			return problemWithType(http.StatusBadRequest, "invalid-idempotency-key",
+				"Idempotency-Key must be 1 to 255 visible ASCII characters")
+		}
+		ctx := c.UserContext()
+		caller := callerFrom(ctx)
+		scope := digest(caller.ID, c.Method(), c.Path(), key)
+		fingerprint := digest(string(c.Request().URI().QueryString()), string(c.Body()))
+
+		stored, err := s.store.BeginIdempotent(ctx, scope, fingerprint, lease)
+		switch {
+		case errors.Is(err, store.ErrIdempotencyMismatch):
+			return problemWithType(http.StatusUnprocessableEntity, "idempotency-key-reused",
+				"this Idempotency-Key was already used with a different request body")
+		case errors.Is(err, store.ErrIdempotencyInFlight):
+			p := problemWithType(http.StatusConflict, "idempotency-in-progress",
+				"a request with this Idempotency-Key is still being processed; retry shortly")
+			p.headers = http.Header{"Retry-After": {"1"}}
+			return p
+		case err != nil:
+			return err
+		case stored != nil:
+			for k, v := range stored.Header {
+				c.Set(k, v)
+			}
+			c.Set("Idempotent-Replayed", "true")
+			return c.Status(stored.Status).Send(stored.Body)
+		}
+
+		if err := c.Next(); err != nil {
+			if herr := c.App().ErrorHandler(c, err); herr != nil {
+				return herr
+			}
+		}
+		status := c.Response().StatusCode()
+		if status >= 500 || status == http.StatusConflict || status == http.StatusTooManyRequests || status == http.StatusUnauthorized {
+			if err := s.store.AbandonIdempotent(ctx, scope); err != nil {
+				logFrom(ctx).Warn("abandon idempotency key", "error", err)
+			}
+			return nil
+		}
+		resp := store.StoredResponse{Status: status, Header: map[string]string{}, Body: append([]byte(nil), c.Response().Body()...)}
+		for _, h := range replayedHeaders {
+			if v := c.GetRespHeader(h); v != "" {
+				resp.Header[h] = v
+			}
+		}
+		if err := s.store.FinishIdempotent(ctx, scope, resp); err != nil {
+			// The work is done; a retry will see the key in progress until
+			// the lease ends and then run again, which the handlers'
+			// own guards (client-chosen ids, version checks) absorb.
+			logFrom(ctx).Error("store idempotent response", "error", err)
+		}
+		return nil
+	}
+}
+
+// digest hashes parts with separators so ("ab","c") and ("a","bc") differ.
+func digest(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// problemWithType is a problem whose type is more specific than its status.
+func problemWithType(status int, slug, detail string) *Problem {
+	p := newProblem(status, detail)
+	p.Type = problemBase + slug
+	return p
+}
