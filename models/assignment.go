@@ -1,0 +1,33 @@
+package models
+
+import "time"
+
+// Assignment asks a cohort, or one student, to become competent in one
+// published checklist version, optionally by a due date.
+type Assignment struct {
+	ID               string    `json:"id" bson:"_id"`
+	ProgramID        string    `json:"programId" bson:"programId"`
+	ChecklistID      string    `json:"checklistId" bson:"checklistId"`
+	ChecklistVersion int       `json:"checklistVersion" bson:"checklistVersion"`
+	Area             Area      `json:"area" bson:"area"`
+	CohortID         string    `json:"cohortId,omitempty" bson:"cohortId,omitempty"`
+	StudentID        string    `json:"studentId,omitempty" bson:"studentId,omitempty"`
+	DueDate          string    `json:"dueDate,omitempty" bson:"dueDate,omitempty"`
+	AssignedBy       string    `json:"assignedBy" bson:"assignedBy"`
+	Version          int64     `json:"version" bson:"version"`
+	CreatedAt        time.Time `json:"createdAt" bson:"createdAt"`
+}
+
+// AppliesTo reports whether the assignment is for student (directly or
+// through one of their cohorts).
+func (a *Assignment) AppliesTo(student User) bool {
+	if a.StudentID != "" {
+		return a.StudentID == student.ID
+	}
+	for _, c := range student.CohortIDs {
+		if c == a.CohortID {
+			return true
+		}
+	}
+	return false
+}
