@@ -27,28 +27,35 @@ func (r Role) Valid() bool {
 
 // Program is the tenant: every record belongs to exactly one program.
 type Program struct {
-	ID        string    `json:"id" bson:"_id"`
-	Name      string    `json:"name" bson:"name"`
-	Grading   Grading   `json:"grading" bson:"grading"`
-	CreatedAt time.Time `json:"createdAt" bson:"createdAt"`
+	ID      string  `json:"id" bson:"_id"`
+	Name    string  `json:"name" bson:"name"`
+	Grading Grading `json:"grading" bson:"grading"`
+	// ProcedureTargets maps a procedure kind to how many confirmed live
+	// performances each student needs.
+	ProcedureTargets map[string]int `json:"procedureTargets" bson:"procedureTargets"`
+	CreatedAt        time.Time      `json:"createdAt" bson:"createdAt"`
 }
 
 // User is a person in a program. A user starts as an invitation (no UID) and
 // is bound to a Firebase account on their first verified sign-in.
 type User struct {
-	ID         string    `json:"id" bson:"_id"`
-	ProgramID  string    `json:"programId" bson:"programId"`
-	Email      string    `json:"email" bson:"email"`
-	Name       string    `json:"name" bson:"name"`
-	Role       Role      `json:"role" bson:"role"`
-	Credential string    `json:"credential,omitempty" bson:"credential"`
-	CohortIDs  []string  `json:"cohortIds" bson:"cohortIds"`
-	UID        string    `json:"-" bson:"uid"`
-	Bound      bool      `json:"bound" bson:"bound"`
-	Active     bool      `json:"active" bson:"active"`
-	Version    int64     `json:"version" bson:"version"`
-	CreatedAt  time.Time `json:"createdAt" bson:"createdAt"`
-	UpdatedAt  time.Time `json:"updatedAt" bson:"updatedAt"`
+	ID         string   `json:"id" bson:"_id"`
+	ProgramID  string   `json:"programId" bson:"programId"`
+	Email      string   `json:"email" bson:"email"`
+	Name       string   `json:"name" bson:"name"`
+	Role       Role     `json:"role" bson:"role"`
+	Credential string   `json:"credential,omitempty" bson:"credential"`
+	CohortIDs  []string `json:"cohortIds" bson:"cohortIds"`
+	UID        string   `json:"-" bson:"uid"`
+	// The instructor's signing PIN, kept only as a slow salted hash.
+	PINHash     string    `json:"-" bson:"pinHash,omitempty"`
+	PINFailures int       `json:"-" bson:"pinFailures,omitempty"`
+	PINSet      bool      `json:"signingPinSet" bson:"pinSet"`
+	Bound       bool      `json:"bound" bson:"bound"`
+	Active      bool      `json:"active" bson:"active"`
+	Version     int64     `json:"version" bson:"version"`
+	CreatedAt   time.Time `json:"createdAt" bson:"createdAt"`
+	UpdatedAt   time.Time `json:"updatedAt" bson:"updatedAt"`
 }
 
 // Identity is what a verified ID token says about its holder.
@@ -89,3 +96,8 @@ func (u *User) Validate() error {
 	}
 	return v.Err()
 }
+
+// DefaultProcedureTargets are the live procedures a program requires each student
+// to log (phlebotomy certification asks for 30 venipunctures and 10
+// capillary sticks).
+var DefaultProcedureTargets = map[string]int{"venipuncture": 30, "capillary-puncture": 10}

@@ -17,8 +17,13 @@ const (
 
 // Collections whose documents carry pending events.
 var (
-	colUsers      = registerEventCollection("users")
-	colChecklists = registerEventCollection("checklists")
+	colUsers        = registerEventCollection("users")
+	colChecklists   = registerEventCollection("checklists")
+	colCohorts      = registerEventCollection("cohorts")
+	colAssignments  = registerEventCollection("assignments")
+	colAttempts     = registerEventCollection("attempts")
+	colRemediations = registerEventCollection("remediations")
+	colProcedures   = registerEventCollection("procedures")
 )
 
 // indexes lists every index the store relies on. Creating an index that
@@ -32,6 +37,27 @@ var indexes = map[string][]mongo.IndexModel{
 		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "checklistId", Value: 1}, {Key: "version", Value: 1}}, Options: options.Index().SetUnique(true).SetName("program_checklist_version_unique")},
 		{Keys: bson.D{{Key: "checklistId", Value: 1}, {Key: "version", Value: -1}}, Options: options.Index().SetName("checklist_version")},
 		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "status", Value: 1}, {Key: "checklistId", Value: 1}, {Key: "version", Value: -1}}, Options: options.Index().SetName("program_status_checklist_version")},
+	},
+	colCohorts: {
+		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "name", Value: 1}}, Options: options.Index().SetUnique(true).SetName("program_name_unique")},
+	},
+	colAssignments: {
+		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "cohortId", Value: 1}, {Key: "checklistId", Value: 1}}, Options: options.Index().SetName("program_cohort_checklist")},
+		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "studentId", Value: 1}, {Key: "checklistId", Value: 1}}, Options: options.Index().SetName("program_student_checklist")},
+	},
+	colAttempts: {
+		// One open evaluation request per student and skill (see Attempt.OpenSlot).
+		{Keys: bson.D{{Key: "studentId", Value: 1}, {Key: "checklistId", Value: 1}, {Key: "openSlot", Value: 1}}, Options: options.Index().SetUnique(true).SetName("one_open_request")},
+		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "studentId", Value: 1}, {Key: "checklistId", Value: 1}}, Options: options.Index().SetName("program_student_checklist")},
+		// The instructor queue: open requests of some cohorts, oldest first.
+		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "status", Value: 1}, {Key: "cohortId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("queue")},
+		{Keys: bson.D{{Key: "evaluation.id", Value: 1}}, Options: options.Index().SetName("evaluation_id")},
+	},
+	colRemediations: {
+		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "studentId", Value: 1}, {Key: "checklistId", Value: 1}}, Options: options.Index().SetName("program_student_checklist")},
+	},
+	colProcedures: {
+		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "studentId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("program_student_newest")},
 	},
 	colAudit: {
 		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("program_newest")},

@@ -13,7 +13,8 @@ import (
 func (s *Store) CreateProgram(ctx context.Context, name string) (models.Program, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	p := models.Program{ID: NewID(), Name: name, Grading: models.DefaultGrading, CreatedAt: s.now()}
+	p := models.Program{ID: NewID(), Name: name, Grading: models.DefaultGrading,
+		ProcedureTargets: models.DefaultProcedureTargets, CreatedAt: s.now()}
 	if _, err := s.db.Collection(colPrograms).InsertOne(ctx, p); err != nil {
 		return models.Program{}, translate(err, "create program")
 	}
