@@ -98,3 +98,35 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (models.User, err
 	err := s.db.Collection(colUsers).FindOne(ctx, bson.M{"email": models.NormalizeEmail(email)}).Decode(&u)
 	return u, translate(err, "find user by email")
 }
+
+// maxInstructorsPerCohort bounds the instructors notified about a cohort.
+const maxInstructorsPerCohort = 500
+
+// CohortInstructors returns the active instructors who teach cohortID.
+func (s *Store) CohortInstructors(ctx context.Context, programID, cohortID string) ([]models.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return findAll[models.User](ctx, s.db.Collection(colUsers),
+		bson.M{"programId": programID, "role": models.RoleInstructor, "active": true, "cohortIds": cohortID},
+		maxInstructorsPerCohort, "list cohort instructors")
+}
+
+// ProgramAdmins returns the active admins of a program.
+func (s *Store) ProgramAdmins(ctx context.Context, programID string) ([]models.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return findAll[models.User](ctx, s.db.Collection(colUsers),
+		bson.M{"programId": programID, "role": models.RoleAdmin, "active": true}, maxInstructorsPerCohort, "list program admins")
+}
+
+// maxStudentsPerCohort bounds the students loaded for one cohort at once.
+const maxStudentsPerCohort = 5000
+
+// CohortStudents returns the active students of cohortID.
+func (s *Store) CohortStudents(ctx context.Context, programID, cohortID string) ([]models.User, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return findAll[models.User](ctx, s.db.Collection(colUsers),
+		bson.M{"programId": programID, "role": models.RoleStudent, "active": true, "cohortIds": cohortID},
+		maxStudentsPerCohort, "list cohort students")
+}

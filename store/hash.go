@@ -1,0 +1,32 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// shortHash is a stable 128-bit id derived from parts.
+func shortHash(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// optionsFind is a Find without pending events in the result, at most
+// limit documents.
+func optionsFind(limit int64) *options.FindOptionsBuilder {
+	return options.Find().SetLimit(limit).SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0})
+}
+
+// returnAfter makes FindOneAndUpdate return the updated document without
+// its pending events.
+func returnAfter() *options.FindOneAndUpdateOptionsBuilder {
+	return options.FindOneAndUpdate().SetReturnDocument(options.After).
+		SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0})
+}
