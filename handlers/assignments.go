@@ -197,4 +197,3 @@ func (s *server) listAssignments(ctx context.Context, in *listAssignmentsInput) 
 	}
 	return &listAssignmentsOutput{Body: list}, nil
 }
-

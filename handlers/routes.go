@@ -29,7 +29,7 @@ func (s *server) routes(api huma.API) {
 		Errors: read}, s.listAssignments)
 	register(api, huma.Operation{OperationID: "create-attempt", Method: http.MethodPost, Path: "/v1/attempts",
 		Summary: "Log a practice attempt or request an evaluation", Tags: []string{"Attempts"}, Security: bearer,
-		Description: "Send your own UUID as id (and an Idempotency-Key header) so a retry after a dropped connection never creates a second attempt.",
+		Description:   "Send your own UUID as id (and an Idempotency-Key header) so a retry after a dropped connection never creates a second attempt.",
 		DefaultStatus: http.StatusCreated, Errors: write}, s.createAttempt)
 	register(api, huma.Operation{OperationID: "get-attempt", Method: http.MethodGet, Path: "/v1/attempts/{id}",
 		Summary: "One attempt with its evaluation and amendments", Tags: []string{"Attempts"}, Security: bearer, Errors: read}, s.attempt)
@@ -41,7 +41,7 @@ func (s *server) routes(api huma.API) {
 	register(api, huma.Operation{OperationID: "evaluate-attempt", Method: http.MethodPost, Path: "/v1/attempts/{id}/evaluations",
 		Summary: "Grade (and sign) or return an evaluation request", Tags: []string{"Evaluations"}, Security: bearer,
 		Description: "The server computes score and outcome from the checklist's rule. A pass must be attested and is signed: by the caller (an instructor teaching the cohort), or on the student's device with the instructor's signing PIN. Exactly one of concurrent evaluations of one request succeeds; the others get 409.",
-		Metadata: map[string]any{freshAuth: true}, DefaultStatus: http.StatusCreated, Errors: write}, s.evaluate)
+		Metadata:    map[string]any{freshAuth: true}, DefaultStatus: http.StatusCreated, Errors: write}, s.evaluate)
 	register(api, huma.Operation{OperationID: "amend-evaluation", Method: http.MethodPost, Path: "/v1/evaluations/{id}/amendments",
 		Summary: "Add a signed correction to an evaluation (the evaluation itself never changes)", Tags: []string{"Evaluations"}, Security: bearer,
 		Metadata: map[string]any{freshAuth: true}, DefaultStatus: http.StatusCreated,
@@ -67,25 +67,25 @@ func (s *server) routes(api huma.API) {
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusConflict, http.StatusUnprocessableEntity}}, s.createProcedure)
 	register(api, huma.Operation{OperationID: "list-procedures", Method: http.MethodGet, Path: "/v1/procedures",
 		Summary: "Logged procedures, newest first: your own, the students you teach, or the program's",
-		Tags: []string{"Procedures"}, Security: bearer, Errors: procRead}, s.procedures)
+		Tags:    []string{"Procedures"}, Security: bearer, Errors: procRead}, s.procedures)
 	register(api, huma.Operation{OperationID: "get-procedure", Method: http.MethodGet, Path: "/v1/procedures/{id}",
 		Summary: "One logged procedure", Tags: []string{"Procedures"}, Security: bearer, Errors: procRead}, s.procedure)
 	register(api, huma.Operation{OperationID: "confirm-procedure", Method: http.MethodPost, Path: "/v1/procedures/{id}/confirm",
 		Summary: "Confirm a pending procedure of a student you teach; it then counts toward the program's targets",
-		Tags: []string{"Procedures"}, Security: bearer, Errors: procDecide}, s.confirmProcedure)
+		Tags:    []string{"Procedures"}, Security: bearer, Errors: procDecide}, s.confirmProcedure)
 	register(api, huma.Operation{OperationID: "reject-procedure", Method: http.MethodPost, Path: "/v1/procedures/{id}/reject",
 		Summary: "Reject a pending procedure of a student you teach, saying why",
-		Tags: []string{"Procedures"}, Security: bearer, Errors: procDecide}, s.rejectProcedure)
+		Tags:    []string{"Procedures"}, Security: bearer, Errors: procDecide}, s.rejectProcedure)
 	register(api, huma.Operation{OperationID: "my-progress", Method: http.MethodGet, Path: "/v1/me/progress",
 		Summary: "The calling student's progress: every assigned skill, completion by area, competencies evidenced, procedure counts",
-		Tags: []string{"Progress"}, Security: bearer, Errors: procRead}, s.myProgress)
+		Tags:    []string{"Progress"}, Security: bearer, Errors: procRead}, s.myProgress)
 	register(api, huma.Operation{OperationID: "student-progress", Method: http.MethodGet, Path: "/v1/students/{id}/progress",
 		Summary: "A student's progress (the student, their instructors, admins)",
-		Tags: []string{"Progress"}, Security: bearer, Errors: procRead}, s.studentProgressByID)
+		Tags:    []string{"Progress"}, Security: bearer, Errors: procRead}, s.studentProgressByID)
 	register(api, huma.Operation{OperationID: "cohort-progress", Method: http.MethodGet, Path: "/v1/cohorts/{id}/progress",
 		Summary: "A cohort's progress matrix, students by assigned checklists, a page of students at a time (admins, the cohort's instructors)",
-		Tags: []string{"Progress"}, Security: bearer, Errors: procRead}, s.cohortProgress)
+		Tags:    []string{"Progress"}, Security: bearer, Errors: procRead}, s.cohortProgress)
 	register(api, huma.Operation{OperationID: "list-audit", Method: http.MethodGet, Path: "/v1/audit",
 		Summary: "The program's audit trail, newest first (admins); entries are never changed or removed",
-		Tags: []string{"Audit"}, Security: bearer, Errors: procRead}, s.audit)
+		Tags:    []string{"Audit"}, Security: bearer, Errors: procRead}, s.audit)
 }
