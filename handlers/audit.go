@@ -1,0 +1,39 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+
+	"skillbook/models"
+	"skillbook/store"
+)
+
+type auditInput struct {
+	ActorID   string `query:"actorId" maxLength:"64" doc:"Only changes made by this user."`
+	StudentID string `query:"studentId" maxLength:"64" doc:"Only changes about this student's records."`
+	Subject   string `query:"subject" maxLength:"64" doc:"Only changes of this kind of record (user, cohort, assignment, attempt, procedure …)."`
+	SubjectID string `query:"subjectId" maxLength:"128" doc:"Only changes of this record."`
+	Type      string `query:"type" maxLength:"64" doc:"Only events of this type, such as procedure.confirmed."`
+	Limit     int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Cursor    string `query:"cursor" maxLength:"512"`
+}
+
+type auditOutput struct {
+	Body models.List[models.Event]
+}
+
+// audit lists the program's audit trail, newest first, for admins. The
+// trail is append-only: no operation changes or removes an entry.
+func (s *server) audit(ctx context.Context, in *auditInput) (*auditOutput, error) {
+	caller := callerFrom(ctx)
+	if caller.Role != models.RoleAdmin {
+		return nil, fmt.Errorf("%w: only program admins read the audit trail", models.ErrForbidden)
+	}
+	list, err := s.store.Audit(ctx, caller.ProgramID, store.AuditFilter{
+		ActorID: in.ActorID, StudentID: in.StudentID, Subject: in.Subject, SubjectID: in.SubjectID, Type: in.Type,
+	}, models.Page{Limit: in.Limit, Cursor: in.Cursor})
+	if err != nil {
+		return nil, err
+	}
+	return &auditOutput{Body: list}, nil
+}

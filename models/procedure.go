@@ -1,0 +1,138 @@
+package models
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// ProcedureStatus is where a logged live procedure is.
+type ProcedureStatus string
+
+// A procedure is pending until an instructor who teaches the student
+// confirms it (it then counts toward the program's targets) or rejects it.
+const (
+	ProcedurePending   ProcedureStatus = "pending"
+	ProcedureConfirmed ProcedureStatus = "confirmed"
+	ProcedureRejected  ProcedureStatus = "rejected"
+)
+
+// Valid reports whether s is a known status.
+func (s ProcedureStatus) Valid() bool {
+	return s == ProcedurePending || s == ProcedureConfirmed || s == ProcedureRejected
+}
+
+// Limits on a logged procedure's free text.
+const (
+	MaxProcedureSiteLen   = 200
+	MaxProcedureNoteLen   = 1000
+	MaxProcedureReasonLen = 1000
+)
+
+// EarliestProcedureDate is the earliest performedAt accepted.
+const EarliestProcedureDate = "2000-01-01"
+
+// Procedure is one live procedure (a venipuncture, a capillary stick) a
+// student performed on a person, counted toward certification targets once
+// an instructor confirms it. Confirming and rejecting are one
+// version-guarded write each, allowed only while it is pending.
+type Procedure struct {
+	// ID may be chosen by the client (a UUIDv7 made when the procedure was
+	// logged offline), so a retried upload stores it once.
+	ID          string          `json:"id" bson:"_id"`
+	ProgramID   string          `json:"programId" bson:"programId"`
+	StudentID   string          `json:"studentId" bson:"studentId"`
+	StudentName string          `json:"studentName" bson:"studentName"`
+	Kind        string          `json:"kind" bson:"kind"`
+	PerformedAt string          `json:"performedAt" bson:"performedAt"`
+	Site        string          `json:"site,omitempty" bson:"site,omitempty"`
+	Note        string          `json:"note,omitempty" bson:"note,omitempty"`
+	Status      ProcedureStatus `json:"status" bson:"status"`
+	// Review is set once an instructor confirmed or rejected it.
+	Review    *ProcedureReview `json:"review,omitempty" bson:"review,omitempty"`
+	Version   int64            `json:"version" bson:"version"`
+	CreatedAt time.Time        `json:"createdAt" bson:"createdAt"`
+	UpdatedAt time.Time        `json:"updatedAt" bson:"updatedAt"`
+}
+
+// ProcedureReview is an instructor's decision on a logged procedure, with
+// their name and credential as they were at the time.
+type ProcedureReview struct {
+	ReviewerID         string    `json:"reviewerId" bson:"reviewerId"`
+	ReviewerName       string    `json:"reviewerName" bson:"reviewerName"`
+	ReviewerCredential string    `json:"reviewerCredential,omitempty" bson:"reviewerCredential,omitempty"`
+	ReviewedAt         time.Time `json:"reviewedAt" bson:"reviewedAt"`
+	// Reason says why a procedure was rejected.
+	Reason string `json:"reason,omitempty" bson:"reason,omitempty"`
+}
+
+// LatestDate is the latest calendar date anywhere on Earth at now
+// (UTC+14): a date after it is in the future for every user.
+func LatestDate(now time.Time) string {
+	return now.UTC().Add(14 * time.Hour).Format(DateLayout)
+}
+
+// ValidateNew checks a procedure a student logs in a program with targets
+// (the kinds it counts) at time now.
+func (p *Procedure) ValidateNew(targets map[string]int, now time.Time) error {
+	var v ValidationError
+	if p.ID != "" {
+		if id, err := uuid.Parse(p.ID); err != nil || id.Version() != 7 || id.String() != p.ID {
+			v.Add("id", "must be a lower-case UUIDv7 made by the client")
+		} else if sec, _ := id.Time().UnixTime(); time.Unix(sec, 0).After(now.Add(24 * time.Hour)) {
+			v.Add("id", "is a UUIDv7 dated in the future")
+		}
+	}
+	if _, ok := targets[p.Kind]; !ok {
+		v.Add("kind", "must be one of the procedures the program counts: %s", strings.Join(ProcedureKinds(targets), ", "))
+	}
+	if d, err := time.Parse(DateLayout, p.PerformedAt); err != nil || d.Format(DateLayout) != p.PerformedAt {
+		v.Add("performedAt", "must be a date such as 2026-03-14")
+	} else if p.PerformedAt > LatestDate(now) {
+		v.Add("performedAt", "must not be in the future")
+	} else if p.PerformedAt < EarliestProcedureDate {
+		v.Add("performedAt", "must be on or after %s", EarliestProcedureDate)
+	}
+	if len(p.Site) > MaxProcedureSiteLen {
+		v.Add("site", "must be at most %d characters", MaxProcedureSiteLen)
+	}
+	if len(p.Note) > MaxProcedureNoteLen {
+		v.Add("note", "must be at most %d characters", MaxProcedureNoteLen)
+	}
+	return v.Err()
+}
+
+// SameEntry reports whether p and q record the same logged procedure, so a
+// retried upload with the same id is recognised as a retry.
+func (p *Procedure) SameEntry(q Procedure) bool {
+	return p.StudentID == q.StudentID && p.Kind == q.Kind && p.PerformedAt == q.PerformedAt &&
+		p.Site == q.Site && p.Note == q.Note
+}
+
+// ProcedureKinds lists the kinds of targets, sorted.
+func ProcedureKinds(targets map[string]int) []string {
+	kinds := make([]string, 0, len(targets))
+	for k := range targets {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	return kinds
+}
+
+// CanReviewProcedure reports whether caller may confirm or reject a
+// procedure of student: an active instructor who teaches one of the
+// student's cohorts.
+func CanReviewProcedure(caller, student User) bool {
+	return caller.ProgramID == student.ProgramID && caller.Role == RoleInstructor && caller.Active &&
+		caller.TeachesAny(student.CohortIDs)
+}
+
+// ProcedureCount is how many procedures of one kind a student has logged,
+// by status.
+type ProcedureCount struct {
+	Confirmed int `json:"confirmed"`
+	Pending   int `json:"pending"`
+	Rejected  int `json:"rejected"`
+}
