@@ -48,6 +48,8 @@ commands:
                       sign-ins in the auth emulator first
   bootstrap           create a program and invite its first admin:
                       --program NAME --admin-email EMAIL [--admin-name NAME]
+  checklists          validate [DIR] or list [DIR] the checklist files (default:
+                      the built-in library)
 `
 
 // run is the whole program: it parses args, reads settings through getenv
@@ -62,6 +64,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args, getenv, stdout)
 	case "bootstrap":
 		return bootstrap(ctx, args, getenv, stdout)
+	case "checklists":
+		return checklistsCmd(args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -80,6 +80,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			log.Warn("close store", "error", err)
 		}
 	}()
+	if err := loadLibrary(ctx, st, log); err != nil {
+		return err
+	}
 
 	verifier, err := newVerifier(ctx, cfg)
 	if err != nil {
