@@ -18,6 +18,37 @@ func (s *server) routes(api huma.API) {
 		Summary: "The caller's profile", Tags: []string{"Me"}, Security: bearer,
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden}}, s.me)
 
+	// Checklists
+	clRead := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity}
+	clWrite := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity}
+	register(api, huma.Operation{OperationID: "list-checklists", Method: http.MethodGet, Path: "/v1/checklists",
+		Summary: "The program's current published checklists, by id, filtered by area, competency or title words",
+		Tags:    []string{"Checklists"}, Security: bearer, Errors: clRead}, s.listChecklists)
+	register(api, huma.Operation{OperationID: "get-checklist", Method: http.MethodGet, Path: "/v1/checklists/{id}",
+		Summary: "The current published version of a checklist (the program's own newer version wins over the shipped one)",
+		Tags:    []string{"Checklists"}, Security: bearer, Errors: clRead}, s.currentChecklist)
+	register(api, huma.Operation{OperationID: "list-checklist-versions", Method: http.MethodGet, Path: "/v1/checklists/{id}/versions",
+		Summary: "Every version of a checklist, oldest first; drafts for admins only",
+		Tags:    []string{"Checklists"}, Security: bearer, Errors: clRead}, s.checklistVersions)
+	register(api, huma.Operation{OperationID: "get-checklist-version", Method: http.MethodGet, Path: "/v1/checklists/{id}/versions/{version}",
+		Summary: "One version of a checklist, retired ones included; drafts for admins only",
+		Tags:    []string{"Checklists"}, Security: bearer, Errors: clRead}, s.checklistVersion)
+	register(api, huma.Operation{OperationID: "create-checklist", Method: http.MethodPost, Path: "/v1/checklists",
+		Summary:     "Draft a new checklist, or the next version of an existing one (admins)",
+		Description: "The version is numbered for you: 1 for a new id, else one above the latest version the program sees. A program has at most one draft per checklist (409 otherwise).",
+		Tags:        []string{"Checklists"}, Security: bearer, DefaultStatus: http.StatusCreated, Errors: clWrite}, s.createChecklist)
+	register(api, huma.Operation{OperationID: "update-checklist-draft", Method: http.MethodPut, Path: "/v1/checklists/{id}/versions/{version}",
+		Summary:     "Replace the content of a draft (admins; If-Match required)",
+		Description: "Send the ETag of your read as If-Match: 412 if the draft changed since, 428 without If-Match. Published, retired and shipped versions never change (409).",
+		Tags:        []string{"Checklists"}, Security: bearer,
+		Errors: append(clWrite, http.StatusPreconditionFailed, http.StatusPreconditionRequired)}, s.updateChecklist)
+	register(api, huma.Operation{OperationID: "publish-checklist", Method: http.MethodPost, Path: "/v1/checklists/{id}/versions/{version}/publish",
+		Summary: "Publish a draft: it is checked again, becomes immutable, and is current unless a newer version exists (admins)",
+		Tags:    []string{"Checklists"}, Security: bearer, Errors: append(clWrite, http.StatusPreconditionFailed)}, s.publishChecklist)
+	register(api, huma.Operation{OperationID: "retire-checklist", Method: http.MethodPost, Path: "/v1/checklists/{id}/versions/{version}/retire",
+		Summary: "Retire a published version of the program's own: no longer current, listed or assignable, still readable (admins)",
+		Tags:    []string{"Checklists"}, Security: bearer, Errors: clWrite}, s.retireChecklist)
+
 	// Assignments, attempts, the instructor queue, evaluations and sign-off
 	read := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound}
 	write := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity}
