@@ -98,6 +98,10 @@ func (s *server) bindInvitation(ctx context.Context, id models.Identity) (models
 	}
 	user, err := s.store.BindInvitation(ctx, id.Email, id.UID)
 	if errors.Is(err, models.ErrNotFound) {
+		// A concurrent first request may have bound it a moment ago.
+		user, err = s.store.UserByUID(ctx, id.UID)
+	}
+	if errors.Is(err, models.ErrNotFound) {
 		return models.User{}, fmt.Errorf("%w: no Skillbook invitation for this email address", models.ErrForbidden)
 	}
 	if err != nil {

@@ -48,7 +48,7 @@ func (s *Store) CreateAssignment(ctx context.Context, actor models.Actor, a mode
 	if err != nil {
 		return models.Assignment{}, false, err
 	}
-	_, err = s.db.Collection(colAssignments).InsertOne(ctx, doc)
+	_, err = s.collection(colAssignments).InsertOne(ctx, doc)
 	if mongo.IsDuplicateKeyError(err) {
 		existing, err := s.Assignment(ctx, a.ProgramID, a.ID)
 		return existing, false, err
@@ -65,7 +65,7 @@ func (s *Store) Assignment(ctx context.Context, programID, id string) (models.As
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	var a models.Assignment
-	err := s.db.Collection(colAssignments).FindOne(ctx, bson.M{"_id": id, "programId": programID}).Decode(&a)
+	err := s.collection(colAssignments).FindOne(ctx, bson.M{"_id": id, "programId": programID}).Decode(&a)
 	return a, translate(err, "find assignment "+id)
 }
 
@@ -87,7 +87,7 @@ func (s *Store) Assignments(ctx context.Context, programID string, f AssignmentF
 	if f.StudentID != "" {
 		q["studentId"] = f.StudentID
 	}
-	return listByID[models.Assignment](ctx, s.db.Collection(colAssignments), q, page, 1, "list assignments")
+	return listByID[models.Assignment](ctx, s.collection(colAssignments), q, page, 1, "list assignments")
 }
 
 // maxAssignmentsPerStudent bounds what one student can be assigned; the
@@ -103,7 +103,7 @@ func (s *Store) StudentAssignments(ctx context.Context, student models.User) ([]
 	if len(student.CohortIDs) > 0 {
 		or = append(or, bson.M{"cohortId": bson.M{"$in": student.CohortIDs}})
 	}
-	return findAll[models.Assignment](ctx, s.db.Collection(colAssignments),
+	return findAll[models.Assignment](ctx, s.collection(colAssignments),
 		bson.M{"programId": student.ProgramID, "$or": or}, maxAssignmentsPerStudent, "list student assignments")
 }
 
@@ -130,7 +130,7 @@ func (s *Store) AssignmentFor(ctx context.Context, student models.User, checklis
 var errTooMany = errors.New("too many results")
 
 // findAll decodes every document matching q, refusing more than limit.
-func findAll[T any](ctx context.Context, col *mongo.Collection, q bson.M, limit int, what string) ([]T, error) {
+func findAll[T any](ctx context.Context, col collection, q bson.M, limit int, what string) ([]T, error) {
 	cur, err := col.Find(ctx, q, optionsFind(int64(limit)+1))
 	if err != nil {
 		return nil, translate(err, what)

@@ -53,7 +53,7 @@ func (s *Store) CreateAttempt(ctx context.Context, actor models.Actor, a models.
 	if err != nil {
 		return models.Attempt{}, false, err
 	}
-	_, err = s.db.Collection(colAttempts).InsertOne(ctx, doc)
+	_, err = s.collection(colAttempts).InsertOne(ctx, doc)
 	if mongo.IsDuplicateKeyError(err) {
 		return s.existingAttempt(ctx, a)
 	}
@@ -68,7 +68,7 @@ func (s *Store) CreateAttempt(ctx context.Context, actor models.Actor, a models.
 // again (a retry) or a real conflict.
 func (s *Store) existingAttempt(ctx context.Context, a models.Attempt) (models.Attempt, bool, error) {
 	var old models.Attempt
-	err := s.db.Collection(colAttempts).FindOne(ctx, bson.M{"_id": a.ID}).Decode(&old)
+	err := s.collection(colAttempts).FindOne(ctx, bson.M{"_id": a.ID}).Decode(&old)
 	switch {
 	case err == nil:
 		if old.ProgramID == a.ProgramID && old.StudentID == a.StudentID && old.ChecklistID == a.ChecklistID && old.Kind == a.Kind {
@@ -86,7 +86,7 @@ func (s *Store) Attempt(ctx context.Context, programID, id string) (models.Attem
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	var a models.Attempt
-	err := s.db.Collection(colAttempts).FindOne(ctx, bson.M{"_id": id, "programId": programID}, options.FindOne().
+	err := s.collection(colAttempts).FindOne(ctx, bson.M{"_id": id, "programId": programID}, options.FindOne().
 		SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0})).Decode(&a)
 	return a, translate(err, "find attempt "+id)
 }
@@ -96,7 +96,7 @@ func (s *Store) AttemptByEvaluation(ctx context.Context, programID, evaluationID
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	var a models.Attempt
-	err := s.db.Collection(colAttempts).FindOne(ctx, bson.M{"evaluation.id": evaluationID, "programId": programID}, options.FindOne().
+	err := s.collection(colAttempts).FindOne(ctx, bson.M{"evaluation.id": evaluationID, "programId": programID}, options.FindOne().
 		SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0})).Decode(&a)
 	return a, translate(err, "find evaluation "+evaluationID)
 }
@@ -107,7 +107,7 @@ func (s *Store) SkillAttempts(ctx context.Context, programID string, studentIDs,
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	q := bson.M{"programId": programID, "studentId": bson.M{"$in": studentIDs}, "checklistId": bson.M{"$in": checklistIDs}}
-	return findAll[models.Attempt](ctx, s.db.Collection(colAttempts), q, maxAttemptsPerSkill*max(1, len(studentIDs)), "list attempts")
+	return findAll[models.Attempt](ctx, s.collection(colAttempts), q, maxAttemptsPerSkill*max(1, len(studentIDs)), "list attempts")
 }
 
 // QueueFilter narrows the instructor queue.
@@ -132,7 +132,7 @@ func (s *Store) Queue(ctx context.Context, programID string, f QueueFilter, page
 	if f.Area != "" {
 		q["area"] = f.Area
 	}
-	return listByID[models.Attempt](ctx, s.db.Collection(colAttempts), q, page, 1, "list queue")
+	return listByID[models.Attempt](ctx, s.collection(colAttempts), q, page, 1, "list queue")
 }
 
 // EvaluateAttempt records an instructor's evaluation of a requested
@@ -157,10 +157,9 @@ func (s *Store) EvaluateAttempt(ctx context.Context, programID, attemptID string
 		"$inc": bson.M{"version": 1},
 	}, events...)
 	var a models.Attempt
-	err := s.db.Collection(colAttempts).FindOneAndUpdate(ctx,
+	err := s.collection(colAttempts).FindOneAndUpdate(ctx,
 		bson.M{"_id": attemptID, "programId": programID, "kind": models.AttemptEvaluation, "status": models.StatusRequested},
-		update, options.FindOneAndUpdate().SetReturnDocument(options.After).
-			SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0})).Decode(&a)
+		update, returnAfter()).Decode(&a)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		if _, ferr := s.Attempt(ctx, programID, attemptID); ferr != nil {
 			return models.Attempt{}, ferr
@@ -186,10 +185,9 @@ func (s *Store) AddAmendment(ctx context.Context, programID, attemptID string, v
 		"$inc":  bson.M{"version": 1},
 	}, ev)
 	var a models.Attempt
-	err := s.db.Collection(colAttempts).FindOneAndUpdate(ctx,
+	err := s.collection(colAttempts).FindOneAndUpdate(ctx,
 		bson.M{"_id": attemptID, "programId": programID, "version": version, "evaluation": bson.M{"$exists": true}},
-		update, options.FindOneAndUpdate().SetReturnDocument(options.After).
-			SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0})).Decode(&a)
+		update, returnAfter()).Decode(&a)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return models.Attempt{}, fmt.Errorf("amend attempt %s: %w: the evaluation changed meanwhile; retry", attemptID, models.ErrConflict)
 	}

@@ -69,7 +69,7 @@ func rank(c models.Checklist) int {
 func (s *Store) UpsertLibrary(ctx context.Context, lib []models.Checklist) (int, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	col := s.db.Collection(colChecklists)
+	col := s.collection(colChecklists)
 
 	stored := map[string]string{}
 	cur, err := col.Find(ctx, bson.M{"programId": ""}, options.Find().SetProjection(bson.M{"_id": 1, "digest": 1}))
@@ -262,7 +262,7 @@ func (s *Store) Checklists(ctx context.Context, programID string, f ChecklistFil
 		q["checklistId"] = bson.M{"$gt": after.ID}
 	}
 	size := f.Page.Size()
-	cur, err := s.db.Collection(colChecklists).Find(ctx, q, options.Find().
+	cur, err := s.collection(colChecklists).Find(ctx, q, options.Find().
 		SetSort(bson.D{{Key: "checklistId", Value: 1}, {Key: "version", Value: -1}}).
 		SetBatchSize(100))
 	if err != nil {
@@ -315,7 +315,7 @@ func (s *Store) findChecklists(ctx context.Context, q bson.M, opts *options.Find
 	if opts == nil {
 		opts = options.Find()
 	}
-	cur, err := s.db.Collection(colChecklists).Find(ctx, q, opts)
+	cur, err := s.collection(colChecklists).Find(ctx, q, opts)
 	if err != nil {
 		return nil, err
 	}

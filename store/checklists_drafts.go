@@ -28,7 +28,7 @@ func (s *Store) CreateChecklistDraft(ctx context.Context, actor models.Actor, pr
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	col := s.db.Collection(colChecklists)
+	col := s.collection(colChecklists)
 	what := "create draft of checklist " + c.ID
 
 	for attempt := 0; attempt < createAttempts; attempt++ {
@@ -121,7 +121,7 @@ func (s *Store) PublishChecklist(ctx context.Context, actor models.Actor, progra
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	col := s.db.Collection(colChecklists)
+	col := s.collection(colChecklists)
 	key := checklistKey(programID, id, version)
 
 	var d checklistDoc
@@ -202,7 +202,7 @@ func (s *Store) changeChecklist(ctx context.Context, programID, id string, versi
 	var d checklistDoc
 	// No projection: the embedded engine's findAndModify lacks it, and the
 	// pending events it would hide are ignored when decoding anyway.
-	err := s.db.Collection(colChecklists).FindOneAndUpdate(ctx, q, update,
+	err := s.collection(colChecklists).FindOneAndUpdate(ctx, q, update,
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return models.Checklist{}, s.explainMiss(ctx, programID, id, version, revision, what)
@@ -220,7 +220,7 @@ func (s *Store) explainMiss(ctx context.Context, programID, id string, version i
 	c, err := s.ownChecklist(ctx, programID, id, version)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
-		ferr := s.db.Collection(colChecklists).FindOne(ctx, bson.M{"_id": checklistKey("", id, version)},
+		ferr := s.collection(colChecklists).FindOne(ctx, bson.M{"_id": checklistKey("", id, version)},
 			options.FindOne().SetProjection(bson.M{"_id": 1})).Err()
 		if ferr == nil {
 			return fmt.Errorf("%s: %w: version %d of %s is part of the shipped library and cannot change; create a new version", what, models.ErrConflict, version, id)
@@ -243,7 +243,7 @@ func (s *Store) explainMiss(ctx context.Context, programID, id string, version i
 // ownChecklist reads the program's own version, not a shipped one.
 func (s *Store) ownChecklist(ctx context.Context, programID, id string, version int) (models.Checklist, error) {
 	var d checklistDoc
-	err := s.db.Collection(colChecklists).FindOne(ctx, bson.M{"_id": checklistKey(programID, id, version), "programId": programID}).Decode(&d)
+	err := s.collection(colChecklists).FindOne(ctx, bson.M{"_id": checklistKey(programID, id, version), "programId": programID}).Decode(&d)
 	return d.Checklist, translate(err, fmt.Sprintf("find checklist %s version %d", id, version))
 }
 

@@ -94,7 +94,7 @@ func (s *Store) relay(ctx context.Context, col, id string) error {
 	var doc struct {
 		Pending map[string]models.Event `bson:"pending"`
 	}
-	err := s.db.Collection(col).FindOne(ctx, bson.M{"_id": id},
+	err := s.collection(col).FindOne(ctx, bson.M{"_id": id},
 		options.FindOne().SetProjection(bson.M{fieldPending: 1})).Decode(&doc)
 	if err != nil {
 		return translate(err, "relay: read "+col)
@@ -114,12 +114,12 @@ func (s *Store) relay(ctx context.Context, col, id string) error {
 		ids = append(ids, eid)
 		unset[fieldPending+"."+eid] = ""
 	}
-	_, err = s.db.Collection(col).UpdateOne(ctx, bson.M{"_id": id},
+	_, err = s.collection(col).UpdateOne(ctx, bson.M{"_id": id},
 		bson.M{"$unset": unset, "$pullAll": bson.M{fieldPendingIDs: ids}})
 	if err != nil {
 		return translate(err, "relay: clear "+col)
 	}
-	_, err = s.db.Collection(col).UpdateOne(ctx, bson.M{"_id": id, fieldPendingIDs + ".0": bson.M{"$exists": false}},
+	_, err = s.collection(col).UpdateOne(ctx, bson.M{"_id": id, fieldPendingIDs + ".0": bson.M{"$exists": false}},
 		bson.M{"$set": bson.M{fieldHasPending: false}})
 	return translate(err, "relay: clear flag "+col)
 }
@@ -137,7 +137,7 @@ func (s *Store) relayAfter(ctx context.Context, col, id string) {
 func (s *Store) RelayPending(ctx context.Context, limit int) (int, error) {
 	n := 0
 	for _, col := range eventCollections {
-		cur, err := s.db.Collection(col).Find(ctx, bson.M{fieldHasPending: true},
+		cur, err := s.collection(col).Find(ctx, bson.M{fieldHasPending: true},
 			options.Find().SetProjection(bson.M{"_id": 1}).SetLimit(int64(limit)))
 		if err != nil {
 			return n, translate(err, "relay sweep "+col)
@@ -162,7 +162,7 @@ func (s *Store) RelayPending(ctx context.Context, limit int) (int, error) {
 // appendAudit stores e in the audit trail once.
 func (s *Store) appendAudit(ctx context.Context, e models.Event) error {
 	entry := auditEntry{ID: e.ID, Event: e}
-	_, err := s.db.Collection(colAudit).InsertOne(ctx, entry)
+	_, err := s.collection(colAudit).InsertOne(ctx, entry)
 	if err != nil && !mongo.IsDuplicateKeyError(err) {
 		return translate(err, "append audit entry")
 	}
@@ -205,5 +205,5 @@ func (s *Store) Audit(ctx context.Context, programID string, f AuditFilter, page
 			q[k] = v
 		}
 	}
-	return listByID[models.Event](ctx, s.db.Collection(colAudit), q, page, -1, fmt.Sprintf("list audit of %s", programID))
+	return listByID[models.Event](ctx, s.collection(colAudit), q, page, -1, fmt.Sprintf("list audit of %s", programID))
 }

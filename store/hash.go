@@ -24,9 +24,9 @@ func optionsFind(limit int64) *options.FindOptionsBuilder {
 	return options.Find().SetLimit(limit).SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0})
 }
 
-// returnAfter makes FindOneAndUpdate return the updated document without
-// its pending events.
+// returnAfter makes FindOneAndUpdate return the updated document. (The
+// embedded engine has no projection on findAndModify; decoding into a
+// model drops the pending events anyway.)
 func returnAfter() *options.FindOneAndUpdateOptionsBuilder {
-	return options.FindOneAndUpdate().SetReturnDocument(options.After).
-		SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0})
+	return options.FindOneAndUpdate().SetReturnDocument(options.After)
 }

@@ -50,7 +50,7 @@ var (
 func (s *Store) BeginIdempotent(ctx context.Context, key, fingerprint string, lease time.Duration) (*StoredResponse, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	col := s.db.Collection(colIdempotency)
+	col := s.collection(colIdempotency)
 	now := s.now()
 	rec := idempotencyRecord{ID: key, Fingerprint: fingerprint, LeaseUntil: now.Add(lease), ExpiresAt: now.Add(IdempotencyTTL)}
 	for range 3 {
@@ -101,7 +101,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, key, fingerprint string, le
 func (s *Store) FinishIdempotent(ctx context.Context, key string, resp StoredResponse) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	_, err := s.db.Collection(colIdempotency).UpdateOne(ctx, bson.M{"_id": key},
+	_, err := s.collection(colIdempotency).UpdateOne(ctx, bson.M{"_id": key},
 		bson.M{"$set": bson.M{"done": true, "response": resp}})
 	return translate(err, "finish idempotent request")
 }
@@ -111,7 +111,7 @@ func (s *Store) FinishIdempotent(ctx context.Context, key string, resp StoredRes
 func (s *Store) AbandonIdempotent(ctx context.Context, key string) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	_, err := s.db.Collection(colIdempotency).DeleteOne(ctx, bson.M{"_id": key, "done": false})
+	_, err := s.collection(colIdempotency).DeleteOne(ctx, bson.M{"_id": key, "done": false})
 	return translate(err, "abandon idempotent request")
 }
 
@@ -120,10 +120,9 @@ func (s *Store) AbandonIdempotent(ctx context.Context, key string) error {
 func (s *Store) PurgeIdempotency(ctx context.Context) (int64, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	res, err := s.db.Collection(colIdempotency).DeleteMany(ctx, bson.M{"expiresAt": bson.M{"$lt": s.now()}})
+	res, err := s.collection(colIdempotency).DeleteMany(ctx, bson.M{"expiresAt": bson.M{"$lt": s.now()}})
 	if err != nil {
 		return 0, translate(err, "purge idempotency keys")
 	}
 	return res.DeletedCount, nil
 }
-

@@ -40,6 +40,9 @@ var indexes = map[string][]mongo.IndexModel{
 	},
 	colCohorts: {
 		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "name", Value: 1}}, Options: options.Index().SetUnique(true).SetName("program_name_unique")},
+		// Cohorts, users and roster: names unique whatever their case; lists in creation order.
+		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "nameKey", Value: 1}}, Options: options.Index().SetUnique(true).SetName("program_namekey_unique")},
+		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "archived", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("program_archived_id")},
 	},
 	colAssignments: {
 		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "cohortId", Value: 1}, {Key: "checklistId", Value: 1}}, Options: options.Index().SetName("program_cohort_checklist")},
@@ -68,6 +71,9 @@ var indexes = map[string][]mongo.IndexModel{
 		{Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetUnique(true).SetName("email_unique")},
 		{Keys: bson.D{{Key: "uid", Value: 1}}, Options: options.Index().SetUnique(true).SetName("uid_unique")},
 		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "role", Value: 1}, {Key: "name", Value: 1}}, Options: options.Index().SetName("program_role_name")},
+		// Cohorts, users and roster: the admin's user list and the members of a cohort.
+		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("program_id")},
+		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "cohortIds", Value: 1}}, Options: options.Index().SetName("program_cohorts")},
 	},
 }
 
@@ -85,7 +91,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	}
 	for col, models := range all {
 		ictx, cancel := context.WithTimeout(ctx, 30*s.timeout)
-		_, err := s.db.Collection(col).Indexes().CreateMany(ictx, models)
+		_, err := s.collection(col).Indexes().CreateMany(ictx, models)
 		cancel()
 		if err != nil {
 			return translate(err, fmt.Sprintf("ensure indexes on %s", col))

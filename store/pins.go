@@ -18,7 +18,7 @@ func (s *Store) SetSigningPIN(ctx context.Context, actor models.Actor, programID
 	defer cancel()
 	ev := s.newEvent(models.Event{Type: "user.signing-pin-set", ProgramID: programID, Actor: actor, Subject: "user", SubjectID: userID,
 		Summary: "set a new signing PIN"})
-	res, err := s.db.Collection(colUsers).UpdateOne(ctx, bson.M{"_id": userID, "programId": programID},
+	res, err := s.collection(colUsers).UpdateOne(ctx, bson.M{"_id": userID, "programId": programID},
 		withEvents(bson.M{"$set": bson.M{"pinHash": hash, "pinFailures": 0, "pinSet": true, "updatedAt": s.now()}, "$inc": bson.M{"version": 1}}, ev))
 	if err != nil {
 		return translate(err, "set signing PIN")
@@ -49,14 +49,14 @@ func (s *Store) RecordPINTry(ctx context.Context, actor models.Actor, programID,
 	ev := s.newEvent(models.Event{Type: "user.signing-pin-" + result, ProgramID: programID, Actor: actor, Subject: "user", SubjectID: userID,
 		Summary: "signing PIN " + result + " for attempt " + attemptID, Data: map[string]string{"attemptId": attemptID}})
 	var u models.User
-	err := s.db.Collection(colUsers).FindOneAndUpdate(ctx,
+	err := s.collection(colUsers).FindOneAndUpdate(ctx,
 		bson.M{"_id": userID, "programId": programID, "pinFailures": bson.M{"$lt": maxFailures}},
 		withEvents(update, ev), returnAfter()).Decode(&u)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		// Locked (or gone): still audit the refused try.
 		lockedEv := s.newEvent(models.Event{Type: "user.signing-pin-locked", ProgramID: programID, Actor: actor, Subject: "user", SubjectID: userID,
 			Summary: "signing PIN try refused: locked", Data: map[string]string{"attemptId": attemptID}})
-		res, uerr := s.db.Collection(colUsers).UpdateOne(ctx, bson.M{"_id": userID, "programId": programID}, withEvents(bson.M{}, lockedEv))
+		res, uerr := s.collection(colUsers).UpdateOne(ctx, bson.M{"_id": userID, "programId": programID}, withEvents(bson.M{}, lockedEv))
 		if uerr != nil {
 			return 0, translate(uerr, "record PIN try")
 		}

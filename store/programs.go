@@ -15,7 +15,7 @@ func (s *Store) CreateProgram(ctx context.Context, name string) (models.Program,
 	defer cancel()
 	p := models.Program{ID: NewID(), Name: name, Grading: models.DefaultGrading,
 		ProcedureTargets: models.DefaultProcedureTargets, CreatedAt: s.now()}
-	if _, err := s.db.Collection(colPrograms).InsertOne(ctx, p); err != nil {
+	if _, err := s.collection(colPrograms).InsertOne(ctx, p); err != nil {
 		return models.Program{}, translate(err, "create program")
 	}
 	return p, nil
@@ -26,6 +26,6 @@ func (s *Store) Program(ctx context.Context, id string) (models.Program, error) 
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	var p models.Program
-	err := s.db.Collection(colPrograms).FindOne(ctx, bson.M{"_id": id}).Decode(&p)
+	err := s.collection(colPrograms).FindOne(ctx, bson.M{"_id": id}).Decode(&p)
 	return p, translate(err, fmt.Sprintf("find program %s", id))
 }

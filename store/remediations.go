@@ -31,7 +31,7 @@ func (s *Store) CreateRemediation(ctx context.Context, actor models.Actor, r mod
 	if err != nil {
 		return models.Remediation{}, err
 	}
-	if _, err := s.db.Collection(colRemediations).InsertOne(ctx, doc); err != nil {
+	if _, err := s.collection(colRemediations).InsertOne(ctx, doc); err != nil {
 		return models.Remediation{}, translate(err, "create remediation")
 	}
 	s.relayAfter(ctx, colRemediations, r.ID)
@@ -47,5 +47,5 @@ func (s *Store) Remediations(ctx context.Context, programID string, studentIDs [
 	if checklistID != "" {
 		q["checklistId"] = checklistID
 	}
-	return findAll[models.Remediation](ctx, s.db.Collection(colRemediations), q, maxRemediationsPerStudent*max(1, len(studentIDs)), "list remediations")
+	return findAll[models.Remediation](ctx, s.collection(colRemediations), q, maxRemediationsPerStudent*max(1, len(studentIDs)), "list remediations")
 }

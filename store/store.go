@@ -42,6 +42,8 @@ type Store struct {
 	timeout  time.Duration
 	now      func() time.Time
 	log      *slog.Logger
+	// serializeWrites is set on the embedded engine (see collection).
+	serializeWrites bool
 }
 
 // Open connects to opts.URI, or starts the embedded engine under
@@ -74,7 +76,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	s := New(client, opts.Database, opts.Timeout)
 	s.embedded = emb
 	s.log = opts.Logger
-	if err := s.EnsureIndexes(ctx); err != nil {
+	if err := s.Init(ctx); err != nil {
 		_ = s.Close(context.Background())
 		return nil, err
 	}
@@ -120,6 +122,17 @@ func New(client *mongo.Client, database string, timeout time.Duration) *Store {
 		now:     func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
 		log:     slog.Default(),
 	}
+}
+
+// Init learns which engine the store talks to and ensures every index;
+// call it once before use.
+func (s *Store) Init(ctx context.Context) error {
+	ferret, err := detectEngine(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	s.serializeWrites = ferret
+	return s.EnsureIndexes(ctx)
 }
 
 // Close disconnects and stops the embedded engine, if any.

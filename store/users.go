@@ -47,7 +47,7 @@ func (s *Store) CreateUser(ctx context.Context, actor models.Actor, u models.Use
 	if err != nil {
 		return models.User{}, err
 	}
-	if _, err := s.db.Collection(colUsers).InsertOne(ctx, doc); err != nil {
+	if _, err := s.collection(colUsers).InsertOne(ctx, doc); err != nil {
 		return models.User{}, translate(err, "create user "+u.Email)
 	}
 	s.relayAfter(ctx, colUsers, u.ID)
@@ -59,7 +59,7 @@ func (s *Store) User(ctx context.Context, programID, id string) (models.User, er
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	var u models.User
-	err := s.db.Collection(colUsers).FindOne(ctx, bson.M{"_id": id, "programId": programID}).Decode(&u)
+	err := s.collection(colUsers).FindOne(ctx, bson.M{"_id": id, "programId": programID}).Decode(&u)
 	return u, translate(err, fmt.Sprintf("find user %s", id))
 }
 
@@ -68,7 +68,7 @@ func (s *Store) UserByUID(ctx context.Context, uid string) (models.User, error) 
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	var u models.User
-	err := s.db.Collection(colUsers).FindOne(ctx, bson.M{"uid": uid, "bound": true}).Decode(&u)
+	err := s.collection(colUsers).FindOne(ctx, bson.M{"uid": uid, "bound": true}).Decode(&u)
 	return u, translate(err, "find user by uid")
 }
 
@@ -78,7 +78,7 @@ func (s *Store) BindInvitation(ctx context.Context, email, uid string) (models.U
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	var u models.User
-	err := s.db.Collection(colUsers).FindOneAndUpdate(ctx,
+	err := s.collection(colUsers).FindOneAndUpdate(ctx,
 		bson.M{"email": models.NormalizeEmail(email), "bound": false},
 		bson.M{
 			"$set": bson.M{"uid": uid, "bound": true, "updatedAt": s.now()},
@@ -95,7 +95,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (models.User, err
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	var u models.User
-	err := s.db.Collection(colUsers).FindOne(ctx, bson.M{"email": models.NormalizeEmail(email)}).Decode(&u)
+	err := s.collection(colUsers).FindOne(ctx, bson.M{"email": models.NormalizeEmail(email)}).Decode(&u)
 	return u, translate(err, "find user by email")
 }
 
@@ -106,7 +106,7 @@ const maxInstructorsPerCohort = 500
 func (s *Store) CohortInstructors(ctx context.Context, programID, cohortID string) ([]models.User, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	return findAll[models.User](ctx, s.db.Collection(colUsers),
+	return findAll[models.User](ctx, s.collection(colUsers),
 		bson.M{"programId": programID, "role": models.RoleInstructor, "active": true, "cohortIds": cohortID},
 		maxInstructorsPerCohort, "list cohort instructors")
 }
@@ -115,7 +115,7 @@ func (s *Store) CohortInstructors(ctx context.Context, programID, cohortID strin
 func (s *Store) ProgramAdmins(ctx context.Context, programID string) ([]models.User, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	return findAll[models.User](ctx, s.db.Collection(colUsers),
+	return findAll[models.User](ctx, s.collection(colUsers),
 		bson.M{"programId": programID, "role": models.RoleAdmin, "active": true}, maxInstructorsPerCohort, "list program admins")
 }
 
@@ -126,7 +126,7 @@ const maxStudentsPerCohort = 5000
 func (s *Store) CohortStudents(ctx context.Context, programID, cohortID string) ([]models.User, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	return findAll[models.User](ctx, s.db.Collection(colUsers),
+	return findAll[models.User](ctx, s.collection(colUsers),
 		bson.M{"programId": programID, "role": models.RoleStudent, "active": true, "cohortIds": cohortID},
 		maxStudentsPerCohort, "list cohort students")
 }

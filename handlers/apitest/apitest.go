@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"skillbook/auth"
+	"skillbook/checklists"
 	"skillbook/auth/authtest"
 	"skillbook/handlers"
 	"skillbook/models"
@@ -37,6 +39,14 @@ type Env struct {
 func New(tb testing.TB, configure ...func(*handlers.Deps)) *Env {
 	tb.Helper()
 	st := storetest.New(tb)
+	// Like serve, start with the shipped checklist library in the store.
+	lib, err := checklists.Library()
+	if err != nil {
+		tb.Fatalf("load checklist library: %v", err)
+	}
+	if _, err := st.UpsertLibrary(context.Background(), lib); err != nil {
+		tb.Fatalf("upsert checklist library: %v", err)
+	}
 	v, err := auth.NewVerifier(context.Background(), auth.Config{ProjectID: authtest.ProjectID, EmulatorHost: authtest.Host(tb)})
 	if err != nil {
 		tb.Fatalf("verifier: %v", err)
@@ -44,7 +54,7 @@ func New(tb testing.TB, configure ...func(*handlers.Deps)) *Env {
 	deps := handlers.Deps{
 		Store:          st,
 		Tokens:         v,
-		Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger:         testLogger(),
 		RequestTimeout: 30 * time.Second,
 	}
 	for _, c := range configure {
@@ -210,4 +220,13 @@ func (r Response) WantStatus(tb testing.TB, status int) Response {
 		tb.Fatalf("status = %d; want %d (body %s)", r.Status, status, r.Body)
 	}
 	return r
+}
+
+// testLogger discards logs unless SKILLBOOK_TEST_LOG is set, when warnings
+// and errors (with the real error behind a 500) go to stderr.
+func testLogger() *slog.Logger {
+	if os.Getenv("SKILLBOOK_TEST_LOG") == "" {
+		return slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }

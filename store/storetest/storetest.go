@@ -76,8 +76,8 @@ func New(tb testing.TB) *store.Store {
 	s := store.New(engine.client, name, 30*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := s.EnsureIndexes(ctx); err != nil {
-		tb.Fatalf("ensure indexes: %v", err)
+	if err := s.Init(ctx); err != nil {
+		tb.Fatalf("init store: %v", err)
 	}
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

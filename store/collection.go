@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"sync"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// embeddedWrites serializes conditional writes on the embedded engine.
+// FerretDB 1.24 on SQLite runs an update as "find matching documents, apply
+// the operators in Go, write each back by _id": two concurrent conditional
+// updates of one document can both match and both write, so the version
+// guards every state change relies on would not hold. MongoDB applies a
+// filter and its update atomically per document. The embedded engine runs
+// inside this process, so one process-wide lock around its read-modify-
+// write commands restores that guarantee (SQLite has a single writer
+// anyway). It is global because every Store on the engine shares it.
+var embeddedWrites sync.Mutex
+
+// collection is a driver collection whose conditional writes take the
+// embedded engine's lock when the store runs on it. Reads and inserts
+// (unique indexes are enforced by SQLite itself) go straight through.
+type collection struct {
+	*mongo.Collection
+	serialize bool
+}
+
+func (s *Store) collection(name string) collection {
+	return collection{Collection: s.db.Collection(name), serialize: s.serializeWrites}
+}
+
+func (c collection) lock() func() {
+	if !c.serialize {
+		return func() {}
+	}
+	embeddedWrites.Lock()
+	return embeddedWrites.Unlock
+}
+
+// UpdateOne is mongo.Collection.UpdateOne, atomic on both engines.
+func (c collection) UpdateOne(ctx context.Context, filter, update any, opts ...options.Lister[options.UpdateOneOptions]) (*mongo.UpdateResult, error) {
+	defer c.lock()()
+	return c.Collection.UpdateOne(ctx, filter, update, opts...)
+}
+
+// UpdateMany is mongo.Collection.UpdateMany, each document atomic on both
+// engines.
+func (c collection) UpdateMany(ctx context.Context, filter, update any, opts ...options.Lister[options.UpdateManyOptions]) (*mongo.UpdateResult, error) {
+	defer c.lock()()
+	return c.Collection.UpdateMany(ctx, filter, update, opts...)
+}
+
+// ReplaceOne is mongo.Collection.ReplaceOne, atomic on both engines.
+func (c collection) ReplaceOne(ctx context.Context, filter, replacement any, opts ...options.Lister[options.ReplaceOptions]) (*mongo.UpdateResult, error) {
+	defer c.lock()()
+	return c.Collection.ReplaceOne(ctx, filter, replacement, opts...)
+}
+
+// FindOneAndUpdate is mongo.Collection.FindOneAndUpdate, atomic on both
+// engines. The result is decoded before the lock is released.
+func (c collection) FindOneAndUpdate(ctx context.Context, filter, update any, opts ...options.Lister[options.FindOneAndUpdateOptions]) *mongo.SingleResult {
+	defer c.lock()()
+	return settled(c.serialize, c.Collection.FindOneAndUpdate(ctx, filter, update, opts...))
+}
+
+// FindOneAndDelete is mongo.Collection.FindOneAndDelete, atomic on both
+// engines.
+func (c collection) FindOneAndDelete(ctx context.Context, filter any, opts ...options.Lister[options.FindOneAndDeleteOptions]) *mongo.SingleResult {
+	defer c.lock()()
+	return settled(c.serialize, c.Collection.FindOneAndDelete(ctx, filter, opts...))
+}
+
+// settled reads a single result while the lock is held, so nothing of the
+// command is left for after it.
+func settled(serialize bool, r *mongo.SingleResult) *mongo.SingleResult {
+	if !serialize {
+		return r
+	}
+	var raw bson.Raw
+	if err := r.Decode(&raw); err != nil {
+		return mongo.NewSingleResultFromDocument(bson.Raw{5, 0, 0, 0, 0}, err, nil)
+	}
+	return mongo.NewSingleResultFromDocument(raw, nil, nil)
+}
+
+// DeleteOne is mongo.Collection.DeleteOne, atomic on both engines.
+func (c collection) DeleteOne(ctx context.Context, filter any, opts ...options.Lister[options.DeleteOneOptions]) (*mongo.DeleteResult, error) {
+	defer c.lock()()
+	return c.Collection.DeleteOne(ctx, filter, opts...)
+}
+
+// DeleteMany is mongo.Collection.DeleteMany on both engines.
+func (c collection) DeleteMany(ctx context.Context, filter any, opts ...options.Lister[options.DeleteManyOptions]) (*mongo.DeleteResult, error) {
+	defer c.lock()()
+	return c.Collection.DeleteMany(ctx, filter, opts...)
+}
+
+// BulkWrite is mongo.Collection.BulkWrite; its updates are conditional
+// writes too.
+func (c collection) BulkWrite(ctx context.Context, models []mongo.WriteModel, opts ...options.Lister[options.BulkWriteOptions]) (*mongo.BulkWriteResult, error) {
+	defer c.lock()()
+	return c.Collection.BulkWrite(ctx, models, opts...)
+}
+
+// detectEngine reports whether the server is FerretDB, whose writes need
+// the in-process lock.
+func detectEngine(ctx context.Context, db *mongo.Database) (ferret bool, err error) {
+	var info bson.M
+	if err := db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		return false, translate(err, "detect store engine")
+	}
+	_, ferret = info["ferretdbVersion"]
+	return ferret, nil
+}
