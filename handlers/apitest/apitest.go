@@ -19,8 +19,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"skillbook/auth"
-	"skillbook/checklists"
 	"skillbook/auth/authtest"
+	"skillbook/checklists"
 	"skillbook/handlers"
 	"skillbook/models"
 	"skillbook/store"
