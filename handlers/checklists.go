@@ -157,9 +157,9 @@ func requireChecklistAdmin(caller models.User) error {
 	return nil
 }
 
-// checklistContent is what an admin writes: every field of a checklist
+// ChecklistContent is what an admin writes: every field of a checklist
 // version but its id and number.
-type checklistContent struct {
+type ChecklistContent struct {
 	Area         models.Area  `json:"area" enum:"vital-signs,phlebotomy,sterilization,wound-care,medication-administration"`
 	Title        string       `json:"title" minLength:"1" maxLength:"200"`
 	Purpose      string       `json:"purpose" minLength:"1" maxLength:"2000" doc:"What the student shows, and why it matters."`
@@ -183,7 +183,7 @@ type gradingInput struct {
 }
 
 // checklist returns the version id/version with this content.
-func (b checklistContent) checklist(id string, version int) models.Checklist {
+func (b ChecklistContent) checklist(id string, version int) models.Checklist {
 	steps := make([]models.Step, len(b.Steps))
 	for i, st := range b.Steps {
 		steps[i] = models.Step{ID: st.ID, Text: strings.TrimSpace(st.Text), Critical: st.Critical}
@@ -210,7 +210,7 @@ func trimAll(in []string) []string {
 type createChecklistInput struct {
 	Body struct {
 		ID string `json:"id" maxLength:"64" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" doc:"A new id, or an existing one (shipped or the program's) to draft its next version."`
-		checklistContent
+		ChecklistContent
 	}
 }
 
@@ -233,7 +233,7 @@ type updateChecklistInput struct {
 	ID      string `path:"id" maxLength:"64" doc:"The checklist id."`
 	Version int    `path:"version" minimum:"1" maximum:"10000" doc:"The draft's version number."`
 	IfMatch string `header:"If-Match" maxLength:"40" doc:"Required: the ETag the draft was read with; 412 if it changed since, 428 when missing."`
-	Body    checklistContent
+	Body    ChecklistContent
 }
 
 // updateChecklist replaces the content of a draft.
