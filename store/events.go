@@ -175,10 +175,12 @@ type auditEntry struct {
 	models.Event `bson:",inline"`
 }
 
-// enqueueNotifications is replaced by the delivery queue; until then
-// notifications are only recorded in the audit trail.
+// enqueueNotifications puts the notifications of e in the delivery queue
+// (and the recipients' feeds), once per event and recipient however often
+// the relay repeats (store/notifications.go).
 func (s *Store) enqueueNotifications(ctx context.Context, e models.Event) error {
-	return nil
+	_, err := s.queueNotifications(ctx, s.notificationsOf(e))
+	return err
 }
 
 // AuditFilter selects audit entries.

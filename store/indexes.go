@@ -47,6 +47,8 @@ var indexes = map[string][]mongo.IndexModel{
 	colAssignments: {
 		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "cohortId", Value: 1}, {Key: "checklistId", Value: 1}}, Options: options.Index().SetName("program_cohort_checklist")},
 		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "studentId", Value: 1}, {Key: "checklistId", Value: 1}}, Options: options.Index().SetName("program_student_checklist")},
+		// Devices and notifications: the reminder scan.
+		{Keys: bson.D{{Key: "dueDate", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("due")},
 	},
 	colAttempts: {
 		// One open evaluation request per student and skill (see Attempt.OpenSlot).
@@ -61,6 +63,17 @@ var indexes = map[string][]mongo.IndexModel{
 	},
 	colProcedures: {
 		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "studentId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("program_student_newest")},
+	},
+	// Devices and notifications: a user's devices, stale ones; the feed in both orders; the
+	// delivery queue (due pending notifications); reminder scans by due date.
+	colDevices: {
+		{Keys: bson.D{{Key: "userId", Value: 1}, {Key: "refreshedAt", Value: -1}}, Options: options.Index().SetName("user_refreshed")},
+		{Keys: bson.D{{Key: "refreshedAt", Value: 1}}, Options: options.Index().SetName("refreshed")},
+	},
+	colNotifications: {
+		{Keys: bson.D{{Key: "userId", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("feed_newest")},
+		{Keys: bson.D{{Key: "userId", Value: 1}, {Key: "read", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("feed_unread_first")},
+		{Keys: bson.D{{Key: "state", Value: 1}, {Key: "nextAttemptAt", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("outbox_due")},
 	},
 	colAudit: {
 		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("program_newest")},

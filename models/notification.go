@@ -1,0 +1,128 @@
+package models
+
+import (
+	"slices"
+	"time"
+)
+
+// Notification categories: a user can mute each one for pushes; muted
+// notifications still appear in the in-app feed.
+const (
+	CategoryEvaluationRequests = "evaluation-requests"
+	CategoryEvaluationResults  = "evaluation-results"
+	CategoryAssignments        = "assignments"
+	CategoryReminders          = "reminders"
+	CategoryRemediation        = "remediation"
+)
+
+// Categories lists every notification category.
+var Categories = []string{CategoryEvaluationRequests, CategoryEvaluationResults, CategoryAssignments,
+	CategoryReminders, CategoryRemediation}
+
+// ValidCategory reports whether c is a known category.
+func ValidCategory(c string) bool { return slices.Contains(Categories, c) }
+
+// Platform is the kind of app a device token belongs to.
+type Platform string
+
+// The platforms FCM delivers to.
+const (
+	PlatformIOS     Platform = "ios"
+	PlatformAndroid Platform = "android"
+	PlatformWeb     Platform = "web"
+)
+
+// MaxDevicesPerUser bounds the devices one user keeps; registering another
+// prunes the least recently refreshed.
+const MaxDevicesPerUser = 10
+
+// StaleDeviceAge is how long a token may go unrefreshed before it is
+// pruned (FCM's guidance: the app refreshes its token on every start, and
+// a token unused for a month is likely dead).
+const StaleDeviceAge = 30 * 24 * time.Hour
+
+// Device is one app installation that can receive pushes: its FCM
+// registration token belongs to exactly one user at a time.
+type Device struct {
+	Token       string    `json:"token" bson:"_id"`
+	ProgramID   string    `json:"-" bson:"programId"`
+	UserID      string    `json:"-" bson:"userId"`
+	Platform    Platform  `json:"platform" bson:"platform"`
+	AppVersion  string    `json:"appVersion,omitempty" bson:"appVersion"`
+	CreatedAt   time.Time `json:"createdAt" bson:"createdAt"`
+	RefreshedAt time.Time `json:"refreshedAt" bson:"refreshedAt"`
+}
+
+// PushState is how far the push of a notification got.
+type PushState string
+
+// The push states. Pending is waiting for (another) delivery attempt; the
+// others are final.
+const (
+	PushPending  PushState = "pending"
+	PushSent     PushState = "sent"
+	PushFailed   PushState = "failed"
+	PushMuted    PushState = "muted"
+	PushNoDevice PushState = "no-device"
+)
+
+// FeedItem is one notification in a user's in-app feed.
+type FeedItem struct {
+	ID        string            `json:"id" bson:"_id"`
+	Category  string            `json:"category" bson:"category"`
+	Title     string            `json:"title" bson:"title"`
+	Body      string            `json:"body" bson:"body"`
+	Data      map[string]string `json:"data,omitempty" bson:"data,omitempty"`
+	CreatedAt time.Time         `json:"createdAt" bson:"createdAt"`
+	Read      bool              `json:"read" bson:"read"`
+	ReadAt    *time.Time        `json:"readAt,omitempty" bson:"readAt,omitempty"`
+	Push      PushState         `json:"push" bson:"state" doc:"How far the push to the user's devices got."`
+}
+
+// NotificationPreferences are one user's choices about pushes.
+type NotificationPreferences struct {
+	MutedCategories []string `json:"mutedCategories"`
+	Version         int64    `json:"version"`
+}
+
+// Push is a queued notification as the delivery worker handles it.
+type Push struct {
+	ID        string
+	ProgramID string
+	UserID    string
+	Category  string
+	Title     string
+	Body      string
+	Data      map[string]string
+	// Attempts counts the delivery attempts made before this one.
+	Attempts int
+	// Delivered lists the device tokens that already accepted it, so a
+	// retry sends only to the others.
+	Delivered []string
+	CreatedAt time.Time
+}
+
+// PushOutcome is what one delivery attempt achieved.
+type PushOutcome struct {
+	State PushState
+	// Attempts is the number of delivery attempts made, this one included.
+	Attempts int
+	// Delivered lists the tokens that accepted the push in this attempt.
+	Delivered []string
+	// NextAttemptAt is when a pending push is tried again.
+	NextAttemptAt time.Time
+	// Error says why the last attempt did not deliver everywhere.
+	Error string
+}
+
+// PushStatus is the delivery record of one notification, for operators
+// and tests.
+type PushStatus struct {
+	ID            string
+	UserID        string
+	State         PushState
+	Attempts      int
+	Delivered     []string
+	NextAttemptAt time.Time
+	LastError     string
+}
