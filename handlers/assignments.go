@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"skillbook/models"
@@ -196,4 +197,49 @@ func (s *server) listAssignments(ctx context.Context, in *listAssignmentsInput) 
 		return nil, err
 	}
 	return &listAssignmentsOutput{Body: list}, nil
+}
+
+type myAssignmentsInput struct {
+	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Cursor string `query:"cursor" maxLength:"20"`
+}
+
+type myAssignmentsOutput struct {
+	Body models.List[models.SkillProgress]
+}
+
+// myAssignments lists the calling student's assigned checklists with their
+// current standing, in curriculum order.
+func (s *server) myAssignments(ctx context.Context, in *myAssignmentsInput) (*myAssignmentsOutput, error) {
+	caller := callerFrom(ctx)
+	if caller.Role != models.RoleStudent {
+		return nil, fmt.Errorf("%w: assignments are listed for students; use /v1/assignments", models.ErrForbidden)
+	}
+	p, err := s.studentProgress(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	items, next, err := pageSlice(p.Skills, models.Page{Limit: in.Limit, Cursor: in.Cursor})
+	if err != nil {
+		return nil, err
+	}
+	return &myAssignmentsOutput{Body: models.List[models.SkillProgress]{Items: items, NextCursor: next}}, nil
+}
+
+// pageSlice pages a list computed in memory; the cursor is the offset.
+func pageSlice[T any](all []T, page models.Page) ([]T, string, error) {
+	start := 0
+	if page.Cursor != "" {
+		n, err := strconv.Atoi(page.Cursor)
+		if err != nil || n < 0 || n > len(all) {
+			return nil, "", &models.ValidationError{Problems: []models.FieldProblem{{Field: "query.cursor", Message: "is not a cursor this list returned"}}}
+		}
+		start = n
+	}
+	end := min(start+page.Size(), len(all))
+	next := ""
+	if end < len(all) {
+		next = strconv.Itoa(end)
+	}
+	return append([]T{}, all[start:end]...), next, nil
 }

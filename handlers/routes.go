@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
+
+	"skillbook/roster"
 )
 
 // routes lists every operation of the API in one place.
@@ -55,6 +57,9 @@ func (s *server) routes(api huma.API) {
 	register(api, huma.Operation{OperationID: "create-assignments", Method: http.MethodPost, Path: "/v1/assignments",
 		Summary: "Assign a checklist, or a whole area, to a cohort or a student", Tags: []string{"Assignments"}, Security: bearer,
 		DefaultStatus: http.StatusCreated, Errors: write}, s.assign)
+	register(api, huma.Operation{OperationID: "my-assignments", Method: http.MethodGet, Path: "/v1/me/assignments",
+		Summary: "The calling student's assigned checklists with their current standing", Tags: []string{"Me", "Assignments"}, Security: bearer,
+		Errors: read}, s.myAssignments)
 	register(api, huma.Operation{OperationID: "list-assignments", Method: http.MethodGet, Path: "/v1/assignments",
 		Summary: "List assignments (admins; instructors for a cohort or student they teach)", Tags: []string{"Assignments"}, Security: bearer,
 		Errors: read}, s.listAssignments)
@@ -85,6 +90,57 @@ func (s *server) routes(api huma.API) {
 		DefaultStatus: http.StatusCreated, Errors: write}, s.planRemediation)
 	register(api, huma.Operation{OperationID: "list-remediations", Method: http.MethodGet, Path: "/v1/students/{id}/remediations",
 		Summary: "A student's remediation plans", Tags: []string{"Remediation"}, Security: bearer, Errors: read}, s.remediations)
+
+	// Cohorts, users and roster
+	adminRead := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity}
+	adminWrite := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict,
+		http.StatusPreconditionFailed, http.StatusUnprocessableEntity}
+	register(api, huma.Operation{OperationID: "create-cohort", Method: http.MethodPost, Path: "/v1/cohorts",
+		Summary: "Create a cohort (admins); names are unique in the program, in any case (409)",
+		Tags:    []string{"Cohorts"}, Security: bearer, DefaultStatus: http.StatusCreated, Errors: adminWrite}, s.createCohort)
+	register(api, huma.Operation{OperationID: "list-cohorts", Method: http.MethodGet, Path: "/v1/cohorts",
+		Summary: "Active cohorts, or archived ones, in creation order: the program's for admins, their own for instructors and students",
+		Tags:    []string{"Cohorts"}, Security: bearer, Errors: adminRead}, s.listCohorts)
+	register(api, huma.Operation{OperationID: "get-cohort", Method: http.MethodGet, Path: "/v1/cohorts/{id}",
+		Summary: "One cohort (admins; its instructors and students)", Tags: []string{"Cohorts"}, Security: bearer, Errors: adminRead}, s.cohort)
+	register(api, huma.Operation{OperationID: "update-cohort", Method: http.MethodPatch, Path: "/v1/cohorts/{id}",
+		Summary: "Rename a cohort or change its dates (admins; If-Match required)", Tags: []string{"Cohorts"}, Security: bearer,
+		Errors: append(adminWrite, http.StatusPreconditionRequired)}, s.updateCohort)
+	register(api, huma.Operation{OperationID: "archive-cohort", Method: http.MethodPost, Path: "/v1/cohorts/{id}/archive",
+		Summary: "Archive a cohort: its records stay, it leaves the default list and takes no new members (admins)",
+		Tags:    []string{"Cohorts"}, Security: bearer, Errors: adminWrite}, s.archiveCohort)
+	register(api, huma.Operation{OperationID: "unarchive-cohort", Method: http.MethodPost, Path: "/v1/cohorts/{id}/unarchive",
+		Summary: "Bring an archived cohort back (admins)", Tags: []string{"Cohorts"}, Security: bearer, Errors: adminWrite}, s.unarchiveCohort)
+	register(api, huma.Operation{OperationID: "invite-user", Method: http.MethodPost, Path: "/v1/users",
+		Summary: "Invite a person into the program; they become a user on their first sign-in with a verified email (admins)",
+		Tags:    []string{"Users"}, Security: bearer, DefaultStatus: http.StatusCreated, Errors: adminWrite}, s.inviteUser)
+	register(api, huma.Operation{OperationID: "list-users", Method: http.MethodGet, Path: "/v1/users",
+		Summary: "Users in creation order, filtered by role, cohort, active and name or email text: the program's for admins, their students for instructors",
+		Tags:    []string{"Users"}, Security: bearer, Errors: adminRead}, s.listUsers)
+	register(api, huma.Operation{OperationID: "get-user", Method: http.MethodGet, Path: "/v1/users/{id}",
+		Summary: "One user (admins; instructors for themselves and their students; students for themselves)",
+		Tags:    []string{"Users"}, Security: bearer, Errors: adminRead}, s.user)
+	register(api, huma.Operation{OperationID: "update-user", Method: http.MethodPatch, Path: "/v1/users/{id}",
+		Summary:     "Change a user's name, role, credential or cohorts (admins; If-Match required)",
+		Description: "You cannot change your own role (403), and the program always keeps one active admin (409).",
+		Tags:        []string{"Users"}, Security: bearer, Errors: append(adminWrite, http.StatusPreconditionRequired)}, s.updateUser)
+	register(api, huma.Operation{OperationID: "deactivate-user", Method: http.MethodPost, Path: "/v1/users/{id}/deactivate",
+		Summary: "Deactivate a user: every request of theirs is refused (403); their records stay (admins; not yourself, not the last admin)",
+		Tags:    []string{"Users"}, Security: bearer, Errors: adminWrite}, s.deactivateUser)
+	register(api, huma.Operation{OperationID: "reactivate-user", Method: http.MethodPost, Path: "/v1/users/{id}/reactivate",
+		Summary: "Reactivate a deactivated user (admins)", Tags: []string{"Users"}, Security: bearer, Errors: adminWrite}, s.reactivateUser)
+	register(api, huma.Operation{OperationID: "import-roster", Method: http.MethodPost, Path: "/v1/roster",
+		Summary: "Import a roster CSV: valid rows are applied, rejected rows reported with a reason, 200 with counts (admins)",
+		Description: "Every row is checked first: email, role, cohorts (by name or id, active, exactly one for a student, ';' between an instructor's), " +
+			"an email repeated in the file or belonging to another program, column count and field length. Valid rows are then written, " +
+			"each as its own guarded write with its own audit entry, even when other rows are rejected; the answer lists every row as " +
+			"created, updated, unchanged or rejected. Existing users get the row's name, role and cohorts; an empty credential cell keeps " +
+			"their credential. Importing the same file twice changes nothing the second time. dryRun=true checks and reports without writing. " +
+			"If the store fails part-way, the rows written so far stay and importing the file again completes it. " +
+			"A file that cannot be used at all (no header, unknown column, more than 5,000 rows) is 422; over 1 MiB is 413.",
+		Tags: []string{"Users"}, Security: bearer, MaxBodyBytes: roster.MaxBytes,
+		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusRequestEntityTooLarge,
+			http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}}, s.importRoster)
 
 	// Procedures, progress and audit
 	procRead := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity}

@@ -164,6 +164,31 @@ func TestEvaluationFailThenPassAndSign(t *testing.T) {
 		t.Errorf("verification = %+v; want intact, signed, one amendment", check)
 	}
 
+	// The student's assignments and progress show the skill competent, with
+	// the evaluator's name and credential.
+	var mine models.List[models.SkillProgress]
+	env.Get(t, "/v1/me/assignments?limit=200", student.Token).WantStatus(t, http.StatusOK).JSON(t, &mine)
+	var progress models.StudentProgress
+	env.Get(t, "/v1/me/progress", student.Token).WantStatus(t, http.StatusOK).JSON(t, &progress)
+	for name, skills := range map[string][]models.SkillProgress{"assignments": mine.Items, "progress": progress.Skills} {
+		found := false
+		for _, sk := range skills {
+			if sk.ChecklistID != "intramuscular-injection" {
+				continue
+			}
+			found = true
+			if sk.Status != models.SkillCompetent || sk.EvaluatorCredential != "CMA (AAMA)" || sk.Evaluator != c.instructor.Name || sk.CompetentAt == nil {
+				t.Errorf("%s: intramuscular-injection = %+v; want competent, signed by %s, CMA (AAMA)", name, sk, c.instructor.Name)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no intramuscular-injection among %d skills", name, len(skills))
+		}
+	}
+	if len(mine.Items) < 8 {
+		t.Errorf("the medication-administration area assigned %d checklists; want all of them (8)", len(mine.Items))
+	}
+
 	// Competent now: no further request.
 	env.Post(t, "/v1/attempts", student.Token, map[string]any{"checklistId": "intramuscular-injection", "kind": "evaluation"}).
 		WantProblem(t, http.StatusUnprocessableEntity, "already-competent")
