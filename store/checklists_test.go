@@ -564,3 +564,39 @@ func TestCreateChecklistDraftRace(t *testing.T) {
 		t.Errorf("ChecklistVersions = %d, %v; want 1 draft", len(versions), err)
 	}
 }
+
+// TestUpdateChecklistDraftRace: concurrent edits of one draft read at the
+// same revision; exactly one wins and the others get ErrPreconditionFailed.
+func TestUpdateChecklistDraftRace(t *testing.T) {
+	t.Parallel()
+	s := storetest.New(t)
+	p := mustProgram(t, s)
+	mustCreate(t, s, p, draft("contested"))
+	const n = 10
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := draft("contested")
+			c.Version = 1
+			c.Title = "Edit " + string(rune('A'+i))
+			_, errs[i] = s.UpdateChecklistDraft(context.Background(), admin, p, c, 1)
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, models.ErrPreconditionFailed):
+			t.Errorf("UpdateChecklistDraft = %v; want nil or ErrPreconditionFailed", err)
+		}
+	}
+	got, err := s.Checklist(context.Background(), p, "contested", 1)
+	if ok != 1 || err != nil || got.Revision != 2 {
+		t.Errorf("%d of %d concurrent edits at revision 1 succeeded, now revision %d (%v); want exactly 1 and revision 2", ok, n, got.Revision, err)
+	}
+}
