@@ -39,7 +39,7 @@ func (s *Store) CreateProcedure(ctx context.Context, actor models.Actor, p model
 	if err != nil {
 		return models.Procedure{}, false, err
 	}
-	_, err = s.db.Collection(colProcedures).InsertOne(ctx, doc)
+	_, err = s.collection(colProcedures).InsertOne(ctx, doc)
 	if mongo.IsDuplicateKeyError(err) {
 		stored, ferr := s.Procedure(ctx, p.ProgramID, p.ID)
 		if ferr == nil && stored.SameEntry(p) {
@@ -62,7 +62,7 @@ func (s *Store) Procedure(ctx context.Context, programID, id string) (models.Pro
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	var p models.Procedure
-	err := s.db.Collection(colProcedures).FindOne(ctx, bson.M{"_id": id, "programId": programID}).Decode(&p)
+	err := s.collection(colProcedures).FindOne(ctx, bson.M{"_id": id, "programId": programID}).Decode(&p)
 	return p, translate(err, fmt.Sprintf("find procedure %s", id))
 }
 
@@ -96,7 +96,7 @@ func (s *Store) Procedures(ctx context.Context, programID string, f ProcedureFil
 	if f.Status != "" {
 		q["status"] = f.Status
 	}
-	return listByID[models.Procedure](ctx, s.db.Collection(colProcedures), q, page, -1, "list procedures of "+programID)
+	return listByID[models.Procedure](ctx, s.collection(colProcedures), q, page, -1, "list procedures of "+programID)
 }
 
 // ConfirmProcedure records that reviewer confirmed procedure p, as read
@@ -137,11 +137,12 @@ func (s *Store) reviewProcedure(ctx context.Context, actor models.Actor, read mo
 		"$inc": bson.M{"version": 1},
 	}, ev)
 	var p models.Procedure
-	err := s.db.Collection(colProcedures).FindOneAndUpdate(ctx,
+	err := s.collection(colProcedures).FindOneAndUpdate(ctx,
 		bson.M{"_id": read.ID, "programId": read.ProgramID, "status": models.ProcedurePending, "version": read.Version},
 		update,
-		options.FindOneAndUpdate().SetReturnDocument(options.After).
-			SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0}),
+		// No projection: the embedded engine does not support one on
+		// findAndModify; decoding drops the pending events.
+		options.FindOneAndUpdate().SetReturnDocument(options.After),
 	).Decode(&p)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return models.Procedure{}, s.whyNotPending(ctx, read.ProgramID, read.ID, read.Version)
@@ -174,7 +175,7 @@ func (s *Store) ProcedureCounts(ctx context.Context, programID string, studentID
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	cur, err := s.db.Collection(colProcedures).Aggregate(ctx, bson.A{
+	cur, err := s.collection(colProcedures).Aggregate(ctx, bson.A{
 		bson.M{"$match": bson.M{"programId": programID, "studentId": bson.M{"$in": studentIDs}}},
 		bson.M{"$group": bson.M{
 			"_id": bson.M{"s": "$studentId", "k": "$kind", "st": "$status"},

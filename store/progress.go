@@ -134,7 +134,7 @@ func (s *Store) ChecklistsByRef(ctx context.Context, programID string, refs []mo
 func findBulk[T any](ctx context.Context, s *Store, col string, q, projection bson.M, what string) ([]T, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	cur, err := s.db.Collection(col).Find(ctx, q, options.Find().SetProjection(projection).SetBatchSize(bulkBatch))
+	cur, err := s.collection(col).Find(ctx, q, options.Find().SetProjection(projection).SetBatchSize(bulkBatch))
 	if err != nil {
 		return nil, translate(err, what)
 	}
