@@ -115,6 +115,15 @@ type PushOutcome struct {
 	Error string
 }
 
+// Reminder is a notification the system raises by itself (a due date near
+// or passed) rather than with a change of state. Its ID is derived from
+// what it is about (assignment, student, kind), so it is queued once.
+type Reminder struct {
+	ID        string
+	ProgramID string
+	Notification
+}
+
 // PushStatus is the delivery record of one notification, for operators
 // and tests.
 type PushStatus struct {

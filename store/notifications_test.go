@@ -307,15 +307,15 @@ func TestRemindersQueueOnceAndDueAssignments(t *testing.T) {
 	if err != nil || len(due) != 2 || due[0].DueDate != "2026-03-05" || due[1].DueDate != "2026-03-09" {
 		t.Errorf("DueAssignments = %+v, %v; want the two due from the 2nd to the 9th", due, err)
 	}
-	r := store.Reminder{Key: "asg:s1:due-soon", ProgramID: "p1", Notification: note("s1", "reminders")}
+	r := models.Reminder{ID: "rem-asg-s1-due-soon", ProgramID: "p1", Notification: note("s1", "reminders")}
 	for i, want := range []int{1, 0} {
-		n, err := s.QueueReminders(ctx, []store.Reminder{r})
+		n, err := s.QueueReminders(ctx, []models.Reminder{r})
 		if err != nil || n != want {
 			t.Errorf("QueueReminders #%d = %d, %v; want %d", i+1, n, err, want)
 		}
 	}
-	queued, err := s.QueuedReminders(ctx, []string{store.ReminderID(r.Key, "s1"), store.ReminderID(r.Key, "s2")})
-	if err != nil || !queued[store.ReminderID(r.Key, "s1")] || queued[store.ReminderID(r.Key, "s2")] {
+	queued, err := s.QueuedReminders(ctx, []string{r.ID, "rem-asg-s2-due-soon"})
+	if err != nil || !queued[r.ID] || queued["rem-asg-s2-due-soon"] {
 		t.Errorf("QueuedReminders = %v, %v", queued, err)
 	}
 }

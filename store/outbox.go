@@ -92,28 +92,14 @@ func (s *Store) PendingPushes(ctx context.Context) (int64, error) {
 	return n, translate(err, "count pending pushes")
 }
 
-// Reminder is a notification the system raises on its own (a due date
-// nearing or passed) rather than with a change of state; Key names what it
-// is about (assignment, student, kind), so it is queued once.
-type Reminder struct {
-	Key       string
-	ProgramID string
-	models.Notification
-}
-
-// ReminderID is the id of the notification of reminder key for userID.
-func ReminderID(key, userID string) string {
-	return shortHash("reminder", key, userID)
-}
-
 // QueueReminders queues the reminders not queued before and reports how
 // many are new.
-func (s *Store) QueueReminders(ctx context.Context, rs []Reminder) (int, error) {
+func (s *Store) QueueReminders(ctx context.Context, rs []models.Reminder) (int, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	docs := make([]notificationDoc, 0, len(rs))
 	for _, r := range rs {
-		docs = append(docs, s.newNotification(ReminderID(r.Key, r.UserID), r.ProgramID, "", "reminder", r.Notification))
+		docs = append(docs, s.newNotification(r.ID, r.ProgramID, "", "reminder", r.Notification))
 	}
 	return s.queueNotifications(ctx, docs)
 }

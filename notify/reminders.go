@@ -1,0 +1,196 @@
+package notify
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"skillbook/models"
+)
+
+// Reminder kinds: an assignment due within 48 hours, and one past due.
+const (
+	reminderDueSoon = "due-soon"
+	reminderOverdue = "overdue"
+)
+
+// overdueWindow bounds how long after its due date an assignment still
+// gets its overdue reminder (when the worker was down meanwhile).
+const overdueWindow = 14 * 24 * time.Hour
+
+// reminderKind says which reminder an assignment due on date due (the end
+// of that day, UTC) calls for at now, if any.
+func reminderKind(due string, now time.Time) string {
+	d, err := time.Parse(models.DateLayout, due)
+	if err != nil {
+		return ""
+	}
+	end := d.Add(24 * time.Hour)
+	switch {
+	case !now.Before(end):
+		return reminderOverdue
+	case !now.Before(end.Add(-48 * time.Hour)):
+		return reminderDueSoon
+	}
+	return ""
+}
+
+// reminderID is the notification id of one reminder: the same assignment,
+// student and kind always give the same id, so it is queued once.
+func reminderID(assignmentID, studentID, kind string) string {
+	h := sha256.Sum256([]byte("reminder\x00" + assignmentID + "\x00" + studentID + "\x00" + kind))
+	return "r" + hex.EncodeToString(h[:16])
+}
+
+// candidate is one reminder that may be due.
+type candidate struct {
+	id      string
+	kind    string
+	student models.User
+	a       models.Assignment
+}
+
+// QueueReminders queues the due-soon and overdue reminders of every
+// program's assignments, once per assignment, student and kind; students
+// already competent in the skill get none. It reports how many it queued.
+func (w *Worker) QueueReminders(ctx context.Context) (int, error) {
+	now := w.now().UTC()
+	from := now.Add(-overdueWindow).Format(models.DateLayout)
+	to := now.Add(24 * time.Hour).Format(models.DateLayout)
+	due, err := w.cfg.Store.DueAssignments(ctx, from, to)
+	if err != nil {
+		return 0, err
+	}
+	byProgram := map[string][]models.Assignment{}
+	var programs []string
+	for _, a := range due {
+		if byProgram[a.ProgramID] == nil {
+			programs = append(programs, a.ProgramID)
+		}
+		byProgram[a.ProgramID] = append(byProgram[a.ProgramID], a)
+	}
+	total := 0
+	var errs []error
+	for _, programID := range programs {
+		n, err := w.programReminders(ctx, programID, byProgram[programID], now)
+		total += n
+		if err != nil {
+			errs = append(errs, fmt.Errorf("reminders of program %s: %w", programID, err))
+		}
+	}
+	w.m.Reminders.Add(float64(total))
+	return total, errors.Join(errs...)
+}
+
+// programReminders queues the reminders of one program's due assignments.
+func (w *Worker) programReminders(ctx context.Context, programID string, due []models.Assignment, now time.Time) (int, error) {
+	var cands []candidate
+	cohorts := map[string][]models.User{}
+	for _, a := range due {
+		kind := reminderKind(a.DueDate, now)
+		if kind == "" {
+			continue
+		}
+		students, err := w.studentsOf(ctx, a, cohorts)
+		if err != nil {
+			return 0, err
+		}
+		for _, st := range students {
+			cands = append(cands, candidate{id: reminderID(a.ID, st.ID, kind), kind: kind, student: st, a: a})
+		}
+	}
+	if len(cands) == 0 {
+		return 0, nil
+	}
+	ids := make([]string, len(cands))
+	for i, c := range cands {
+		ids[i] = c.id
+	}
+	queued, err := w.cfg.Store.QueuedReminders(ctx, ids)
+	if err != nil {
+		return 0, err
+	}
+	var students []models.User
+	seen := map[string]bool{}
+	for _, c := range cands {
+		if !queued[c.id] && !seen[c.student.ID] {
+			seen[c.student.ID] = true
+			students = append(students, c.student)
+		}
+	}
+	if len(students) == 0 {
+		return 0, nil
+	}
+	program, err := w.cfg.Store.Program(ctx, programID)
+	if err != nil {
+		return 0, err
+	}
+	records, err := w.cfg.Store.ProgressRecords(ctx, programID, students)
+	if err != nil {
+		return 0, err
+	}
+	records.Program = program
+	today := now.Format(models.DateLayout)
+	skills := map[string]map[string]models.SkillProgress{}
+	for _, st := range students {
+		m := map[string]models.SkillProgress{}
+		for _, sp := range models.StudentProgressOf(st, &records, today).Skills {
+			m[sp.ChecklistID] = sp
+		}
+		skills[st.ID] = m
+	}
+	var rs []models.Reminder
+	for _, c := range cands {
+		if queued[c.id] {
+			continue
+		}
+		sp, ok := skills[c.student.ID][c.a.ChecklistID]
+		if !ok || sp.Status == models.SkillCompetent {
+			continue
+		}
+		rs = append(rs, reminder(c, sp))
+	}
+	if len(rs) == 0 {
+		return 0, nil
+	}
+	return w.cfg.Store.QueueReminders(ctx, rs)
+}
+
+// studentsOf returns the active students an assignment applies to.
+func (w *Worker) studentsOf(ctx context.Context, a models.Assignment, cohorts map[string][]models.User) ([]models.User, error) {
+	if a.StudentID != "" {
+		u, err := w.cfg.Store.User(ctx, a.ProgramID, a.StudentID)
+		if errors.Is(err, models.ErrNotFound) || (err == nil && (!u.Active || u.Role != models.RoleStudent)) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return []models.User{u}, nil
+	}
+	if s, ok := cohorts[a.CohortID]; ok {
+		return s, nil
+	}
+	s, err := w.cfg.Store.CohortStudents(ctx, a.ProgramID, a.CohortID)
+	if err != nil {
+		return nil, err
+	}
+	cohorts[a.CohortID] = s
+	return s, nil
+}
+
+// reminder is the notification of candidate c, whose skill stands at sp.
+func reminder(c candidate, sp models.SkillProgress) models.Reminder {
+	title, body := "Skill due soon", fmt.Sprintf("%s is due %s", sp.Title, c.a.DueDate)
+	if c.kind == reminderOverdue {
+		title, body = "Skill overdue", fmt.Sprintf("%s was due %s", sp.Title, c.a.DueDate)
+	}
+	return models.Reminder{ID: c.id, ProgramID: c.a.ProgramID, Notification: models.Notification{
+		UserID: c.student.ID, Category: models.CategoryReminders, Title: title, Body: body,
+		Data: map[string]string{"screen": "assignments", "checklistId": c.a.ChecklistID, "assignmentId": c.a.ID,
+			"dueDate": c.a.DueDate, "reminder": c.kind},
+	}}
+}

@@ -1,0 +1,94 @@
+package notify_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"skillbook/checklists"
+	"skillbook/models"
+	"skillbook/notify"
+	"skillbook/store"
+)
+
+func TestRemindersOncePerStudentAssignmentAndKind(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	ctx := context.Background()
+	lib, err := checklists.Library()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.st.UpsertLibrary(ctx, lib); err != nil {
+		t.Fatal(err)
+	}
+	p, err := r.st.CreateProgram(ctx, "Reminders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.program = p.ID
+	student := func(email string) models.User {
+		u, err := r.st.CreateUser(ctx, models.SystemActor, models.User{ProgramID: p.ID, Email: email, Name: email,
+			Role: models.RoleStudent, CohortIDs: []string{"c1"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	behind, competent := student("behind@test.skillbook.test"), student("competent@test.skillbook.test")
+	assign := func(checklistID, due string) {
+		a := models.Assignment{ProgramID: p.ID, ChecklistID: checklistID, ChecklistVersion: 1, CohortID: "c1", DueDate: due}
+		if _, _, err := r.st.CreateAssignment(ctx, models.SystemActor, a, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	assign("bp-manual", "2026-03-10")
+	assign("hand-washing", "2026-03-20") // not due yet
+	assign("pulse-oximetry", "")         // no due date
+	// One student is already competent in the skill due.
+	a, _, err := r.st.CreateAttempt(ctx, models.SystemActor, models.Attempt{ProgramID: p.ID, StudentID: competent.ID,
+		CohortID: "c1", ChecklistID: "bp-manual", ChecklistVersion: 1, Kind: models.AttemptEvaluation}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.st.EvaluateAttempt(ctx, p.ID, a.ID, models.Evaluation{ID: store.NewID(), Outcome: models.OutcomePassed,
+		Score: 100, EvaluatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+
+	at := func(ts string) notify.Config {
+		now, err := time.Parse(time.RFC3339, ts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := r.config("w")
+		cfg.Now = func() time.Time { return now }
+		return cfg
+	}
+	for _, step := range []struct {
+		now  string
+		want int
+	}{
+		{"2026-03-08T12:00:00Z", 0}, // more than 48 hours before the end of the 10th
+		{"2026-03-09T08:00:00Z", 1}, // due soon
+		{"2026-03-10T20:00:00Z", 0}, // due soon, already queued
+		{"2026-03-11T00:30:00Z", 1}, // overdue
+		{"2026-03-12T09:00:00Z", 0}, // overdue, already queued
+	} {
+		n, err := notify.New(at(step.now)).QueueReminders(ctx)
+		if err != nil || n != step.want {
+			t.Errorf("QueueReminders at %s = %d, %v; want %d", step.now, n, err, step.want)
+		}
+	}
+	l, err := r.st.Notifications(ctx, p.ID, behind.ID, store.FeedFilter{}, models.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Items) != 2 || l.Items[0].Title != "Skill overdue" || l.Items[1].Title != "Skill due soon" ||
+		l.Items[1].Category != models.CategoryReminders || l.Items[1].Data["checklistId"] != "bp-manual" {
+		t.Errorf("feed of the student behind = %+v; want a due-soon and an overdue reminder for bp-manual", l.Items)
+	}
+	if l, _ := r.st.Notifications(ctx, p.ID, competent.ID, store.FeedFilter{}, models.Page{}); len(l.Items) != 0 {
+		t.Errorf("feed of the competent student = %+v; want no reminders", l.Items)
+	}
+}
