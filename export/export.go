@@ -1,0 +1,86 @@
+// Package export writes Skillbook's exports over an io.Writer: the cohort
+// competency matrix (CSV, XLSX), student transcripts (PDF, one per student
+// or a ZIP of a cohort's), the accreditation summary (CSV, PDF) and the
+// program archive (gzipped newline-delimited JSON). Writers take their
+// data through small callbacks that yield one record at a time and write
+// as they go, so memory does not grow with the size of the program. It
+// knows nothing of HTTP or the database.
+package export
+
+import (
+	"strings"
+	"time"
+
+	"skillbook/models"
+)
+
+// Students yields student records one at a time, in the order they are to
+// be written; an error from fn stops it and is returned.
+type Students func(fn func(*models.StudentRecord) error) error
+
+// Cohort describes a cohort export.
+type Cohort struct {
+	ProgramName string
+	CohortName  string
+	// Columns are the checklists assigned in the cohort, in curriculum
+	// order (models.ProgressColumns order).
+	Columns     []models.ChecklistColumn
+	Filter      models.ExportFilter
+	GeneratedAt time.Time
+}
+
+// Transcript describes what every transcript of one export shares.
+type Transcript struct {
+	ProgramName string
+	GeneratedAt time.Time
+	Filter      models.ExportFilter
+	// Staff names evaluators by user id; an evaluation carries only the
+	// evaluator's id unless it is signed.
+	Staff map[string]models.User
+}
+
+// areaName is an area as people write it ("vital-signs" → "Vital signs").
+func areaName(a models.Area) string {
+	s := strings.ReplaceAll(string(a), "-", " ")
+	if s == "" {
+		return "Other"
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// statusName is a skill standing as people write it.
+func statusName(s models.SkillStatus) string {
+	if s == "" {
+		return ""
+	}
+	w := strings.ReplaceAll(string(s), "-", " ")
+	return strings.ToUpper(w[:1]) + w[1:]
+}
+
+// day formats t as a calendar date in UTC, "" for nil or zero.
+func day(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(models.DateLayout)
+}
+
+// stamp formats a generation or signing time.
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+// periodText describes a filter for a title line.
+func periodText(f models.ExportFilter) string {
+	var parts []string
+	if f.Area != "" {
+		parts = append(parts, "area "+areaName(f.Area))
+	}
+	switch {
+	case f.From != "" && f.To != "":
+		parts = append(parts, "attempts from "+f.From+" to "+f.To)
+	case f.From != "":
+		parts = append(parts, "attempts from "+f.From)
+	case f.To != "":
+		parts = append(parts, "attempts up to "+f.To)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,167 @@
+package export_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/ledongthuc/pdf"
+
+	"skillbook/export"
+	"skillbook/models"
+)
+
+// pdfText extracts the text of a PDF, its whitespace collapsed.
+func pdfText(tb testing.TB, b []byte) string {
+	tb.Helper()
+	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		tb.Fatalf("read PDF: %v", err)
+	}
+	var sb strings.Builder
+	for i := 1; i <= r.NumPage(); i++ {
+		p := r.Page(i)
+		if p.V.IsNull() {
+			continue
+		}
+		rows, err := p.GetTextByRow()
+		if err != nil {
+			tb.Fatalf("page %d text: %v", i, err)
+		}
+		for _, row := range rows {
+			for _, w := range row.Content {
+				sb.WriteString(w.S)
+			}
+			sb.WriteString("\n")
+		}
+	}
+	return strings.Join(strings.Fields(sb.String()), " ")
+}
+
+func wantText(tb testing.TB, text string, want ...string) {
+	tb.Helper()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			tb.Errorf("text lacks %q:\n%s", w, text)
+		}
+	}
+}
+
+func TestTranscriptPDF(t *testing.T) {
+	t.Parallel()
+	f := newFixture()
+	var buf bytes.Buffer
+	if err := export.TranscriptPDF(&buf, f.transcript(), f.ann); err != nil {
+		t.Fatalf("TranscriptPDF = %v", err)
+	}
+	text := pdfText(t, buf.Bytes())
+	wantText(t, text, "Skills transcript", "Valley College MA", "Ann Archer <ann@example.com>", "Cohort: Fall 2026",
+		"Competent in 1 of 2 assigned skills (50%).",
+		"Vital signs", "Manual blood pressure (bp-manual, version 1) - Competent",
+		"competent since 2026-10-02, signed by Ivy Instructor, CMA (AAMA)",
+		"2026-10-02", "Skills lab", "Passed", "100%",
+		"Sign-off digest: "+annDigest,
+		"Amendment 2026-10-04 14:00 UTC by Ivy Instructor, CMA (AAMA): Wrong arm recorded", "Correction: Left arm, seated",
+		"Amendment digest: "+amendmentDigest,
+		"Phlebotomy", "Venipuncture (venipuncture-evacuated-tube, version 2) - Needs remediation",
+		"2026-10-05", "Clinical site", "Failed", "80%", "Comment: =HYPERLINK",
+		"Competency codes evidenced", "MAERB-2015 I.P.1.a - Measure and record blood pressure",
+		"Page 1 of", "generated 2026-11-20 09:30 UTC")
+	if strings.Contains(text, "MAERB-2015 I.P.2.b - ") {
+		t.Errorf("venipuncture's code is listed as evidenced though it was failed")
+	}
+}
+
+func TestTranscriptPDFOfStudentWithoutRecords(t *testing.T) {
+	t.Parallel()
+	f := newFixture()
+	var buf bytes.Buffer
+	if err := export.TranscriptPDF(&buf, f.transcript(), f.bob); err != nil {
+		t.Fatal(err)
+	}
+	wantText(t, pdfText(t, buf.Bytes()), "Bob Baker", "Competent in 0 of 2 assigned skills (0%).", "Not started", "No graded evaluations.", "None yet.")
+
+	nothing := &models.StudentRecord{Student: models.User{ID: "u-new", Name: "Nia New", Email: "nia@example.com"},
+		Progress: models.StudentProgress{AsOf: "2026-11-20"}}
+	buf.Reset()
+	if err := export.TranscriptPDF(&buf, f.transcript(), nothing); err != nil {
+		t.Fatal(err)
+	}
+	wantText(t, pdfText(t, buf.Bytes()), "Nia New", "Competent in 0 of 0 assigned skills (0%).", "No skills are assigned to this student.", "None yet.")
+}
+
+func TestTranscriptsZIP(t *testing.T) {
+	t.Parallel()
+	f := newFixture()
+	var buf bytes.Buffer
+	if err := export.TranscriptsZIP(&buf, f.transcript(), f.students); err != nil {
+		t.Fatalf("TranscriptsZIP = %v", err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for i, zf := range zr.File {
+		names = append(names, zf.Name)
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		wantText(t, pdfText(t, b), f.records[i].Student.Name)
+	}
+	want := "ann-archer-u-ann.pdf bob-baker-u-bob.pdf cmd-c-calc-a0-u-eve.pdf"
+	if got := strings.Join(names, " "); got != want {
+		t.Errorf("entries = %s; want %s", got, want)
+	}
+}
+
+func TestAccreditationCSV(t *testing.T) {
+	t.Parallel()
+	f := newFixture()
+	var buf bytes.Buffer
+	if err := export.AccreditationCSV(&buf, f.cohort, f.students); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byCode := map[string][]string{}
+	for _, r := range rows[1:] {
+		byCode[r[0]] = r
+	}
+	if len(rows)-1 != len(models.Frameworks[0].Competencies) {
+		t.Errorf("%d codes; want every MAERB-2015 code", len(rows)-1)
+	}
+	check := func(code string, want ...string) {
+		t.Helper()
+		got := byCode[code]
+		if got == nil || strings.Join(got[2:], "|") != strings.Join(want, "|") {
+			t.Errorf("row %s = %q; want … %q", code, got, want)
+		}
+	}
+	check("MAERB-2015 I.P.1.a", "bp-manual", "3", "3", "1", "33", "Bob Baker; =cmd|' /C calc'!A0")
+	check("MAERB-2015 I.P.2.b", "venipuncture-evacuated-tube", "3", "3", "0", "0", "Ann Archer; Bob Baker; =cmd|' /C calc'!A0")
+	check("MAERB-2015 I.P.6", "", "3", "0", "0", "0", "Ann Archer; Bob Baker; =cmd|' /C calc'!A0")
+	if byCode["MAERB-2015 I.P.1.a"][1] != "Measure and record blood pressure" {
+		t.Errorf("title = %q", byCode["MAERB-2015 I.P.1.a"][1])
+	}
+}
+
+func TestAccreditationPDF(t *testing.T) {
+	t.Parallel()
+	f := newFixture()
+	var buf bytes.Buffer
+	if err := export.AccreditationPDF(&buf, f.cohort, f.students); err != nil {
+		t.Fatal(err)
+	}
+	wantText(t, pdfText(t, buf.Bytes()), "Competency evidence summary", "Cohort: Fall 2026", "3 students",
+		"MAERB-2015 I.P.1.a", "1 of 3", "33%", "Students without evidence",
+		"MAERB-2015 I.P.2.b Perform venipuncture (3)", "Ann Archer; Bob Baker", "Codes no assigned checklist cites", "MAERB-2015 I.P.6")
+}

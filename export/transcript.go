@@ -1,0 +1,271 @@
+package export
+
+import (
+	"archive/zip"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"skillbook/models"
+)
+
+// transcriptColumns are the widths of the evaluation history table.
+var transcriptColumns = []float64{0.15, 0.15, 0.13, 0.08, 0.49}
+
+// TranscriptPDF writes one student's skills transcript: the program and
+// student, every assigned competency grouped by area with its standing,
+// and under it each graded evaluation (date, setting, outcome, score,
+// evaluator and credential) with the sign-off digest and any amendments;
+// then the competency codes evidenced and the live procedure counts.
+// Pages are numbered and carry the generation time.
+func TranscriptPDF(w io.Writer, t Transcript, r *models.StudentRecord) error {
+	d := newDoc("Skills transcript - "+r.Student.Name, "Skills transcript - "+r.Student.Name+" - "+t.ProgramName, stamp(t.GeneratedAt))
+	d.heading("Skills transcript", 16)
+	d.para("", 10, "Program: "+t.ProgramName)
+	d.para("B", 10, "Student: "+r.Student.Name+" <"+r.Student.Email+">")
+	d.para("", 9, "Student id: "+r.Student.ID)
+	if len(r.CohortNames) > 0 {
+		d.para("", 9, "Cohort: "+strings.Join(r.CohortNames, ", "))
+	}
+	asOf := "Standings as of " + r.Progress.AsOf
+	if p := periodText(t.Filter); p != "" {
+		asOf += " (" + p + ")"
+	}
+	d.para("", 9, asOf+"; generated "+stamp(t.GeneratedAt)+".")
+	d.Ln(2)
+	o := r.Progress.Overall
+	d.para("B", 10, fmt.Sprintf("Competent in %d of %d assigned skills (%d%%).", o.Competent, o.Assigned, o.Percent))
+	for _, a := range r.Progress.Areas {
+		d.para("", 9, fmt.Sprintf("%s: %d of %d (%d%%)", areaName(a.Area), a.Competent, a.Assigned, a.Percent))
+	}
+	d.rule()
+
+	shown := map[string]bool{}
+	if len(r.Progress.Skills) == 0 {
+		d.para("I", 10, "No skills are assigned to this student.")
+	}
+	var area models.Area = "-"
+	for _, sp := range r.Progress.Skills {
+		if sp.Area != area {
+			area = sp.Area
+			d.needs(30)
+			d.heading(areaName(area), 12)
+		}
+		shown[sp.ChecklistID] = true
+		transcriptSkill(d, t, sp, r.EvaluationsOf(sp.ChecklistID))
+	}
+	var other []models.Attempt
+	for _, a := range r.Evaluations {
+		if !shown[a.ChecklistID] {
+			other = append(other, a)
+		}
+	}
+	if len(other) > 0 {
+		d.needs(30)
+		d.heading("Evaluations of checklists no longer assigned", 12)
+		transcriptHistory(d, t, other, true)
+	}
+
+	d.needs(30)
+	d.rule()
+	d.heading("Competency codes evidenced", 12)
+	if len(r.Progress.Competencies) == 0 {
+		d.para("I", 9, "None yet.")
+	}
+	for _, code := range r.Progress.Competencies {
+		line := code
+		if c, ok := models.LookupCompetency(code); ok {
+			line += " - " + c.Title
+		}
+		d.para("", 9, line)
+	}
+	if len(r.Progress.Procedures) > 0 {
+		d.Ln(2)
+		d.heading("Live procedures (confirmed by an instructor)", 12)
+		for _, p := range r.Progress.Procedures {
+			met := ""
+			if p.Met {
+				met = " - target met"
+			}
+			d.para("", 9, fmt.Sprintf("%s: %d of %d%s", p.Kind, p.Confirmed, p.Target, met))
+		}
+	}
+	d.Ln(3)
+	d.para("I", 7.5, "Each sign-off digest is the SHA-256 of the signed record; GET /v1/attempts/{id}/verification recomputes it, so a printed page can be checked against Skillbook.")
+	return d.output(w)
+}
+
+// transcriptSkill writes one assigned skill with its evaluations.
+func transcriptSkill(d *doc, t Transcript, sp models.SkillProgress, evals []models.Attempt) {
+	d.needs(22)
+	d.para("B", 10, fmt.Sprintf("%s (%s, version %d) - %s", sp.Title, sp.ChecklistID, sp.ChecklistVersion, statusName(sp.Status)))
+	var facts []string
+	if sp.CompetentAt != nil {
+		f := "competent since " + day(sp.CompetentAt)
+		if sp.Evaluator != "" {
+			f += ", signed by " + withCredential(sp.Evaluator, sp.EvaluatorCredential)
+		}
+		facts = append(facts, f)
+	}
+	facts = append(facts, fmt.Sprintf("passed %d of %d required, failed %d of %d allowed", sp.Passed, sp.RequiredEvaluations, sp.Failed, sp.MaxAttempts))
+	if sp.DueDate != "" {
+		facts = append(facts, "due "+sp.DueDate)
+	}
+	d.para("", 8.5, strings.Join(facts, "; "))
+	if len(sp.Competencies) > 0 {
+		d.para("", 8.5, "Codes: "+strings.Join(sp.Competencies, ", "))
+	}
+	if len(evals) == 0 {
+		d.para("I", 8.5, "No graded evaluations.")
+		d.Ln(2)
+		return
+	}
+	transcriptHistory(d, t, evals, false)
+}
+
+// transcriptHistory writes a table of evaluations with their digests and
+// amendments; showChecklist names each one's checklist.
+func transcriptHistory(d *doc, t Transcript, evals []models.Attempt, showChecklist bool) {
+	d.Ln(1)
+	d.row("B", 8, transcriptColumns, []string{"Date", "Setting", "Outcome", "Score", "Evaluator"}, true)
+	for _, a := range evals {
+		e := a.Evaluation
+		if e == nil {
+			continue
+		}
+		d.needs(14)
+		title := ""
+		if showChecklist {
+			title = a.ChecklistID + ": "
+		}
+		score := strconv.Itoa(e.Score) + "%"
+		if e.Outcome == models.OutcomeReturned {
+			score = "-"
+		}
+		d.row("", 8, transcriptColumns, []string{
+			e.EvaluatedAt.UTC().Format(models.DateLayout), settingName(e.Setting), title + outcomeName(e.Outcome), score, evaluatorOf(t, e),
+		}, false)
+		if e.Comment != "" {
+			d.SetX(d.GetX() + 4)
+			d.SetFont("Helvetica", "I", 8)
+			d.MultiCell(d.width-4, 3.6, d.tr("Comment: "+e.Comment), "", "L", false)
+		}
+		if s := e.Signature; s != nil {
+			d.SetX(d.GetX() + 4)
+			d.para("", 7.5, "Signed "+stamp(s.SignedAt)+" by "+withCredential(s.SignerName, s.SignerCredential)+" ("+string(s.Method)+")")
+			d.mono(4, 7, "Sign-off digest: "+s.Digest)
+		}
+		for _, am := range a.Amendments {
+			d.needs(12)
+			d.SetX(d.GetX() + 4)
+			d.SetFont("Helvetica", "B", 8)
+			d.MultiCell(d.width-4, 3.6, d.tr(fmt.Sprintf("Amendment %s by %s: %s", stamp(am.Signature.SignedAt),
+				withCredential(am.Signature.SignerName, am.Signature.SignerCredential), am.Reason)), "", "L", false)
+			d.SetX(d.GetX() + 4)
+			d.SetFont("Helvetica", "", 8)
+			d.MultiCell(d.width-4, 3.6, d.tr("Correction: "+am.Correction), "", "L", false)
+			d.mono(4, 7, "Amendment digest: "+am.Signature.Digest)
+		}
+		d.Ln(1)
+	}
+	d.Ln(2)
+}
+
+func evaluatorOf(t Transcript, e *models.Evaluation) string {
+	if s := e.Signature; s != nil {
+		return withCredential(s.SignerName, s.SignerCredential)
+	}
+	if u, ok := t.Staff[e.EvaluatorID]; ok {
+		return withCredential(u.Name, u.Credential)
+	}
+	return e.EvaluatorID
+}
+
+func withCredential(name, credential string) string {
+	if credential == "" {
+		return name
+	}
+	return name + ", " + credential
+}
+
+func settingName(s models.Setting) string {
+	switch s {
+	case models.SettingSkillsLab:
+		return "Skills lab"
+	case models.SettingClinicalSite:
+		return "Clinical site"
+	}
+	return string(s)
+}
+
+func outcomeName(o models.Outcome) string {
+	switch o {
+	case models.OutcomePassed:
+		return "Passed"
+	case models.OutcomeFailed:
+		return "Failed"
+	case models.OutcomeReturned:
+		return "Returned"
+	}
+	return string(o)
+}
+
+// TranscriptsZIP writes a ZIP holding one transcript PDF per student, each
+// rendered and written before the next student is read.
+func TranscriptsZIP(w io.Writer, t Transcript, students Students) error {
+	zw := zip.NewWriter(w)
+	used := map[string]int{}
+	err := students(func(r *models.StudentRecord) error {
+		name := FileSafe(r.Student.Name)
+		if name == "" {
+			name = "student"
+		}
+		name += "-" + shortID(r.Student.ID)
+		if n := used[name]; n > 0 {
+			name += "-" + strconv.Itoa(n+1)
+		}
+		used[name]++
+		f, err := zw.CreateHeader(&zip.FileHeader{Name: name + ".pdf", Method: zip.Deflate, Modified: t.GeneratedAt.UTC().Truncate(time.Second)})
+		if err != nil {
+			return err
+		}
+		return TranscriptPDF(f, t, r)
+	})
+	if err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+// shortID is the last 8 characters of an id, enough to tell namesakes
+// apart in file names.
+func shortID(id string) string {
+	id = FileSafe(id)
+	if len(id) > 8 {
+		return id[len(id)-8:]
+	}
+	return id
+}
+
+// FileSafe turns a name into a lower-case file-name part of letters,
+// digits and hyphens.
+func FileSafe(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
+}

@@ -1,0 +1,285 @@
+package models
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// ExportKind is what an export contains.
+type ExportKind string
+
+// The exports a program can take of its records.
+const (
+	// ExportMatrix is a cohort's competency matrix: one row per student,
+	// one column group per assigned checklist (CSV or XLSX).
+	ExportMatrix ExportKind = "matrix"
+	// ExportTranscript is one student's skills transcript (PDF).
+	ExportTranscript ExportKind = "transcript"
+	// ExportTranscripts is every transcript of a cohort (a ZIP of PDFs).
+	ExportTranscripts ExportKind = "transcripts"
+	// ExportAccreditation summarises, per competency code, which students
+	// of a cohort have evidence of competency (CSV or PDF).
+	ExportAccreditation ExportKind = "accreditation"
+	// ExportArchive is every record of the program as gzipped
+	// newline-delimited JSON, re-importable with `skillbook import`.
+	ExportArchive ExportKind = "archive"
+)
+
+// ExportFormat is the file format of an export.
+type ExportFormat string
+
+// The formats; each kind allows some (see ExportFormats).
+const (
+	FormatCSV    ExportFormat = "csv"
+	FormatXLSX   ExportFormat = "xlsx"
+	FormatPDF    ExportFormat = "pdf"
+	FormatZIP    ExportFormat = "zip"
+	FormatNDJSON ExportFormat = "ndjson.gz"
+)
+
+// ExportFormats lists the formats of each kind, the first the default.
+var ExportFormats = map[ExportKind][]ExportFormat{
+	ExportMatrix:        {FormatCSV, FormatXLSX},
+	ExportTranscript:    {FormatPDF},
+	ExportTranscripts:   {FormatZIP},
+	ExportAccreditation: {FormatCSV, FormatPDF},
+	ExportArchive:       {FormatNDJSON},
+}
+
+// ContentType is the media type of a file in format f.
+func (f ExportFormat) ContentType() string {
+	switch f {
+	case FormatCSV:
+		return "text/csv; charset=utf-8"
+	case FormatXLSX:
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	case FormatPDF:
+		return "application/pdf"
+	case FormatZIP:
+		return "application/zip"
+	case FormatNDJSON:
+		return "application/gzip"
+	}
+	return "application/octet-stream"
+}
+
+// ExportFilter narrows a cohort export. Area keeps the checklists of one
+// area; From and To (DateLayout, inclusive) keep the attempts made in that
+// period (an evaluation counts on the day it was graded), and standings
+// are computed from those attempts only, so To gives the records as they
+// stood on that day.
+type ExportFilter struct {
+	Area Area   `json:"area,omitempty" bson:"area,omitempty"`
+	From string `json:"from,omitempty" bson:"from,omitempty"`
+	To   string `json:"to,omitempty" bson:"to,omitempty"`
+}
+
+// ExportRequest says what to export.
+type ExportRequest struct {
+	Kind      ExportKind   `json:"kind" bson:"kind"`
+	Format    ExportFormat `json:"format" bson:"format"`
+	CohortID  string       `json:"cohortId,omitempty" bson:"cohortId,omitempty"`
+	StudentID string       `json:"studentId,omitempty" bson:"studentId,omitempty"`
+	Filter    ExportFilter `json:"filters" bson:"filters"`
+}
+
+// Validate checks that the kind, format, subject and filters fit together;
+// an empty format becomes the kind's default.
+func (r *ExportRequest) Validate() error {
+	var v ValidationError
+	formats, ok := ExportFormats[r.Kind]
+	if !ok {
+		v.Add("kind", "must be matrix, transcript, transcripts, accreditation or archive")
+		return v.Err()
+	}
+	if r.Format == "" {
+		r.Format = formats[0]
+	}
+	if !slices.Contains(formats, r.Format) {
+		v.Add("format", "a %s export is written as %v", r.Kind, formats)
+	}
+	switch r.Kind {
+	case ExportTranscript:
+		if r.StudentID == "" {
+			v.Add("studentId", "is required for a transcript")
+		}
+		if r.CohortID != "" {
+			v.Add("cohortId", "is not used by a transcript; give studentId")
+		}
+	case ExportArchive:
+		if r.CohortID != "" || r.StudentID != "" || r.Filter != (ExportFilter{}) {
+			v.Add("kind", "an archive holds the whole program: give no cohortId, studentId or filters")
+		}
+	default:
+		if r.CohortID == "" {
+			v.Add("cohortId", "is required for a %s export", r.Kind)
+		}
+		if r.StudentID != "" {
+			v.Add("studentId", "is not used by a %s export", r.Kind)
+		}
+	}
+	if r.Filter.Area != "" && !r.Filter.Area.Valid() {
+		v.Add("filters.area", "must be one of %s", joinAreas())
+	}
+	for field, d := range map[string]string{"filters.from": r.Filter.From, "filters.to": r.Filter.To} {
+		if _, err := time.Parse(DateLayout, d); d != "" && err != nil {
+			v.Add(field, "must be a date such as 2026-09-01")
+		}
+	}
+	if r.Filter.From != "" && r.Filter.To != "" && r.Filter.To < r.Filter.From {
+		v.Add("filters.to", "must not be before filters.from")
+	}
+	return v.Err()
+}
+
+// FileName is the name a download of r is saved under; subject names the
+// cohort or student (already made safe for a file name by the caller).
+func (r ExportRequest) FileName(subject string, at time.Time) string {
+	ext := string(r.Format)
+	if r.Kind == ExportArchive {
+		ext = "ndjson.gz"
+	}
+	return fmt.Sprintf("%s-%s-%s.%s", r.Kind, subject, at.UTC().Format("20060102-150405"), ext)
+}
+
+// CanExport reports whether caller may take export kind of cohortID (a
+// cohort export) or of student (a transcript). The caller has already
+// found the cohort or student in their own program. Admins export
+// anything of their program; instructors the matrix and transcripts of
+// the cohorts they teach and the transcripts of their students; students
+// their own transcript.
+func CanExport(caller User, kind ExportKind, cohortID string, student *User) bool {
+	if !caller.Active {
+		return false
+	}
+	switch caller.Role {
+	case RoleAdmin:
+		return true
+	case RoleInstructor:
+		switch kind {
+		case ExportMatrix, ExportTranscripts:
+			return caller.InCohort(cohortID)
+		case ExportTranscript:
+			return student != nil && CanSeeStudent(caller, *student)
+		}
+	case RoleStudent:
+		return kind == ExportTranscript && student != nil && student.ID == caller.ID
+	}
+	return false
+}
+
+// Apply narrows progress records to the filter: assignments of the area,
+// attempts of the period.
+func (f ExportFilter) Apply(r *ProgressRecords) {
+	if f.Area != "" {
+		r.Assignments = slices.DeleteFunc(r.Assignments, func(a Assignment) bool { return a.Area != f.Area })
+	}
+	if f.From != "" || f.To != "" {
+		r.Attempts = slices.DeleteFunc(r.Attempts, func(a Attempt) bool {
+			d := AttemptDate(a)
+			return (f.From != "" && d < f.From) || (f.To != "" && d > f.To)
+		})
+	}
+}
+
+// AttemptDate is the day an attempt counts on (DateLayout, UTC): the day
+// it was graded, or requested when it was not graded.
+func AttemptDate(a Attempt) string {
+	if a.Evaluation != nil {
+		return a.Evaluation.EvaluatedAt.UTC().Format(DateLayout)
+	}
+	return a.RequestedAt.UTC().Format(DateLayout)
+}
+
+// StudentRecord is one student's records as an export shows them.
+type StudentRecord struct {
+	Student User
+	// CohortNames names the student's cohorts.
+	CohortNames []string
+	Progress    StudentProgress
+	// Evaluations are the student's graded or returned evaluations with
+	// their amendments, oldest first.
+	Evaluations []Attempt
+}
+
+// SortEvaluations orders evaluations by the time they were graded.
+func SortEvaluations(as []Attempt) {
+	slices.SortStableFunc(as, func(a, b Attempt) int {
+		return cmp.Or(a.Evaluation.EvaluatedAt.Compare(b.Evaluation.EvaluatedAt), cmp.Compare(a.ID, b.ID))
+	})
+}
+
+// EvaluationsOf returns the evaluations of checklistID among evaluations.
+func (r *StudentRecord) EvaluationsOf(checklistID string) []Attempt {
+	var out []Attempt
+	for _, a := range r.Evaluations {
+		if a.ChecklistID == checklistID {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// GradedAttempts counts the passed and failed evaluations of checklistID.
+func (r *StudentRecord) GradedAttempts(checklistID string) int {
+	n := 0
+	for _, a := range r.Evaluations {
+		if a.ChecklistID == checklistID && (a.Status == StatusPassed || a.Status == StatusFailed) {
+			n++
+		}
+	}
+	return n
+}
+
+// ExportStatus is where an export is.
+type ExportStatus string
+
+// An export job is queued until a worker claims it, running while one
+// writes it, then done (its file is kept until ExpiresAt), failed, or
+// expired (the file was removed). A direct export, answered in the
+// response that asked for it, is recorded as done with no file.
+const (
+	ExportQueued  ExportStatus = "queued"
+	ExportRunning ExportStatus = "running"
+	ExportDone    ExportStatus = "done"
+	ExportFailed  ExportStatus = "failed"
+	ExportExpired ExportStatus = "expired"
+)
+
+// ExportJob is one export: its request, who asked, and where it is.
+type ExportJob struct {
+	ID          string        `json:"id" bson:"_id"`
+	ProgramID   string        `json:"programId" bson:"programId"`
+	Request     ExportRequest `json:"request" bson:"request"`
+	RequestedBy Actor         `json:"requestedBy" bson:"requestedBy"`
+	// Subject names what was exported (a cohort or student name).
+	Subject string       `json:"subject" bson:"subject"`
+	Direct  bool         `json:"direct" bson:"direct"`
+	Status  ExportStatus `json:"status" bson:"status"`
+	// Done out of Total units (students, or records for an archive).
+	Done    int `json:"done" bson:"done"`
+	Total   int `json:"total" bson:"total"`
+	Percent int `json:"percent" bson:"percent"`
+	// Attempts counts the workers that took the job up.
+	Attempts    int        `json:"attempts" bson:"attempts"`
+	Error       string     `json:"error,omitempty" bson:"error,omitempty"`
+	FileName    string     `json:"fileName,omitempty" bson:"fileName,omitempty"`
+	ContentType string     `json:"contentType,omitempty" bson:"contentType,omitempty"`
+	Size        int64      `json:"size,omitempty" bson:"size,omitempty"`
+	Downloads   int        `json:"downloads" bson:"downloads"`
+	CreatedAt   time.Time  `json:"createdAt" bson:"createdAt"`
+	StartedAt   *time.Time `json:"startedAt,omitempty" bson:"startedAt,omitempty"`
+	FinishedAt  *time.Time `json:"finishedAt,omitempty" bson:"finishedAt,omitempty"`
+	ExpiresAt   *time.Time `json:"expiresAt,omitempty" bson:"expiresAt,omitempty"`
+	Version     int64      `json:"version" bson:"version"`
+}
+
+// PercentOf is done out of total in whole percent, 0 when total is 0.
+func PercentOf(done, total int) int {
+	if total <= 0 {
+		return 0
+	}
+	return min(100, done*100/total)
+}
