@@ -1,0 +1,569 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"skillbook/handlers/apitest"
+	"skillbook/models"
+	"skillbook/store"
+)
+
+// The authorization matrix: every /v1 operation, called by each kind of
+// caller against three sets of records, answers the status the access
+// rules give.
+//
+// Callers: a student (the owner of the "own" records), the instructor who
+// teaches the student's cohort, an instructor of another cohort of the same
+// program, the program's admin, and the admin of another program.
+//
+// Records: "own" are the student's (their cohort, attempts, procedures…),
+// "other" those of a student in another cohort of the same program (the one
+// the second instructor teaches), "foreign" those of a student of the other
+// program. For checklists, "own" is a shipped one every program reads,
+// "other" one of the program's own, "foreign" one of the other program's.
+// Operations that change state get a fresh record in every cell, so each
+// cell's answer depends on the rules alone.
+
+const (
+	asStudent = iota
+	asTeacher
+	asOutsider
+	asAdmin
+	asForeignAdmin
+	callerCount
+)
+
+var callerNames = [callerCount]string{"student", "teacher", "outsider", "admin", "foreign-admin"}
+
+const (
+	ownRecords = iota
+	otherRecords
+	foreignRecords
+	recordCount
+)
+
+var recordNames = [recordCount]string{"own", "same-program-other", "other-program"}
+
+// expect is the status of every cell: callers × records.
+type expect [callerCount][recordCount]int
+
+// grid reads an expect from one line per caller of three statuses.
+func grid(rows ...string) expect {
+	var e expect
+	for i, row := range rows {
+		for j, f := range strings.Fields(row) {
+			n, err := strconv.Atoi(f)
+			if err != nil {
+				panic(err)
+			}
+			e[i][j] = n
+		}
+	}
+	return e
+}
+
+// byCaller is an expect whose status depends on the caller only.
+func byCaller(student, teacher, outsider, admin, foreignAdmin int) expect {
+	var e expect
+	for j := range recordCount {
+		e[asStudent][j], e[asTeacher][j], e[asOutsider][j], e[asAdmin][j], e[asForeignAdmin][j] = student, teacher, outsider, admin, foreignAdmin
+	}
+	return e
+}
+
+// authzRecords is one set of records: a program, a cohort, its student and
+// instructor, and the student's work.
+type authzRecords struct {
+	program   models.Program
+	cohort    models.Cohort
+	student   models.User
+	teacher   models.User
+	assigned  string // a checklist assigned to this cohort only
+	checklist string // a checklist id to read (see above)
+	attempt   models.Attempt
+	graded    models.Attempt // a failed, graded evaluation
+	procedure models.Procedure
+	// notification is the student's, about the graded evaluation.
+	notification string
+}
+
+type authzWorld struct {
+	env     *apitest.Env
+	callers [callerCount]apitest.User
+	recs    [recordCount]*authzRecords
+	seq     int
+}
+
+// unique returns a new short token for names and ids.
+func (w *authzWorld) unique() string {
+	w.seq++
+	return fmt.Sprintf("%d%s", w.seq, strings.ReplaceAll(store.NewID(), "-", "")[20:])
+}
+
+// must returns v once the test has checked err: must(f())(t).
+func must[T any](v T, err error) func(testing.TB) T {
+	return func(tb testing.TB) T {
+		tb.Helper()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return v
+	}
+}
+
+func newAuthzWorld(t *testing.T) *authzWorld {
+	t.Helper()
+	env := apitest.New(t)
+	ctx := context.Background()
+	w := &authzWorld{env: env}
+	p1, p2 := env.Program(t), env.Program(t)
+	sys := models.SystemActor
+	cohort := func(p models.Program, name string) models.Cohort {
+		return must(env.Store.CreateCohort(ctx, sys, models.Cohort{ProgramID: p.ID, Name: name, StartDate: "2026-09-01"}))(t)
+	}
+	c1, c2, c3 := cohort(p1, "Fall 2026"), cohort(p1, "Spring 2027"), cohort(p2, "Fall 2026")
+	in := func(c models.Cohort) func(*models.User) { return func(u *models.User) { u.CohortIDs = []string{c.ID} } }
+	w.callers[asStudent] = env.NewUser(t, p1.ID, models.RoleStudent, in(c1))
+	w.callers[asTeacher] = env.NewUser(t, p1.ID, models.RoleInstructor, in(c1))
+	w.callers[asOutsider] = env.NewUser(t, p1.ID, models.RoleInstructor, in(c2))
+	w.callers[asAdmin] = env.NewUser(t, p1.ID, models.RoleAdmin)
+	w.callers[asForeignAdmin] = env.NewUser(t, p2.ID, models.RoleAdmin)
+
+	person := func(p models.Program, role models.Role, c models.Cohort) models.User {
+		return must(env.Store.CreateUser(ctx, sys, models.User{ProgramID: p.ID, Email: "u" + w.unique() + "@test.skillbook.test",
+			Name: "Record " + string(role), Role: role, Credential: "RMA (AMT)", CohortIDs: []string{c.ID}}))(t)
+	}
+	ownChecklist := func(p models.Program) string {
+		id := "own-pulse-" + w.unique()
+		c := draft(t, env, p.ID, id)
+		must(env.Store.PublishChecklist(ctx, sys, p.ID, c.ID, c.Version, 0))(t)
+		return id
+	}
+	w.recs[ownRecords] = &authzRecords{program: p1, cohort: c1, student: w.callers[asStudent].User, teacher: w.callers[asTeacher].User,
+		assigned: "bp-manual", checklist: "bp-manual"}
+	w.recs[otherRecords] = &authzRecords{program: p1, cohort: c2, student: person(p1, models.RoleStudent, c2), teacher: w.callers[asOutsider].User,
+		assigned: "pulse-oximetry", checklist: ownChecklist(p1)}
+	w.recs[foreignRecords] = &authzRecords{program: p2, cohort: c3, student: person(p2, models.RoleStudent, c3), teacher: person(p2, models.RoleInstructor, c3),
+		assigned: "apical-pulse", checklist: ownChecklist(p2)}
+
+	for _, r := range w.recs {
+		if _, _, err := env.Store.CreateAssignment(ctx, sys, models.Assignment{ProgramID: r.program.ID, ChecklistID: r.assigned, ChecklistVersion: 1,
+			Area: models.AreaVitalSigns, CohortID: r.cohort.ID}, nil); err != nil {
+			t.Fatal(err)
+		}
+		r.attempt = w.newAttempt(t, r, r.assigned, models.AttemptPractice)
+		req := w.newAttempt(t, r, "hand-washing", models.AttemptEvaluation)
+		r.graded = must(env.Store.EvaluateAttempt(ctx, r.program.ID, req.ID, models.Evaluation{ID: store.NewID(), EvaluatorID: r.teacher.ID,
+			Setting: models.SettingSkillsLab, Steps: []models.StepGrade{{StepID: "x", Result: models.StepFail, Comment: "missed"}},
+			Outcome: models.OutcomeFailed, Grading: models.DefaultGrading, EvaluatedAt: time.Now().UTC()},
+			models.Event{Type: "evaluation.failed", ProgramID: r.program.ID, Actor: sys, Subject: "attempt", SubjectID: req.ID,
+				StudentID: r.student.ID, Summary: "failed hand-washing", Notify: []models.Notification{{UserID: r.student.ID,
+					Category: "evaluation-results", Title: "Evaluation not passed", Body: "Hand washing: practise again"}}}))(t)
+		feed := must(env.Store.Notifications(ctx, r.program.ID, r.student.ID, store.FeedFilter{}, models.Page{}))(t)
+		if len(feed.Items) != 1 {
+			t.Fatalf("the record student's feed has %d items; want the evaluation's", len(feed.Items))
+		}
+		r.notification = feed.Items[0].ID
+		r.procedure = w.newProcedure(t, r)
+	}
+	return w
+}
+
+// draft stores a new draft checklist id in program.
+func draft(t *testing.T, env *apitest.Env, programID, id string) models.Checklist {
+	t.Helper()
+	return must(env.Store.CreateChecklistDraft(context.Background(), models.SystemActor, programID, models.Checklist{
+		ID: id, Area: models.AreaVitalSigns, Title: "Count a pulse", Purpose: "The student counts a pulse.",
+		Competencies: []string{"MAERB-2015 I.P.1.c"}, Equipment: []string{"Watch"},
+		Steps: []models.Step{{ID: "count", Text: "Count for 30 seconds."}},
+	}))(t)
+}
+
+func (w *authzWorld) newAttempt(t *testing.T, r *authzRecords, checklistID string, kind models.AttemptKind) models.Attempt {
+	t.Helper()
+	c := must(w.env.Store.Checklist(context.Background(), r.program.ID, checklistID, 1))(t)
+	a := models.Attempt{ProgramID: r.program.ID, StudentID: r.student.ID, StudentName: r.student.Name, CohortID: r.cohort.ID,
+		ChecklistID: c.ID, ChecklistVersion: c.Version, ChecklistTitle: c.Title, Area: c.Area, Kind: kind}
+	a, _, err := w.env.Store.CreateAttempt(context.Background(), models.ActorOf(r.student, ""), a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func (w *authzWorld) newProcedure(t *testing.T, r *authzRecords) models.Procedure {
+	t.Helper()
+	p, _, err := w.env.Store.CreateProcedure(context.Background(), models.ActorOf(r.student, ""), models.Procedure{
+		ProgramID: r.program.ID, StudentID: r.student.ID, StudentName: r.student.Name, Kind: "venipuncture", PerformedAt: "2026-03-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// requestChecklists are library checklists for fresh evaluation requests,
+// one per caller, so no two cells share an open request.
+var requestChecklists = [callerCount]string{"temperature-oral", "temperature-temporal", "temperature-tympanic", "height-weight", "infant-measurements"}
+
+// assignable are library checklists the assignment cells assign, one per
+// cell, so each assignment is new.
+var assignable = []string{
+	"alcohol-hand-rub", "ampule-withdrawal", "autoclave-operation", "bandage-application", "capillary-puncture",
+	"instrument-sanitization", "instrument-wrapping", "intradermal-injection", "intramuscular-injection",
+	"medication-documentation", "oral-medication-rights", "order-of-draw-labeling", "ppe-donning-doffing",
+	"pulse-respirations-radial", "reconstitute-powder",
+}
+
+func (w *authzWorld) newCohort(t *testing.T, r *authzRecords, archived bool) models.Cohort {
+	t.Helper()
+	ctx := context.Background()
+	c := must(w.env.Store.CreateCohort(ctx, models.SystemActor, models.Cohort{ProgramID: r.program.ID, Name: "Cohort " + w.unique(), StartDate: "2026-09-01"}))(t)
+	if archived {
+		c = must(w.env.Store.SetCohortArchived(ctx, models.SystemActor, r.program.ID, c.ID, true, 0))(t)
+	}
+	return c
+}
+
+func (w *authzWorld) newStudent(t *testing.T, r *authzRecords, active bool) models.User {
+	t.Helper()
+	ctx := context.Background()
+	u := must(w.env.Store.CreateUser(ctx, models.SystemActor, models.User{ProgramID: r.program.ID, Email: "v" + w.unique() + "@test.skillbook.test",
+		Name: "Victim", Role: models.RoleStudent, CohortIDs: []string{r.cohort.ID}}))(t)
+	if !active {
+		u = must(w.env.Store.SetUserActive(ctx, models.SystemActor, r.program.ID, u.ID, false, 0))(t)
+	}
+	return u
+}
+
+type authzRoute struct {
+	method, path string
+	// req builds the request of one cell (the runner adds the token).
+	req  func(t *testing.T, w *authzWorld, caller, rec int) apitest.Request
+	want expect
+}
+
+func get(path func(w *authzWorld, r *authzRecords) string) func(*testing.T, *authzWorld, int, int) apitest.Request {
+	return func(_ *testing.T, w *authzWorld, _, rec int) apitest.Request {
+		return apitest.Request{Method: http.MethodGet, Path: path(w, w.recs[rec])}
+	}
+}
+
+func post(path func(t *testing.T, w *authzWorld, caller int, r *authzRecords) string, body func(w *authzWorld, caller int, r *authzRecords) any) func(*testing.T, *authzWorld, int, int) apitest.Request {
+	return func(t *testing.T, w *authzWorld, caller, rec int) apitest.Request {
+		req := apitest.Request{Method: http.MethodPost, Path: path(t, w, caller, w.recs[rec])}
+		if body != nil {
+			req.Body = body(w, caller, w.recs[rec])
+		} else {
+			req.Body = map[string]any{}
+		}
+		return req
+	}
+}
+
+func fixed(p string) func(*testing.T, *authzWorld, int, *authzRecords) string {
+	return func(*testing.T, *authzWorld, int, *authzRecords) string { return p }
+}
+
+// Common rows.
+var (
+	// Reading a student's records: the student, their instructors and
+	// their admin; 403 within the program, 404 across programs.
+	seeStudent = grid(
+		"200 403 404",
+		"200 403 404",
+		"403 200 404",
+		"200 200 404",
+		"404 404 200")
+	// Reading a user or cohort one may not see is 404 even within the
+	// program (the cohort and user handlers hide existence).
+	hidden = grid(
+		"200 404 404",
+		"200 404 404",
+		"404 200 404",
+		"200 200 404",
+		"404 404 200")
+	// Deciding on a student's work: only the instructors who teach them.
+	decide = func(ok int) expect {
+		return grid(
+			"403 403 404",
+			fmt.Sprintf("%d 403 404", ok),
+			fmt.Sprintf("403 %d 404", ok),
+			"403 403 404",
+			"404 404 403")
+	}
+	// Changing program records: admins only, each in their program.
+	adminOnly = func(ok int) expect {
+		return grid(
+			"403 403 403",
+			"403 403 403",
+			"403 403 403",
+			fmt.Sprintf("%d %d 404", ok, ok),
+			fmt.Sprintf("404 404 %d", ok))
+	}
+)
+
+func authzRoutes() []authzRoute {
+	checklistBody := func(w *authzWorld, _ int, _ *authzRecords) any { return newChecklistBody("authz-" + w.unique()) }
+	return []authzRoute{
+		{http.MethodGet, "/v1/me", get(func(*authzWorld, *authzRecords) string { return "/v1/me" }), byCaller(200, 200, 200, 200, 200)},
+
+		// Checklists: own = shipped, other = the program's, foreign = the other program's.
+		{http.MethodGet, "/v1/checklists", get(func(*authzWorld, *authzRecords) string { return "/v1/checklists" }), byCaller(200, 200, 200, 200, 200)},
+		{http.MethodGet, "/v1/checklists/{id}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/checklists/" + r.checklist }),
+			grid("200 200 404", "200 200 404", "200 200 404", "200 200 404", "200 404 200")},
+		{http.MethodGet, "/v1/checklists/{id}/versions", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/checklists/" + r.checklist + "/versions" }),
+			grid("200 200 404", "200 200 404", "200 200 404", "200 200 404", "200 404 200")},
+		{http.MethodGet, "/v1/checklists/{id}/versions/{version}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/checklists/" + r.checklist + "/versions/1" }),
+			grid("200 200 404", "200 200 404", "200 200 404", "200 200 404", "200 404 200")},
+		{http.MethodPost, "/v1/checklists", post(fixed("/v1/checklists"), checklistBody), byCaller(403, 403, 403, 201, 201)},
+		// Drafts: own = a draft of the program, other = a published one of
+		// the program (immutable), foreign = a draft of the other program.
+		{http.MethodPut, "/v1/checklists/{id}/versions/{version}", func(t *testing.T, w *authzWorld, caller, rec int) apitest.Request {
+			id := w.recs[otherRecords].checklist
+			switch rec {
+			case ownRecords:
+				id = draft(t, w.env, w.recs[ownRecords].program.ID, "authz-"+w.unique()).ID
+			case foreignRecords:
+				id = draft(t, w.env, w.recs[foreignRecords].program.ID, "authz-"+w.unique()).ID
+			}
+			body := newChecklistBody(id)
+			delete(body, "id")
+			return apitest.Request{Method: http.MethodPut, Path: "/v1/checklists/" + id + "/versions/1", Body: body, Header: map[string]string{"If-Match": `"1"`}}
+		}, grid("403 403 403", "403 403 403", "403 403 403", "200 409 404", "404 404 200")},
+		// Publishing: own = a draft of the program, other = a retired
+		// version of the program (publishing a published one again is a
+		// harmless retry), foreign = a draft of the other program.
+		{http.MethodPost, "/v1/checklists/{id}/versions/{version}/publish", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
+			c := draft(t, w.env, r.program.ID, "authz-"+w.unique())
+			if r == w.recs[otherRecords] {
+				must(w.env.Store.PublishChecklist(context.Background(), models.SystemActor, r.program.ID, c.ID, 1, 0))(t)
+				must(w.env.Store.RetireChecklist(context.Background(), models.SystemActor, r.program.ID, c.ID, 1))(t)
+			}
+			return "/v1/checklists/" + c.ID + "/versions/1/publish"
+		}, nil), grid("403 403 403", "403 403 403", "403 403 403", "200 409 404", "404 404 200")},
+		// Retiring: own = a published version of the program, other = a
+		// draft of the program, foreign = a published one of the other.
+		{http.MethodPost, "/v1/checklists/{id}/versions/{version}/retire", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
+			c := draft(t, w.env, r.program.ID, "authz-"+w.unique())
+			if r != w.recs[otherRecords] {
+				must(w.env.Store.PublishChecklist(context.Background(), models.SystemActor, r.program.ID, c.ID, 1, 0))(t)
+			}
+			return "/v1/checklists/" + c.ID + "/versions/1/retire"
+		}, nil), grid("403 403 403", "403 403 403", "403 403 403", "200 409 404", "404 404 200")},
+
+		// Assignments.
+		{http.MethodPost, "/v1/assignments", post(fixed("/v1/assignments"), func(w *authzWorld, caller int, r *authzRecords) any {
+			rec := 0
+			for i, x := range w.recs {
+				if x == r {
+					rec = i
+				}
+			}
+			return map[string]any{"cohortId": r.cohort.ID, "checklistId": assignable[caller*recordCount+rec], "dueDate": "2027-01-15"}
+		}), grid(
+			"403 403 404",
+			"201 403 404",
+			"403 201 404",
+			"201 201 404",
+			"404 404 201")},
+		{http.MethodGet, "/v1/me/assignments", get(func(*authzWorld, *authzRecords) string { return "/v1/me/assignments" }), byCaller(200, 403, 403, 403, 403)},
+		{http.MethodGet, "/v1/assignments", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/assignments?cohortId=" + r.cohort.ID }), grid(
+			"403 403 403",
+			"200 403 403",
+			"403 200 403",
+			"200 200 200",
+			"200 200 200")},
+
+		// Attempts and evaluations.
+		{http.MethodPost, "/v1/attempts", post(fixed("/v1/attempts"), func(_ *authzWorld, _ int, r *authzRecords) any {
+			return map[string]any{"checklistId": r.assigned, "kind": "practice"}
+		}), grid("201 422 422", "403 403 403", "403 403 403", "403 403 403", "403 403 403")},
+		{http.MethodGet, "/v1/attempts/{id}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/attempts/" + r.attempt.ID }), seeStudent},
+		{http.MethodGet, "/v1/attempts/{id}/verification", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/attempts/" + r.graded.ID + "/verification" }), seeStudent},
+		{http.MethodGet, "/v1/queue", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/queue?cohortId=" + r.cohort.ID }), grid(
+			"403 403 403",
+			"200 403 403",
+			"403 200 403",
+			"200 200 200",
+			"200 200 200")},
+		{http.MethodPost, "/v1/attempts/{id}/evaluations", post(func(t *testing.T, w *authzWorld, caller int, r *authzRecords) string {
+			return "/v1/attempts/" + w.newAttempt(t, r, requestChecklists[caller], models.AttemptEvaluation).ID + "/evaluations"
+		}, func(*authzWorld, int, *authzRecords) any {
+			return map[string]any{"decision": "return", "comment": "Practise the order of draw again."}
+		}), decide(201)},
+		{http.MethodPost, "/v1/evaluations/{id}/amendments", post(func(_ *testing.T, _ *authzWorld, _ int, r *authzRecords) string {
+			return "/v1/evaluations/" + r.graded.Evaluation.ID + "/amendments"
+		}, func(*authzWorld, int, *authzRecords) any {
+			return map[string]any{"reason": "Wrong setting recorded", "correction": "Observed at the clinical site", "attest": true}
+		}), decide(201)},
+		{http.MethodPut, "/v1/me/signing-pin", func(*testing.T, *authzWorld, int, int) apitest.Request {
+			return apitest.Request{Method: http.MethodPut, Path: "/v1/me/signing-pin", Body: map[string]any{"pin": "582914"}}
+		}, byCaller(403, 204, 204, 403, 403)},
+		{http.MethodPost, "/v1/students/{id}/remediations", post(func(_ *testing.T, _ *authzWorld, _ int, r *authzRecords) string {
+			return "/v1/students/" + r.student.ID + "/remediations"
+		}, func(_ *authzWorld, _ int, r *authzRecords) any {
+			return map[string]any{"checklistId": r.assigned, "plan": "Two supervised practice sessions, then re-evaluate."}
+		}), adminOnly(201)},
+		{http.MethodGet, "/v1/students/{id}/remediations", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/students/" + r.student.ID + "/remediations" }), seeStudent},
+
+		// Cohorts.
+		{http.MethodPost, "/v1/cohorts", post(fixed("/v1/cohorts"), func(w *authzWorld, _ int, _ *authzRecords) any {
+			return map[string]any{"name": "Cohort " + w.unique(), "startDate": "2027-01-10"}
+		}), byCaller(403, 403, 403, 201, 201)},
+		{http.MethodGet, "/v1/cohorts", get(func(*authzWorld, *authzRecords) string { return "/v1/cohorts" }), byCaller(200, 200, 200, 200, 200)},
+		{http.MethodGet, "/v1/cohorts/{id}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/cohorts/" + r.cohort.ID }), hidden},
+		{http.MethodPatch, "/v1/cohorts/{id}", func(t *testing.T, w *authzWorld, _, rec int) apitest.Request {
+			c := w.newCohort(t, w.recs[rec], false)
+			return apitest.Request{Method: http.MethodPatch, Path: "/v1/cohorts/" + c.ID, Body: map[string]any{"name": "Renamed " + w.unique()},
+				Header: map[string]string{"If-Match": `"1"`}}
+		}, adminOnly(200)},
+		{http.MethodPost, "/v1/cohorts/{id}/archive", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
+			return "/v1/cohorts/" + w.newCohort(t, r, false).ID + "/archive"
+		}, nil), adminOnly(200)},
+		{http.MethodPost, "/v1/cohorts/{id}/unarchive", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
+			return "/v1/cohorts/" + w.newCohort(t, r, true).ID + "/unarchive"
+		}, nil), adminOnly(200)},
+		{http.MethodGet, "/v1/cohorts/{id}/progress", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/cohorts/" + r.cohort.ID + "/progress" }), grid(
+			"403 403 404",
+			"200 403 404",
+			"403 200 404",
+			"200 200 404",
+			"404 404 200")},
+
+		// Users and the roster.
+		{http.MethodPost, "/v1/users", post(fixed("/v1/users"), func(w *authzWorld, _ int, r *authzRecords) any {
+			return map[string]any{"email": "n" + w.unique() + "@test.skillbook.test", "name": "New Student", "role": "student", "cohortIds": []string{r.cohort.ID}}
+		}), grid("403 403 403", "403 403 403", "403 403 403", "201 201 422", "422 422 201")},
+		{http.MethodGet, "/v1/users", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/users?cohortId=" + r.cohort.ID }), byCaller(403, 200, 200, 200, 200)},
+		{http.MethodGet, "/v1/users/{id}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/users/" + r.student.ID }), hidden},
+		{http.MethodPatch, "/v1/users/{id}", func(t *testing.T, w *authzWorld, _, rec int) apitest.Request {
+			u := w.newStudent(t, w.recs[rec], true)
+			return apitest.Request{Method: http.MethodPatch, Path: "/v1/users/" + u.ID, Body: map[string]any{"name": "Renamed Student"},
+				Header: map[string]string{"If-Match": `"1"`}}
+		}, adminOnly(200)},
+		{http.MethodPost, "/v1/users/{id}/deactivate", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
+			return "/v1/users/" + w.newStudent(t, r, true).ID + "/deactivate"
+		}, nil), adminOnly(200)},
+		{http.MethodPost, "/v1/users/{id}/reactivate", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
+			return "/v1/users/" + w.newStudent(t, r, false).ID + "/reactivate"
+		}, nil), adminOnly(200)},
+		{http.MethodPost, "/v1/roster", func(_ *testing.T, w *authzWorld, _, rec int) apitest.Request {
+			csv := fmt.Sprintf("email,name,role,cohort\nr%s@test.skillbook.test,Roster Student,student,%s\n", w.unique(), w.recs[rec].cohort.Name)
+			return apitest.Request{Method: http.MethodPost, Path: "/v1/roster?dryRun=true", Body: csv, ContentType: "text/csv"}
+		}, byCaller(403, 403, 403, 200, 200)},
+
+		// Procedures, progress and audit.
+		{http.MethodPost, "/v1/procedures", post(fixed("/v1/procedures"), func(*authzWorld, int, *authzRecords) any {
+			return map[string]any{"kind": "venipuncture", "performedAt": "2026-03-01"}
+		}), byCaller(201, 403, 403, 403, 403)},
+		{http.MethodGet, "/v1/procedures", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/procedures?studentId=" + r.student.ID }), seeStudent},
+		{http.MethodGet, "/v1/procedures/{id}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/procedures/" + r.procedure.ID }), seeStudent},
+		{http.MethodPost, "/v1/procedures/{id}/confirm", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
+			return "/v1/procedures/" + w.newProcedure(t, r).ID + "/confirm"
+		}, nil), decide(200)},
+		{http.MethodPost, "/v1/procedures/{id}/reject", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
+			return "/v1/procedures/" + w.newProcedure(t, r).ID + "/reject"
+		}, func(*authzWorld, int, *authzRecords) any { return map[string]any{"reason": "Not on a live person"} }), decide(200)},
+		{http.MethodGet, "/v1/me/progress", get(func(*authzWorld, *authzRecords) string { return "/v1/me/progress" }), byCaller(200, 403, 403, 403, 403)},
+		{http.MethodGet, "/v1/students/{id}/progress", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/students/" + r.student.ID + "/progress" }), seeStudent},
+
+		// The caller's own notifications and devices: another user's are
+		// not found, whoever asks.
+		{http.MethodPost, "/v1/me/devices", post(fixed("/v1/me/devices"), func(w *authzWorld, _ int, _ *authzRecords) any {
+			return map[string]any{"token": "fcm-" + w.unique(), "platform": "android"}
+		}), byCaller(201, 201, 201, 201, 201)},
+		{http.MethodDelete, "/v1/me/devices/{token}", func(t *testing.T, w *authzWorld, _, rec int) apitest.Request {
+			r := w.recs[rec]
+			d, _, err := w.env.Store.RegisterDevice(context.Background(), models.Device{Token: "fcm-" + w.unique(), ProgramID: r.program.ID,
+				UserID: r.student.ID, Platform: models.PlatformIOS})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return apitest.Request{Method: http.MethodDelete, Path: "/v1/me/devices/" + d.Token}
+		}, grid("204 404 404", "404 404 404", "404 404 404", "404 404 404", "404 404 404")},
+		{http.MethodGet, "/v1/me/notifications", get(func(*authzWorld, *authzRecords) string { return "/v1/me/notifications" }), byCaller(200, 200, 200, 200, 200)},
+		{http.MethodPost, "/v1/me/notifications/{id}/read", post(func(_ *testing.T, _ *authzWorld, _ int, r *authzRecords) string {
+			return "/v1/me/notifications/" + r.notification + "/read"
+		}, nil), grid("200 404 404", "404 404 404", "404 404 404", "404 404 404", "404 404 404")},
+		{http.MethodPost, "/v1/me/notifications/read-all", post(fixed("/v1/me/notifications/read-all"), nil), byCaller(200, 200, 200, 200, 200)},
+		{http.MethodGet, "/v1/me/notification-preferences", get(func(*authzWorld, *authzRecords) string { return "/v1/me/notification-preferences" }), byCaller(200, 200, 200, 200, 200)},
+		{http.MethodPut, "/v1/me/notification-preferences", func(*testing.T, *authzWorld, int, int) apitest.Request {
+			return apitest.Request{Method: http.MethodPut, Path: "/v1/me/notification-preferences", Body: map[string]any{"mutedCategories": []string{"reminders"}}}
+		}, byCaller(200, 200, 200, 200, 200)},
+		{http.MethodGet, "/v1/audit", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/audit?studentId=" + r.student.ID }), byCaller(403, 403, 403, 200, 200)},
+	}
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
+	w := newAuthzWorld(t)
+	routes := authzRoutes()
+
+	// Every /v1 operation of the OpenAPI document is in the table, and
+	// the table names no operation the API lacks.
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	w.env.Get(t, "/openapi.json", "").WantStatus(t, http.StatusOK).JSON(t, &doc)
+	documented := map[string]bool{}
+	for path, ops := range doc.Paths {
+		if !strings.HasPrefix(path, "/v1/") {
+			continue
+		}
+		for method := range ops {
+			documented[strings.ToUpper(method)+" "+path] = true
+		}
+	}
+	tabled := map[string]bool{}
+	for _, r := range routes {
+		key := r.method + " " + r.path
+		if tabled[key] {
+			t.Errorf("%s is in the table twice", key)
+		}
+		tabled[key] = true
+		if !documented[key] {
+			t.Errorf("%s is in the table but not in the API", key)
+		}
+	}
+	var missing []string
+	for key := range documented {
+		if !tabled[key] {
+			missing = append(missing, key)
+		}
+	}
+	sort.Strings(missing)
+	for _, key := range missing {
+		t.Errorf("%s has no row in the authorization matrix", key)
+	}
+
+	cells := 0
+	for _, r := range routes {
+		for caller := range callerCount {
+			for rec := range recordCount {
+				req := r.req(t, w, caller, rec)
+				req.Token = w.callers[caller].Token
+				got := w.env.Do(t, req)
+				cells++
+				if want := r.want[caller][rec]; got.Status != want {
+					body := string(got.Body)
+					if len(body) > 300 {
+						body = body[:300] + "…"
+					}
+					t.Errorf("%s %s as %s on %s records = %d; want %d (%s)", r.method, r.path, callerNames[caller], recordNames[rec], got.Status, want, body)
+				}
+				if got.Status >= 400 && !strings.HasPrefix(got.Header.Get("Content-Type"), "application/problem+json") {
+					t.Errorf("%s %s as %s on %s records: %d with Content-Type %q; want a problem", r.method, r.path, callerNames[caller], recordNames[rec], got.Status, got.Header.Get("Content-Type"))
+				}
+			}
+		}
+	}
+	t.Logf("authorization matrix: %d operations × %d callers × %d record sets = %d cells", len(routes), callerCount, recordCount, cells)
+}
