@@ -13,6 +13,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humafiber"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/cors"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"skillbook/models"
 	"skillbook/store"
@@ -45,13 +46,16 @@ type Deps struct {
 	RequestTimeout time.Duration
 	// Version is reported by the OpenAPI document.
 	Version string
+	// Metrics is served at GET /metrics (nil: none).
+	Metrics prometheus.Gatherer
 }
 
 // server holds the dependencies every operation uses.
 type server struct {
-	store  *store.Store
-	tokens TokenVerifier
-	log    *slog.Logger
+	store    *store.Store
+	tokens   TokenVerifier
+	log      *slog.Logger
+	gatherer prometheus.Gatherer
 }
 
 // New returns the Fiber app serving the whole API.
@@ -111,7 +115,7 @@ func New(d Deps) *fiber.App {
 	}
 	api := humafiber.New(app, cfg)
 
-	s := &server{store: d.Store, tokens: d.Tokens, log: d.Logger}
+	s := &server{store: d.Store, tokens: d.Tokens, log: d.Logger, gatherer: d.Metrics}
 	app.Use("/v1", func(c *fiber.Ctx) error {
 		if err := s.authenticate(c); err != nil {
 			return err

@@ -175,4 +175,29 @@ func (s *server) routes(api huma.API) {
 	register(api, huma.Operation{OperationID: "list-audit", Method: http.MethodGet, Path: "/v1/audit",
 		Summary: "The program's audit trail, newest first (admins); entries are never changed or removed",
 		Tags:    []string{"Audit"}, Security: bearer, Errors: procRead}, s.audit)
+
+	// Devices and notifications (and the metrics, which count their pushes)
+	register(api, huma.Operation{OperationID: "metrics", Method: http.MethodGet, Path: "/metrics",
+		Summary: "Metrics in the Prometheus text format (no authentication)", Tags: []string{"Health"}}, s.metrics)
+	meWrite := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusUnprocessableEntity}
+	meRead := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity}
+	register(api, huma.Operation{OperationID: "register-device", Method: http.MethodPost, Path: "/v1/me/devices",
+		Summary:     "Register this device's FCM token for pushes (call on every app start)",
+		Description: "201 for a new token, 200 for a known one, refreshed (and moved to you if another user had it). You keep at most 10 devices; the least recently refreshed beyond that is dropped, as are tokens not refreshed for 30 days.",
+		Tags:        []string{"Notifications"}, Security: bearer, DefaultStatus: http.StatusCreated, Errors: meWrite}, s.registerDevice)
+	register(api, huma.Operation{OperationID: "remove-device", Method: http.MethodDelete, Path: "/v1/me/devices/{token}",
+		Summary: "Stop pushes to one of your devices (on sign-out)", Tags: []string{"Notifications"}, Security: bearer,
+		DefaultStatus: http.StatusNoContent, Errors: meRead}, s.removeDevice)
+	register(api, huma.Operation{OperationID: "list-notifications", Method: http.MethodGet, Path: "/v1/me/notifications",
+		Summary: "Your notifications, unread first or newest first, whatever became of their pushes",
+		Tags:    []string{"Notifications"}, Security: bearer, Errors: meRead}, s.notifications)
+	register(api, huma.Operation{OperationID: "read-notification", Method: http.MethodPost, Path: "/v1/me/notifications/{id}/read",
+		Summary: "Mark one of your notifications read", Tags: []string{"Notifications"}, Security: bearer, Errors: meRead}, s.readNotification)
+	register(api, huma.Operation{OperationID: "read-all-notifications", Method: http.MethodPost, Path: "/v1/me/notifications/read-all",
+		Summary: "Mark all your notifications read", Tags: []string{"Notifications"}, Security: bearer, Errors: meWrite}, s.readAllNotifications)
+	register(api, huma.Operation{OperationID: "get-notification-preferences", Method: http.MethodGet, Path: "/v1/me/notification-preferences",
+		Summary: "The notification categories you muted", Tags: []string{"Notifications"}, Security: bearer, Errors: meWrite}, s.notificationPreferences)
+	register(api, huma.Operation{OperationID: "set-notification-preferences", Method: http.MethodPut, Path: "/v1/me/notification-preferences",
+		Summary: "Choose the categories not pushed to your devices (they stay in the feed)", Tags: []string{"Notifications"}, Security: bearer,
+		Errors: append(meWrite, http.StatusPreconditionFailed)}, s.setNotificationPreferences)
 }

@@ -21,14 +21,20 @@ const (
 // gets its overdue reminder (when the worker was down meanwhile).
 const overdueWindow = 14 * 24 * time.Hour
 
-// reminderKind says which reminder an assignment due on date due (the end
-// of that day, UTC) calls for at now, if any.
+// pastDueAfter is how long after the start of its due day (UTC) an
+// assignment is past due: when the day has ended everywhere on Earth
+// (UTC-12), as progress counts a skill overdue.
+const pastDueAfter = 36 * time.Hour
+
+// reminderKind says which reminder an assignment due on date due calls for
+// at now, if any: due soon in the 48 hours before it is past due, overdue
+// after.
 func reminderKind(due string, now time.Time) string {
 	d, err := time.Parse(models.DateLayout, due)
 	if err != nil {
 		return ""
 	}
-	end := d.Add(24 * time.Hour)
+	end := d.Add(pastDueAfter)
 	switch {
 	case !now.Before(end):
 		return reminderOverdue
@@ -59,7 +65,8 @@ type candidate struct {
 func (w *Worker) QueueReminders(ctx context.Context) (int, error) {
 	now := w.now().UTC()
 	from := now.Add(-overdueWindow).Format(models.DateLayout)
-	to := now.Add(24 * time.Hour).Format(models.DateLayout)
+	// The latest due date already within 48 hours of its end.
+	to := now.Add(48*time.Hour - pastDueAfter).Format(models.DateLayout)
 	due, err := w.cfg.Store.DueAssignments(ctx, from, to)
 	if err != nil {
 		return 0, err

@@ -69,10 +69,11 @@ func TestRemindersOncePerStudentAssignmentAndKind(t *testing.T) {
 		now  string
 		want int
 	}{
-		{"2026-03-08T12:00:00Z", 0}, // more than 48 hours before the end of the 10th
-		{"2026-03-09T08:00:00Z", 1}, // due soon
-		{"2026-03-10T20:00:00Z", 0}, // due soon, already queued
-		{"2026-03-11T00:30:00Z", 1}, // overdue
+		// The 10th ends everywhere (UTC-12) at 12:00 UTC on the 11th.
+		{"2026-03-09T11:00:00Z", 0}, // more than 48 hours before
+		{"2026-03-09T13:00:00Z", 1}, // due soon
+		{"2026-03-11T11:00:00Z", 0}, // due soon, already queued
+		{"2026-03-11T12:30:00Z", 1}, // overdue
 		{"2026-03-12T09:00:00Z", 0}, // overdue, already queued
 	} {
 		n, err := notify.New(at(step.now)).QueueReminders(ctx)
