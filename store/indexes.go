@@ -13,6 +13,8 @@ import (
 const (
 	colPrograms = "programs"
 	colAudit    = "audit"
+	// colExportChunks holds the chunks of finished export files.
+	colExportChunks = "exportChunks"
 )
 
 // Collections whose documents carry pending events.
@@ -24,6 +26,9 @@ var (
 	colAttempts     = registerEventCollection("attempts")
 	colRemediations = registerEventCollection("remediations")
 	colProcedures   = registerEventCollection("procedures")
+	// Exports: jobs and direct exports (store/exports.go); their files'
+	// chunks live in colExportChunks, read by _id only.
+	colExports = registerEventCollection("exports")
 )
 
 // indexes lists every index the store relies on. Creating an index that
@@ -60,6 +65,15 @@ var indexes = map[string][]mongo.IndexModel{
 	},
 	colRemediations: {
 		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "studentId", Value: 1}, {Key: "checklistId", Value: 1}}, Options: options.Index().SetName("program_student_checklist")},
+	},
+	// Exports: a program's exports newest first; the worker's claim scan; expiry.
+	colExports: {
+		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("program_newest")},
+		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "leaseUntil", Value: 1}}, Options: options.Index().SetName("claimable")},
+		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "expiresAt", Value: 1}}, Options: options.Index().SetName("expiring")},
+	},
+	colExportChunks: {
+		{Keys: bson.D{{Key: "fileId", Value: 1}, {Key: "n", Value: 1}}, Options: options.Index().SetName("file_chunk")},
 	},
 	colProcedures: {
 		{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "studentId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("program_student_newest")},
