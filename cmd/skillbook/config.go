@@ -26,6 +26,10 @@ type config struct {
 	TrustedProxies  []string
 	RequestTimeout  time.Duration
 	ShutdownTimeout time.Duration
+	// FCMEndpoint overrides FCM's address (a local test server).
+	FCMEndpoint string
+	// NotifyWorker runs the notification delivery worker in this process.
+	NotifyWorker bool
 }
 
 // configError is a bad setting; the process exits with status 2.
@@ -95,6 +99,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.ShutdownTimeout = duration("SHUTDOWN_TIMEOUT", 20*time.Second)
 	c.CORSOrigins = list("CORS_ORIGINS")
 	c.TrustedProxies = list("TRUSTED_PROXIES")
+	c.FCMEndpoint = strings.TrimSpace(getenv("FCM_ENDPOINT"))
+	switch v := strings.ToLower(strings.TrimSpace(getenv("NOTIFY_WORKER"))); v {
+	case "", "true", "1", "on", "yes":
+		c.NotifyWorker = true
+	case "false", "0", "off", "no":
+	default:
+		bad("NOTIFY_WORKER", "must be true or false, not %q", getenv("NOTIFY_WORKER"))
+	}
 
 	if err := c.LogLevel.UnmarshalText([]byte(str("LOG_LEVEL", "info"))); err != nil {
 		bad("LOG_LEVEL", "must be debug, info, warn or error, not %q", getenv("LOG_LEVEL"))
@@ -105,6 +117,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.MongoURI != "" {
 		if u, err := url.Parse(c.MongoURI); err != nil || (u.Scheme != "mongodb" && u.Scheme != "mongodb+srv") {
 			bad("MONGODB_URI", "must be a mongodb:// or mongodb+srv:// URI")
+		}
+	}
+	if c.FCMEndpoint != "" {
+		if u, err := url.Parse(c.FCMEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("FCM_ENDPOINT", "must be an http:// or https:// URL such as http://127.0.0.1:9399/v1, not %q", c.FCMEndpoint)
 		}
 	}
 	for _, o := range c.CORSOrigins {

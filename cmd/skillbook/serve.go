@@ -100,6 +100,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 
+	metrics, notifyMetrics := newMetrics()
 	app := handlers.New(handlers.Deps{
 		Store:          st,
 		Tokens:         verifier,
@@ -109,6 +110,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		TrustedProxies: cfg.TrustedProxies,
 		RequestTimeout: cfg.RequestTimeout,
 		Version:        version,
+		Metrics:        metrics,
 	})
 
 	maintCtx, stopMaint := context.WithCancel(ctx)
@@ -118,6 +120,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		st.RunMaintenance(maintCtx, 10*time.Second)
 	}()
 	defer func() { stopMaint(); <-maintDone }()
+	if cfg.NotifyWorker {
+		stopNotifier, err := startNotifier(ctx, cfg, st, notifyMetrics, log)
+		if err != nil {
+			return err
+		}
+		defer stopNotifier()
+	}
 
 	ln, err := net.Listen("tcp", cfg.addr())
 	if err != nil {
