@@ -200,4 +200,30 @@ func (s *server) routes(api huma.API) {
 	register(api, huma.Operation{OperationID: "set-notification-preferences", Method: http.MethodPut, Path: "/v1/me/notification-preferences",
 		Summary: "Choose the categories not pushed to your devices (they stay in the feed)", Tags: []string{"Notifications"}, Security: bearer,
 		Errors: append(meWrite, http.StatusPreconditionFailed)}, s.setNotificationPreferences)
+
+	// Exports
+	exportRead := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity}
+	register(api, exportOp("export-matrix-csv", "/v1/cohorts/{id}/matrix.csv",
+		"A cohort's competency matrix as CSV (admins, the cohort's instructors)", "csv"), s.matrixCSV)
+	register(api, exportOp("export-matrix-xlsx", "/v1/cohorts/{id}/matrix.xlsx",
+		"A cohort's competency matrix as XLSX, with a completion summary sheet (admins, the cohort's instructors)", "xlsx"), s.matrixXLSX)
+	register(api, exportOp("export-transcripts-zip", "/v1/cohorts/{id}/transcripts.zip",
+		"Every skills transcript of a cohort, one PDF each, in a ZIP (admins, the cohort's instructors)", "zip"), s.transcriptsZIP)
+	register(api, exportOp("export-accreditation-csv", "/v1/cohorts/{id}/accreditation.csv",
+		"Per competency code, the cohort's students with and without evidence, as CSV (admins)", "csv"), s.accreditationCSV)
+	register(api, exportOp("export-accreditation-pdf", "/v1/cohorts/{id}/accreditation.pdf",
+		"Per competency code, the cohort's students with and without evidence, as PDF (admins)", "pdf"), s.accreditationPDF)
+	register(api, exportOp("export-transcript-pdf", "/v1/students/{id}/transcript.pdf",
+		"A student's skills transcript as PDF (the student, their instructors, admins)", "pdf"), s.transcriptPDF)
+	register(api, huma.Operation{OperationID: "create-export", Method: http.MethodPost, Path: "/v1/exports",
+		Summary:     "Start an export as a background job: any kind, and the only way to the full program archive",
+		Description: "Answers 202 with the job; follow it at Location. The job survives restarts and any instance may run or serve it. Finished files are kept for a configured time (EXPORT_RETENTION, default 24h).",
+		Tags:        []string{"Exports"}, Security: bearer, DefaultStatus: http.StatusAccepted, Errors: exportRead}, s.createExport)
+	register(api, huma.Operation{OperationID: "get-export", Method: http.MethodGet, Path: "/v1/exports/{id}",
+		Summary: "An export's status and percent done, with a download link once done (its requester, admins)",
+		Tags:    []string{"Exports"}, Security: bearer, Errors: exportRead}, s.export)
+	register(api, huma.Operation{OperationID: "download-export", Method: http.MethodGet, Path: "/v1/exports/{id}/file",
+		Summary: "Download a finished export's file (its requester, admins; 409 until done, 410 once expired); recorded in the audit trail",
+		Tags:    []string{"Exports"}, Security: bearer, Responses: fileResponses("application/octet-stream"),
+		Errors: append(exportRead, http.StatusConflict, http.StatusGone)}, s.exportFile)
 }

@@ -1,0 +1,263 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humafiber"
+
+	"skillbook/exportjob"
+	"skillbook/models"
+)
+
+// Exports. A GET of a file route (matrix.csv, transcript.pdf …) answers
+// with the file itself when the export covers at most
+// exportjob.DirectLimit students; a larger one is refused with the
+// problem type export-job-required, and the client starts it as a job
+// (POST /v1/exports), polls GET /v1/exports/{id} for its progress and
+// downloads GET /v1/exports/{id}/file when it is done. The program archive
+// is always a job. Every export, and every download of a job's file, is
+// in the audit trail.
+
+type fileOutput struct {
+	ContentType        string `header:"Content-Type"`
+	ContentDisposition string `header:"Content-Disposition"`
+	CacheControl       string `header:"Cache-Control"`
+	Body               []byte
+}
+
+type cohortExportInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Area string `query:"area" maxLength:"40" doc:"Only the checklists of this area (vital-signs, phlebotomy, sterilization, wound-care, medication-administration)."`
+	From string `query:"from" maxLength:"10" doc:"Only attempts graded on or after this date (YYYY-MM-DD)."`
+	To   string `query:"to" maxLength:"10" doc:"Only attempts graded on or before this date (YYYY-MM-DD); standings are as of that date."`
+}
+
+func (in *cohortExportInput) request(kind models.ExportKind, f models.ExportFormat) models.ExportRequest {
+	return models.ExportRequest{Kind: kind, Format: f, CohortID: in.ID,
+		Filter: models.ExportFilter{Area: models.Area(in.Area), From: in.From, To: in.To}}
+}
+
+type studentExportInput struct {
+	ID string `path:"id" maxLength:"64"`
+}
+
+// attachment is a Content-Disposition that saves the file as name.
+func attachment(name string) string {
+	return mime.FormatMediaType("attachment", map[string]string{"filename": name})
+}
+
+// directExport renders r in memory and answers it, when it is small
+// enough (exportjob.DirectLimit), recording the export in the audit trail.
+func (s *server) directExport(ctx context.Context, r models.ExportRequest) (*fileOutput, error) {
+	caller := callerFrom(ctx)
+	plan, err := exportjob.Prepare(ctx, s.store, &caller, caller.ProgramID, r)
+	if err != nil {
+		return nil, err
+	}
+	if !plan.Direct() {
+		return nil, &models.RuleError{Code: "export-job-required", Detail: fmt.Sprintf(
+			"this export covers %d students, more than the %d answered directly: start it as a job with POST /v1/exports, "+
+				"follow its progress at GET /v1/exports/{id} and download it when it is done", plan.Units, exportjob.DirectLimit)}
+	}
+	var buf bytes.Buffer
+	if err := exportjob.Render(ctx, s.store, plan, &buf, nil); err != nil {
+		return nil, err
+	}
+	if _, err := s.store.RecordDirectExport(ctx, models.ActorOf(caller, requestIDFrom(ctx)), plan.Job()); err != nil {
+		return nil, err
+	}
+	return &fileOutput{ContentType: r.Format.ContentType(), ContentDisposition: attachment(plan.FileName(time.Now())),
+		CacheControl: "no-store", Body: buf.Bytes()}, nil
+}
+
+func (s *server) matrixCSV(ctx context.Context, in *cohortExportInput) (*fileOutput, error) {
+	return s.directExport(ctx, in.request(models.ExportMatrix, models.FormatCSV))
+}
+
+func (s *server) matrixXLSX(ctx context.Context, in *cohortExportInput) (*fileOutput, error) {
+	return s.directExport(ctx, in.request(models.ExportMatrix, models.FormatXLSX))
+}
+
+func (s *server) accreditationCSV(ctx context.Context, in *cohortExportInput) (*fileOutput, error) {
+	return s.directExport(ctx, in.request(models.ExportAccreditation, models.FormatCSV))
+}
+
+func (s *server) accreditationPDF(ctx context.Context, in *cohortExportInput) (*fileOutput, error) {
+	return s.directExport(ctx, in.request(models.ExportAccreditation, models.FormatPDF))
+}
+
+func (s *server) transcriptsZIP(ctx context.Context, in *cohortExportInput) (*fileOutput, error) {
+	return s.directExport(ctx, in.request(models.ExportTranscripts, models.FormatZIP))
+}
+
+func (s *server) transcriptPDF(ctx context.Context, in *studentExportInput) (*fileOutput, error) {
+	return s.directExport(ctx, models.ExportRequest{Kind: models.ExportTranscript, Format: models.FormatPDF, StudentID: in.ID})
+}
+
+type createExportInput struct {
+	Body struct {
+		Kind      string `json:"kind" enum:"matrix,transcript,transcripts,accreditation,archive" doc:"What to export."`
+		Format    string `json:"format,omitempty" required:"false" enum:"csv,xlsx,pdf,zip,ndjson.gz" doc:"matrix: csv or xlsx; transcript: pdf; transcripts: zip; accreditation: csv or pdf; archive: ndjson.gz. Defaults to the first."`
+		CohortID  string `json:"cohortId,omitempty" required:"false" maxLength:"64" doc:"The cohort of a matrix, transcripts or accreditation export."`
+		StudentID string `json:"studentId,omitempty" required:"false" maxLength:"64" doc:"The student of a transcript."`
+		Filters   struct {
+			Area string `json:"area,omitempty" required:"false" maxLength:"40"`
+			From string `json:"from,omitempty" required:"false" maxLength:"10"`
+			To   string `json:"to,omitempty" required:"false" maxLength:"10"`
+		} `json:"filters,omitempty" required:"false"`
+	}
+}
+
+// exportView is an export as the API shows it.
+type exportView struct {
+	models.ExportJob
+	// DownloadURL fetches the file once the export is done.
+	DownloadURL string `json:"downloadUrl,omitempty"`
+}
+
+func viewOf(j models.ExportJob) exportView {
+	v := exportView{ExportJob: j}
+	if j.Status == models.ExportDone && !j.Direct {
+		v.DownloadURL = "/v1/exports/" + j.ID + "/file"
+	}
+	return v
+}
+
+type exportJobOutput struct {
+	Location string `header:"Location"`
+	Body     exportView
+}
+
+// createExport queues an export job for a worker to write.
+func (s *server) createExport(ctx context.Context, in *createExportInput) (*exportJobOutput, error) {
+	caller := callerFrom(ctx)
+	b := in.Body
+	r := models.ExportRequest{Kind: models.ExportKind(b.Kind), Format: models.ExportFormat(b.Format), CohortID: b.CohortID, StudentID: b.StudentID,
+		Filter: models.ExportFilter{Area: models.Area(b.Filters.Area), From: b.Filters.From, To: b.Filters.To}}
+	plan, err := exportjob.Prepare(ctx, s.store, &caller, caller.ProgramID, r)
+	if err != nil {
+		return nil, err
+	}
+	job, err := s.store.CreateExportJob(ctx, models.ActorOf(caller, requestIDFrom(ctx)), plan.Job())
+	if err != nil {
+		return nil, err
+	}
+	return &exportJobOutput{Location: "/v1/exports/" + job.ID, Body: viewOf(job)}, nil
+}
+
+type exportInput struct {
+	ID string `path:"id" maxLength:"64"`
+}
+
+// exportOf returns an export the caller may follow: their own, or any of
+// the program's for an admin. Others are not found.
+func (s *server) exportOf(ctx context.Context, id string) (models.ExportJob, error) {
+	caller := callerFrom(ctx)
+	j, err := s.store.ExportJob(ctx, caller.ProgramID, id)
+	if err != nil {
+		return models.ExportJob{}, err
+	}
+	if j.RequestedBy.UserID != caller.ID && caller.Role != models.RoleAdmin {
+		return models.ExportJob{}, fmt.Errorf("export %s of another user: %w", id, models.ErrNotFound)
+	}
+	return j, nil
+}
+
+type exportOutput struct {
+	Body exportView
+}
+
+// export shows an export's progress, and its download link once done.
+func (s *server) export(ctx context.Context, in *exportInput) (*exportOutput, error) {
+	j, err := s.exportOf(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &exportOutput{Body: viewOf(j)}, nil
+}
+
+type streamOutput struct {
+	Body func(huma.Context)
+}
+
+// exportFileTimeout bounds streaming one file to a client.
+const exportFileTimeout = 30 * time.Minute
+
+// exportFile streams a finished job's file from the database, a chunk at
+// a time. The caller must still be allowed to take the export.
+func (s *server) exportFile(ctx context.Context, in *exportInput) (*streamOutput, error) {
+	caller := callerFrom(ctx)
+	j, err := s.exportOf(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	switch j.Status {
+	case models.ExportDone:
+	case models.ExportExpired:
+		return nil, newProblem(http.StatusGone, "the file of this export expired and was removed; start the export again")
+	default:
+		if j.Direct {
+			return nil, fmt.Errorf("export %s was answered directly: %w", j.ID, models.ErrNotFound)
+		}
+		return nil, fmt.Errorf("%w: the export is %s (%d%% done); download it when its status is done", models.ErrConflict, j.Status, j.Percent)
+	}
+	if j.Direct {
+		return nil, fmt.Errorf("export %s was answered directly: %w", j.ID, models.ErrNotFound)
+	}
+	if _, err := exportjob.Authorize(ctx, s.store, &caller, caller.ProgramID, j.Request); err != nil {
+		return nil, err
+	}
+	fileID, chunks, err := s.store.ExportFileOf(ctx, j)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.RecordExportDownload(ctx, models.ActorOf(caller, requestIDFrom(ctx)), j); err != nil {
+		return nil, err
+	}
+	return &streamOutput{Body: func(hctx huma.Context) {
+		hctx.SetHeader("Content-Type", j.ContentType)
+		hctx.SetHeader("Content-Disposition", attachment(j.FileName))
+		hctx.SetHeader("Cache-Control", "no-store")
+		hctx.SetStatus(http.StatusOK)
+		// The body is sent after the handler returns and its context is
+		// cancelled: the reader gets a context of its own.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), exportFileTimeout)
+		r := s.store.OpenExportFile(rctx, j.ProgramID, fileID, chunks)
+		humafiber.Unwrap(hctx).Context().SetBodyStream(&closeCancel{ReadCloser: r, cancel: cancel}, int(j.Size))
+	}}, nil
+}
+
+// closeCancel cancels a stream's context when the stream is closed.
+type closeCancel struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c *closeCancel) Close() error {
+	defer c.cancel()
+	return c.ReadCloser.Close()
+}
+
+// exportOp is the operation of a direct export route answering format f.
+func exportOp(id, path, summary string, f models.ExportFormat) huma.Operation {
+	return huma.Operation{OperationID: id, Method: http.MethodGet, Path: path, Summary: summary,
+		Description: fmt.Sprintf("Answered directly for at most %d students; a larger cohort answers 422 export-job-required "+
+			"(start it with POST /v1/exports). Recorded in the audit trail.", exportjob.DirectLimit),
+		Tags: []string{"Exports"}, Security: bearer, Responses: fileResponses(f.ContentType()),
+		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity}}
+}
+
+// fileResponses documents a route answering a file of contentType.
+func fileResponses(contentType string) map[string]*huma.Response {
+	return map[string]*huma.Response{"200": {
+		Description: "The file, as an attachment.",
+		Content:     map[string]*huma.MediaType{contentType: {Schema: &huma.Schema{Type: "string", Format: "binary"}}},
+	}}
+}
