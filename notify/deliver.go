@@ -30,6 +30,10 @@ const (
 // maxSendEach is the most messages one SendEach takes.
 const maxSendEach = 500
 
+// settleTimeout bounds the store work around a send: reading devices and
+// preferences before it, recording outcomes after it.
+const settleTimeout = 20 * time.Second
+
 // verdict is what to do after one push to one device.
 type verdict int
 
@@ -66,18 +70,23 @@ func (w *Worker) deliverBatch(ctx context.Context) (int, error) {
 	}
 	// From here on the claim is settled even if ctx ends: what was
 	// delivered must be recorded so it is not sent again.
-	settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.SendTimeout)
-	defer cancel()
+	detached := context.WithoutCancel(ctx)
 	for _, p := range batch {
 		if p.Attempts == 0 {
 			w.m.Queued.Inc()
 		}
 	}
-	outcomes, pushes, err := w.plan(settle, batch)
+	planCtx, cancelPlan := context.WithTimeout(detached, settleTimeout)
+	outcomes, pushes, err := w.plan(planCtx, batch)
+	cancelPlan()
 	if err != nil {
-		return len(batch), w.abandon(settle, owner, batch, err)
+		abandonCtx, cancel := context.WithTimeout(detached, settleTimeout)
+		defer cancel()
+		return len(batch), w.abandon(abandonCtx, owner, batch, err)
 	}
 	results := w.send(ctx, pushes)
+	settle, cancel := context.WithTimeout(detached, settleTimeout)
+	defer cancel()
 	for i, r := range results {
 		pu := pushes[i]
 		o := &outcomes[pu.p]
@@ -226,7 +235,7 @@ func (w *Worker) classify(ctx context.Context, err error) result {
 		return result{verdict: dropToken, reason: "INVALID_ARGUMENT: invalid registration token", prune: pruneInvalid}
 	case messaging.IsUnavailable(err), messaging.IsInternal(err), messaging.IsQuotaExceeded(err),
 		status == http.StatusTooManyRequests, status == http.StatusInternalServerError, status == http.StatusServiceUnavailable:
-		return result{verdict: retry, reason: cmp.Or(code, http.StatusText(status)), retryAfter: retryAfter(resp, w.now())}
+		return result{verdict: retry, reason: cmp.Or(code, http.StatusText(status)), retryAfter: retryAfter(resp, time.Now())}
 	case resp == nil && ctx.Err() != nil:
 		return result{verdict: interrupted, reason: "interrupted"}
 	case resp == nil:
@@ -246,7 +255,7 @@ func (w *Worker) outcome(p models.Push, t *tally) models.PushOutcome {
 	case t.interrupted || len(t.retry) > 0:
 		if t.interrupted && len(t.retry) == 0 {
 			// Stopped before FCM answered: free it for the next claim.
-			o.State, o.Attempts, o.NextAttemptAt = models.PushPending, p.Attempts, w.now()
+			o.State, o.Attempts, o.NextAttemptAt = models.PushPending, p.Attempts, time.Now()
 			return o
 		}
 		o.Error = "attempt " + strconv.Itoa(o.Attempts) + ": " + strings.Join(t.retry, "; ")
@@ -256,7 +265,7 @@ func (w *Worker) outcome(p models.Push, t *tally) models.PushOutcome {
 			w.m.Failed.Add(float64(len(t.retry)))
 			break
 		}
-		o.State, o.NextAttemptAt = models.PushPending, w.now().Add(w.backoff(o.Attempts, t.retryAfter))
+		o.State, o.NextAttemptAt = models.PushPending, time.Now().Add(w.backoff(o.Attempts, t.retryAfter))
 		w.m.Retried.Add(float64(len(t.retry)))
 	case reached > 0:
 		o.State = models.PushSent
@@ -292,7 +301,7 @@ func (w *Worker) backoff(attempt int, retryAfter time.Duration) time.Duration {
 func (w *Worker) abandon(ctx context.Context, owner string, batch []models.Push, cause error) error {
 	errs := []error{cause}
 	for _, p := range batch {
-		o := models.PushOutcome{State: models.PushPending, Attempts: p.Attempts, NextAttemptAt: w.now().Add(w.cfg.PollInterval)}
+		o := models.PushOutcome{State: models.PushPending, Attempts: p.Attempts, NextAttemptAt: time.Now().Add(w.cfg.PollInterval)}
 		if err := w.cfg.Store.FinishPush(ctx, owner, p.ID, o); err != nil {
 			errs = append(errs, err)
 		}

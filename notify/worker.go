@@ -74,12 +74,17 @@ type Config struct {
 	// 30m). A Retry-After from FCM is waited out in any case.
 	BackoffBase time.Duration
 	BackoffMax  time.Duration
-	// HousekeepingInterval is how often stale devices are pruned,
-	// reminders queued and the outbox depth sampled (default 10m).
+	// HousekeepingInterval is how often stale devices are pruned and
+	// reminders queued (default 10m).
 	HousekeepingInterval time.Duration
-	// Now is the clock (default time.Now).
+	// Now is the clock of reminders and stale-device pruning (default
+	// time.Now); delivery always runs on the real clock, as the store's
+	// claims do.
 	Now func() time.Time
 }
+
+// sampleInterval is how often the outbox depth gauge is sampled.
+const sampleInterval = 15 * time.Second
 
 // Worker delivers the outbox.
 type Worker struct {
@@ -129,11 +134,17 @@ func (w *Worker) Run(ctx context.Context) {
 	} else {
 		w.log.Info("notification worker started", "batch", w.cfg.BatchSize, "lease", w.cfg.Lease.String())
 	}
-	nextHousekeeping := time.Time{}
+	var nextHousekeeping, nextSample time.Time
 	for ctx.Err() == nil {
-		if now := w.now(); !now.Before(nextHousekeeping) {
+		if now := time.Now(); !now.Before(nextHousekeeping) {
 			w.housekeeping(ctx)
 			nextHousekeeping = now.Add(w.cfg.HousekeepingInterval)
+		}
+		if now := time.Now(); !now.Before(nextSample) {
+			if n, err := w.cfg.Store.PendingPushes(ctx); err == nil {
+				w.m.Pending.Set(float64(n))
+			}
+			nextSample = now.Add(sampleInterval)
 		}
 		if wait := w.paused(); wait > 0 {
 			sleep(ctx, wait)
@@ -150,8 +161,8 @@ func (w *Worker) Run(ctx context.Context) {
 	w.log.Info("notification worker stopped")
 }
 
-// housekeeping prunes stale devices, queues reminders and samples the
-// outbox depth; each step is idempotent, so instances may overlap.
+// housekeeping prunes stale devices and queues reminders; both are
+// idempotent, so instances may overlap.
 func (w *Worker) housekeeping(ctx context.Context) {
 	if n, err := w.cfg.Store.PruneStaleDevices(ctx, w.now().Add(-models.StaleDeviceAge)); err != nil {
 		w.log.Warn("prune stale devices", "error", err)
@@ -164,9 +175,6 @@ func (w *Worker) housekeeping(ctx context.Context) {
 	} else if n > 0 {
 		w.log.Info("queued reminders", "count", n)
 	}
-	if n, err := w.cfg.Store.PendingPushes(ctx); err == nil {
-		w.m.Pending.Set(float64(n))
-	}
 }
 
 // pauseFor stops claiming work for d (FCM's Retry-After on a quota error
@@ -174,7 +182,7 @@ func (w *Worker) housekeeping(ctx context.Context) {
 func (w *Worker) pauseFor(d time.Duration) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if until := w.now().Add(d); until.After(w.pauseUntil) {
+	if until := time.Now().Add(d); until.After(w.pauseUntil) {
 		w.pauseUntil = until
 	}
 }
@@ -182,7 +190,7 @@ func (w *Worker) pauseFor(d time.Duration) {
 func (w *Worker) paused() time.Duration {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.pauseUntil.Sub(w.now())
+	return w.pauseUntil.Sub(time.Now())
 }
 
 func sleep(ctx context.Context, d time.Duration) {

@@ -374,17 +374,17 @@ func TestWorkerKilledMidBatch(t *testing.T) {
 			r.device(u, "tok-"+u)
 		}
 		ids := r.notify("assignments", users...)
+		start := time.Now()
 		claimed, err := r.st.ClaimPushes(context.Background(), "crashed", 5, 300*time.Millisecond)
 		if err != nil || len(claimed) != 5 {
 			t.Fatalf("ClaimPushes = %d, %v", len(claimed), err)
 		}
-		start := time.Now()
 		r.run(r.config("survivor"))
 		for _, u := range users {
 			r.waitState(ids[u], models.PushSent)
 		}
 		for _, p := range claimed {
-			if got := r.fcm.MessagesTo("tok-" + p.UserID); len(got) != 1 || got[0].At.Sub(start) < 250*time.Millisecond {
+			if got := r.fcm.MessagesTo("tok-" + p.UserID); len(got) != 1 || got[0].At.Sub(start) < 290*time.Millisecond {
 				t.Errorf("messages to %s = %+v; want one, after the dead worker's lease expired", p.UserID, got)
 			}
 		}
