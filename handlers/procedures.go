@@ -124,6 +124,9 @@ func (s *server) procedures(ctx context.Context, in *listProceduresInput) (*proc
 			if err != nil {
 				return nil, err
 			}
+			if student.Role != models.RoleStudent {
+				return nil, fmt.Errorf("user %s is not a student: %w", in.StudentID, models.ErrNotFound)
+			}
 			if !models.CanSeeStudent(caller, student) {
 				return nil, fmt.Errorf("%w: you may not see this student's records", models.ErrForbidden)
 			}

@@ -192,6 +192,7 @@ func TestListProcedures(t *testing.T) {
 		{"admin: program", s.admin, "", http.StatusOK, 4},
 		{"admin: one student", s.admin, "?studentId=" + s.stranger.ID, http.StatusOK, 1},
 		{"admin: another program's student", s.admin, "?studentId=" + s.alien.ID, http.StatusNotFound, 0},
+		{"admin: not a student", s.admin, "?studentId=" + s.teacher.ID, http.StatusNotFound, 0},
 		{"foreign admin: own program", s.foreignAdmin, "", http.StatusOK, 1},
 		{"bad status", s.admin, "?status=lost", http.StatusUnprocessableEntity, 0},
 		{"bad limit", s.admin, "?limit=201", http.StatusUnprocessableEntity, 0},
