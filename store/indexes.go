@@ -116,12 +116,17 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	for _, col := range eventCollections {
 		all[col] = append(all[col], pendingIndex)
 	}
+	// One index per command: FerretDB 1.24 panics (and drops the
+	// connection) when one createIndexes names two or more indexes that
+	// already exist, which is every start-up after the first.
 	for col, models := range all {
-		ictx, cancel := context.WithTimeout(ctx, 30*s.timeout)
-		_, err := s.collection(col).Indexes().CreateMany(ictx, models)
-		cancel()
-		if err != nil {
-			return translate(err, fmt.Sprintf("ensure indexes on %s", col))
+		for _, m := range models {
+			ictx, cancel := context.WithTimeout(ctx, 30*s.timeout)
+			_, err := s.collection(col).Indexes().CreateOne(ictx, m)
+			cancel()
+			if err != nil {
+				return translate(err, fmt.Sprintf("ensure indexes on %s", col))
+			}
 		}
 	}
 	return nil
