@@ -30,6 +30,8 @@ type config struct {
 	FCMEndpoint string
 	// NotifyWorker runs the notification delivery worker in this process.
 	NotifyWorker bool
+	// ExportRetention is how long a finished export job's file is kept.
+	ExportRetention time.Duration
 }
 
 // configError is a bad setting; the process exits with status 2.
@@ -108,6 +110,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 		bad("NOTIFY_WORKER", "must be true or false, not %q", getenv("NOTIFY_WORKER"))
 	}
 
+	c.ExportRetention = 24 * time.Hour
+	if v := strings.TrimSpace(getenv("EXPORT_RETENTION")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute || d > 30*24*time.Hour {
+			bad("EXPORT_RETENTION", "must be a duration such as 24h, from 1m to 720h, not %q", v)
+		} else {
+			c.ExportRetention = d
+		}
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(str("LOG_LEVEL", "info"))); err != nil {
 		bad("LOG_LEVEL", "must be debug, info, warn or error, not %q", getenv("LOG_LEVEL"))
 	}

@@ -64,6 +64,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args, getenv, stdout)
 	case "bootstrap":
 		return bootstrap(ctx, args, getenv, stdout)
+	case "export":
+		return exportCmd(ctx, args, getenv, stdout)
+	case "import":
+		return importCmd(ctx, args, getenv, os.Stdin, stdout)
 	case "checklists":
 		return checklistsCmd(args, stdout, stderr)
 	case "help", "-h", "--help":

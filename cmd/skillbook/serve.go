@@ -127,6 +127,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		defer stopNotifier()
 	}
+	// Exports: the background export job worker.
+	defer startExportWorker(ctx, st, cfg, log)()
 
 	ln, err := net.Listen("tcp", cfg.addr())
 	if err != nil {
