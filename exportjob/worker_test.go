@@ -1,0 +1,78 @@
+package exportjob_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"skillbook/exportjob"
+	"skillbook/models"
+	"skillbook/store"
+	"skillbook/store/storetest"
+)
+
+// TestJobClaimedByADeadWorkerIsPickedUpAgain: a worker claims a job,
+// writes part of its file and dies; once its lease runs out another
+// worker runs the job to the end, the dead worker's chunks are removed,
+// and the file is complete.
+func TestJobClaimedByADeadWorkerIsPickedUpAgain(t *testing.T) {
+	t.Parallel()
+	st := storetest.New(t)
+	ctx := context.Background()
+	s := seedProgram(t, st, 7, 3, 2)
+
+	plan, err := exportjob.Prepare(ctx, st, nil, s.program.ID, models.ExportRequest{Kind: models.ExportMatrix, CohortID: s.cohort.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, err := st.CreateExportJob(ctx, models.SystemActor, plan.Job())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead, ok, err := st.ClaimExport(ctx, "dead-worker", 300*time.Millisecond)
+	if err != nil || !ok {
+		t.Fatalf("claim = %v, %v", ok, err)
+	}
+	partial := st.CreateExportFile(ctx, s.program.ID, dead.FileID)
+	partial.Write(bytes.Repeat([]byte("x"), store.ExportChunkSize+10))
+	if err := st.ExportProgress(ctx, "dead-worker", job.ID, 3, 7, 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+
+	w := exportjob.NewWorker(st, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
+	w.Beat = 20 * time.Millisecond
+	if ran, err := w.RunOnce(ctx); ran || err != nil {
+		t.Fatalf("RunOnce under a live lease = %v, %v; want nothing to do", ran, err)
+	}
+	time.Sleep(400 * time.Millisecond)
+	if ran, err := w.RunOnce(ctx); !ran || err != nil {
+		t.Fatalf("RunOnce after the lease ran out = %v, %v", ran, err)
+	}
+	got, err := st.ExportJob(ctx, s.program.ID, job.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != models.ExportDone || got.Attempts != 2 || got.Percent != 100 || got.ExpiresAt == nil || got.ExpiresAt.Before(time.Now().Add(50*time.Minute)) {
+		t.Fatalf("job = %+v; want done on the second attempt, kept for an hour", got)
+	}
+	if _, err := io.ReadAll(st.OpenExportFile(ctx, s.program.ID, dead.FileID, 1)); err == nil {
+		t.Errorf("the dead worker's chunks are still there")
+	}
+	fileID, chunks, err := st.ExportFileOf(ctx, got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(st.OpenExportFile(ctx, s.program.ID, fileID, chunks)).ReadAll()
+	if err != nil || len(rows) != 8 || len(rows[0]) != 6+3*5 {
+		t.Fatalf("file = %d rows of %d columns, %v; want a header and 7 students", len(rows), len(rows[0]), err)
+	}
+	for _, r := range rows[1:] {
+		if r[3] != "3" || r[4] != "3" || r[6] != "competent" || r[10] != "2" {
+			t.Errorf("row = %q; want 3 of 3 competent, 2 graded attempts each", r)
+		}
+	}
+}
