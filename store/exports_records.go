@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -92,6 +93,33 @@ func (s *Store) EachStudentRecord(ctx context.Context, program models.Program, s
 	}
 }
 
+// exportReplyBatch is how many documents one reply of an export's cursor
+// carries: the engine holds one reply's documents at a time, not the
+// whole result.
+const exportReplyBatch = 500
+
+// exportAttempts reads the attempts of students with a cursor, without
+// step grades and notes.
+func (s *Store) exportAttempts(ctx context.Context, programID string, studentIDs []string) ([]models.Attempt, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	cur, err := s.collection(colAttempts).Find(ctx, bson.M{"programId": programID, "studentId": bson.M{"$in": studentIDs}},
+		options.Find().SetProjection(exportAttemptFields).SetBatchSize(exportReplyBatch))
+	if err != nil {
+		return nil, translate(err, "list attempts to export")
+	}
+	defer cur.Close(context.WithoutCancel(ctx))
+	out := make([]models.Attempt, 0, len(studentIDs)*16)
+	for cur.Next(ctx) {
+		var a models.Attempt
+		if err := cur.Decode(&a); err != nil {
+			return nil, fmt.Errorf("list attempts to export: decode: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, translate(cur.Err(), "list attempts to export")
+}
+
 func (s *Store) exportStudents(ctx context.Context, q bson.M, limit int) ([]models.User, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
@@ -119,8 +147,7 @@ func (s *Store) exportBatch(ctx context.Context, program models.Program, student
 	if r.Assignments, err = s.AssignmentsOf(ctx, program.ID, students); err != nil {
 		return err
 	}
-	if r.Attempts, err = findBulk[models.Attempt](ctx, s, colAttempts,
-		bson.M{"programId": program.ID, "studentId": bson.M{"$in": ids}}, exportAttemptFields, "list attempts to export"); err != nil {
+	if r.Attempts, err = s.exportAttempts(ctx, program.ID, ids); err != nil {
 		return err
 	}
 	if r.Remediations, err = s.RemediationsOf(ctx, program.ID, ids); err != nil {
