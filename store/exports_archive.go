@@ -68,7 +68,7 @@ func archiveFilter(kind, programID string) bson.M {
 func (s *Store) CountArchive(ctx context.Context, programID string) (int, error) {
 	total := 0
 	for _, src := range archiveSources {
-		cctx, cancel := s.bound(ctx)
+		cctx, cancel := s.boundExport(ctx)
 		n, err := s.collection(src.col).CountDocuments(cctx, archiveFilter(src.kind, programID))
 		cancel()
 		if err != nil {

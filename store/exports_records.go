@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -39,7 +40,7 @@ func (sel ExportSelection) query(programID string) bson.M {
 
 // CountExportStudents counts the students sel chooses.
 func (s *Store) CountExportStudents(ctx context.Context, programID string, sel ExportSelection) (int, error) {
-	ctx, cancel := s.bound(ctx)
+	ctx, cancel := s.boundExport(ctx)
 	defer cancel()
 	n, err := s.collection(colUsers).CountDocuments(ctx, sel.query(programID))
 	return int(n), translate(err, "count students to export")
@@ -93,6 +94,19 @@ func (s *Store) EachStudentRecord(ctx context.Context, program models.Program, s
 	}
 }
 
+// exportQueryTimeout bounds one read of an export whose caller set no
+// deadline (a job): on the embedded engine every query decodes its whole
+// collection, which takes minutes for a large program.
+const exportQueryTimeout = 10 * time.Minute
+
+// boundExport is bound with exportQueryTimeout.
+func (s *Store) boundExport(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, exportQueryTimeout)
+}
+
 // exportReplyBatch is how many documents one reply of an export's cursor
 // carries: the engine holds one reply's documents at a time, not the
 // whole result.
@@ -101,7 +115,7 @@ const exportReplyBatch = 500
 // exportAttempts reads the attempts of students with a cursor, without
 // step grades and notes.
 func (s *Store) exportAttempts(ctx context.Context, programID string, studentIDs []string) ([]models.Attempt, error) {
-	ctx, cancel := s.bound(ctx)
+	ctx, cancel := s.boundExport(ctx)
 	defer cancel()
 	cur, err := s.collection(colAttempts).Find(ctx, bson.M{"programId": programID, "studentId": bson.M{"$in": studentIDs}},
 		options.Find().SetProjection(exportAttemptFields).SetBatchSize(exportReplyBatch))
@@ -121,7 +135,7 @@ func (s *Store) exportAttempts(ctx context.Context, programID string, studentIDs
 }
 
 func (s *Store) exportStudents(ctx context.Context, q bson.M, limit int) ([]models.User, error) {
-	ctx, cancel := s.bound(ctx)
+	ctx, cancel := s.boundExport(ctx)
 	defer cancel()
 	cur, err := s.collection(colUsers).Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).
 		SetLimit(int64(limit)).SetProjection(userFields))
