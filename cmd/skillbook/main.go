@@ -2,6 +2,8 @@
 //
 //	skillbook [serve] [--demo]   run the API (the default)
 //	skillbook bootstrap --program NAME --admin-email EMAIL [--admin-name NAME]
+//	skillbook seed --students N --cohorts C [--program NAME] [--seed S]
+//	skillbook db [--addr 127.0.0.1:27017]
 //
 // Every setting comes from the environment; see the README.
 package main
@@ -50,6 +52,9 @@ commands:
                       --program NAME --admin-email EMAIL [--admin-name NAME]
   checklists          validate [DIR] or list [DIR] the checklist files (default:
                       the built-in library)
+  seed                fill a new program with realistic records for load tests:
+                      --students N --cohorts C [--program NAME] [--seed S] [--out FILE]
+  db                  serve the embedded store alone: [--addr 127.0.0.1:27017]
 `
 
 // run is the whole program: it parses args, reads settings through getenv
@@ -70,6 +75,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return importCmd(ctx, args, getenv, os.Stdin, stdout)
 	case "checklists":
 		return checklistsCmd(args, stdout, stderr)
+	case "seed":
+		return seedCmd(ctx, args, getenv, stdout)
+	case "db":
+		return dbCmd(ctx, args, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
