@@ -77,3 +77,16 @@ func CanManageCohort(caller User, cohortID string) bool {
 func CanEvaluate(caller User, cohortID string) bool {
 	return caller.Role == RoleInstructor && caller.Active && caller.InCohort(cohortID)
 }
+
+// CanSeeUser reports whether caller may read u's profile: admins anyone in
+// their program, instructors themselves and the students they teach,
+// students themselves.
+func CanSeeUser(caller, u User) bool {
+	switch {
+	case caller.ProgramID != u.ProgramID:
+		return false
+	case caller.ID == u.ID, caller.Role == RoleAdmin:
+		return true
+	}
+	return CanSeeStudent(caller, u)
+}
