@@ -206,7 +206,7 @@ func (s *server) remediations(ctx context.Context, in *attemptIDInput) (*remedia
 	if !models.CanSeeStudent(caller, student) {
 		return nil, fmt.Errorf("%w: you may not see this student's records", models.ErrForbidden)
 	}
-	plans, err := s.store.Remediations(ctx, caller.ProgramID, []string{student.ID}, "")
+	plans, err := s.store.RemediationsOf(ctx, caller.ProgramID, []string{student.ID})
 	if err != nil {
 		return nil, err
 	}

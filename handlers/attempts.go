@@ -143,13 +143,13 @@ func (s *server) tally(ctx context.Context, programID, studentID, checklistID st
 	if err != nil {
 		return models.SkillTally{}, err
 	}
-	plans, err := s.store.Remediations(ctx, programID, []string{studentID}, checklistID)
+	plans, err := s.store.RemediationsOf(ctx, programID, []string{studentID})
 	if err != nil {
 		return models.SkillTally{}, err
 	}
 	var reopened time.Time
 	for _, p := range plans {
-		if p.CreatedAt.After(reopened) {
+		if p.ChecklistID == checklistID && p.CreatedAt.After(reopened) {
 			reopened = p.CreatedAt
 		}
 	}

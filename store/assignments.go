@@ -90,27 +90,10 @@ func (s *Store) Assignments(ctx context.Context, programID string, f AssignmentF
 	return listByID[models.Assignment](ctx, s.collection(colAssignments), q, page, 1, "list assignments")
 }
 
-// maxAssignmentsPerStudent bounds what one student can be assigned; the
-// whole library is a few dozen checklists.
-const maxAssignmentsPerStudent = 1000
-
-// StudentAssignments returns every assignment that applies to student,
-// directly or through their cohorts, in one query.
-func (s *Store) StudentAssignments(ctx context.Context, student models.User) ([]models.Assignment, error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	or := bson.A{bson.M{"studentId": student.ID}}
-	if len(student.CohortIDs) > 0 {
-		or = append(or, bson.M{"cohortId": bson.M{"$in": student.CohortIDs}})
-	}
-	return findAll[models.Assignment](ctx, s.collection(colAssignments),
-		bson.M{"programId": student.ProgramID, "$or": or}, maxAssignmentsPerStudent, "list student assignments")
-}
-
 // AssignmentFor returns the assignment of checklistID that applies to
 // student, or ErrNotFound.
 func (s *Store) AssignmentFor(ctx context.Context, student models.User, checklistID string) (models.Assignment, error) {
-	all, err := s.StudentAssignments(ctx, student)
+	all, err := s.AssignmentsOf(ctx, student.ProgramID, []models.User{student})
 	if err != nil {
 		return models.Assignment{}, err
 	}

@@ -4,14 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"skillbook/models"
 )
-
-// maxRemediationsPerStudent bounds one student's remediation plans loaded
-// at once.
-const maxRemediationsPerStudent = 1000
 
 // CreateRemediation records an admin's remediation plan, which reopens
 // evaluation requests for the skill.
@@ -36,16 +30,4 @@ func (s *Store) CreateRemediation(ctx context.Context, actor models.Actor, r mod
 	}
 	s.relayAfter(ctx, colRemediations, r.ID)
 	return r, nil
-}
-
-// Remediations returns the remediation plans of students (optionally for
-// one checklist), in one query.
-func (s *Store) Remediations(ctx context.Context, programID string, studentIDs []string, checklistID string) ([]models.Remediation, error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	q := bson.M{"programId": programID, "studentId": bson.M{"$in": studentIDs}}
-	if checklistID != "" {
-		q["checklistId"] = checklistID
-	}
-	return findAll[models.Remediation](ctx, s.collection(colRemediations), q, maxRemediationsPerStudent*max(1, len(studentIDs)), "list remediations")
 }
