@@ -52,6 +52,10 @@ func (s *server) createAttempt(ctx context.Context, in *createAttemptInput) (*at
 			return nil, &models.ValidationError{Problems: []models.FieldProblem{{Field: "body.id", Message: "must be a UUID"}}}
 		}
 		b.ID = id.String()
+	} else {
+		// Chosen now, not by the store, so the notifications below can
+		// name the attempt they are about.
+		b.ID = store.NewID()
 	}
 	assignment, err := s.store.AssignmentFor(ctx, caller, b.ChecklistID)
 	if errors.Is(err, models.ErrNotFound) {

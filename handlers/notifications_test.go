@@ -62,9 +62,7 @@ func TestWorkflowPushesReachDevices(t *testing.T) {
 		return len(pushesTo(ms, instructorToken, "Evaluation requested")) > 0
 	})
 	req := pushesTo(requested, instructorToken, "Evaluation requested")[0]
-	// (Its data's attemptId is not checked: createAttempt builds the
-	// notification before the store assigns a server-chosen attempt id.)
-	if req.Data["screen"] != "queue" || req.Data["category"] != "evaluation-requests" ||
+	if req.Data["attemptId"] != a.ID || req.Data["screen"] != "queue" || req.Data["category"] != "evaluation-requests" ||
 		req.Data["notificationId"] == "" || !strings.Contains(req.Body, "intramuscular injection") || !strings.Contains(req.Body, student.Name) {
 		t.Errorf("instructor's push = %+v; want the request of attempt %s", req, a.ID)
 	}
