@@ -20,8 +20,14 @@ import (
 // the writes are relayed together at the end, so a file of thousands of
 // rows costs a few round trips per batch instead of several per row.
 
-// rosterBatch bounds the documents of one insert or bulk write.
+// rosterBatch bounds the documents of one insert.
 const rosterBatch = 500
+
+// bulkUpdateBatch bounds the updates of one bulk write. The embedded engine
+// (FerretDB 1.24) keeps every statement's query open until the whole
+// command ends, so about a hundred statements in one command take every
+// SQLite connection and the command deadlocks.
+const bulkUpdateBatch = 50
 
 // ImportUsers invites users for a roster import, each checked as
 // InviteUser checks it (all their cohorts in one query) and audited as
@@ -277,7 +283,7 @@ func (s *Store) relayBatch(ctx context.Context, col string, docs []writtenDoc) e
 		clears = append(clears, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": d.id}).
 			SetUpdate(bson.M{"$unset": unset, "$pullAll": bson.M{fieldPendingIDs: eids}}))
 	}
-	for batch := range slices.Chunk(clears, rosterBatch) {
+	for batch := range slices.Chunk(clears, bulkUpdateBatch) {
 		if _, err := s.collection(col).BulkWrite(ctx, batch, options.BulkWrite().SetOrdered(false)); err != nil {
 			return translate(err, "relay: clear "+col)
 		}
