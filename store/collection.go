@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -43,7 +44,63 @@ func (c collection) lock() func() {
 // UpdateOne is mongo.Collection.UpdateOne, atomic on both engines.
 func (c collection) UpdateOne(ctx context.Context, filter, update any, opts ...options.Lister[options.UpdateOneOptions]) (*mongo.UpdateResult, error) {
 	defer c.lock()()
+	if id, ok := c.guardedByID(ctx, filter, !upserts(opts)); ok {
+		if id == "" {
+			return &mongo.UpdateResult{}, nil
+		}
+		return c.Collection.UpdateOne(ctx, bson.M{"_id": id}, update, opts...)
+	}
 	return c.Collection.UpdateOne(ctx, filter, update, opts...)
+}
+
+// guardedByID is the embedded engine's fast path for a write whose filter
+// names one _id plus guards (see byID). Called with the lock held, it
+// reads that document alone and checks the guards here: ok says the fast
+// path applies, and id is "" when the document does not match.
+func (c collection) guardedByID(ctx context.Context, filter any, allowed bool) (id string, ok bool) {
+	if !c.serialize || !allowed {
+		return "", false
+	}
+	id, rest, ok := byID(filter)
+	if !ok || len(rest) == 0 {
+		return "", false
+	}
+	raw, err := c.Collection.FindOne(ctx, bson.M{"_id": id}).Raw()
+	if err != nil {
+		// Not found answers "no match"; any other failure goes the slow way
+		// and reports itself there.
+		return "", errors.Is(err, mongo.ErrNoDocuments)
+	}
+	matched, known := matchDoc(raw, rest)
+	if !known {
+		return "", false
+	}
+	if !matched {
+		return "", true
+	}
+	return id, true
+}
+
+// upserts reports whether update options ask for an upsert, which the
+// fast path does not do.
+func upserts[T options.UpdateOneOptions | options.FindOneAndUpdateOptions](opts []options.Lister[T]) bool {
+	for _, o := range opts {
+		var v T
+		for _, set := range o.List() {
+			_ = set(&v)
+		}
+		switch x := any(&v).(type) {
+		case *options.UpdateOneOptions:
+			if x.Upsert != nil && *x.Upsert {
+				return true
+			}
+		case *options.FindOneAndUpdateOptions:
+			if x.Upsert != nil && *x.Upsert {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // UpdateMany is mongo.Collection.UpdateMany, each document atomic on both
@@ -63,6 +120,12 @@ func (c collection) ReplaceOne(ctx context.Context, filter, replacement any, opt
 // engines. The result is decoded before the lock is released.
 func (c collection) FindOneAndUpdate(ctx context.Context, filter, update any, opts ...options.Lister[options.FindOneAndUpdateOptions]) *mongo.SingleResult {
 	defer c.lock()()
+	if id, ok := c.guardedByID(ctx, filter, !upserts(opts)); ok {
+		if id == "" {
+			return mongo.NewSingleResultFromDocument(bson.Raw{5, 0, 0, 0, 0}, mongo.ErrNoDocuments, nil)
+		}
+		filter = bson.M{"_id": id}
+	}
 	return settled(c.serialize, c.Collection.FindOneAndUpdate(ctx, filter, update, opts...))
 }
 
@@ -89,6 +152,12 @@ func settled(serialize bool, r *mongo.SingleResult) *mongo.SingleResult {
 // DeleteOne is mongo.Collection.DeleteOne, atomic on both engines.
 func (c collection) DeleteOne(ctx context.Context, filter any, opts ...options.Lister[options.DeleteOneOptions]) (*mongo.DeleteResult, error) {
 	defer c.lock()()
+	if id, ok := c.guardedByID(ctx, filter, true); ok {
+		if id == "" {
+			return &mongo.DeleteResult{}, nil
+		}
+		filter = bson.M{"_id": id}
+	}
 	return c.Collection.DeleteOne(ctx, filter, opts...)
 }
 

@@ -174,7 +174,7 @@ func translate(err error, what string) error {
 		return nil
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return fmt.Errorf("%s: %w", what, models.ErrNotFound)
-	case mongo.IsDuplicateKeyError(err):
+	case isDuplicateKey(err):
 		return fmt.Errorf("%s: %w", what, models.ErrConflict)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("%s: %w", what, err)
