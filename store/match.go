@@ -232,4 +232,3 @@ func isStringKind(v any) bool {
 	_, ok := asString(v)
 	return ok
 }
-
