@@ -41,6 +41,48 @@ func (c collection) lock() func() {
 	return embeddedWrites.Unlock
 }
 
+// FindOne is mongo.Collection.FindOne; on the embedded engine a filter of
+// one _id plus conditions reads that document alone (see byID) instead of
+// scanning the collection.
+func (c collection) FindOne(ctx context.Context, filter any, opts ...options.Lister[options.FindOneOptions]) *mongo.SingleResult {
+	if !c.serialize || !plainFindOne(opts) {
+		return c.Collection.FindOne(ctx, filter, opts...)
+	}
+	id, rest, ok := byID(filter)
+	if !ok || len(rest) == 0 {
+		return c.Collection.FindOne(ctx, filter, opts...)
+	}
+	raw, err := c.Collection.FindOne(ctx, bson.M{"_id": id}).Raw()
+	if err != nil {
+		return mongo.NewSingleResultFromDocument(bson.Raw{5, 0, 0, 0, 0}, err, nil)
+	}
+	matched, known := matchDoc(raw, rest)
+	switch {
+	case !known:
+		return c.Collection.FindOne(ctx, filter, opts...)
+	case !matched:
+		return mongo.NewSingleResultFromDocument(bson.Raw{5, 0, 0, 0, 0}, mongo.ErrNoDocuments, nil)
+	}
+	// The whole document: a projection only ever hides fields the models
+	// ignore when decoding.
+	return mongo.NewSingleResultFromDocument(raw, nil, nil)
+}
+
+// plainFindOne reports options the FindOne fast path can ignore: none, or
+// a projection.
+func plainFindOne(opts []options.Lister[options.FindOneOptions]) bool {
+	for _, o := range opts {
+		var v options.FindOneOptions
+		for _, set := range o.List() {
+			_ = set(&v)
+		}
+		if v.Sort != nil || v.Skip != nil || v.Hint != nil || v.Max != nil || v.Min != nil {
+			return false
+		}
+	}
+	return true
+}
+
 // UpdateOne is mongo.Collection.UpdateOne, atomic on both engines.
 func (c collection) UpdateOne(ctx context.Context, filter, update any, opts ...options.Lister[options.UpdateOneOptions]) (*mongo.UpdateResult, error) {
 	defer c.lock()()

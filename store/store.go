@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -44,6 +45,8 @@ type Store struct {
 	log      *slog.Logger
 	// serializeWrites is set on the embedded engine (see collection).
 	serializeWrites bool
+	// uids remembers uid → user id bindings (see UserByUID).
+	uids sync.Map
 }
 
 // Open connects to opts.URI, or starts the embedded engine under

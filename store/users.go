@@ -63,13 +63,26 @@ func (s *Store) User(ctx context.Context, programID, id string) (models.User, er
 	return u, translate(err, fmt.Sprintf("find user %s", id))
 }
 
-// UserByUID returns the user bound to a Firebase uid.
+// UserByUID returns the user bound to a Firebase uid. It runs on every
+// request, so the uid → user id binding, which never changes once made, is
+// remembered and the user read by _id.
 func (s *Store) UserByUID(ctx context.Context, uid string) (models.User, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	var u models.User
+	if id, ok := s.uids.Load(uid); ok {
+		err := s.collection(colUsers).FindOne(ctx, bson.M{"_id": id, "uid": uid, "bound": true}).Decode(&u)
+		if err == nil {
+			return u, nil
+		}
+		s.uids.Delete(uid)
+	}
 	err := s.collection(colUsers).FindOne(ctx, bson.M{"uid": uid, "bound": true}).Decode(&u)
-	return u, translate(err, "find user by uid")
+	if err != nil {
+		return u, translate(err, "find user by uid")
+	}
+	s.uids.Store(uid, u.ID)
+	return u, nil
 }
 
 // BindInvitation binds the pending invitation for email to uid. The caller
