@@ -3,6 +3,7 @@ package store
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"math"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -19,9 +20,12 @@ func shortHash(parts ...string) string {
 }
 
 // optionsFind is a Find without pending events in the result, at most
-// limit documents.
+// limit documents, all in the first reply (up to the server's 16 MB), so
+// a read costs one round trip however many documents match (the server's
+// default first batch is 101 documents, then a getMore each).
 func optionsFind(limit int64) *options.FindOptionsBuilder {
-	return options.Find().SetLimit(limit).SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0})
+	return options.Find().SetLimit(limit).SetBatchSize(int32(min(limit, math.MaxInt32))).
+		SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0})
 }
 
 // returnAfter makes FindOneAndUpdate return the updated document. (The
