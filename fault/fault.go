@@ -1,0 +1,7 @@
+// Package fault holds the fault tests: they build the skillbook binary, run
+// it as child processes on a seeded program with the auth emulator, and
+// break things while requests are in flight — SIGKILL the server in the
+// middle of sign-offs, stop the store under a running server — then check
+// that nothing acknowledged is lost or doubled and that service comes back
+// by itself. It has only tests: `go test ./fault` (make test runs it).
+package fault

@@ -1,0 +1,169 @@
+package fault_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"skillbook/models"
+)
+
+// outcome tallies the answers of one phase of the outage test.
+type outcome struct {
+	mu       sync.Mutex
+	statuses map[int]int
+	// other lists answers that are neither 2xx nor a 503 problem.
+	other []string
+}
+
+func (o *outcome) add(route string, r answer) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	switch {
+	case r.status >= 200 && r.status < 300:
+	case r.status == http.StatusServiceUnavailable && r.problemType() == "/problems/unavailable",
+		r.status == http.StatusServiceUnavailable && r.problemType() == "/problems/timeout":
+	default:
+		o.other = append(o.other, fmt.Sprintf("%s: %d %v %.200s", route, r.status, r.err, r.body))
+	}
+	o.statuses[r.status]++
+}
+
+// TestStoreOutageAndRecovery runs the store as its own process (`skillbook
+// db`), serves the API on it, and stops the store in the middle of a load:
+// requests then get 503 problems and /readyz fails. When the store is
+// started again, everything recovers without restarting the server.
+func TestStoreOutageAndRecovery(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bin := build(t, dir)
+	dataDir := filepath.Join(dir, "data")
+	dbLogs := logFile(t, dir, "db")
+	db := start(t, bin, []string{"db", "--addr", "127.0.0.1:0"}, environment(t, dataDir), dbLogs)
+	addr := db.Addr
+	env := environment(t, dataDir, "MONGODB_URI=mongodb://"+addr+"/", "REQUEST_TIMEOUT=10s")
+	m := seedProgram(t, bin, env, 12, 2)
+	srv := serve(t, bin, env, logFile(t, dir, "serve"))
+	a := newAPI(srv.Addr)
+
+	students := m.Of(models.RoleStudent)[:4]
+	var studentTokens []string
+	for _, s := range students {
+		studentTokens = append(studentTokens, signIn(t, s))
+	}
+	teacher := signIn(t, m.Of(models.RoleInstructor)[0])
+
+	// Students read their dashboards and assignments, an instructor the
+	// queue, while phase says which tally the answers go to.
+	var phaseMu sync.Mutex
+	phase := &outcome{statuses: map[int]int{}}
+	setPhase := func(o *outcome) {
+		phaseMu.Lock()
+		phase = o
+		phaseMu.Unlock()
+	}
+	current := func() *outcome {
+		phaseMu.Lock()
+		defer phaseMu.Unlock()
+		return phase
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var wg sync.WaitGroup
+	routes := []struct{ path, token string }{
+		{"/v1/me/progress", studentTokens[0]}, {"/v1/me/assignments", studentTokens[1]},
+		{"/v1/me/progress", studentTokens[2]}, {"/v1/queue", teacher},
+	}
+	for _, r := range routes {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				o := current()
+				o.add("GET "+r.path, a.do(http.MethodGet, r.path, r.token, nil, nil))
+				time.Sleep(50 * time.Millisecond)
+			}
+		})
+	}
+	readyz := func() answer { return a.do(http.MethodGet, "/readyz", "", nil, nil) }
+	waitFor := func(what string, limit time.Duration, ok func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(limit)
+		for !ok() {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not within %s", what, limit)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+
+	before := phase
+	waitFor("answers before the outage", 2*time.Minute, func() bool {
+		before.mu.Lock()
+		defer before.mu.Unlock()
+		return before.statuses[http.StatusOK] >= 8
+	})
+	if before.statuses[http.StatusServiceUnavailable] > 0 {
+		t.Errorf("503 before the outage: %v", before.statuses)
+	}
+
+	// The store goes away.
+	during := &outcome{statuses: map[int]int{}}
+	setPhase(during)
+	db.Kill()
+	waitFor("/readyz failing with 503", 30*time.Second, func() bool {
+		r := readyz()
+		return r.status == http.StatusServiceUnavailable && r.problemType() == "/problems/unavailable"
+	})
+	waitFor("requests answered 503", 30*time.Second, func() bool {
+		during.mu.Lock()
+		defer during.mu.Unlock()
+		return during.statuses[http.StatusServiceUnavailable] >= 4
+	})
+
+	// The store comes back on the same address and data; the server
+	// reconnects by itself.
+	after := &outcome{statuses: map[int]int{}}
+	db = start(t, bin, []string{"db", "--addr", addr}, environment(t, dataDir), dbLogs)
+	waitFor("/readyz answering 200 again", time.Minute, func() bool { return readyz().status == http.StatusOK })
+	setPhase(after)
+	waitFor("requests answered 200 again", time.Minute, func() bool {
+		after.mu.Lock()
+		defer after.mu.Unlock()
+		return after.statuses[http.StatusOK] >= 8
+	})
+	stop()
+	wg.Wait()
+
+	// Writes work again too: a request, and its sign-off.
+	var skills models.List[models.SkillProgress]
+	r := a.do(http.MethodGet, "/v1/me/assignments?limit=200", studentTokens[3], nil, nil)
+	r.json(t, &skills)
+	requested := false
+	for _, sk := range skills.Items {
+		if sk.Status != models.SkillNotStarted {
+			continue
+		}
+		r := a.do(http.MethodPost, "/v1/attempts", studentTokens[3], map[string]any{"checklistId": sk.ChecklistID, "kind": "evaluation"}, nil)
+		if r.status != http.StatusCreated {
+			t.Fatalf("request an evaluation after the outage = %d %s", r.status, r.body)
+		}
+		requested = true
+		break
+	}
+	if !requested {
+		t.Fatal("no skill left to request an evaluation of")
+	}
+
+	for name, o := range map[string]*outcome{"before the outage": before, "during it": during, "after it": after} {
+		t.Logf("%s: %v", name, o.statuses)
+		if len(o.other) > 0 {
+			t.Errorf("%s, %d answers were neither 2xx nor a 503 problem, the first: %s", name, len(o.other), o.other[0])
+		}
+	}
+	if srv.Cmd.ProcessState != nil {
+		t.Fatalf("the server exited during the outage: %v", srv.Cmd.ProcessState)
+	}
+}
