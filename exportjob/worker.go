@@ -151,7 +151,10 @@ func (w *Worker) run(ctx context.Context, c store.ClaimedExport) error {
 		retry := ctx.Err() != nil || errors.Is(err, models.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded)
 		msg := "the export could not be written"
 		var ve *models.ValidationError
-		if errors.As(err, &ve) || errors.Is(err, models.ErrNotFound) {
+		switch {
+		case ctx.Err() != nil:
+			msg = "a server stopping interrupted the export; it was queued again"
+		case errors.As(err, &ve) || errors.Is(err, models.ErrNotFound):
 			msg = "the export's cohort or student no longer exists or the request is invalid"
 		}
 		if ferr := w.Store.FailExport(octx, w.Owner, c, msg, retry); ferr != nil {
@@ -166,6 +169,7 @@ func (w *Worker) run(ctx context.Context, c store.ClaimedExport) error {
 	expires := time.Now().UTC().Add(w.Retention)
 	_, err = w.Store.FinishExport(octx, w.Owner, c, store.FinishedFile{
 		Name: plan.FileName(started), ContentType: plan.Request.Format.ContentType(), Size: file.Size(), Chunks: file.Chunks(),
+		Units: plan.Units,
 	}, expires)
 	if errors.Is(err, models.ErrConflict) {
 		_ = w.Store.DeleteExportFile(octx, c.FileID)

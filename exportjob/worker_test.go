@@ -76,3 +76,57 @@ func TestJobClaimedByADeadWorkerIsPickedUpAgain(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkerHandsAJobBackAtShutdown: a job interrupted by the server
+// stopping goes back to the queue at once, not after its lease, and the
+// next worker writes it whole.
+func TestWorkerHandsAJobBackAtShutdown(t *testing.T) {
+	t.Parallel()
+	st := storetest.New(t)
+	s := seedProgram(t, st, 200, 5, 3)
+	plan, err := exportjob.Prepare(context.Background(), st, nil, s.program.ID,
+		models.ExportRequest{Kind: models.ExportTranscripts, CohortID: s.cohort.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, err := st.CreateExportJob(context.Background(), models.SystemActor, plan.Job())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := exportjob.NewWorker(st, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
+	w.Beat = 10 * time.Millisecond
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := w.RunOnce(ctx)
+		done <- err
+	}()
+	for {
+		got, err := st.ExportJob(context.Background(), s.program.ID, job.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status == models.ExportDone {
+			t.Fatalf("the job finished before the test could stop it; make the cohort larger")
+		}
+		if got.Done > 0 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatalf("RunOnce at shutdown = %v", err)
+	}
+	got, _ := st.ExportJob(context.Background(), s.program.ID, job.ID)
+	if got.Status != models.ExportQueued || got.Attempts != 1 {
+		t.Fatalf("job after shutdown = %+v; want queued again", got)
+	}
+	if ran, err := w.RunOnce(context.Background()); !ran || err != nil {
+		t.Fatalf("next RunOnce = %v, %v", ran, err)
+	}
+	got, _ = st.ExportJob(context.Background(), s.program.ID, job.ID)
+	if got.Status != models.ExportDone || got.Attempts != 2 || got.Done != 200 || got.Error != "" {
+		t.Errorf("job = %+v; want done on the second attempt", got)
+	}
+}

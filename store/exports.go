@@ -202,6 +202,8 @@ type FinishedFile struct {
 	Name, ContentType string
 	Size              int64
 	Chunks            int
+	// Units is what the file covers (students, or archive records).
+	Units int
 }
 
 // FinishExport marks job id done with its file, kept until expiresAt;
@@ -214,12 +216,14 @@ func (s *Store) FinishExport(ctx context.Context, owner string, c ClaimedExport,
 	j := c.Job
 	j.Status, j.FinishedAt, j.ExpiresAt = models.ExportDone, &now, &expiresAt
 	j.FileName, j.ContentType, j.Size = f.Name, f.ContentType, f.Size
+	j.Done, j.Total = f.Units, f.Units
 	ev := s.exportEvent("export.completed", models.SystemActor, j, exportSummary("wrote", j))
 	update := withEvents(bson.M{
 		"$set": bson.M{"status": models.ExportDone, "finishedAt": now, "expiresAt": expiresAt, "fileName": f.Name,
 			"contentType": f.ContentType, "size": f.Size, "chunks": f.Chunks, "fileId": c.FileID,
-			"percent": 100, "leaseOwner": "", "leaseUntil": now},
-		"$inc": bson.M{"version": 1},
+			"done": f.Units, "total": f.Units, "percent": 100, "leaseOwner": "", "leaseUntil": now},
+		"$unset": bson.M{"error": ""},
+		"$inc":   bson.M{"version": 1},
 	}, ev)
 	res, err := s.collection(colExports).UpdateOne(ctx, bson.M{"_id": j.ID, "leaseOwner": owner, "status": models.ExportRunning, "fileId": c.FileID}, update)
 	if err != nil {
