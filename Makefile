@@ -11,9 +11,10 @@ FIREBASE = node_modules/.bin/firebase
 run: $(FIREBASE)
 	$(EMULATOR) 'go run ./cmd/skillbook serve --demo'
 
-# Run the whole suite against the real emulator and the embedded store.
+# Run the whole suite against the real emulator and the embedded store,
+# then every fuzz target for a few seconds each (scripts/fuzz.sh).
 test: $(FIREBASE) vet
-	$(EMULATOR) 'go test -count=1 -timeout 30m ./...'
+	$(EMULATOR) 'go test -count=1 -timeout 30m ./... && scripts/fuzz.sh'
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt: the files above need formatting'; exit 1; }

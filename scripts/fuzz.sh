@@ -1,0 +1,25 @@
+#!/bin/sh
+# Runs every fuzz target of the module for a short, bounded time each
+# (FUZZTIME, default 5s), one after the other: `make test` calls it after
+# the unit tests, inside the same auth emulator session. A crasher is
+# written under the package's testdata/fuzz/<target>/ (commit it: it then
+# runs as a regression case with the unit tests) and fails the run.
+set -eu
+cd "$(dirname "$0")/.."
+fuzztime="${FUZZTIME:-5s}"
+# `go test -list` names each package's fuzz targets, then reports the
+# package on an "ok" line.
+targets=$(go test -run '^$' -list '^Fuzz' ./... | awk '
+	/^Fuzz/ { names = names " " $1; next }
+	/^ok/   { n = split(names, f, " "); for (i = 1; i <= n; i++) print $2 " " f[i]; names = "" }')
+if [ -z "$targets" ]; then
+	echo "fuzz: no fuzz targets found" >&2
+	exit 1
+fi
+echo "$targets" | while read -r pkg name; do
+	echo "fuzz: $name in $pkg for $fuzztime"
+	if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -fuzzminimizetime 5s "$pkg"; then
+		echo "fuzz: $name found a failing input; it is under $pkg's testdata/fuzz/$name/ (module path $pkg)" >&2
+		exit 1
+	fi
+done
