@@ -40,6 +40,9 @@ func (g *gen) history(u models.User) {
 	limit := g.now.Add(-2 * time.Hour)
 	for j := range g.lib {
 		slot := co.start.Add(time.Duration(float64(j) * float64(pace) / speed))
+		if slot.After(limit) {
+			break // the student's class has not reached this skill yet
+		}
 		if s.t.Before(slot) {
 			s.t = slot.Add(days(g.between(0, 1)))
 		}
@@ -67,8 +70,8 @@ func (g *gen) skill(s *student, c *models.Checklist, limit time.Time) bool {
 		s.t = s.t.Add(days(g.between(0.5, 3)))
 		if s.t.After(limit) {
 			// Practised, not yet requested; or requested just now.
-			if s.Active && g.chance(0.5) {
-				g.request(s, c, latest(last.Add(time.Minute), g.now.Add(-days(g.between(0.02, 0.5)))))
+			if at := latest(last.Add(time.Minute), g.now.Add(-days(g.between(0.02, 0.5)))); s.Active && at.Before(limit) && g.chance(0.5) {
+				g.request(s, c, at)
 			}
 			return false
 		}

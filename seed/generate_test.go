@@ -1,0 +1,222 @@
+package seed_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"skillbook/checklists"
+	"skillbook/models"
+	"skillbook/seed"
+	"skillbook/store"
+	"skillbook/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+func library(t *testing.T) []models.Checklist {
+	t.Helper()
+	lib, err := checklists.Library()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lib
+}
+
+// TestGenerateKeepsTheRules checks a generated program against the rules
+// the API enforces: the grading rule decides every outcome, signatures and
+// amendments verify, one open request per student and skill, ids stamped
+// with their record's time, nothing after now, and a realistic mix.
+func TestGenerateKeepsTheRules(t *testing.T) {
+	t.Parallel()
+	lib := library(t)
+	byRef := map[models.ChecklistRef]models.Checklist{}
+	for _, c := range lib {
+		byRef[models.ChecklistRef{ID: c.ID, Version: c.Version}] = c
+	}
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	p := models.Program{ID: "01a20000-0000-7000-8000-000000000001", Grading: models.DefaultGrading, ProcedureTargets: models.DefaultProcedureTargets}
+	o := seed.Options{Students: 120, Cohorts: 4, Seed: 3, Now: now, Bind: seed.UID, PINHash: "hash"}
+	b, accounts, sum, err := seed.Generate(p, lib, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(accounts) != len(b.Users) || sum.Students != 120 || sum.Cohorts != 4 || len(b.Cohorts) != 4 {
+		t.Fatalf("accounts %d, users %d, summary %+v", len(accounts), len(b.Users), sum)
+	}
+	if sum.Attempts() != len(b.Attempts) || sum.Procedures != len(b.Procedures) || sum.Devices != len(b.Devices) || sum.Audit != 0 {
+		t.Errorf("summary %+v does not count the batch (%d attempts, %d procedures, %d devices, %d audit)",
+			sum, len(b.Attempts), len(b.Procedures), len(b.Devices), len(b.Audit))
+	}
+	teachers := map[string]int{}
+	for _, u := range b.Users {
+		if u.UID != seed.UID(u.ID) || !u.Bound || u.ProgramID != p.ID || u.Validate() != nil {
+			t.Errorf("user %+v", u)
+		}
+		switch u.Role {
+		case models.RoleStudent:
+			if len(u.CohortIDs) != 1 {
+				t.Errorf("student %s in %d cohorts", u.ID, len(u.CohortIDs))
+			}
+		case models.RoleInstructor:
+			for _, c := range u.CohortIDs {
+				teachers[c]++
+			}
+		}
+	}
+	for _, c := range b.Cohorts {
+		if c.Validate() != nil || teachers[c.ID] < 2 {
+			t.Errorf("cohort %+v: %v, %d instructors", c, c.Validate(), teachers[c.ID])
+		}
+	}
+
+	open := map[string]bool{}
+	firstTries, firstPasses := map[string]bool{}, 0
+	for _, a := range b.Attempts {
+		stampedAt(t, a.ID, a.RequestedAt)
+		if a.UpdatedAt.After(now) || a.RequestedAt.After(a.UpdatedAt) {
+			t.Errorf("%s: requested %s, updated %s, now %s", a.ID, a.RequestedAt, a.UpdatedAt, now)
+		}
+		key := a.StudentID + "/" + a.ChecklistID
+		switch a.Status {
+		case models.StatusRequested:
+			if a.OpenSlot != "open" || a.Evaluation != nil || open[key] {
+				t.Errorf("%s: open request %+v (another open: %v)", a.ID, a, open[key])
+			}
+			open[key] = true
+			continue
+		case models.StatusPracticed:
+			if a.Kind != models.AttemptPractice || a.OpenSlot != a.ID || a.Evaluation != nil {
+				t.Errorf("%s: practice %+v", a.ID, a)
+			}
+			continue
+		}
+		e := a.Evaluation
+		if a.Kind != models.AttemptEvaluation || a.OpenSlot != a.ID || e == nil || e.EvaluatedAt.Before(a.RequestedAt) {
+			t.Fatalf("%s: evaluation %+v", a.ID, a)
+		}
+		stampedAt(t, e.ID, e.EvaluatedAt)
+		if !firstTries[key] {
+			firstTries[key] = true
+			if a.Status == models.StatusPassed {
+				firstPasses++
+			}
+		}
+		if a.Status == models.StatusReturned {
+			if e.Outcome != models.OutcomeReturned || e.Signature != nil {
+				t.Errorf("%s: returned %+v", a.ID, e)
+			}
+			continue
+		}
+		c := byRef[models.ChecklistRef{ID: a.ChecklistID, Version: a.ChecklistVersion}]
+		score, outcome, failed, err := models.Grade(&c, e.Grading, e.Steps)
+		if err != nil || score != e.Score || outcome != e.Outcome || !reflect.DeepEqual(failed, e.FailedCritical) || string(outcome) != string(a.Status) {
+			t.Errorf("%s: stored %s %d %v as %s; the rule says %s %d %v (%v)", a.ID, e.Outcome, e.Score, e.FailedCritical, a.Status, outcome, score, failed, err)
+		}
+		switch {
+		case a.Status == models.StatusPassed && (e.Signature == nil || e.Signature.Digest != models.EvaluationRecord(&a, *e.Signature).Digest()):
+			t.Errorf("%s: passed with signature %+v that does not verify", a.ID, e.Signature)
+		case a.Status == models.StatusFailed && e.Signature != nil:
+			t.Errorf("%s: failed but signed", a.ID)
+		}
+		for _, am := range a.Amendments {
+			if am.EvaluationID != e.ID || am.Signature.Digest != models.AmendmentRecord(&a, am).Digest() {
+				t.Errorf("%s: amendment %+v does not verify", a.ID, am)
+			}
+		}
+	}
+	share := float64(firstPasses) / float64(len(firstTries))
+	if share < 0.65 || share > 0.95 || sum.Failed == 0 || sum.Returned == 0 || sum.Requested == 0 || sum.Amendments == 0 || sum.Practice == 0 {
+		t.Errorf("first tries passed %.2f of the time; summary %+v; want a realistic mix", share, sum)
+	}
+	for _, pr := range b.Procedures {
+		if err := pr.ValidateNew(p.ProcedureTargets, now); err != nil || (pr.Status != models.ProcedurePending) != (pr.Review != nil) {
+			t.Errorf("procedure %+v: %v", pr, err)
+		}
+	}
+
+	again, _, _, err := seed.Generate(p, lib, o)
+	if err != nil || !reflect.DeepEqual(again, b) {
+		t.Errorf("Generate with the same seed, program and time made another program (%v)", err)
+	}
+}
+
+// stampedAt checks that id is a UUIDv7 of time at.
+func stampedAt(t *testing.T, id string, at time.Time) {
+	t.Helper()
+	u, err := uuid.Parse(id)
+	if err != nil || u.Version() != 7 || u.String() != id {
+		t.Fatalf("%q is not a UUIDv7", id)
+	}
+	sec, nsec := u.Time().UnixTime()
+	if got := time.Unix(sec, nsec).UTC(); !got.Equal(at) {
+		t.Errorf("%s is stamped %s; its record %s", id, got, at)
+	}
+}
+
+// TestProgramReadsBack writes a seeded program and reads it through the
+// store as the API does: progress, the queue, and signatures that verify
+// after the round trip through the database.
+func TestProgramReadsBack(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := storetest.New(t)
+	lib := library(t)
+	if _, err := st.UpsertLibrary(ctx, lib); err != nil {
+		t.Fatal(err)
+	}
+	res, err := seed.Program(ctx, st, "Read back", lib, seed.Options{Students: 12, Cohorts: 2, Seed: 5, Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Written < res.Summary.Attempts()+res.Summary.Students {
+		t.Fatalf("wrote %d documents for %+v", res.Written, res.Summary)
+	}
+	var students []models.User
+	for _, a := range res.Accounts {
+		if a.Role == models.RoleStudent {
+			u, err := st.User(ctx, res.Program.ID, a.UserID)
+			if err != nil || u.Bound || u.Email != a.Email {
+				t.Fatalf("User(%s) = %+v, %v; want the unbound invitation", a.UserID, u, err)
+			}
+			students = append(students, u)
+		}
+	}
+	records, err := st.ProgressRecords(ctx, res.Program.ID, students)
+	if err != nil {
+		t.Fatal(err)
+	}
+	records.Program = res.Program
+	competent, signed := 0, 0
+	for _, s := range students {
+		p := models.StudentProgressOf(s, &records, time.Now().Format(models.DateLayout))
+		if p.Overall.Assigned != len(lib) {
+			t.Errorf("%s has %d assigned; want the whole library (%d)", s.ID, p.Overall.Assigned, len(lib))
+		}
+		competent += p.Overall.Competent
+	}
+	for _, a := range records.Attempts {
+		if a.Status != models.StatusPassed {
+			continue
+		}
+		full, err := st.Attempt(ctx, res.Program.ID, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sig := full.Evaluation.Signature
+		if sig == nil || sig.Digest != models.EvaluationRecord(&full, *sig).Digest() {
+			t.Fatalf("attempt %s read back: signature %+v does not verify", a.ID, sig)
+		}
+		signed++
+	}
+	if competent == 0 || signed == 0 {
+		t.Fatalf("%d competent skills, %d signed evaluations read back", competent, signed)
+	}
+	queue, err := st.Queue(ctx, res.Program.ID, store.QueueFilter{}, models.Page{Limit: 200})
+	if err != nil || len(queue.Items) != res.Summary.Requested {
+		t.Errorf("queue = %d items, %v; want the %d seeded requests", len(queue.Items), err, res.Summary.Requested)
+	}
+}
