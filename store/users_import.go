@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -241,8 +242,13 @@ func (s *Store) relayBatch(ctx context.Context, col string, docs []writtenDoc) e
 	if len(docs) == 0 {
 		return nil
 	}
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
+	// A batch gets time in proportion to its size: on the embedded engine a
+	// few hundred documents' clears take longer than one call's deadline.
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.timeout+time.Duration(len(docs))*100*time.Millisecond)
+		defer cancel()
+	}
 	if err := s.readPending(ctx, col, docs); err != nil {
 		return err
 	}
