@@ -78,7 +78,8 @@ type Summary struct {
 // Attempts is the number of attempts of every kind.
 func (s Summary) Attempts() int { return s.Practice + s.Requested + s.Passed + s.Failed + s.Returned }
 
-func (o Options) check() error {
+// Validate checks the options.
+func (o Options) Validate() error {
 	var errs []string
 	if o.Students < 1 || o.Students > MaxStudents {
 		errs = append(errs, fmt.Sprintf("students must be 1 to %d", MaxStudents))
@@ -125,7 +126,7 @@ type cohortPlan struct {
 // Generate prepares every record of a seeded program p whose checklist
 // library is lib. Nothing is written; store.InsertSeed writes the batch.
 func Generate(p models.Program, lib []models.Checklist, o Options) (store.SeedBatch, []Account, Summary, error) {
-	if err := o.check(); err != nil {
+	if err := o.Validate(); err != nil {
 		return store.SeedBatch{}, nil, Summary{}, err
 	}
 	h := fnv.New64a()

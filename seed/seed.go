@@ -26,7 +26,7 @@ type Result struct {
 // Program creates a program named name in st and fills it as o says, with
 // lib (the library the store holds) assigned to every cohort.
 func Program(ctx context.Context, st *store.Store, name string, lib []models.Checklist, o Options) (Result, error) {
-	if err := o.check(); err != nil {
+	if err := o.Validate(); err != nil {
 		return Result{}, err
 	}
 	p, err := st.CreateProgram(ctx, name)

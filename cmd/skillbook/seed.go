@@ -46,6 +46,9 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 			return &usageError{msg: "seed: --password must be at least 6 characters (the emulator's rule)"}
 		}
 	}
+	if err := o.Validate(); err != nil {
+		return &usageError{msg: err.Error()}
+	}
 	if o.PINHash, err = auth.HashPIN(seedPIN); err != nil {
 		return err
 	}
