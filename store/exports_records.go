@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -57,7 +58,9 @@ var userFields = bson.M{"pinHash": 0, "pinFailures": 0, fieldPending: 0, fieldPe
 
 // EachStudentRecord calls fn with the records of each student sel chooses,
 // in id order, as they stood on asOf (DateLayout) under sel.Filter. It
-// reads a batch of students at a time (see ExportBatch).
+// lists the chosen students' ids first (a few bytes each), then reads a
+// batch of students at a time by id (see ExportBatch), so no query asks
+// the engine to sort the cohort (the embedded engine sorts in memory).
 func (s *Store) EachStudentRecord(ctx context.Context, program models.Program, sel ExportSelection, asOf string, fn func(*models.StudentRecord) error) error {
 	batch := sel.Batch
 	if batch <= 0 {
@@ -71,27 +74,40 @@ func (s *Store) EachStudentRecord(ctx context.Context, program models.Program, s
 	for _, c := range cohorts {
 		cohortNames[c.ID] = c.Name
 	}
-	after := ""
-	for {
-		q := sel.query(program.ID)
-		if after != "" {
-			q = withAnd(q, bson.M{"_id": bson.M{"$gt": after}})
+	ids := []string{sel.StudentID}
+	if sel.StudentID == "" {
+		if ids, err = s.StudentIDsInCohorts(ctx, program.ID, []string{sel.CohortID}); err != nil {
+			return err
 		}
-		students, err := s.exportStudents(ctx, q, batch)
+	}
+	slices.Sort(ids)
+	for chunk := range slices.Chunk(ids, batch) {
+		q := sel.query(program.ID)
+		q["_id"] = bson.M{"$in": chunk}
+		students, err := s.exportStudents(ctx, q, len(chunk))
 		if err != nil {
 			return err
 		}
-		if len(students) == 0 {
-			return nil
-		}
+		slices.SortFunc(students, func(a, b models.User) int { return strings.Compare(a.ID, b.ID) })
 		if err := s.exportBatch(ctx, program, students, sel.Filter, asOf, cohortNames, fn); err != nil {
 			return err
 		}
-		if len(students) < batch {
-			return nil
-		}
-		after = students[len(students)-1].ID
 	}
+	return nil
+}
+
+func (s *Store) exportStudents(ctx context.Context, q bson.M, limit int) ([]models.User, error) {
+	ctx, cancel := s.boundExport(ctx)
+	defer cancel()
+	cur, err := s.collection(colUsers).Find(ctx, q, options.Find().SetProjection(userFields).SetBatchSize(int32(limit)+1))
+	if err != nil {
+		return nil, translate(err, "list students to export")
+	}
+	out := make([]models.User, 0, limit)
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, translate(err, "list students to export")
+	}
+	return out, nil
 }
 
 // exportQueryTimeout bounds one read of an export whose caller set no
@@ -132,21 +148,6 @@ func (s *Store) exportAttempts(ctx context.Context, programID string, studentIDs
 		out = append(out, a)
 	}
 	return out, translate(cur.Err(), "list attempts to export")
-}
-
-func (s *Store) exportStudents(ctx context.Context, q bson.M, limit int) ([]models.User, error) {
-	ctx, cancel := s.boundExport(ctx)
-	defer cancel()
-	cur, err := s.collection(colUsers).Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).
-		SetLimit(int64(limit)).SetProjection(userFields))
-	if err != nil {
-		return nil, translate(err, "list students to export")
-	}
-	out := make([]models.User, 0, limit)
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, translate(err, "list students to export")
-	}
-	return out, nil
 }
 
 // exportBatch loads one batch of students' records and calls fn for each.
