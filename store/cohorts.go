@@ -304,8 +304,11 @@ func guardedUpdate[T any](ctx context.Context, s *Store, col, programID, id stri
 // on that engine takes the lock) and costs no scan.
 func compareAndUpdate[T any](ctx context.Context, c collection, id string, version int64, update bson.M) (T, error) {
 	var out T
-	unlock := c.lock()
-	defer unlock()
+	ctx, end, err := c.begin(ctx)
+	if err != nil {
+		return out, err
+	}
+	defer end()
 	filter := bson.M{"_id": id, "version": version}
 	if c.serialize {
 		var now struct {
@@ -320,7 +323,7 @@ func compareAndUpdate[T any](ctx context.Context, c collection, id string, versi
 		}
 		filter = bson.M{"_id": id}
 	}
-	err := c.Collection.FindOneAndUpdate(ctx, filter, update,
+	err = c.Collection.FindOneAndUpdate(ctx, filter, update,
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&out)
 	return out, err
 }

@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"errors"
-	"sync"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -18,8 +18,13 @@ import (
 // filter and its update atomically per document. The embedded engine runs
 // inside this process, so one process-wide lock around its read-modify-
 // write commands restores that guarantee (SQLite has a single writer
-// anyway). It is global because every Store on the engine shares it.
-var embeddedWrites sync.Mutex
+// anyway). It is global because every Store on the engine shares it, and
+// a one-slot channel so that a caller whose deadline passes stops waiting.
+var embeddedWrites = make(chan struct{}, 1)
+
+// minEmbeddedWrite is the least time a write on the embedded engine is
+// given once it holds the lock (see begin).
+const minEmbeddedWrite = time.Minute
 
 // collection is a driver collection whose conditional writes take the
 // embedded engine's lock when the store runs on it. Reads and inserts
@@ -33,12 +38,32 @@ func (s *Store) collection(name string) collection {
 	return collection{Collection: s.db.Collection(name), serialize: s.serializeWrites}
 }
 
-func (c collection) lock() func() {
+// begin takes the embedded engine's write lock and returns the context
+// the write runs under. There it is ctx without its cancellation: the
+// engine finishes a command it has received even when the client stops
+// waiting, so a write abandoned midway would land after the lock is
+// released, over the next writer's document (a lost update). The write
+// keeps ctx's deadline or minEmbeddedWrite, whichever is later.
+func (c collection) begin(ctx context.Context) (context.Context, func(), error) {
 	if !c.serialize {
-		return func() {}
+		return ctx, func() {}, nil
 	}
-	embeddedWrites.Lock()
-	return embeddedWrites.Unlock
+	select {
+	case embeddedWrites <- struct{}{}:
+	case <-ctx.Done():
+		return nil, nil, ctx.Err()
+	}
+	until := time.Now().Add(minEmbeddedWrite)
+	if d, ok := ctx.Deadline(); ok && d.After(until) {
+		until = d
+	}
+	wctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), until)
+	return wctx, func() { cancel(); <-embeddedWrites }, nil
+}
+
+// failed is a single result that carries err.
+func failed(err error) *mongo.SingleResult {
+	return mongo.NewSingleResultFromDocument(bson.Raw{5, 0, 0, 0, 0}, err, nil)
 }
 
 // FindOne is mongo.Collection.FindOne; on the embedded engine a filter of
@@ -54,14 +79,14 @@ func (c collection) FindOne(ctx context.Context, filter any, opts ...options.Lis
 	}
 	raw, err := c.Collection.FindOne(ctx, bson.M{"_id": id}).Raw()
 	if err != nil {
-		return mongo.NewSingleResultFromDocument(bson.Raw{5, 0, 0, 0, 0}, err, nil)
+		return failed(err)
 	}
 	matched, known := matchDoc(raw, rest)
 	switch {
 	case !known:
 		return c.Collection.FindOne(ctx, filter, opts...)
 	case !matched:
-		return mongo.NewSingleResultFromDocument(bson.Raw{5, 0, 0, 0, 0}, mongo.ErrNoDocuments, nil)
+		return failed(mongo.ErrNoDocuments)
 	}
 	// The whole document: a projection only ever hides fields the models
 	// ignore when decoding.
@@ -85,7 +110,11 @@ func plainFindOne(opts []options.Lister[options.FindOneOptions]) bool {
 
 // UpdateOne is mongo.Collection.UpdateOne, atomic on both engines.
 func (c collection) UpdateOne(ctx context.Context, filter, update any, opts ...options.Lister[options.UpdateOneOptions]) (*mongo.UpdateResult, error) {
-	defer c.lock()()
+	ctx, end, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
 	if id, ok := c.guardedByID(ctx, filter, !upserts(opts)); ok {
 		if id == "" {
 			return &mongo.UpdateResult{}, nil
@@ -148,23 +177,35 @@ func upserts[T options.UpdateOneOptions | options.FindOneAndUpdateOptions](opts 
 // UpdateMany is mongo.Collection.UpdateMany, each document atomic on both
 // engines.
 func (c collection) UpdateMany(ctx context.Context, filter, update any, opts ...options.Lister[options.UpdateManyOptions]) (*mongo.UpdateResult, error) {
-	defer c.lock()()
+	ctx, end, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
 	return c.Collection.UpdateMany(ctx, filter, update, opts...)
 }
 
 // ReplaceOne is mongo.Collection.ReplaceOne, atomic on both engines.
 func (c collection) ReplaceOne(ctx context.Context, filter, replacement any, opts ...options.Lister[options.ReplaceOptions]) (*mongo.UpdateResult, error) {
-	defer c.lock()()
+	ctx, end, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
 	return c.Collection.ReplaceOne(ctx, filter, replacement, opts...)
 }
 
 // FindOneAndUpdate is mongo.Collection.FindOneAndUpdate, atomic on both
 // engines. The result is decoded before the lock is released.
 func (c collection) FindOneAndUpdate(ctx context.Context, filter, update any, opts ...options.Lister[options.FindOneAndUpdateOptions]) *mongo.SingleResult {
-	defer c.lock()()
+	ctx, end, err := c.begin(ctx)
+	if err != nil {
+		return failed(err)
+	}
+	defer end()
 	if id, ok := c.guardedByID(ctx, filter, !upserts(opts)); ok {
 		if id == "" {
-			return mongo.NewSingleResultFromDocument(bson.Raw{5, 0, 0, 0, 0}, mongo.ErrNoDocuments, nil)
+			return failed(mongo.ErrNoDocuments)
 		}
 		filter = bson.M{"_id": id}
 	}
@@ -174,7 +215,11 @@ func (c collection) FindOneAndUpdate(ctx context.Context, filter, update any, op
 // FindOneAndDelete is mongo.Collection.FindOneAndDelete, atomic on both
 // engines.
 func (c collection) FindOneAndDelete(ctx context.Context, filter any, opts ...options.Lister[options.FindOneAndDeleteOptions]) *mongo.SingleResult {
-	defer c.lock()()
+	ctx, end, err := c.begin(ctx)
+	if err != nil {
+		return failed(err)
+	}
+	defer end()
 	return settled(c.serialize, c.Collection.FindOneAndDelete(ctx, filter, opts...))
 }
 
@@ -186,14 +231,18 @@ func settled(serialize bool, r *mongo.SingleResult) *mongo.SingleResult {
 	}
 	var raw bson.Raw
 	if err := r.Decode(&raw); err != nil {
-		return mongo.NewSingleResultFromDocument(bson.Raw{5, 0, 0, 0, 0}, err, nil)
+		return failed(err)
 	}
 	return mongo.NewSingleResultFromDocument(raw, nil, nil)
 }
 
 // DeleteOne is mongo.Collection.DeleteOne, atomic on both engines.
 func (c collection) DeleteOne(ctx context.Context, filter any, opts ...options.Lister[options.DeleteOneOptions]) (*mongo.DeleteResult, error) {
-	defer c.lock()()
+	ctx, end, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
 	if id, ok := c.guardedByID(ctx, filter, true); ok {
 		if id == "" {
 			return &mongo.DeleteResult{}, nil
@@ -205,14 +254,22 @@ func (c collection) DeleteOne(ctx context.Context, filter any, opts ...options.L
 
 // DeleteMany is mongo.Collection.DeleteMany on both engines.
 func (c collection) DeleteMany(ctx context.Context, filter any, opts ...options.Lister[options.DeleteManyOptions]) (*mongo.DeleteResult, error) {
-	defer c.lock()()
+	ctx, end, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
 	return c.Collection.DeleteMany(ctx, filter, opts...)
 }
 
 // BulkWrite is mongo.Collection.BulkWrite; its updates are conditional
 // writes too.
 func (c collection) BulkWrite(ctx context.Context, models []mongo.WriteModel, opts ...options.Lister[options.BulkWriteOptions]) (*mongo.BulkWriteResult, error) {
-	defer c.lock()()
+	ctx, end, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
 	return c.Collection.BulkWrite(ctx, models, opts...)
 }
 
