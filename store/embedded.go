@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -16,9 +18,10 @@ import (
 // listening on loopback only, so development and tests need no database
 // server while speaking the same wire protocol as production MongoDB.
 type Embedded struct {
-	uri    string
-	cancel context.CancelFunc
-	done   chan struct{}
+	uri     string
+	indexer *idIndexer
+	cancel  context.CancelFunc
+	done    chan struct{}
 }
 
 // StartEmbedded starts the engine with its files under dataDir.
@@ -55,10 +58,15 @@ func startEmbedded(ctx context.Context, dataDir, addr string, logger *slog.Logge
 		return nil, fmt.Errorf("embedded store: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	e := &Embedded{cancel: cancel, done: make(chan struct{})}
+	e := &Embedded{indexer: &idIndexer{dir: dir, seen: map[string]time.Time{}}, cancel: cancel, done: make(chan struct{})}
+	var indexing sync.WaitGroup
+	indexing.Go(func() {
+		e.indexer.loop(runCtx, func(err error) { logger.Warn("embedded store: index _id lookups", "error", err) })
+	})
 	go func() {
 		defer close(e.done)
 		f.Run(runCtx)
+		indexing.Wait()
 	}()
 	e.uri = f.MongoDBURI()
 	return e, nil

@@ -135,7 +135,13 @@ func (s *Store) Init(ctx context.Context) error {
 		return err
 	}
 	s.serializeWrites = ferret
-	return s.EnsureIndexes(ctx)
+	if err := s.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	if s.embedded != nil {
+		return s.embedded.IndexIDs(ctx)
+	}
+	return nil
 }
 
 // Close disconnects and stops the embedded engine, if any.
