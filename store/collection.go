@@ -32,10 +32,116 @@ const minEmbeddedWrite = time.Minute
 type collection struct {
 	*mongo.Collection
 	serialize bool
+	// files reads the embedded engine's tables for queries it would
+	// answer by a scan (see engineFiles); nil elsewhere.
+	files *engineFiles
 }
 
 func (s *Store) collection(name string) collection {
-	return collection{Collection: s.db.Collection(name), serialize: s.serializeWrites}
+	return collection{Collection: s.db.Collection(name), serialize: s.serializeWrites, files: s.files}
+}
+
+// direct answers q from the engine's files when it can; ok is false when
+// the engine must.
+func (c collection) direct(ctx context.Context, q query) ([]bson.Raw, bool) {
+	if c.files == nil {
+		return nil, false
+	}
+	docs, ok, err := c.files.find(ctx, c.Name(), q)
+	if err != nil {
+		// The engine answers instead, and reports its own failure if any.
+		return nil, false
+	}
+	return docs, ok
+}
+
+// Find is mongo.Collection.Find; on the embedded engine a selective query
+// is answered from its files (see engineFiles).
+func (c collection) Find(ctx context.Context, filter any, opts ...options.Lister[options.FindOptions]) (*mongo.Cursor, error) {
+	if c.files != nil {
+		var o options.FindOptions
+		for _, l := range opts {
+			for _, set := range l.List() {
+				_ = set(&o)
+			}
+		}
+		if q, ok := findQuery(filter, o.Sort, o.Skip, o.Limit, o.Projection, o.Hint == nil && o.Min == nil && o.Max == nil && o.Collation == nil); ok {
+			if docs, ok := c.direct(ctx, q); ok {
+				return cursorOf(docs)
+			}
+		}
+	}
+	return c.Collection.Find(ctx, filter, opts...)
+}
+
+// CountDocuments is mongo.Collection.CountDocuments, answered like Find.
+func (c collection) CountDocuments(ctx context.Context, filter any, opts ...options.Lister[options.CountOptions]) (int64, error) {
+	if c.files != nil {
+		var o options.CountOptions
+		for _, l := range opts {
+			for _, set := range l.List() {
+				_ = set(&o)
+			}
+		}
+		if q, ok := findQuery(filter, nil, o.Skip, o.Limit, bson.D{{Key: "_id", Value: 1}}, o.Hint == nil && o.Collation == nil); ok {
+			if docs, ok := c.direct(ctx, q); ok {
+				return int64(len(docs)), nil
+			}
+		}
+	}
+	return c.Collection.CountDocuments(ctx, filter, opts...)
+}
+
+// findQuery builds a direct query from find options; ok is false for
+// options the direct path does not take.
+func findQuery(filter, sort any, skip, limit *int64, projection any, plain bool) (query, bool) {
+	q := query{filter: filter}
+	if !plain {
+		return q, false
+	}
+	if sort != nil {
+		d, ok := asDoc(sort)
+		if !ok || (len(d) > 1 && isMap(sort)) {
+			return q, false // a map's order is not a sort order
+		}
+		q.sort = d
+	}
+	if projection != nil {
+		d, ok := asDoc(projection)
+		if !ok {
+			return q, false
+		}
+		q.projection = d
+	}
+	if skip != nil {
+		q.skip = max(0, *skip)
+	}
+	if limit != nil {
+		if *limit < 0 {
+			return q, false
+		}
+		q.limit = *limit
+	}
+	return q, true
+}
+
+func isString(v any) bool {
+	_, ok := v.(string)
+	return ok
+}
+
+func isMap(v any) bool {
+	_, ok := v.(bson.M)
+	return ok
+}
+
+// cursorOf is a cursor over documents already read.
+func cursorOf(docs []bson.Raw) (*mongo.Cursor, error) {
+	all := make([]any, len(docs))
+	for i, d := range docs {
+		all[i] = d
+	}
+	return mongo.NewCursorFromDocuments(all, nil, nil)
 }
 
 // begin takes the embedded engine's write lock and returns the context
@@ -70,12 +176,12 @@ func failed(err error) *mongo.SingleResult {
 // one _id plus conditions reads that document alone (see byID) instead of
 // scanning the collection.
 func (c collection) FindOne(ctx context.Context, filter any, opts ...options.Lister[options.FindOneOptions]) *mongo.SingleResult {
-	if !c.serialize || !plainFindOne(opts) {
+	if !c.serialize {
 		return c.Collection.FindOne(ctx, filter, opts...)
 	}
 	id, rest, ok := byID(filter)
-	if !ok || len(rest) == 0 {
-		return c.Collection.FindOne(ctx, filter, opts...)
+	if !ok || len(rest) == 0 || !plainFindOne(opts) {
+		return c.findOneDirect(ctx, filter, opts...)
 	}
 	raw, err := c.Collection.FindOne(ctx, bson.M{"_id": id}).Raw()
 	if err != nil {
@@ -91,6 +197,30 @@ func (c collection) FindOne(ctx context.Context, filter any, opts ...options.Lis
 	// The whole document: a projection only ever hides fields the models
 	// ignore when decoding.
 	return mongo.NewSingleResultFromDocument(raw, nil, nil)
+}
+
+// findOneDirect is FindOne answered like Find when it can be.
+func (c collection) findOneDirect(ctx context.Context, filter any, opts ...options.Lister[options.FindOneOptions]) *mongo.SingleResult {
+	if c.files != nil {
+		if m, _ := filter.(bson.M); m == nil || !isString(m["_id"]) {
+			var o options.FindOneOptions
+			for _, l := range opts {
+				for _, set := range l.List() {
+					_ = set(&o)
+				}
+			}
+			one := int64(1)
+			if q, ok := findQuery(filter, o.Sort, o.Skip, &one, o.Projection, o.Hint == nil && o.Min == nil && o.Max == nil && o.Collation == nil); ok {
+				if docs, ok := c.direct(ctx, q); ok {
+					if len(docs) == 0 {
+						return failed(mongo.ErrNoDocuments)
+					}
+					return mongo.NewSingleResultFromDocument(docs[0], nil, nil)
+				}
+			}
+		}
+	}
+	return c.Collection.FindOne(ctx, filter, opts...)
 }
 
 // plainFindOne reports options the FindOne fast path can ignore: none, or

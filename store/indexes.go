@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -107,15 +108,21 @@ var indexes = map[string][]mongo.IndexModel{
 // pendingIndex lets the relay sweep find documents with leftover events.
 var pendingIndex = mongo.IndexModel{Keys: bson.D{{Key: fieldHasPending, Value: 1}}, Options: options.Index().SetName("has_pending")}
 
-// EnsureIndexes creates every index that does not exist yet.
-func (s *Store) EnsureIndexes(ctx context.Context) error {
+// declaredIndexes is every index of every collection.
+func declaredIndexes() map[string][]mongo.IndexModel {
 	all := make(map[string][]mongo.IndexModel, len(indexes))
 	for col, models := range indexes {
-		all[col] = models
+		all[col] = slices.Clip(models)
 	}
 	for _, col := range eventCollections {
 		all[col] = append(all[col], pendingIndex)
 	}
+	return all
+}
+
+// EnsureIndexes creates every index that does not exist yet.
+func (s *Store) EnsureIndexes(ctx context.Context) error {
+	all := declaredIndexes()
 	// One index per command: FerretDB 1.24 panics (and drops the
 	// connection) when one createIndexes names two or more indexes that
 	// already exist, which is every start-up after the first.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -72,53 +73,237 @@ func scalar(v any) bool {
 	return isStringKind(v) // named string types (models.AttemptStatus …)
 }
 
-// matchDoc reports whether doc satisfies every condition of rest; ok is
-// false when it cannot tell (an array where a scalar was expected), and
-// the caller must ask the engine.
-func matchDoc(doc bson.Raw, rest bson.M) (matched, ok bool) {
-	for path, cond := range rest {
-		val, err := doc.LookupErr(strings.Split(path, ".")...)
-		found := err == nil
-		if !found {
-			// "field.N" on an array: LookupErr walks documents only.
-			val, found = lookupIndexed(doc, path)
-		}
-		if found && val.Type == bson.TypeArray {
-			return false, false // Mongo's array semantics: leave it to the engine
-		}
-		ops, isOps := cond.(bson.M)
-		if !isOps {
-			if !found || compare(val, cond) != 0 {
-				return false, true
+// matchDoc reports whether doc satisfies filter, a query document as the
+// store writes them: field conditions (equality, $eq, $ne, $in, $nin,
+// $exists, $lt, $lte, $gt, $gte) and $and / $or, with MongoDB's array
+// semantics (a condition on an array field holds when an element
+// satisfies it). ok is false when it cannot tell (another operator, a
+// path through an array of documents), and the caller must ask the engine.
+func matchDoc(doc bson.Raw, filter any) (matched, ok bool) {
+	conds, ok := asDoc(filter)
+	if !ok {
+		return false, false
+	}
+	matched = true
+	for _, c := range conds {
+		var m bool
+		switch c.Key {
+		case "$and", "$or":
+			subs, isList := asList(c.Value)
+			if !isList || len(subs) == 0 {
+				return false, false
 			}
-			continue
-		}
-		for op, want := range ops {
-			switch op {
-			case "$exists":
-				if found != want.(bool) {
-					return false, true
+			m = c.Key == "$and"
+			for _, sub := range subs {
+				sm, sok := matchDoc(doc, sub)
+				if !sok {
+					return false, false
 				}
-				continue
-			case "$ne":
-				if found && compare(val, want) == 0 {
-					return false, true
+				if c.Key == "$and" {
+					m = m && sm
+				} else {
+					m = m || sm
 				}
-				continue
 			}
-			if !found {
-				return false, true
+		default:
+			if strings.HasPrefix(c.Key, "$") {
+				return false, false
 			}
-			c := compare(val, want)
-			switch {
-			case c == incomparable,
-				op == "$lt" && c >= 0, op == "$lte" && c > 0,
-				op == "$gt" && c <= 0, op == "$gte" && c < 0:
-				return false, true
+			var mok bool
+			if m, mok = matchField(doc, c.Key, c.Value); !mok {
+				return false, false
 			}
+		}
+		matched = matched && m
+	}
+	return matched, true
+}
+
+// matchField checks one field's condition.
+func matchField(doc bson.Raw, path string, cond any) (matched, ok bool) {
+	val, found := lookupPath(doc, path)
+	if !found && strings.Contains(path, ".") && throughArray(doc, path) {
+		return false, false // a path into an array of documents
+	}
+	ops, isOps := operators(cond)
+	if !isOps {
+		return equalsAny(val, found, cond)
+	}
+	for _, op := range ops {
+		var m bool
+		switch op.Key {
+		case "$eq":
+			m, ok = equalsAny(val, found, op.Value)
+		case "$ne":
+			m, ok = equalsAny(val, found, op.Value)
+			m = !m
+		case "$in", "$nin":
+			list, isList := asList(op.Value)
+			if !isList {
+				return false, false
+			}
+			ok = true
+			for _, want := range list {
+				var e bool
+				if e, ok = equalsAny(val, found, want); !ok || e {
+					m = e
+					break
+				}
+			}
+			if op.Key == "$nin" {
+				m = !m
+			}
+		case "$exists":
+			want, isBool := op.Value.(bool)
+			m, ok = found == want, isBool
+		case "$lt", "$lte", "$gt", "$gte":
+			if !scalar(op.Value) {
+				return false, false
+			}
+			ok = true
+			m = found && anyElement(val, func(v bson.RawValue) bool {
+				c := compare(v, op.Value)
+				switch {
+				case c == incomparable:
+					return false
+				case op.Key == "$lt":
+					return c < 0
+				case op.Key == "$lte":
+					return c <= 0
+				case op.Key == "$gt":
+					return c > 0
+				}
+				return c >= 0
+			})
+		default:
+			return false, false
+		}
+		if !ok {
+			return false, false
+		}
+		if !m {
+			return false, true
 		}
 	}
 	return true, true
+}
+
+// equalsAny is MongoDB equality of a stored value (found or not) with a
+// query value: nil matches missing and null; a scalar matches the value or
+// any element of an array.
+func equalsAny(val bson.RawValue, found bool, want any) (matched, ok bool) {
+	if want == nil {
+		return !found || val.Type == bson.TypeNull || anyElement(val, func(v bson.RawValue) bool { return v.Type == bson.TypeNull }), true
+	}
+	if !scalar(want) {
+		return false, false
+	}
+	if !found {
+		return false, true
+	}
+	return anyElement(val, func(v bson.RawValue) bool { return compare(v, want) == 0 }), true
+}
+
+// anyElement applies test to a value, or to each element of an array.
+func anyElement(val bson.RawValue, test func(bson.RawValue) bool) bool {
+	if val.Type != bson.TypeArray {
+		return test(val)
+	}
+	vals, err := val.Array().Values()
+	if err != nil {
+		return false
+	}
+	for _, v := range vals {
+		if test(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// lookupPath finds a dotted path through documents, and array indexes
+// ("pendingIds.0").
+func lookupPath(doc bson.Raw, path string) (bson.RawValue, bool) {
+	if val, err := doc.LookupErr(strings.Split(path, ".")...); err == nil {
+		return val, true
+	}
+	return lookupIndexed(doc, path)
+}
+
+// throughArray reports whether a dotted path crosses an array whose
+// elements it would have to search, which matchDoc leaves to the engine.
+func throughArray(doc bson.Raw, path string) bool {
+	parts := strings.Split(path, ".")
+	cur := bson.RawValue{Type: bson.TypeEmbeddedDocument, Value: doc}
+	for _, p := range parts {
+		switch cur.Type {
+		case bson.TypeEmbeddedDocument:
+			v, err := cur.Document().LookupErr(p)
+			if err != nil {
+				return false
+			}
+			cur = v
+		case bson.TypeArray:
+			if _, err := strconv.Atoi(p); err != nil {
+				return true
+			}
+			v, ok := lookupIndexed(bson.Raw(cur.Value), p)
+			if !ok {
+				return false
+			}
+			cur = v
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// operators returns cond's operators when it is an operator document.
+func operators(cond any) (bson.D, bool) {
+	d, ok := asDoc(cond)
+	if !ok || len(d) == 0 {
+		return nil, false
+	}
+	for _, e := range d {
+		if !strings.HasPrefix(e.Key, "$") {
+			return nil, false
+		}
+	}
+	return d, true
+}
+
+// asDoc reads a filter or operator document written as bson.M or bson.D.
+func asDoc(v any) (bson.D, bool) {
+	switch d := v.(type) {
+	case bson.D:
+		return d, true
+	case bson.M:
+		out := make(bson.D, 0, len(d))
+		for k, v := range d {
+			out = append(out, bson.E{Key: k, Value: v})
+		}
+		return out, true
+	case map[string]any:
+		return asDoc(bson.M(d))
+	}
+	return nil, false
+}
+
+// asList reads a list of values written as any Go slice.
+func asList(v any) ([]any, bool) {
+	if a, ok := v.(bson.A); ok {
+		return a, true
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Slice || rv.Type().Elem().Kind() == reflect.Uint8 {
+		return nil, false
+	}
+	out := make([]any, rv.Len())
+	for i := range out {
+		out[i] = rv.Index(i).Interface()
+	}
+	return out, true
 }
 
 // lookupIndexed resolves paths with array indexes ("pendingIds.0").

@@ -40,7 +40,22 @@ func TestMatchDoc(t *testing.T) {
 		{"array index absent", bson.M{"pendingIds.1": bson.M{"$exists": false}}, true, true},
 		{"missing field equality", bson.M{"nope": "x"}, false, true},
 		{"ne", bson.M{"status": bson.M{"$ne": "passed"}}, true, true},
-		{"array equality left to the engine", bson.M{"cohortIds": "c1"}, false, false},
+		{"array element equality", bson.M{"cohortIds": "c1"}, true, true},
+		{"array element differs", bson.M{"cohortIds": "c2"}, false, true},
+		{"in", bson.M{"status": bson.M{"$in": []string{"passed", "requested"}}}, true, true},
+		{"in on array", bson.M{"cohortIds": bson.M{"$in": bson.A{"c9", "c1"}}}, true, true},
+		{"in none", bson.M{"status": bson.M{"$in": []string{}}}, false, true},
+		{"nin", bson.M{"status": bson.M{"$nin": []string{"passed"}}}, true, true},
+		{"or", bson.M{"$or": bson.A{bson.M{"status": "x"}, bson.M{"done": false}}}, true, true},
+		{"or none", bson.M{"$or": bson.A{bson.M{"status": "x"}, bson.M{"done": true}}}, false, true},
+		{"and", bson.M{"$and": bson.A{bson.M{"status": "requested"}, bson.M{"version": bson.M{"$gt": 2}}}}, true, true},
+		{"nil matches missing", bson.M{"archivedAt": nil}, true, true},
+		{"nil does not match a value", bson.M{"status": nil}, false, true},
+		{"eq operator", bson.M{"status": bson.M{"$eq": "requested"}}, true, true},
+		{"nested equality", bson.M{"evaluation.id": "ev"}, true, true},
+		{"type mismatch", bson.M{"version": "3"}, false, true},
+		{"unknown operator", bson.M{"status": bson.M{"$regex": "^r"}}, false, false},
+		{"path through an array", bson.M{"steps.id": "s1"}, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

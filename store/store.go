@@ -45,6 +45,9 @@ type Store struct {
 	log      *slog.Logger
 	// serializeWrites is set on the embedded engine (see collection).
 	serializeWrites bool
+	// files reads the embedded engine's tables directly (see engineFiles);
+	// set by Open or ReadEngineFiles.
+	files *engineFiles
 	// uids remembers uid → user id bindings (see UserByUID).
 	uids sync.Map
 }
@@ -139,13 +142,39 @@ func (s *Store) Init(ctx context.Context) error {
 		return err
 	}
 	if s.embedded != nil {
-		return s.embedded.IndexIDs(ctx)
+		if err := s.embedded.IndexIDs(ctx); err != nil {
+			return err
+		}
+		return s.ReadEngineFiles(ctx, s.embedded)
 	}
+	return nil
+}
+
+// ReadEngineFiles lets the store answer selective queries from the
+// embedded engine's files (see engineFiles); Open does it for the engine
+// it starts, and a store on a shared engine in the same process calls it
+// after Init.
+func (s *Store) ReadEngineFiles(ctx context.Context, e *Embedded) error {
+	f, err := openEngineFiles(e.indexer.dir, s.db.Name())
+	if err != nil {
+		return err
+	}
+	if err := f.valueIndexes(ctx, declaredIndexes()); err != nil {
+		_ = f.close()
+		return err
+	}
+	if s.files != nil {
+		_ = s.files.close()
+	}
+	s.files = f
 	return nil
 }
 
 // Close disconnects and stops the embedded engine, if any.
 func (s *Store) Close(ctx context.Context) error {
+	if s.files != nil {
+		_ = s.files.close()
+	}
 	err := s.client.Disconnect(ctx)
 	if s.embedded != nil {
 		s.embedded.Close()

@@ -79,6 +79,11 @@ func New(tb testing.TB) *store.Store {
 	if err := s.Init(ctx); err != nil {
 		tb.Fatalf("init store: %v", err)
 	}
+	if engine.emb != nil {
+		if err := s.ReadEngineFiles(ctx, engine.emb); err != nil {
+			tb.Fatalf("read engine files: %v", err)
+		}
+	}
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()

@@ -1,0 +1,462 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// FerretDB 1.24 on SQLite answers every query but {_id: "…"} by decoding
+// each document of the collection in Go and filtering there: a student's
+// dashboard read all 85,000 attempts of a 2,000-student program, and fifty
+// users at once outran every request deadline. It does keep the documents
+// in SQLite tables the store can read too. So on the embedded engine the
+// store answers a query itself when the query names a selective field we
+// index (studentId, cohortId, status, uid …): SQLite finds the candidate
+// rows through an index on that field's value, the store decodes them
+// (sjson.go), checks the whole filter (matchDoc), sorts, skips, limits and
+// projects. Anything it cannot do exactly (another operator, an
+// unselective filter such as a whole program's archive) goes to the
+// engine as before. Writes always go through the engine.
+
+// engineFiles reads one database of the embedded engine from its SQLite
+// file.
+type engineFiles struct {
+	file string
+	db   *sql.DB // read-only
+
+	mu     sync.Mutex
+	tables map[string]string // collection → table
+}
+
+// maxDirectRows bounds what one direct query reads; a query that would
+// read more goes to the engine, which streams.
+const maxDirectRows = 20000
+
+// fieldPath is a dotted path SQLite's JSON path syntax takes verbatim.
+var fieldPath = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+
+// arrayFields hold arrays in our documents: equality on them means "an
+// element equals", which SQLite's value comparison does not do, so they
+// are never pushed down.
+var arrayFields = map[string]bool{"cohortIds": true, fieldPendingIDs: true}
+
+// pushable are the fields a condition may be pushed down to SQLite on:
+// those we index, which hold one value each (never an array).
+var pushable = func() map[string]bool {
+	out := map[string]bool{}
+	for _, models := range declaredIndexes() {
+		for _, m := range models {
+			for _, k := range m.Keys.(bson.D) {
+				out[k.Key] = fieldPath.MatchString(k.Key) && !arrayFields[k.Key]
+			}
+		}
+	}
+	return out
+}()
+
+func openEngineFiles(dir, database string) (*engineFiles, error) {
+	file := filepath.Join(dir, database+".sqlite")
+	db, err := sql.Open("sqlite", "file:"+file+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", filepath.Base(file), err)
+	}
+	return &engineFiles{file: file, db: db, tables: map[string]string{}}, nil
+}
+
+func (f *engineFiles) close() error { return f.db.Close() }
+
+// table returns the engine's table for a collection; "" when it has none.
+func (f *engineFiles) table(ctx context.Context, col string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if t, ok := f.tables[col]; ok {
+		return t, nil
+	}
+	var t string
+	err := f.db.QueryRowContext(ctx, `SELECT table_name FROM `+engineTables+` WHERE name = ?`, col).Scan(&t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil // not cached: the collection may appear later
+	}
+	if err != nil {
+		return "", err
+	}
+	f.tables[col] = t
+	return t, nil
+}
+
+// valueIndexes creates, for every index the store declares, an index on
+// the same fields' values as the direct queries read them, so SQLite finds
+// their rows without a scan. FerretDB's own indexes are on another
+// expression (the fields' JSON text) that these queries cannot use.
+func (f *engineFiles) valueIndexes(ctx context.Context, declared map[string][]mongo.IndexModel) error {
+	db, err := sql.Open("sqlite", "file:"+f.file+"?mode=rw&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for col, models := range declared {
+		table, err := f.table(ctx, col)
+		if err != nil {
+			return err
+		}
+		if table == "" {
+			continue
+		}
+		for _, m := range models {
+			keys, ok := m.Keys.(bson.D)
+			if !ok || m.Options == nil {
+				continue
+			}
+			var o options.IndexOptions
+			for _, set := range m.Options.List() {
+				_ = set(&o)
+			}
+			var cols []string
+			for _, k := range keys {
+				if !fieldPath.MatchString(k.Key) || arrayFields[k.Key] {
+					break
+				}
+				cols = append(cols, valueExpr(k.Key))
+			}
+			if len(cols) == 0 || o.Name == nil {
+				continue
+			}
+			q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (%s)`, table+"_value_"+*o.Name, table, strings.Join(cols, ", "))
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("value index %s.%s: %w", col, *o.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// valueExpr is the SQLite expression for a field's value: text for a
+// string, 1 or 0 for a bool, a number for a number.
+func valueExpr(path string) string {
+	if path == "_id" {
+		return idLookupExpr // JSON text, as the engine's own lookups
+	}
+	return `_ferretdb_sjson->>'$.` + path + `'`
+}
+
+// query is a find as the direct path runs it.
+type query struct {
+	filter     any
+	sort       bson.D
+	skip       int64
+	limit      int64
+	projection bson.D
+}
+
+// pushdown turns filter's top-level conditions (and those of a top-level
+// $and) on pushable fields into SQL. selective reports a condition on
+// something other than the program, which is what makes the direct path
+// worth it; none means the query matches nothing.
+func pushdown(filter any) (where []string, args []any, selective, none bool) {
+	conds, ok := asDoc(filter)
+	if !ok {
+		return nil, nil, false, false
+	}
+	for _, c := range conds {
+		if c.Key == "$and" {
+			subs, _ := asList(c.Value)
+			for _, sub := range subs {
+				w, a, s, n := pushdown(sub)
+				where, args = append(where, w...), append(args, a...)
+				selective, none = selective || s, none || n
+			}
+			continue
+		}
+		if !pushable[c.Key] {
+			continue
+		}
+		var values []any
+		if ops, isOps := operators(c.Value); isOps {
+			if len(ops) != 1 || (ops[0].Key != "$in" && ops[0].Key != "$eq") {
+				continue
+			}
+			if ops[0].Key == "$eq" {
+				values = []any{ops[0].Value}
+			} else if values, ok = asList(ops[0].Value); !ok || len(values) > 1000 {
+				continue
+			}
+		} else {
+			values = []any{c.Value}
+		}
+		if len(values) == 0 {
+			none = true // $in of nothing
+			continue
+		}
+		sqlValues := make([]any, 0, len(values))
+		for _, v := range values {
+			sv, ok := sqlValue(c.Key, v)
+			if !ok {
+				sqlValues = nil
+				break
+			}
+			sqlValues = append(sqlValues, sv)
+		}
+		if sqlValues == nil {
+			continue
+		}
+		where = append(where, valueExpr(c.Key)+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(sqlValues)), ",")+")")
+		args = append(args, sqlValues...)
+		selective = selective || c.Key != "programId"
+	}
+	return where, args, selective, none
+}
+
+// sqlValue is v as valueExpr(path) yields it, for the kinds whose
+// equality SQL decides exactly: strings and bools.
+func sqlValue(path string, v any) (any, bool) {
+	if b, ok := v.(bool); ok {
+		if path == "_id" {
+			return nil, false
+		}
+		if b {
+			return 1, true
+		}
+		return 0, true
+	}
+	s, ok := asString(v)
+	if !ok {
+		return nil, false
+	}
+	if path == "_id" {
+		j, err := json.Marshal(s)
+		return string(j), err == nil
+	}
+	return s, true
+}
+
+// find answers q directly; ok is false when the engine must.
+func (f *engineFiles) find(ctx context.Context, col string, q query) (docs []bson.Raw, ok bool, err error) {
+	where, args, selective, none := pushdown(q.filter)
+	if none {
+		return nil, true, nil
+	}
+	if !selective {
+		return nil, false, nil
+	}
+	table, err := f.table(ctx, col)
+	if err != nil || table == "" {
+		return nil, table == "" && err == nil, err
+	}
+	rows, err := f.db.QueryContext(ctx, fmt.Sprintf(`SELECT _ferretdb_sjson FROM %q WHERE %s LIMIT %d`,
+		table, strings.Join(where, " AND "), maxDirectRows+1), args...)
+	if err != nil {
+		if strings.Contains(err.Error(), "no such table") {
+			f.forget(col)
+			return nil, false, nil
+		}
+		return nil, false, err
+	}
+	defer rows.Close()
+	var data []byte
+	read := 0
+	for rows.Next() {
+		if read++; read > maxDirectRows {
+			return nil, false, nil
+		}
+		if err := rows.Scan(&data); err != nil {
+			return nil, false, err
+		}
+		d, err := decodeSJSON(data)
+		if err != nil {
+			return nil, false, nil
+		}
+		raw, err := bson.Marshal(d)
+		if err != nil {
+			return nil, false, nil
+		}
+		m, known := matchDoc(raw, q.filter)
+		if !known {
+			return nil, false, nil
+		}
+		if m {
+			docs = append(docs, raw)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	if len(q.sort) > 0 {
+		known := true
+		slices.SortStableFunc(docs, func(a, b bson.Raw) int {
+			c, k := compareBySort(a, b, q.sort)
+			known = known && k
+			return c
+		})
+		if !known {
+			return nil, false, nil
+		}
+	}
+	docs = docs[min(int64(len(docs)), q.skip):]
+	if q.limit > 0 && int64(len(docs)) > q.limit {
+		docs = docs[:q.limit]
+	}
+	if len(q.projection) > 0 {
+		for i, d := range docs {
+			p, known := project(d, q.projection)
+			if !known {
+				return nil, false, nil
+			}
+			docs[i] = p
+		}
+	}
+	return docs, true, nil
+}
+
+func (f *engineFiles) forget(col string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.tables, col)
+}
+
+// compareBySort orders two documents by a sort specification; known is
+// false for values it does not order (documents, arrays).
+func compareBySort(a, b bson.Raw, sort bson.D) (int, bool) {
+	for _, k := range sort {
+		dir := 1
+		switch v := k.Value.(type) {
+		case int:
+			dir = v
+		case int32:
+			dir = int(v)
+		case int64:
+			dir = int(v)
+		default:
+			return 0, false
+		}
+		va, fa := lookupPath(a, k.Key)
+		vb, fb := lookupPath(b, k.Key)
+		c, known := compareValues(va, fa, vb, fb)
+		if !known {
+			return 0, false
+		}
+		if c != 0 {
+			return c * dir, true
+		}
+	}
+	return 0, true
+}
+
+// compareValues orders stored values as MongoDB sorts them: missing and
+// null, then numbers, strings, booleans, dates.
+func compareValues(a bson.RawValue, fa bool, b bson.RawValue, fb bool) (int, bool) {
+	ra, ka := sortRank(a, fa)
+	rb, kb := sortRank(b, fb)
+	if !ka || !kb {
+		return 0, false
+	}
+	if ra != rb || ra == 0 {
+		return cmp.Compare(ra, rb), true
+	}
+	switch ra {
+	case 1:
+		fa, _ := a.AsFloat64OK()
+		fb, _ := b.AsFloat64OK()
+		switch {
+		case fa < fb:
+			return -1, true
+		case fa > fb:
+			return 1, true
+		}
+		return 0, true
+	case 2:
+		return strings.Compare(a.StringValue(), b.StringValue()), true
+	case 3:
+		return cmp.Compare(boolRank(a.Boolean()), boolRank(b.Boolean())), true
+	}
+	return cmp.Compare(a.DateTime(), b.DateTime()), true
+}
+
+func sortRank(v bson.RawValue, found bool) (int, bool) {
+	if !found {
+		return 0, true
+	}
+	switch v.Type {
+	case bson.TypeNull:
+		return 0, true
+	case bson.TypeInt32, bson.TypeInt64, bson.TypeDouble:
+		return 1, true
+	case bson.TypeString:
+		return 2, true
+	case bson.TypeBoolean:
+		return 3, true
+	case bson.TypeDateTime:
+		return 4, true
+	}
+	return 0, false
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// project applies a projection of top-level fields: all inclusions (with
+// _id unless excluded) or all exclusions.
+func project(doc bson.Raw, projection bson.D) (bson.Raw, bool) {
+	include, exclude := map[string]bool{}, map[string]bool{}
+	for _, p := range projection {
+		if strings.Contains(p.Key, ".") {
+			return nil, false
+		}
+		on, ok := projectionFlag(p.Value)
+		if !ok {
+			return nil, false
+		}
+		if on {
+			include[p.Key] = true
+		} else {
+			exclude[p.Key] = true
+		}
+	}
+	if len(include) > 0 && len(exclude) > 0 && !(len(exclude) == 1 && exclude["_id"]) {
+		return nil, false
+	}
+	elems, err := doc.Elements()
+	if err != nil {
+		return nil, false
+	}
+	out := bson.D{}
+	for _, e := range elems {
+		k := e.Key()
+		keep := !exclude[k] && (len(include) == 0 || include[k] || k == "_id")
+		if keep {
+			out = append(out, bson.E{Key: k, Value: e.Value()})
+		}
+	}
+	raw, err := bson.Marshal(out)
+	return raw, err == nil
+}
+
+func projectionFlag(v any) (bool, bool) {
+	switch x := v.(type) {
+	case bool:
+		return x, true
+	case int:
+		return x != 0, true
+	case int32:
+		return x != 0, true
+	case int64:
+		return x != 0, true
+	}
+	return false, false
+}
