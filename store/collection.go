@@ -74,6 +74,17 @@ func (c collection) Find(ctx context.Context, filter any, opts ...options.Lister
 	return c.Collection.Find(ctx, filter, opts...)
 }
 
+// Aggregate is mongo.Collection.Aggregate; on the embedded engine a count
+// by group of a selective match is answered from its files (groupCount).
+func (c collection) Aggregate(ctx context.Context, pipeline any, opts ...options.Lister[options.AggregateOptions]) (*mongo.Cursor, error) {
+	if c.files != nil {
+		if docs, ok, err := c.files.groupCount(ctx, c.Name(), pipeline); ok && err == nil {
+			return cursorOf(docs)
+		}
+	}
+	return c.Collection.Aggregate(ctx, pipeline, opts...)
+}
+
 // CountDocuments is mongo.Collection.CountDocuments, answered like Find.
 func (c collection) CountDocuments(ctx context.Context, filter any, opts ...options.Lister[options.CountOptions]) (int64, error) {
 	if c.files != nil {

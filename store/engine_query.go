@@ -180,6 +180,33 @@ func pushdown(filter any) (where []string, args []any, selective, none bool) {
 			}
 			continue
 		}
+		if c.Key == "$or" {
+			// Pushed when every branch is, as (branch OR branch …): rows
+			// outside all branches cannot match.
+			subs, _ := asList(c.Value)
+			var branches []string
+			var branchArgs []any
+			orSelective := len(subs) > 0
+			for _, sub := range subs {
+				w, a, s, n := pushdown(sub)
+				if n {
+					continue // a branch that matches nothing
+				}
+				if len(w) == 0 {
+					branches = nil
+					break
+				}
+				branches = append(branches, "("+strings.Join(w, " AND ")+")")
+				branchArgs = append(branchArgs, a...)
+				orSelective = orSelective && s
+			}
+			if len(branches) > 0 {
+				where = append(where, "("+strings.Join(branches, " OR ")+")")
+				args = append(args, branchArgs...)
+				selective = selective || orSelective
+			}
+			continue
+		}
 		if !pushable[c.Key] {
 			continue
 		}
@@ -410,16 +437,14 @@ func boolRank(b bool) int {
 	return 0
 }
 
-// project applies a projection of top-level fields: all inclusions (with
-// _id unless excluded) or all exclusions.
+// project applies a projection: all inclusions (with _id unless it is
+// excluded), dotted paths into embedded documents included, or all
+// exclusions of top-level fields.
 func project(doc bson.Raw, projection bson.D) (bson.Raw, bool) {
 	include, exclude := map[string]bool{}, map[string]bool{}
 	for _, p := range projection {
-		if strings.Contains(p.Key, ".") {
-			return nil, false
-		}
 		on, ok := projectionFlag(p.Value)
-		if !ok {
+		if !ok || (!on && strings.Contains(p.Key, ".")) {
 			return nil, false
 		}
 		if on {
@@ -431,6 +456,26 @@ func project(doc bson.Raw, projection bson.D) (bson.Raw, bool) {
 	if len(include) > 0 && len(exclude) > 0 && !(len(exclude) == 1 && exclude["_id"]) {
 		return nil, false
 	}
+	var out bson.D
+	var ok bool
+	if len(include) > 0 {
+		if !exclude["_id"] {
+			include["_id"] = true
+		}
+		out, ok = keepPaths(doc, include)
+	} else {
+		out, ok = dropFields(doc, exclude)
+	}
+	if !ok {
+		return nil, false
+	}
+	raw, err := bson.Marshal(out)
+	return raw, err == nil
+}
+
+// keepPaths keeps the fields of doc that paths name, and of embedded
+// documents the fields their dotted paths name.
+func keepPaths(doc bson.Raw, paths map[string]bool) (bson.D, bool) {
 	elems, err := doc.Elements()
 	if err != nil {
 		return nil, false
@@ -438,13 +483,47 @@ func project(doc bson.Raw, projection bson.D) (bson.Raw, bool) {
 	out := bson.D{}
 	for _, e := range elems {
 		k := e.Key()
-		keep := !exclude[k] && (len(include) == 0 || include[k] || k == "_id")
-		if keep {
+		if paths[k] {
 			out = append(out, bson.E{Key: k, Value: e.Value()})
+			continue
+		}
+		sub := map[string]bool{}
+		for p := range paths {
+			if rest, found := strings.CutPrefix(p, k+"."); found {
+				sub[rest] = true
+			}
+		}
+		if len(sub) == 0 {
+			continue
+		}
+		v := e.Value()
+		if v.Type == bson.TypeArray {
+			return nil, false // projection into array elements
+		}
+		if v.Type != bson.TypeEmbeddedDocument {
+			continue
+		}
+		inner, ok := keepPaths(v.Document(), sub)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, bson.E{Key: k, Value: inner})
+	}
+	return out, true
+}
+
+func dropFields(doc bson.Raw, drop map[string]bool) (bson.D, bool) {
+	elems, err := doc.Elements()
+	if err != nil {
+		return nil, false
+	}
+	out := bson.D{}
+	for _, e := range elems {
+		if !drop[e.Key()] {
+			out = append(out, bson.E{Key: e.Key(), Value: e.Value()})
 		}
 	}
-	raw, err := bson.Marshal(out)
-	return raw, err == nil
+	return out, true
 }
 
 func projectionFlag(v any) (bool, bool) {
@@ -459,4 +538,89 @@ func projectionFlag(v any) (bool, bool) {
 		return x != 0, true
 	}
 	return false, false
+}
+
+// groupCount answers a count by group of a selective match — the pipeline
+// [{$match: filter}, {$group: {_id: {name: "$field" …}, out: {$sum: 1}}}] —
+// from the engine's files; ok is false for any other pipeline.
+func (f *engineFiles) groupCount(ctx context.Context, col string, pipeline any) (docs []bson.Raw, ok bool, err error) {
+	stages, isList := asList(pipeline)
+	if !isList || len(stages) != 2 {
+		return nil, false, nil
+	}
+	match, ok1 := asDoc(stages[0])
+	stage, ok2 := asDoc(stages[1])
+	if !ok1 || !ok2 || len(match) != 1 || match[0].Key != "$match" || len(stage) != 1 || stage[0].Key != "$group" {
+		return nil, false, nil
+	}
+	spec, ok := asDoc(stage[0].Value)
+	if !ok || len(spec) != 2 {
+		return nil, false, nil
+	}
+	var keys bson.D
+	var out string
+	for _, e := range spec {
+		if e.Key == "_id" {
+			if keys, ok = asDoc(e.Value); !ok {
+				return nil, false, nil
+			}
+			continue
+		}
+		sum, isDoc := asDoc(e.Value)
+		if !isDoc || len(sum) != 1 || sum[0].Key != "$sum" || sum[0].Value != 1 {
+			return nil, false, nil
+		}
+		out = e.Key
+	}
+	fields := make([]string, len(keys))
+	for i, k := range keys {
+		ref, isString := k.Value.(string)
+		if !isString || !strings.HasPrefix(ref, "$") || !fieldPath.MatchString(ref[1:]) {
+			return nil, false, nil
+		}
+		fields[i] = ref[1:]
+	}
+	if out == "" || len(fields) == 0 {
+		return nil, false, nil
+	}
+	matched, ok, err := f.find(ctx, col, query{filter: match[0].Value})
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	type group struct {
+		id bson.D
+		n  int32
+	}
+	var order []string
+	groups := map[string]*group{}
+	for _, d := range matched {
+		id := make(bson.D, len(fields))
+		for i, p := range fields {
+			v, found := lookupPath(d, p)
+			if !found {
+				id[i] = bson.E{Key: keys[i].Key, Value: nil}
+				continue
+			}
+			id[i] = bson.E{Key: keys[i].Key, Value: v}
+		}
+		key, err := bson.MarshalExtJSON(id, true, false)
+		if err != nil {
+			return nil, false, nil
+		}
+		g := groups[string(key)]
+		if g == nil {
+			g = &group{id: id}
+			groups[string(key)] = g
+			order = append(order, string(key))
+		}
+		g.n++
+	}
+	for _, k := range order {
+		raw, err := bson.Marshal(bson.D{{Key: "_id", Value: groups[k].id}, {Key: out, Value: groups[k].n}})
+		if err != nil {
+			return nil, false, nil
+		}
+		docs = append(docs, raw)
+	}
+	return docs, true, nil
 }

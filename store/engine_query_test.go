@@ -88,6 +88,12 @@ func TestDirectQueriesAgreeWithTheEngine(t *testing.T) {
 		{name: "sorted by a field some lack", filter: bson.M{"cohortId": "c2"}, sort: bson.D{{Key: "signedAt", Value: 1}, {Key: "_id", Value: 1}}, direct: true},
 		{name: "exclusion projection", filter: bson.M{"studentId": "s5"}, projection: bson.D{{Key: "pin", Value: 0}, {Key: "tags", Value: 0}}, direct: true},
 		{name: "inclusion projection", filter: bson.M{"studentId": "s6"}, projection: bson.D{{Key: "status", Value: 1}, {Key: "version", Value: 1}}, direct: true},
+		{name: "dotted inclusion projection", filter: bson.M{"studentId": "s2"},
+			projection: bson.D{{Key: "status", Value: 1}, {Key: "evaluation.id", Value: 1}, {Key: "evaluation.by.name", Value: 1}, {Key: "nope.x", Value: 1}}, direct: true},
+		{name: "or of pushable branches", filter: bson.M{"programId": "p1", "$or": bson.A{
+			bson.M{"studentId": bson.M{"$in": bson.A{"s1", "s3"}}}, bson.M{"cohortId": bson.M{"$in": bson.A{"c2"}}}}}, direct: true},
+		{name: "or with an unpushable branch", filter: bson.M{"studentId": "s1", "$or": bson.A{
+			bson.M{"tags": "t1"}, bson.M{"status": "passed"}}}, direct: true},
 		{name: "empty in", filter: bson.M{"studentId": bson.M{"$in": bson.A{}}}, direct: true},
 		{name: "nin and ne", filter: bson.M{"cohortId": "c0", "status": bson.M{"$nin": bson.A{"practice"}}, "version": bson.M{"$ne": int64(2)}}, direct: true},
 		{name: "only the program: the engine streams it", filter: bson.M{"programId": "p1"}, direct: false},
@@ -134,6 +140,45 @@ func TestDirectQueriesAgreeWithTheEngine(t *testing.T) {
 				}
 			}
 		})
+	}
+
+	// A count by group agrees with the engine's aggregation.
+	pipeline := bson.A{
+		bson.M{"$match": bson.M{"programId": "p1", "studentId": bson.M{"$in": bson.A{"s1", "s2", "s5"}}}},
+		bson.M{"$group": bson.M{"_id": bson.M{"s": "$studentId", "st": "$status"}, "n": bson.M{"$sum": 1}}},
+	}
+	type groupRow struct {
+		Key struct {
+			S  string `bson:"s"`
+			St string `bson:"st"`
+		} `bson:"_id"`
+		N int `bson:"n"`
+	}
+	counts := func(docs []bson.Raw) map[string]int {
+		out := map[string]int{}
+		for _, d := range docs {
+			var r groupRow
+			if err := bson.Unmarshal(d, &r); err != nil {
+				t.Fatal(err)
+			}
+			out[r.Key.S+"/"+r.Key.St] = r.N
+		}
+		return out
+	}
+	direct, ok, err := s.files.groupCount(ctx, colAttempts, pipeline)
+	if err != nil || !ok {
+		t.Fatalf("groupCount = %v, %v; want answered directly", ok, err)
+	}
+	cur, err := col.Collection.Aggregate(ctx, pipeline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var engine []bson.Raw
+	if err := cur.All(ctx, &engine); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := counts(direct), counts(engine); fmt.Sprint(got) != fmt.Sprint(want) || len(want) == 0 {
+		t.Errorf("group counts: direct %v, engine %v", got, want)
 	}
 
 	// The collection wrapper uses the direct path for the same queries.
