@@ -26,9 +26,8 @@ var embeddedWrites = make(chan struct{}, 1)
 // given once it holds the lock (see begin).
 const minEmbeddedWrite = time.Minute
 
-// collection is a driver collection whose conditional writes take the
-// embedded engine's lock when the store runs on it. Reads and inserts
-// (unique indexes are enforced by SQLite itself) go straight through.
+// collection is a driver collection whose writes take the embedded
+// engine's lock when the store runs on it. Reads go straight through.
 type collection struct {
 	*mongo.Collection
 	serialize bool
@@ -42,17 +41,13 @@ func (s *Store) collection(name string) collection {
 }
 
 // direct answers q from the engine's files when it can; ok is false when
-// the engine must.
-func (c collection) direct(ctx context.Context, q query) ([]bson.Raw, bool) {
+// the engine must. A failure (a deadline, most likely) is the query's:
+// handing it to the engine would only scan the collection after all.
+func (c collection) direct(ctx context.Context, q query) ([]bson.Raw, bool, error) {
 	if c.files == nil {
-		return nil, false
+		return nil, false, nil
 	}
-	docs, ok, err := c.files.find(ctx, c.Name(), q)
-	if err != nil {
-		// The engine answers instead, and reports its own failure if any.
-		return nil, false
-	}
-	return docs, ok
+	return c.files.find(ctx, c.Name(), q)
 }
 
 // Find is mongo.Collection.Find; on the embedded engine a selective query
@@ -66,7 +61,9 @@ func (c collection) Find(ctx context.Context, filter any, opts ...options.Lister
 			}
 		}
 		if q, ok := findQuery(filter, o.Sort, o.Skip, o.Limit, o.Projection, o.Hint == nil && o.Min == nil && o.Max == nil && o.Collation == nil); ok {
-			if docs, ok := c.direct(ctx, q); ok {
+			if docs, ok, err := c.direct(ctx, q); err != nil {
+				return nil, err
+			} else if ok {
 				return cursorOf(docs)
 			}
 		}
@@ -78,7 +75,9 @@ func (c collection) Find(ctx context.Context, filter any, opts ...options.Lister
 // by group of a selective match is answered from its files (groupCount).
 func (c collection) Aggregate(ctx context.Context, pipeline any, opts ...options.Lister[options.AggregateOptions]) (*mongo.Cursor, error) {
 	if c.files != nil {
-		if docs, ok, err := c.files.groupCount(ctx, c.Name(), pipeline); ok && err == nil {
+		if docs, ok, err := c.files.groupCount(ctx, c.Name(), pipeline); err != nil {
+			return nil, err
+		} else if ok {
 			return cursorOf(docs)
 		}
 	}
@@ -95,7 +94,9 @@ func (c collection) CountDocuments(ctx context.Context, filter any, opts ...opti
 			}
 		}
 		if q, ok := findQuery(filter, nil, o.Skip, o.Limit, bson.D{{Key: "_id", Value: 1}}, o.Hint == nil && o.Collation == nil); ok {
-			if docs, ok := c.direct(ctx, q); ok {
+			if docs, ok, err := c.direct(ctx, q); err != nil {
+				return 0, err
+			} else if ok {
 				return int64(len(docs)), nil
 			}
 		}
@@ -222,7 +223,9 @@ func (c collection) findOneDirect(ctx context.Context, filter any, opts ...optio
 			}
 			one := int64(1)
 			if q, ok := findQuery(filter, o.Sort, o.Skip, &one, o.Projection, o.Hint == nil && o.Min == nil && o.Max == nil && o.Collation == nil); ok {
-				if docs, ok := c.direct(ctx, q); ok {
+				if docs, ok, err := c.direct(ctx, q); err != nil {
+					return failed(err)
+				} else if ok {
 					if len(docs) == 0 {
 						return failed(mongo.ErrNoDocuments)
 					}
@@ -247,6 +250,30 @@ func plainFindOne(opts []options.Lister[options.FindOneOptions]) bool {
 		}
 	}
 	return true
+}
+
+// InsertOne is mongo.Collection.InsertOne. On the embedded engine it takes
+// the write lock too: SQLite has one writer at a time, and writers that
+// meet there wait in its busy handler, which sleeps up to 100 ms a try —
+// under load a queue of inserts waited seconds each. Taking turns here
+// costs nothing.
+func (c collection) InsertOne(ctx context.Context, doc any, opts ...options.Lister[options.InsertOneOptions]) (*mongo.InsertOneResult, error) {
+	ctx, end, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	return c.Collection.InsertOne(ctx, doc, opts...)
+}
+
+// InsertMany is mongo.Collection.InsertMany, taking turns like InsertOne.
+func (c collection) InsertMany(ctx context.Context, docs any, opts ...options.Lister[options.InsertManyOptions]) (*mongo.InsertManyResult, error) {
+	ctx, end, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	return c.Collection.InsertMany(ctx, docs, opts...)
 }
 
 // UpdateOne is mongo.Collection.UpdateOne, atomic on both engines.

@@ -60,7 +60,7 @@ func TestEmbeddedIndexesCollectionsCreatedLater(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer emb.Close()
-	client, err := store.Connect(ctx, emb.URI(), false)
+	client, err := store.Connect(ctx, emb.URI(), false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

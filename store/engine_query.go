@@ -282,6 +282,7 @@ func (f *engineFiles) find(ctx context.Context, col string, q query) (docs []bso
 	if err != nil || table == "" {
 		return nil, table == "" && err == nil, err
 	}
+	q.filter = normalized(q.filter)
 	rows, err := f.db.QueryContext(ctx, fmt.Sprintf(`SELECT _ferretdb_sjson FROM %q WHERE %s LIMIT %d`,
 		table, strings.Join(where, " AND "), maxDirectRows+1), args...)
 	if err != nil {
@@ -292,6 +293,7 @@ func (f *engineFiles) find(ctx context.Context, col string, q query) (docs []bso
 		return nil, false, err
 	}
 	defer rows.Close()
+	keep := q.fieldsNeeded()
 	var data []byte
 	read := 0
 	for rows.Next() {
@@ -301,7 +303,7 @@ func (f *engineFiles) find(ctx context.Context, col string, q query) (docs []bso
 		if err := rows.Scan(&data); err != nil {
 			return nil, false, err
 		}
-		d, err := decodeSJSON(data)
+		d, err := decodeSJSONFields(data, keep)
 		if err != nil {
 			return nil, false, nil
 		}
@@ -345,6 +347,94 @@ func (f *engineFiles) find(ctx context.Context, col string, q query) (docs []bso
 		}
 	}
 	return docs, true, nil
+}
+
+// fieldsNeeded returns the fields q reads — its filter's and sort's
+// whole, its projection's as far as the projection reaches — or nil for
+// all of them.
+func (q query) fieldsNeeded() *fieldSelection {
+	if len(q.projection) == 0 {
+		return nil
+	}
+	used := map[string]bool{}
+	var walk func(filter any)
+	walk = func(filter any) {
+		conds, _ := asDoc(filter)
+		for _, c := range conds {
+			if c.Key == "$and" || c.Key == "$or" {
+				subs, _ := asList(c.Value)
+				for _, sub := range subs {
+					walk(sub)
+				}
+				continue
+			}
+			used[strings.SplitN(c.Key, ".", 2)[0]] = true
+		}
+	}
+	walk(q.filter)
+	for _, k := range q.sort {
+		used[strings.SplitN(k.Key, ".", 2)[0]] = true
+	}
+	sel := &fieldSelection{except: map[string]bool{}}
+	for _, p := range q.projection {
+		on, _ := projectionFlag(p.Value)
+		if !on {
+			if !strings.Contains(p.Key, ".") && !used[p.Key] {
+				sel.except[p.Key] = true
+			}
+			continue
+		}
+		if sel.only == nil {
+			sel.only = map[string]*fieldSelection{"_id": nil}
+		}
+		parts := strings.Split(p.Key, ".")
+		at := sel
+		for i, part := range parts {
+			sub, seen := at.only[part]
+			if seen && sub == nil {
+				break // the whole field already
+			}
+			if i == len(parts)-1 {
+				at.only[part] = nil
+				break
+			}
+			if sub == nil {
+				sub = &fieldSelection{only: map[string]*fieldSelection{}}
+				at.only[part] = sub
+			}
+			at = sub
+		}
+	}
+	if sel.only != nil {
+		for k := range used {
+			sel.only[k] = nil
+		}
+	}
+	return sel
+}
+
+// normalized is filter with every list a bson.A and every named string
+// type a string, so matching each document does no reflection.
+func normalized(v any) any {
+	if d, ok := asDoc(v); ok {
+		out := make(bson.D, len(d))
+		for i, e := range d {
+			out[i] = bson.E{Key: e.Key, Value: normalized(e.Value)}
+		}
+		return out
+	}
+	if list, ok := asList(v); ok {
+		out := make(bson.A, len(list))
+		for i, x := range list {
+			out[i] = normalized(x)
+		}
+		return out
+	}
+	if _, plain := v.(string); !plain && isStringKind(v) {
+		s, _ := asString(v)
+		return s
+	}
+	return v
 }
 
 func (f *engineFiles) forget(col string) {
@@ -438,13 +528,13 @@ func boolRank(b bool) int {
 }
 
 // project applies a projection: all inclusions (with _id unless it is
-// excluded), dotted paths into embedded documents included, or all
-// exclusions of top-level fields.
+// excluded) or all exclusions, dotted paths into embedded documents
+// included.
 func project(doc bson.Raw, projection bson.D) (bson.Raw, bool) {
 	include, exclude := map[string]bool{}, map[string]bool{}
 	for _, p := range projection {
 		on, ok := projectionFlag(p.Value)
-		if !ok || (!on && strings.Contains(p.Key, ".")) {
+		if !ok {
 			return nil, false
 		}
 		if on {
@@ -512,15 +602,37 @@ func keepPaths(doc bson.Raw, paths map[string]bool) (bson.D, bool) {
 	return out, true
 }
 
-func dropFields(doc bson.Raw, drop map[string]bool) (bson.D, bool) {
+// dropFields leaves out the fields of doc that paths name, and of
+// embedded documents the fields their dotted paths name.
+func dropFields(doc bson.Raw, paths map[string]bool) (bson.D, bool) {
 	elems, err := doc.Elements()
 	if err != nil {
 		return nil, false
 	}
 	out := bson.D{}
 	for _, e := range elems {
-		if !drop[e.Key()] {
-			out = append(out, bson.E{Key: e.Key(), Value: e.Value()})
+		k := e.Key()
+		if paths[k] {
+			continue
+		}
+		sub := map[string]bool{}
+		for p := range paths {
+			if rest, found := strings.CutPrefix(p, k+"."); found {
+				sub[rest] = true
+			}
+		}
+		v := e.Value()
+		switch {
+		case len(sub) == 0 || (v.Type != bson.TypeEmbeddedDocument && v.Type != bson.TypeArray):
+			out = append(out, bson.E{Key: k, Value: v})
+		case v.Type == bson.TypeArray:
+			return nil, false // projection into array elements
+		default:
+			inner, ok := dropFields(v.Document(), sub)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, bson.E{Key: k, Value: inner})
 		}
 	}
 	return out, true

@@ -94,6 +94,8 @@ func TestDirectQueriesAgreeWithTheEngine(t *testing.T) {
 			bson.M{"studentId": bson.M{"$in": bson.A{"s1", "s3"}}}, bson.M{"cohortId": bson.M{"$in": bson.A{"c2"}}}}}, direct: true},
 		{name: "or with an unpushable branch", filter: bson.M{"studentId": "s1", "$or": bson.A{
 			bson.M{"tags": "t1"}, bson.M{"status": "passed"}}}, direct: true},
+		{name: "dotted exclusion projection", filter: bson.M{"studentId": "s3"},
+			projection: bson.D{{Key: "pin", Value: 0}, {Key: "evaluation.by", Value: 0}, {Key: "comment.x", Value: 0}}, direct: true},
 		{name: "empty in", filter: bson.M{"studentId": bson.M{"$in": bson.A{}}}, direct: true},
 		{name: "nin and ne", filter: bson.M{"cohortId": "c0", "status": bson.M{"$nin": bson.A{"practice"}}, "version": bson.M{"$ne": int64(2)}}, direct: true},
 		{name: "only the program: the engine streams it", filter: bson.M{"programId": "p1"}, direct: false},

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -127,7 +128,20 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	// connection) when one createIndexes names two or more indexes that
 	// already exist, which is every start-up after the first.
 	for col, models := range all {
+		if s.serializeWrites {
+			if err := s.createCollection(ctx, col); err != nil {
+				return err
+			}
+		}
 		for _, m := range models {
+			if s.serializeWrites && !isUnique(m) {
+				// FerretDB 1.24 never reads through an index but _id's, so
+				// on the embedded engine a plain index would only slow every
+				// write; the store's direct queries use value indexes of
+				// their own (engineFiles.valueIndexes). Unique indexes stay:
+				// they enforce the constraint.
+				continue
+			}
 			ictx, cancel := context.WithTimeout(ctx, 30*s.timeout)
 			_, err := s.collection(col).Indexes().CreateOne(ictx, m)
 			cancel()
@@ -137,4 +151,25 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+func isUnique(m mongo.IndexModel) bool {
+	if m.Options == nil {
+		return false
+	}
+	var o options.IndexOptions
+	for _, set := range m.Options.List() {
+		_ = set(&o)
+	}
+	return o.Unique != nil && *o.Unique
+}
+
+// createCollection creates col unless it exists.
+func (s *Store) createCollection(ctx context.Context, col string) error {
+	err := s.db.CreateCollection(ctx, col)
+	var ce mongo.CommandError
+	if err == nil || (errors.As(err, &ce) && ce.Code == 48) { // NamespaceExists
+		return nil
+	}
+	return translate(err, "create collection "+col)
 }

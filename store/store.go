@@ -72,7 +72,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		uri = emb.URI()
 		opts.Logger.Info("using the embedded store (FerretDB on SQLite); set MONGODB_URI for production", "dataDir", opts.DataDir)
 	}
-	client, err := Connect(ctx, uri, emb == nil)
+	client, err := Connect(ctx, uri, emb == nil, opts.Logger)
 	if err != nil {
 		if emb != nil {
 			emb.Close()
@@ -92,10 +92,16 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 // Connect opens a driver client and checks that the server answers. On a
 // real MongoDB deployment writes wait for a journaled majority, so an
 // acknowledged sign-off survives a failover.
-func Connect(ctx context.Context, uri string, majority bool) (*mongo.Client, error) {
+//
+// With a logger, every command slower than SlowCommand is logged at warning
+// level with its collection, so an operator sees which reads need an index.
+func Connect(ctx context.Context, uri string, majority bool, log *slog.Logger) (*mongo.Client, error) {
 	o := options.Client().ApplyURI(uri).
 		SetServerSelectionTimeout(5 * time.Second).
 		SetConnectTimeout(5 * time.Second)
+	if log != nil {
+		o.SetMonitor(slowCommands(log))
+	}
 	if majority {
 		o.SetWriteConcern(writeconcern.Majority())
 		o.WriteConcern.Journal = boolPtr(true)

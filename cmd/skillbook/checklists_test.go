@@ -128,7 +128,7 @@ func TestServeRefusesLibraryEditedWithoutBump(t *testing.T) {
 	db := "run_" + strings.ReplaceAll(t.Name(), "/", "_")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	client, err := store.Connect(ctx, uri, false)
+	client, err := store.Connect(ctx, uri, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

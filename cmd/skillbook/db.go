@@ -46,7 +46,7 @@ func dbCmd(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	// The engine starts listening in the background; answer only once
 	// it takes connections, so whoever waits for this line can connect.
-	client, err := store.Connect(ctx, uri, false)
+	client, err := store.Connect(ctx, uri, false, nil)
 	if err != nil {
 		return err
 	}

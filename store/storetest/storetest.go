@@ -59,7 +59,7 @@ func URI(tb testing.TB) string {
 			}
 			engine.uri = engine.emb.URI()
 		}
-		engine.client, engine.err = store.Connect(context.Background(), engine.uri, false)
+		engine.client, engine.err = store.Connect(context.Background(), engine.uri, false, nil)
 	})
 	if engine.err != nil {
 		tb.Fatalf("start test store: %v", engine.err)
