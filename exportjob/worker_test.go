@@ -33,13 +33,13 @@ func TestJobClaimedByADeadWorkerIsPickedUpAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dead, ok, err := st.ClaimExport(ctx, "dead-worker", 300*time.Millisecond)
+	dead, ok, err := st.ClaimExport(ctx, "dead-worker", 3*time.Second)
 	if err != nil || !ok {
 		t.Fatalf("claim = %v, %v", ok, err)
 	}
 	partial := st.CreateExportFile(ctx, s.program.ID, dead.FileID)
 	partial.Write(bytes.Repeat([]byte("x"), store.ExportChunkSize+10))
-	if err := st.ExportProgress(ctx, "dead-worker", job.ID, 3, 7, 300*time.Millisecond); err != nil {
+	if err := st.ExportProgress(ctx, "dead-worker", job.ID, 3, 7, 3*time.Second); err != nil {
 		t.Fatal(err)
 	}
 
@@ -48,7 +48,7 @@ func TestJobClaimedByADeadWorkerIsPickedUpAgain(t *testing.T) {
 	if ran, err := w.RunOnce(ctx); ran || err != nil {
 		t.Fatalf("RunOnce under a live lease = %v, %v; want nothing to do", ran, err)
 	}
-	time.Sleep(400 * time.Millisecond)
+	time.Sleep(3200 * time.Millisecond)
 	if ran, err := w.RunOnce(ctx); !ran || err != nil {
 		t.Fatalf("RunOnce after the lease ran out = %v, %v", ran, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"skillbook/models"
@@ -92,6 +93,9 @@ func (w *Worker) QueueReminders(ctx context.Context) (int, error) {
 	return total, errors.Join(errs...)
 }
 
+// reminderBatch is how many students' records one reminder read loads.
+const reminderBatch = 200
+
 // programReminders queues the reminders of one program's due assignments.
 func (w *Worker) programReminders(ctx context.Context, programID string, due []models.Assignment, now time.Time) (int, error) {
 	var cands []candidate
@@ -135,19 +139,23 @@ func (w *Worker) programReminders(ctx context.Context, programID string, due []m
 	if err != nil {
 		return 0, err
 	}
-	records, err := w.cfg.Store.ProgressRecords(ctx, programID, students)
-	if err != nil {
-		return 0, err
-	}
-	records.Program = program
 	today := now.Format(models.DateLayout)
 	skills := map[string]map[string]models.SkillProgress{}
-	for _, st := range students {
-		m := map[string]models.SkillProgress{}
-		for _, sp := range models.StudentProgressOf(st, &records, today).Skills {
-			m[sp.ChecklistID] = sp
+	// A batch of students at a time: a whole program's records at once
+	// would be one unbounded read.
+	for batch := range slices.Chunk(students, reminderBatch) {
+		records, err := w.cfg.Store.ProgressRecords(ctx, programID, batch)
+		if err != nil {
+			return 0, err
 		}
-		skills[st.ID] = m
+		records.Program = program
+		for _, st := range batch {
+			m := map[string]models.SkillProgress{}
+			for _, sp := range models.StudentProgressOf(st, &records, today).Skills {
+				m[sp.ChecklistID] = sp
+			}
+			skills[st.ID] = m
+		}
 	}
 	var rs []models.Reminder
 	for _, c := range cands {

@@ -376,8 +376,45 @@ func (c collection) FindOneAndUpdate(ctx context.Context, filter, update any, op
 			return failed(mongo.ErrNoDocuments)
 		}
 		filter = bson.M{"_id": id}
+	} else if id, ok, err := c.firstMatch(ctx, filter, opts); err != nil {
+		return failed(err)
+	} else if ok {
+		if id == "" {
+			return failed(mongo.ErrNoDocuments)
+		}
+		filter = bson.M{"_id": id}
 	}
 	return settled(c.serialize, c.Collection.FindOneAndUpdate(ctx, filter, update, opts...))
+}
+
+// firstMatch finds, on the embedded engine's files, the _id of the
+// document a findAndModify would change ("" when none matches); ok is
+// false when the engine must look. Called with the write lock held, so the
+// document stays the first match until the write by _id.
+func (c collection) firstMatch(ctx context.Context, filter any, opts []options.Lister[options.FindOneAndUpdateOptions]) (id string, ok bool, err error) {
+	if c.files == nil || upserts(opts) {
+		return "", false, nil
+	}
+	var o options.FindOneAndUpdateOptions
+	for _, l := range opts {
+		for _, set := range l.List() {
+			_ = set(&o)
+		}
+	}
+	one := int64(1)
+	q, ok := findQuery(filter, o.Sort, nil, &one, bson.D{{Key: "_id", Value: 1}}, o.Hint == nil && o.Collation == nil && o.ArrayFilters == nil)
+	if !ok {
+		return "", false, nil
+	}
+	docs, ok, err := c.direct(ctx, q)
+	if err != nil || !ok {
+		return "", false, err
+	}
+	if len(docs) == 0 {
+		return "", true, nil
+	}
+	id, ok = docs[0].Lookup("_id").StringValueOK()
+	return id, ok, nil
 }
 
 // FindOneAndDelete is mongo.Collection.FindOneAndDelete, atomic on both

@@ -161,70 +161,74 @@ type query struct {
 	projection bson.D
 }
 
-// pushdown turns filter's top-level conditions (and those of a top-level
-// $and) on pushable fields into SQL. selective reports a condition on
-// something other than the program, which is what makes the direct path
-// worth it; none means the query matches nothing.
-func pushdown(filter any) (where []string, args []any, selective, none bool) {
+// pushed is the part of a filter SQLite can decide.
+type pushed struct {
+	where []string
+	args  []any
+	// selective: a condition on something other than the program, which
+	// makes reading the matching rows worth it.
+	selective bool
+	// none: the filter matches nothing ($in of nothing).
+	none bool
+	// complete: where decides the whole filter, so SQLite may also sort
+	// and limit.
+	complete bool
+}
+
+// pushdown turns filter's top-level conditions (and those of $and, and
+// $or when every branch can be) on pushable fields into SQL.
+func pushdown(filter any) pushed {
+	var p pushed
 	conds, ok := asDoc(filter)
 	if !ok {
-		return nil, nil, false, false
+		return p
 	}
+	p.complete = true
 	for _, c := range conds {
-		if c.Key == "$and" {
+		switch c.Key {
+		case "$and":
 			subs, _ := asList(c.Value)
 			for _, sub := range subs {
-				w, a, s, n := pushdown(sub)
-				where, args = append(where, w...), append(args, a...)
-				selective, none = selective || s, none || n
+				sp := pushdown(sub)
+				p.where, p.args = append(p.where, sp.where...), append(p.args, sp.args...)
+				p.selective, p.none, p.complete = p.selective || sp.selective, p.none || sp.none, p.complete && sp.complete
 			}
 			continue
-		}
-		if c.Key == "$or" {
-			// Pushed when every branch is, as (branch OR branch …): rows
-			// outside all branches cannot match.
+		case "$or":
+			// As (branch OR branch …): rows outside every branch cannot match.
 			subs, _ := asList(c.Value)
 			var branches []string
-			var branchArgs []any
-			orSelective := len(subs) > 0
+			var args []any
+			selective, complete := len(subs) > 0, true
 			for _, sub := range subs {
-				w, a, s, n := pushdown(sub)
-				if n {
+				sp := pushdown(sub)
+				if sp.none {
 					continue // a branch that matches nothing
 				}
-				if len(w) == 0 {
+				if len(sp.where) == 0 {
 					branches = nil
 					break
 				}
-				branches = append(branches, "("+strings.Join(w, " AND ")+")")
-				branchArgs = append(branchArgs, a...)
-				orSelective = orSelective && s
+				branches = append(branches, "("+strings.Join(sp.where, " AND ")+")")
+				args = append(args, sp.args...)
+				selective, complete = selective && sp.selective, complete && sp.complete
 			}
-			if len(branches) > 0 {
-				where = append(where, "("+strings.Join(branches, " OR ")+")")
-				args = append(args, branchArgs...)
-				selective = selective || orSelective
-			}
-			continue
-		}
-		if !pushable[c.Key] {
-			continue
-		}
-		var values []any
-		if ops, isOps := operators(c.Value); isOps {
-			if len(ops) != 1 || (ops[0].Key != "$in" && ops[0].Key != "$eq") {
+			if len(branches) == 0 {
+				p.complete = false
 				continue
 			}
-			if ops[0].Key == "$eq" {
-				values = []any{ops[0].Value}
-			} else if values, ok = asList(ops[0].Value); !ok || len(values) > 1000 {
-				continue
-			}
-		} else {
-			values = []any{c.Value}
+			p.where = append(p.where, "("+strings.Join(branches, " OR ")+")")
+			p.args = append(p.args, args...)
+			p.selective, p.complete = p.selective || selective, p.complete && complete
+			continue
+		}
+		values, ok := equalityValues(c.Key, c.Value)
+		if !ok {
+			p.complete = false
+			continue
 		}
 		if len(values) == 0 {
-			none = true // $in of nothing
+			p.none = true // $in of nothing
 			continue
 		}
 		sqlValues := make([]any, 0, len(values))
@@ -237,13 +241,71 @@ func pushdown(filter any) (where []string, args []any, selective, none bool) {
 			sqlValues = append(sqlValues, sv)
 		}
 		if sqlValues == nil {
+			p.complete = false
 			continue
 		}
-		where = append(where, valueExpr(c.Key)+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(sqlValues)), ",")+")")
-		args = append(args, sqlValues...)
-		selective = selective || c.Key != "programId"
+		p.where = append(p.where, valueExpr(c.Key)+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(sqlValues)), ",")+")")
+		p.args = append(p.args, sqlValues...)
+		p.selective = p.selective || c.Key != "programId"
 	}
-	return where, args, selective, none
+	return p
+}
+
+// maxInValues bounds the values of one pushed-down $in.
+const maxInValues = 5000
+
+// equalityValues returns the values a condition on a pushable field
+// accepts: one for equality, the list of an $in.
+func equalityValues(field string, cond any) ([]any, bool) {
+	if !pushable[field] {
+		return nil, false
+	}
+	ops, isOps := operators(cond)
+	if !isOps {
+		return []any{cond}, true
+	}
+	if len(ops) != 1 {
+		return nil, false
+	}
+	switch ops[0].Key {
+	case "$eq":
+		return []any{ops[0].Value}, true
+	case "$in":
+		values, ok := asList(ops[0].Value)
+		return values, ok && len(values) <= maxInValues
+	}
+	return nil, false
+}
+
+// orderBy is the SQL ORDER BY of a sort on pushable fields, which SQLite
+// orders as MongoDB does for the single-typed values they hold; ok is
+// false for any other sort.
+func orderBy(sort bson.D) (string, bool) {
+	var terms []string
+	for _, k := range sort {
+		dir, ok := projectionDirection(k.Value)
+		if !ok || !pushable[k.Key] {
+			return "", false
+		}
+		t := valueExpr(k.Key)
+		if dir < 0 {
+			t += " DESC"
+		}
+		terms = append(terms, t)
+	}
+	return strings.Join(terms, ", "), true
+}
+
+func projectionDirection(v any) (int, bool) {
+	switch x := v.(type) {
+	case int:
+		return x, x == 1 || x == -1
+	case int32:
+		return int(x), x == 1 || x == -1
+	case int64:
+		return int(x), x == 1 || x == -1
+	}
+	return 0, false
 }
 
 // sqlValue is v as valueExpr(path) yields it, for the kinds whose
@@ -271,20 +333,35 @@ func sqlValue(path string, v any) (any, bool) {
 
 // find answers q directly; ok is false when the engine must.
 func (f *engineFiles) find(ctx context.Context, col string, q query) (docs []bson.Raw, ok bool, err error) {
-	where, args, selective, none := pushdown(q.filter)
-	if none {
+	p := pushdown(q.filter)
+	if p.none {
 		return nil, true, nil
 	}
-	if !selective {
-		return nil, false, nil
+	// An unselective query is worth it only when SQLite decides it all,
+	// sorts it through an index and stops at the limit: an audit page.
+	order, sortable := orderBy(q.sort)
+	sqlLimit := int64(maxDirectRows + 1)
+	if p.complete && sortable && q.limit > 0 && q.skip+q.limit <= maxDirectRows {
+		sqlLimit = q.skip + q.limit
+	} else {
+		order = ""
+		if !p.selective {
+			return nil, false, nil
+		}
 	}
 	table, err := f.table(ctx, col)
 	if err != nil || table == "" {
 		return nil, table == "" && err == nil, err
 	}
 	q.filter = normalized(q.filter)
-	rows, err := f.db.QueryContext(ctx, fmt.Sprintf(`SELECT _ferretdb_sjson FROM %q WHERE %s LIMIT %d`,
-		table, strings.Join(where, " AND "), maxDirectRows+1), args...)
+	stmt := fmt.Sprintf(`SELECT _ferretdb_sjson FROM %q`, table)
+	if len(p.where) > 0 {
+		stmt += " WHERE " + strings.Join(p.where, " AND ")
+	}
+	if order != "" {
+		stmt += " ORDER BY " + order
+	}
+	rows, err := f.db.QueryContext(ctx, fmt.Sprintf("%s LIMIT %d", stmt, sqlLimit), p.args...)
 	if err != nil {
 		if strings.Contains(err.Error(), "no such table") {
 			f.forget(col)
@@ -297,8 +374,8 @@ func (f *engineFiles) find(ctx context.Context, col string, q query) (docs []bso
 	var data []byte
 	read := 0
 	for rows.Next() {
-		if read++; read > maxDirectRows {
-			return nil, false, nil
+		if read++; sqlLimit > maxDirectRows && read > maxDirectRows {
+			return nil, false, nil // more than a direct query reads
 		}
 		if err := rows.Scan(&data); err != nil {
 			return nil, false, err

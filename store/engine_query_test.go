@@ -99,6 +99,9 @@ func TestDirectQueriesAgreeWithTheEngine(t *testing.T) {
 		{name: "empty in", filter: bson.M{"studentId": bson.M{"$in": bson.A{}}}, direct: true},
 		{name: "nin and ne", filter: bson.M{"cohortId": "c0", "status": bson.M{"$nin": bson.A{"practice"}}, "version": bson.M{"$ne": int64(2)}}, direct: true},
 		{name: "only the program: the engine streams it", filter: bson.M{"programId": "p1"}, direct: false},
+		{name: "a page of the whole program, newest first", filter: bson.M{"programId": "p1"}, sort: bson.D{{Key: "_id", Value: -1}}, skip: 3, limit: 5, direct: true},
+		{name: "a page by date", filter: bson.M{"programId": "p2"}, sort: bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: 1}}, limit: 4, direct: true},
+		{name: "a page of a filter SQLite cannot decide", filter: bson.M{"programId": "p2", "version": bson.M{"$gt": 1}}, sort: bson.D{{Key: "_id", Value: 1}}, limit: 4, direct: false},
 		{name: "unknown operator", filter: bson.M{"studentId": "s1", "comment": bson.M{"$regex": "^="}}, direct: false},
 	}
 	for _, tt := range tests {
