@@ -111,17 +111,30 @@ func (s *Store) ChecklistsByRef(ctx context.Context, programID string, refs []mo
 		return out, nil
 	}
 	keys := make(bson.A, 0, 2*len(refs))
+	var found []models.Checklist
 	for _, r := range refs {
-		keys = append(keys, checklistKey("", r.ID, r.Version))
+		// A shipped version never changes (start-up refuses an edit
+		// without a new version), so it is read once per process.
+		shipped := checklistKey("", r.ID, r.Version)
+		if c, ok := s.shipped.Load(shipped); ok {
+			found = append(found, c.(models.Checklist))
+		} else {
+			keys = append(keys, shipped)
+		}
 		if programID != "" {
 			keys = append(keys, checklistKey(programID, r.ID, r.Version))
 		}
 	}
-	found, err := findBulk[models.Checklist](ctx, s, colChecklists, bson.M{"_id": bson.M{"$in": keys}}, hideEvents, "list assigned checklists")
+	read, err := findBulk[models.Checklist](ctx, s, colChecklists, bson.M{"_id": bson.M{"$in": keys}}, hideEvents, "list assigned checklists")
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range found {
+	for _, c := range read {
+		if c.ProgramID == "" {
+			s.shipped.Store(checklistKey("", c.ID, c.Version), c)
+		}
+	}
+	for _, c := range append(found, read...) {
 		ref := models.ChecklistRef{ID: c.ID, Version: c.Version}
 		if best, ok := out[ref]; !ok || rank(c) < rank(best) {
 			out[ref] = c

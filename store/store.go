@@ -50,6 +50,9 @@ type Store struct {
 	files *engineFiles
 	// uids remembers uid → user id bindings (see UserByUID).
 	uids sync.Map
+	// shipped remembers shipped checklist versions, which never change
+	// (see ChecklistsByRef).
+	shipped sync.Map
 }
 
 // Open connects to opts.URI, or starts the embedded engine under
