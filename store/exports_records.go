@@ -16,8 +16,10 @@ import (
 // ExportBatch is how many students an export reads at once: a page of
 // students by id, then one query each for their assignments, attempts,
 // remediations, procedure counts and checklist versions. Memory holds one
-// batch, whatever the size of the cohort or program.
-const ExportBatch = 250
+// batch, whatever the size of the cohort or program. A hundred students
+// with a full history (30 skills × 3 evaluations each) is 9,000 attempts,
+// within what one direct read on the embedded engine takes (maxDirectRows).
+const ExportBatch = 100
 
 // ExportSelection chooses the students of an export: the students of a
 // cohort, or one student.
