@@ -213,7 +213,8 @@ func MatrixXLSX(w io.Writer, c Cohort, students Students) (err error) {
 	if err := writeSummarySheet(f, c, summary, bold); err != nil {
 		return err
 	}
-	f.SetActiveSheet(0)
+	// The matrix, the workbook's first sheet, is the active one already;
+	// SetActiveSheet would parse the whole streamed sheet back into memory.
 	if _, err := f.WriteTo(w); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}

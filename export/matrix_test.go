@@ -58,6 +58,9 @@ func TestMatrixXLSX(t *testing.T) {
 	if got, want := x.GetSheetList(), []string{export.MatrixSheet, export.SummarySheet}; !slices.Equal(got, want) {
 		t.Errorf("sheets = %v; want %v", got, want)
 	}
+	if got := x.GetSheetName(x.GetActiveSheetIndex()); got != export.MatrixSheet {
+		t.Errorf("the workbook opens on %q; want the matrix", got)
+	}
 	rows, err := x.GetRows(export.MatrixSheet)
 	if err != nil {
 		t.Fatal(err)
