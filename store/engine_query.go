@@ -143,6 +143,39 @@ func (f *engineFiles) valueIndexes(ctx context.Context, declared map[string][]mo
 	return nil
 }
 
+// dropValueIndexes drops what valueIndexes creates, before a bulk load.
+func (f *engineFiles) dropValueIndexes(ctx context.Context, declared map[string][]mongo.IndexModel) error {
+	db, err := sql.Open("sqlite", "file:"+f.file+"?mode=rw&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for col, models := range declared {
+		table, err := f.table(ctx, col)
+		if err != nil {
+			return err
+		}
+		if table == "" {
+			continue
+		}
+		for _, m := range models {
+			var o options.IndexOptions
+			if m.Options != nil {
+				for _, set := range m.Options.List() {
+					_ = set(&o)
+				}
+			}
+			if o.Name == nil {
+				continue
+			}
+			if _, err := db.ExecContext(ctx, fmt.Sprintf(`DROP INDEX IF EXISTS %q`, table+"_value_"+*o.Name)); err != nil {
+				return fmt.Errorf("drop value index %s.%s: %w", col, *o.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
 // valueExpr is the SQLite expression for a field's value: text for a
 // string, 1 or 0 for a bool, a number for a number.
 func valueExpr(path string) string {

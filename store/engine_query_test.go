@@ -10,6 +10,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"skillbook/models"
 )
 
 // TestDirectQueriesAgreeWithTheEngine: every query the store answers from
@@ -230,4 +231,47 @@ func bsonEqual(t *testing.T, a, b bson.Raw) bool {
 		t.Fatal(err)
 	}
 	return string(ja) == string(jb)
+}
+
+// TestBulkSeedRebuildsValueIndexes: a seed large enough to load without
+// the value indexes leaves them all in place afterwards, and queries
+// through them find every document.
+func TestBulkSeedRebuildsValueIndexes(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	s, err := Open(ctx, Options{DataDir: t.TempDir(), Database: "bulk", Timeout: time.Minute,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	indexCount := func() int {
+		var n int
+		if err := s.files.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE '%\_value\_%' ESCAPE '\'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := indexCount()
+	if before == 0 {
+		t.Fatal("no value indexes after Open")
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	var b SeedBatch
+	for i := range bulkLoadDocs {
+		b.Devices = append(b.Devices, models.Device{Token: fmt.Sprintf("tok-%05d", i), ProgramID: "p",
+			UserID: fmt.Sprintf("u%03d", i%500), Platform: models.Platform("android"), CreatedAt: now, RefreshedAt: now})
+	}
+	n, err := s.InsertSeed(ctx, b)
+	if err != nil || n != bulkLoadDocs {
+		t.Fatalf("InsertSeed = %d, %v", n, err)
+	}
+	if after := indexCount(); after != before {
+		t.Fatalf("value indexes: %d after the bulk seed, %d before", after, before)
+	}
+	got, ok, err := s.files.find(ctx, colDevices, query{filter: bson.M{"userId": "u042"}})
+	if err != nil || !ok || len(got) != bulkLoadDocs/500 {
+		t.Fatalf("devices of one user = %d, %v, %v; want %d", len(got), ok, err, bulkLoadDocs/500)
+	}
 }
