@@ -40,11 +40,16 @@ func (s *Store) collection(name string) collection {
 	return collection{Collection: s.db.Collection(name), serialize: s.serializeWrites, files: s.files}
 }
 
-// direct answers q from the engine's files when it can; ok is false when
-// the engine must. A failure (a deadline, most likely) is the query's:
-// handing it to the engine would only scan the collection after all.
-func (c collection) direct(ctx context.Context, q query) ([]bson.Raw, bool, error) {
+// direct answers a find (its filter and options; plain says it has no
+// others) from the engine's files when it can; ok is false when the
+// engine must. A failure (a deadline, most likely) is the query's: handing
+// it to the engine would only scan the collection after all.
+func (c collection) direct(ctx context.Context, filter, sort any, skip, limit *int64, projection any, plain bool) ([]bson.Raw, bool, error) {
 	if c.files == nil {
+		return nil, false, nil
+	}
+	q, ok := findQuery(filter, sort, skip, limit, projection, plain)
+	if !ok {
 		return nil, false, nil
 	}
 	return c.files.find(ctx, c.Name(), q)
@@ -53,20 +58,13 @@ func (c collection) direct(ctx context.Context, q query) ([]bson.Raw, bool, erro
 // Find is mongo.Collection.Find; on the embedded engine a selective query
 // is answered from its files (see engineFiles).
 func (c collection) Find(ctx context.Context, filter any, opts ...options.Lister[options.FindOptions]) (*mongo.Cursor, error) {
-	if c.files != nil {
-		var o options.FindOptions
-		for _, l := range opts {
-			for _, set := range l.List() {
-				_ = set(&o)
-			}
-		}
-		if q, ok := findQuery(filter, o.Sort, o.Skip, o.Limit, o.Projection, o.Hint == nil && o.Min == nil && o.Max == nil && o.Collation == nil); ok {
-			if docs, ok, err := c.direct(ctx, q); err != nil {
-				return nil, err
-			} else if ok {
-				return cursorOf(docs)
-			}
-		}
+	o := applied(opts)
+	docs, ok, err := c.direct(ctx, filter, o.Sort, o.Skip, o.Limit, o.Projection, o.Hint == nil && o.Min == nil && o.Max == nil && o.Collation == nil)
+	switch {
+	case err != nil:
+		return nil, err
+	case ok:
+		return cursorOf(docs)
 	}
 	return c.Collection.Find(ctx, filter, opts...)
 }
@@ -86,20 +84,13 @@ func (c collection) Aggregate(ctx context.Context, pipeline any, opts ...options
 
 // CountDocuments is mongo.Collection.CountDocuments, answered like Find.
 func (c collection) CountDocuments(ctx context.Context, filter any, opts ...options.Lister[options.CountOptions]) (int64, error) {
-	if c.files != nil {
-		var o options.CountOptions
-		for _, l := range opts {
-			for _, set := range l.List() {
-				_ = set(&o)
-			}
-		}
-		if q, ok := findQuery(filter, nil, o.Skip, o.Limit, bson.D{{Key: "_id", Value: 1}}, o.Hint == nil && o.Collation == nil); ok {
-			if docs, ok, err := c.direct(ctx, q); err != nil {
-				return 0, err
-			} else if ok {
-				return int64(len(docs)), nil
-			}
-		}
+	o := applied(opts)
+	docs, ok, err := c.direct(ctx, filter, nil, o.Skip, o.Limit, bson.D{{Key: "_id", Value: 1}}, o.Hint == nil && o.Collation == nil)
+	switch {
+	case err != nil:
+		return 0, err
+	case ok:
+		return int64(len(docs)), nil
 	}
 	return c.Collection.CountDocuments(ctx, filter, opts...)
 }
@@ -213,26 +204,19 @@ func (c collection) FindOne(ctx context.Context, filter any, opts ...options.Lis
 
 // findOneDirect is FindOne answered like Find when it can be.
 func (c collection) findOneDirect(ctx context.Context, filter any, opts ...options.Lister[options.FindOneOptions]) *mongo.SingleResult {
-	if c.files != nil {
-		if m, _ := filter.(bson.M); m == nil || !isString(m["_id"]) {
-			var o options.FindOneOptions
-			for _, l := range opts {
-				for _, set := range l.List() {
-					_ = set(&o)
-				}
-			}
-			one := int64(1)
-			if q, ok := findQuery(filter, o.Sort, o.Skip, &one, o.Projection, o.Hint == nil && o.Min == nil && o.Max == nil && o.Collation == nil); ok {
-				if docs, ok, err := c.direct(ctx, q); err != nil {
-					return failed(err)
-				} else if ok {
-					if len(docs) == 0 {
-						return failed(mongo.ErrNoDocuments)
-					}
-					return mongo.NewSingleResultFromDocument(docs[0], nil, nil)
-				}
-			}
-		}
+	if m, _ := filter.(bson.M); m != nil && isString(m["_id"]) {
+		return c.Collection.FindOne(ctx, filter, opts...) // the engine's own lookup by _id
+	}
+	o := applied(opts)
+	one := int64(1)
+	docs, ok, err := c.direct(ctx, filter, o.Sort, o.Skip, &one, o.Projection, o.Hint == nil && o.Min == nil && o.Max == nil && o.Collation == nil)
+	switch {
+	case err != nil:
+		return failed(err)
+	case ok && len(docs) == 0:
+		return failed(mongo.ErrNoDocuments)
+	case ok:
+		return mongo.NewSingleResultFromDocument(docs[0], nil, nil)
 	}
 	return c.Collection.FindOne(ctx, filter, opts...)
 }
@@ -240,16 +224,8 @@ func (c collection) findOneDirect(ctx context.Context, filter any, opts ...optio
 // plainFindOne reports options the FindOne fast path can ignore: none, or
 // a projection.
 func plainFindOne(opts []options.Lister[options.FindOneOptions]) bool {
-	for _, o := range opts {
-		var v options.FindOneOptions
-		for _, set := range o.List() {
-			_ = set(&v)
-		}
-		if v.Sort != nil || v.Skip != nil || v.Hint != nil || v.Max != nil || v.Min != nil {
-			return false
-		}
-	}
-	return true
+	v := applied(opts)
+	return v.Sort == nil && v.Skip == nil && v.Hint == nil && v.Max == nil && v.Min == nil
 }
 
 // InsertOne is mongo.Collection.InsertOne. On the embedded engine it takes
@@ -323,23 +299,25 @@ func (c collection) guardedByID(ctx context.Context, filter any, allowed bool) (
 // upserts reports whether update options ask for an upsert, which the
 // fast path does not do.
 func upserts[T options.UpdateOneOptions | options.FindOneAndUpdateOptions](opts []options.Lister[T]) bool {
+	var upsert *bool
+	switch v := any(applied(opts)).(type) {
+	case options.UpdateOneOptions:
+		upsert = v.Upsert
+	case options.FindOneAndUpdateOptions:
+		upsert = v.Upsert
+	}
+	return upsert != nil && *upsert
+}
+
+// applied is the options opts set, applied in order as the driver does.
+func applied[T any](opts []options.Lister[T]) T {
+	var v T
 	for _, o := range opts {
-		var v T
 		for _, set := range o.List() {
 			_ = set(&v)
 		}
-		switch x := any(&v).(type) {
-		case *options.UpdateOneOptions:
-			if x.Upsert != nil && *x.Upsert {
-				return true
-			}
-		case *options.FindOneAndUpdateOptions:
-			if x.Upsert != nil && *x.Upsert {
-				return true
-			}
-		}
 	}
-	return false
+	return v
 }
 
 // UpdateMany is mongo.Collection.UpdateMany, each document atomic on both
@@ -395,18 +373,9 @@ func (c collection) firstMatch(ctx context.Context, filter any, opts []options.L
 	if c.files == nil || upserts(opts) {
 		return "", false, nil
 	}
-	var o options.FindOneAndUpdateOptions
-	for _, l := range opts {
-		for _, set := range l.List() {
-			_ = set(&o)
-		}
-	}
+	o := applied(opts)
 	one := int64(1)
-	q, ok := findQuery(filter, o.Sort, nil, &one, bson.D{{Key: "_id", Value: 1}}, o.Hint == nil && o.Collation == nil && o.ArrayFilters == nil)
-	if !ok {
-		return "", false, nil
-	}
-	docs, ok, err := c.direct(ctx, q)
+	docs, ok, err := c.direct(ctx, filter, o.Sort, nil, &one, bson.D{{Key: "_id", Value: 1}}, o.Hint == nil && o.Collation == nil && o.ArrayFilters == nil)
 	if err != nil || !ok {
 		return "", false, err
 	}

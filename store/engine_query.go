@@ -15,7 +15,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // FerretDB 1.24 on SQLite answers every query but {_id: "…"} by decoding
@@ -101,13 +100,34 @@ func (f *engineFiles) table(ctx context.Context, col string) (string, error) {
 // the same fields' values as the direct queries read them, so SQLite finds
 // their rows without a scan. FerretDB's own indexes are on another
 // expression (the fields' JSON text) that these queries cannot use.
-func (f *engineFiles) valueIndexes(ctx context.Context, declared map[string][]mongo.IndexModel) error {
+func (f *engineFiles) valueIndexes(ctx context.Context) error {
+	return f.eachValueIndex(ctx, func(v valueIndex) string {
+		return fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (%s)`, v.name, v.table, v.columns)
+	})
+}
+
+// dropValueIndexes drops what valueIndexes creates, before a bulk load.
+func (f *engineFiles) dropValueIndexes(ctx context.Context) error {
+	return f.eachValueIndex(ctx, func(v valueIndex) string {
+		return fmt.Sprintf(`DROP INDEX IF EXISTS %q`, v.name)
+	})
+}
+
+// valueIndex is the value index of one declared index.
+type valueIndex struct {
+	name, table, columns string
+}
+
+// eachValueIndex runs statement's SQL for the value index of every
+// declared index of a collection the engine holds, on a connection of its
+// own that may write.
+func (f *engineFiles) eachValueIndex(ctx context.Context, statement func(valueIndex) string) error {
 	db, err := sql.Open("sqlite", "file:"+f.file+"?mode=rw&_pragma=busy_timeout(10000)")
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	for col, models := range declared {
+	for col, models := range declaredIndexes() {
 		table, err := f.table(ctx, col)
 		if err != nil {
 			return err
@@ -116,64 +136,34 @@ func (f *engineFiles) valueIndexes(ctx context.Context, declared map[string][]mo
 			continue
 		}
 		for _, m := range models {
-			keys, ok := m.Keys.(bson.D)
-			if !ok || m.Options == nil {
+			v, ok := valueIndexOf(table, m)
+			if !ok {
 				continue
 			}
-			var o options.IndexOptions
-			for _, set := range m.Options.List() {
-				_ = set(&o)
-			}
-			var cols []string
-			for _, k := range keys {
-				if !fieldPath.MatchString(k.Key) || arrayFields[k.Key] {
-					break
-				}
-				cols = append(cols, valueExpr(k.Key))
-			}
-			if len(cols) == 0 || o.Name == nil {
-				continue
-			}
-			q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (%s)`, table+"_value_"+*o.Name, table, strings.Join(cols, ", "))
-			if _, err := db.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("value index %s.%s: %w", col, *o.Name, err)
+			if _, err := db.ExecContext(ctx, statement(v)); err != nil {
+				return fmt.Errorf("value index %s: %w", v.name, err)
 			}
 		}
 	}
 	return nil
 }
 
-// dropValueIndexes drops what valueIndexes creates, before a bulk load.
-func (f *engineFiles) dropValueIndexes(ctx context.Context, declared map[string][]mongo.IndexModel) error {
-	db, err := sql.Open("sqlite", "file:"+f.file+"?mode=rw&_pragma=busy_timeout(10000)")
-	if err != nil {
-		return err
+// valueIndexOf is the value index of m: its keys up to the first one a
+// direct query never pushes down.
+func valueIndexOf(table string, m mongo.IndexModel) (valueIndex, bool) {
+	keys, ok := m.Keys.(bson.D)
+	name := indexOptions(m).Name
+	if !ok || name == nil {
+		return valueIndex{}, false
 	}
-	defer db.Close()
-	for col, models := range declared {
-		table, err := f.table(ctx, col)
-		if err != nil {
-			return err
+	var cols []string
+	for _, k := range keys {
+		if !fieldPath.MatchString(k.Key) || arrayFields[k.Key] {
+			break
 		}
-		if table == "" {
-			continue
-		}
-		for _, m := range models {
-			var o options.IndexOptions
-			if m.Options != nil {
-				for _, set := range m.Options.List() {
-					_ = set(&o)
-				}
-			}
-			if o.Name == nil {
-				continue
-			}
-			if _, err := db.ExecContext(ctx, fmt.Sprintf(`DROP INDEX IF EXISTS %q`, table+"_value_"+*o.Name)); err != nil {
-				return fmt.Errorf("drop value index %s.%s: %w", col, *o.Name, err)
-			}
-		}
+		cols = append(cols, valueExpr(k.Key))
 	}
-	return nil
+	return valueIndex{name: table + "_value_" + *name, table: table, columns: strings.Join(cols, ", ")}, len(cols) > 0
 }
 
 // valueExpr is the SQLite expression for a field's value: text for a

@@ -154,14 +154,16 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 }
 
 func isUnique(m mongo.IndexModel) bool {
+	u := indexOptions(m).Unique
+	return u != nil && *u
+}
+
+// indexOptions is the options m sets.
+func indexOptions(m mongo.IndexModel) options.IndexOptions {
 	if m.Options == nil {
-		return false
+		return options.IndexOptions{}
 	}
-	var o options.IndexOptions
-	for _, set := range m.Options.List() {
-		_ = set(&o)
-	}
-	return o.Unique != nil && *o.Unique
+	return applied([]options.Lister[options.IndexOptions]{m.Options})
 }
 
 // createCollection creates col unless it exists.

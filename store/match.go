@@ -121,8 +121,8 @@ func matchDoc(doc bson.Raw, filter any) (matched, ok bool) {
 
 // matchField checks one field's condition.
 func matchField(doc bson.Raw, path string, cond any) (matched, ok bool) {
-	val, found := lookupPath(doc, path)
-	if !found && strings.Contains(path, ".") && throughArray(doc, path) {
+	val, found, acrossArray := walkPath(doc, path)
+	if acrossArray {
 		return false, false // a path into an array of documents
 	}
 	ops, isOps := operators(cond)
@@ -221,42 +221,42 @@ func anyElement(val bson.RawValue, test func(bson.RawValue) bool) bool {
 	return false
 }
 
-// lookupPath finds a dotted path through documents, and array indexes
+// lookupPath finds a dotted path through documents and array indexes
 // ("pendingIds.0").
 func lookupPath(doc bson.Raw, path string) (bson.RawValue, bool) {
-	if val, err := doc.LookupErr(strings.Split(path, ".")...); err == nil {
-		return val, true
-	}
-	return lookupIndexed(doc, path)
+	val, found, _ := walkPath(doc, path)
+	return val, found
 }
 
-// throughArray reports whether a dotted path crosses an array whose
-// elements it would have to search, which matchDoc leaves to the engine.
-func throughArray(doc bson.Raw, path string) bool {
-	parts := strings.Split(path, ".")
+// walkPath follows a dotted path through documents and array indexes.
+// acrossArray says it stopped at an array where the path goes on with a
+// field name: MongoDB would search the array's elements there, which
+// matchDoc leaves to the engine.
+func walkPath(doc bson.Raw, path string) (val bson.RawValue, found, acrossArray bool) {
 	cur := bson.RawValue{Type: bson.TypeEmbeddedDocument, Value: doc}
-	for _, p := range parts {
+	for p := range strings.SplitSeq(path, ".") {
 		switch cur.Type {
 		case bson.TypeEmbeddedDocument:
 			v, err := cur.Document().LookupErr(p)
 			if err != nil {
-				return false
+				return bson.RawValue{}, false, false
 			}
 			cur = v
 		case bson.TypeArray:
-			if _, err := strconv.Atoi(p); err != nil {
-				return true
+			i, err := strconv.Atoi(p)
+			if err != nil {
+				return bson.RawValue{}, false, true
 			}
-			v, ok := lookupIndexed(bson.Raw(cur.Value), p)
-			if !ok {
-				return false
+			vals, err := cur.Array().Values()
+			if err != nil || i < 0 || i >= len(vals) {
+				return bson.RawValue{}, false, false
 			}
-			cur = v
+			cur = vals[i]
 		default:
-			return false
+			return bson.RawValue{}, false, false
 		}
 	}
-	return false
+	return cur, true, false
 }
 
 // operators returns cond's operators when it is an operator document.
@@ -304,35 +304,6 @@ func asList(v any) ([]any, bool) {
 		out[i] = rv.Index(i).Interface()
 	}
 	return out, true
-}
-
-// lookupIndexed resolves paths with array indexes ("pendingIds.0").
-func lookupIndexed(doc bson.Raw, path string) (bson.RawValue, bool) {
-	parts := strings.Split(path, ".")
-	cur := bson.RawValue{Type: bson.TypeEmbeddedDocument, Value: doc}
-	for _, p := range parts {
-		switch cur.Type {
-		case bson.TypeEmbeddedDocument:
-			v, err := cur.Document().LookupErr(p)
-			if err != nil {
-				return bson.RawValue{}, false
-			}
-			cur = v
-		case bson.TypeArray:
-			i, err := strconv.Atoi(p)
-			if err != nil {
-				return bson.RawValue{}, false
-			}
-			vals, err := cur.Array().Values()
-			if err != nil || i < 0 || i >= len(vals) {
-				return bson.RawValue{}, false
-			}
-			cur = vals[i]
-		default:
-			return bson.RawValue{}, false
-		}
-	}
-	return cur, true
 }
 
 const incomparable = 2
@@ -402,15 +373,10 @@ func asString(v any) (string, bool) {
 	if s, ok := v.(string); ok {
 		return s, true
 	}
-	raw, err := bson.Marshal(bson.M{"v": v})
-	if err != nil {
-		return "", false
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.String {
+		return rv.String(), true
 	}
-	rv, err := bson.Raw(raw).LookupErr("v")
-	if err != nil {
-		return "", false
-	}
-	return rv.StringValueOK()
+	return "", false
 }
 
 func isStringKind(v any) bool {

@@ -109,11 +109,11 @@ func (s *Store) InsertSeed(ctx context.Context, b SeedBatch) (written int, err e
 		// SQLite builds an index over loaded rows faster than it keeps it
 		// up row by row: a 2,000-student program seeded in 53 s instead of
 		// 56–65 s here. Queries stay right meanwhile, only unindexed.
-		if err := s.files.dropValueIndexes(ctx, declaredIndexes()); err != nil {
+		if err := s.files.dropValueIndexes(ctx); err != nil {
 			return 0, err
 		}
 		defer func() {
-			if ierr := s.files.valueIndexes(context.WithoutCancel(ctx), declaredIndexes()); ierr != nil && err == nil {
+			if ierr := s.files.valueIndexes(context.WithoutCancel(ctx)); ierr != nil && err == nil {
 				err = ierr
 			}
 		}()

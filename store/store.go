@@ -168,7 +168,7 @@ func (s *Store) ReadEngineFiles(ctx context.Context, e *Embedded) error {
 	if err != nil {
 		return err
 	}
-	if err := f.valueIndexes(ctx, declaredIndexes()); err != nil {
+	if err := f.valueIndexes(ctx); err != nil {
 		_ = f.close()
 		return err
 	}
