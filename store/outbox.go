@@ -112,16 +112,9 @@ func (s *Store) QueuedReminders(ctx context.Context, ids []string) (map[string]b
 	if len(ids) == 0 {
 		return out, nil
 	}
-	cur, err := s.collection(colNotifications).Find(ctx, bson.M{"_id": bson.M{"$in": ids}},
-		options.Find().SetProjection(bson.M{"_id": 1}))
+	found, err := findBulk[idOnly](ctx, s, colNotifications, bson.M{"_id": bson.M{"$in": ids}}, bson.M{"_id": 1}, "find queued reminders")
 	if err != nil {
-		return nil, translate(err, "find queued reminders")
-	}
-	var found []struct {
-		ID string `bson:"_id"`
-	}
-	if err := cur.All(ctx, &found); err != nil {
-		return nil, translate(err, "find queued reminders")
+		return nil, err
 	}
 	for _, f := range found {
 		out[f.ID] = true

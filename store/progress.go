@@ -143,6 +143,17 @@ func (s *Store) ChecklistsByRef(ctx context.Context, programID string, refs []mo
 	return out, nil
 }
 
+// idOnly decodes a document's _id alone.
+type idOnly struct {
+	ID string `bson:"_id"`
+}
+
+// pendingOf decodes a document's pending events.
+type pendingOf struct {
+	ID      string                  `bson:"_id"`
+	Pending map[string]models.Event `bson:"pending"`
+}
+
 // findBulk runs one find and decodes every document of its single reply.
 func findBulk[T any](ctx context.Context, s *Store, col string, q, projection bson.M, what string) ([]T, error) {
 	ctx, cancel := s.bound(ctx)

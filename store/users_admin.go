@@ -10,7 +10,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"skillbook/models"
 )
@@ -172,14 +171,9 @@ func (s *Store) UsersByEmail(ctx context.Context, emails []string) (map[string]m
 		norm = append(norm, models.NormalizeEmail(e))
 	}
 	for batch := range slices.Chunk(norm, emailBatch) {
-		cur, err := s.collection(colUsers).Find(ctx, bson.M{"email": bson.M{"$in": batch}},
-			options.Find().SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0}))
+		found, err := findBulk[models.User](ctx, s, colUsers, bson.M{"email": bson.M{"$in": batch}}, hideEvents, "find users by email")
 		if err != nil {
-			return nil, translate(err, "find users by email")
-		}
-		var found []models.User
-		if err := cur.All(ctx, &found); err != nil {
-			return nil, translate(err, "find users by email")
+			return nil, err
 		}
 		for _, u := range found {
 			out[u.Email] = u

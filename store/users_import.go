@@ -145,14 +145,10 @@ func (s *Store) cohortsByID(ctx context.Context, ids []string) (map[string]model
 	if len(ids) == 0 {
 		return out, nil
 	}
-	cur, err := s.collection(colCohorts).Find(ctx, bson.M{"_id": bson.M{"$in": ids}},
-		options.Find().SetProjection(bson.M{"_id": 1, "programId": 1, "name": 1, "archived": 1}))
+	found, err := findBulk[models.Cohort](ctx, s, colCohorts, bson.M{"_id": bson.M{"$in": ids}},
+		bson.M{"_id": 1, "programId": 1, "name": 1, "archived": 1}, "check cohorts")
 	if err != nil {
-		return nil, translate(err, "check cohorts")
-	}
-	var found []models.Cohort
-	if err := cur.All(ctx, &found); err != nil {
-		return nil, translate(err, "check cohorts")
+		return nil, err
 	}
 	for _, c := range found {
 		out[c.ID] = c
@@ -312,17 +308,10 @@ func (s *Store) readPending(ctx context.Context, col string, docs []writtenDoc) 
 	if len(ids) == 0 {
 		return nil
 	}
-	cur, err := s.collection(col).Find(ctx, bson.M{"_id": bson.M{"$in": ids}},
-		options.Find().SetProjection(bson.M{"_id": 1, fieldPending: 1}))
+	found, err := findBulk[pendingOf](ctx, s, col, bson.M{"_id": bson.M{"$in": ids}},
+		bson.M{"_id": 1, fieldPending: 1}, "relay: read "+col)
 	if err != nil {
-		return translate(err, "relay: read "+col)
-	}
-	var found []struct {
-		ID      string                  `bson:"_id"`
-		Pending map[string]models.Event `bson:"pending"`
-	}
-	if err := cur.All(ctx, &found); err != nil {
-		return translate(err, "relay: read "+col)
+		return err
 	}
 	for _, f := range found {
 		d := &docs[at[f.ID]]
