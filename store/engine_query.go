@@ -306,7 +306,7 @@ func equalityValues(field string, cond any) ([]any, bool) {
 func orderBy(sort bson.D) (string, bool) {
 	var terms []string
 	for _, k := range sort {
-		dir, ok := projectionDirection(k.Value)
+		dir, ok := sortDirection(k.Value)
 		if !ok || !pushable[k.Key] {
 			return "", false
 		}
@@ -319,7 +319,7 @@ func orderBy(sort bson.D) (string, bool) {
 	return strings.Join(terms, ", "), true
 }
 
-func projectionDirection(v any) (int, bool) {
+func sortDirection(v any) (int, bool) {
 	switch x := v.(type) {
 	case int:
 		return x, x == 1 || x == -1
@@ -547,15 +547,8 @@ func (f *engineFiles) forget(col string) {
 // false for values it does not order (documents, arrays).
 func compareBySort(a, b bson.Raw, sort bson.D) (int, bool) {
 	for _, k := range sort {
-		dir := 1
-		switch v := k.Value.(type) {
-		case int:
-			dir = v
-		case int32:
-			dir = int(v)
-		case int64:
-			dir = int(v)
-		default:
+		dir, ok := sortDirection(k.Value)
+		if !ok {
 			return 0, false
 		}
 		va, fa := lookupPath(a, k.Key)
@@ -646,16 +639,14 @@ func project(doc bson.Raw, projection bson.D) (bson.Raw, bool) {
 	if len(include) > 0 && len(exclude) > 0 && !(len(exclude) == 1 && exclude["_id"]) {
 		return nil, false
 	}
-	var out bson.D
-	var ok bool
+	paths := exclude
 	if len(include) > 0 {
 		if !exclude["_id"] {
 			include["_id"] = true
 		}
-		out, ok = keepPaths(doc, include)
-	} else {
-		out, ok = dropFields(doc, exclude)
+		paths = include
 	}
+	out, ok := projectPaths(doc, paths, len(include) > 0)
 	if !ok {
 		return nil, false
 	}
@@ -663,18 +654,20 @@ func project(doc bson.Raw, projection bson.D) (bson.Raw, bool) {
 	return raw, err == nil
 }
 
-// keepPaths keeps the fields of doc that paths name, and of embedded
-// documents the fields their dotted paths name.
-func keepPaths(doc bson.Raw, paths map[string]bool) (bson.D, bool) {
+// projectPaths keeps (include) or leaves out the fields of doc that paths
+// name, and within embedded documents the fields their dotted paths name.
+func projectPaths(doc bson.Raw, paths map[string]bool, include bool) (bson.D, bool) {
 	elems, err := doc.Elements()
 	if err != nil {
 		return nil, false
 	}
 	out := bson.D{}
 	for _, e := range elems {
-		k := e.Key()
+		k, v := e.Key(), e.Value()
 		if paths[k] {
-			out = append(out, bson.E{Key: k, Value: e.Value()})
+			if include {
+				out = append(out, bson.E{Key: k, Value: v})
+			}
 			continue
 		}
 		sub := map[string]bool{}
@@ -683,52 +676,16 @@ func keepPaths(doc bson.Raw, paths map[string]bool) (bson.D, bool) {
 				sub[rest] = true
 			}
 		}
-		if len(sub) == 0 {
-			continue
-		}
-		v := e.Value()
-		if v.Type == bson.TypeArray {
-			return nil, false // projection into array elements
-		}
-		if v.Type != bson.TypeEmbeddedDocument {
-			continue
-		}
-		inner, ok := keepPaths(v.Document(), sub)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, bson.E{Key: k, Value: inner})
-	}
-	return out, true
-}
-
-// dropFields leaves out the fields of doc that paths name, and of
-// embedded documents the fields their dotted paths name.
-func dropFields(doc bson.Raw, paths map[string]bool) (bson.D, bool) {
-	elems, err := doc.Elements()
-	if err != nil {
-		return nil, false
-	}
-	out := bson.D{}
-	for _, e := range elems {
-		k := e.Key()
-		if paths[k] {
-			continue
-		}
-		sub := map[string]bool{}
-		for p := range paths {
-			if rest, found := strings.CutPrefix(p, k+"."); found {
-				sub[rest] = true
-			}
-		}
-		v := e.Value()
 		switch {
 		case len(sub) == 0 || (v.Type != bson.TypeEmbeddedDocument && v.Type != bson.TypeArray):
-			out = append(out, bson.E{Key: k, Value: v})
+			// No path reaches into this field.
+			if !include {
+				out = append(out, bson.E{Key: k, Value: v})
+			}
 		case v.Type == bson.TypeArray:
 			return nil, false // projection into array elements
 		default:
-			inner, ok := dropFields(v.Document(), sub)
+			inner, ok := projectPaths(v.Document(), sub, include)
 			if !ok {
 				return nil, false
 			}

@@ -32,11 +32,6 @@ type sjsonElem struct {
 
 var errSJSON = errors.New("sjson: cannot decode")
 
-// decodeSJSON turns a stored document into BSON.
-func decodeSJSON(data []byte) (bson.D, error) {
-	return decodeSJSONFields(data, nil)
-}
-
 // fieldSelection says which fields of a document to decode: only those
 // named in only (each with its own selection, nil for the whole field), or
 // when only is nil every field but those in except. A query that needs a
@@ -57,8 +52,8 @@ func (s *fieldSelection) pick(k string) (bool, *fieldSelection) {
 	return !s.except[k], nil
 }
 
-// decodeSJSONFields is decodeSJSON of the fields sel picks (all when sel
-// is nil).
+// decodeSJSONFields turns a stored document into BSON: the fields sel
+// picks, all when sel is nil.
 func decodeSJSONFields(data []byte, sel *fieldSelection) (bson.D, error) {
 	fields, err := splitObject(data)
 	if err != nil {
