@@ -16,7 +16,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/event"
-	"go.mongodb.org/mongo-driver/v2/mongo"
+	mongodriver "go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"skillbook/auth"
@@ -26,7 +26,7 @@ import (
 	"skillbook/load"
 	"skillbook/models"
 	"skillbook/seed"
-	"skillbook/store"
+	"skillbook/store/mongo"
 	"skillbook/store/storetest"
 )
 
@@ -77,9 +77,9 @@ func (r *recorder) stop() []command {
 // serving it on a loopback port, and a second, unobserved driver client
 // on the same database for replays and restores.
 type fixture struct {
-	st      *store.Store
+	st      *mongo.Store
 	rec     *recorder
-	raw     *mongo.Database
+	raw     *mongodriver.Database
 	base    string
 	http    *http.Client
 	program models.Program
@@ -95,19 +95,19 @@ func newFixture(tb testing.TB, students, cohorts int) *fixture {
 	tb.Helper()
 	ctx := context.Background()
 	uri := storetest.URI(tb)
-	name := "bench_" + store.NewID()[24:]
+	name := "bench_" + mongo.NewID()[24:]
 	f := &fixture{rec: &recorder{db: name}, http: &http.Client{Timeout: time.Minute}, emu: authtest.Host(tb)}
-	client, err := mongo.Connect(options.Client().ApplyURI(uri).SetServerSelectionTimeout(5 * time.Second).
+	client, err := mongodriver.Connect(options.Client().ApplyURI(uri).SetServerSelectionTimeout(5 * time.Second).
 		SetMonitor(&event.CommandMonitor{Started: f.rec.started}))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	rawClient, err := mongo.Connect(options.Client().ApplyURI(uri).SetServerSelectionTimeout(5 * time.Second))
+	rawClient, err := mongodriver.Connect(options.Client().ApplyURI(uri).SetServerSelectionTimeout(5 * time.Second))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	f.raw = rawClient.Database(name)
-	f.st = store.New(client, name, time.Minute)
+	f.st = mongo.New(client, name, time.Minute)
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()

@@ -12,7 +12,7 @@ import (
 
 	"skillbook/export"
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // DirectLimit is the rule for direct exports: an export covering at most
@@ -36,7 +36,7 @@ type Plan struct {
 
 // Prepare finds what r names in programID, checks that caller may export
 // it (see Authorize) and counts what it covers.
-func Prepare(ctx context.Context, st *store.Store, caller *models.User, programID string, r models.ExportRequest) (Plan, error) {
+func Prepare(ctx context.Context, st *mongo.Store, caller *models.User, programID string, r models.ExportRequest) (Plan, error) {
 	p, err := Authorize(ctx, st, caller, programID, r)
 	if err != nil {
 		return Plan{}, err
@@ -47,7 +47,7 @@ func Prepare(ctx context.Context, st *store.Store, caller *models.User, programI
 	case models.ExportTranscript:
 		p.Units = 1
 	default:
-		p.Units, err = st.CountExportStudents(ctx, programID, store.ExportSelection{CohortID: p.Cohort.ID})
+		p.Units, err = st.CountExportStudents(ctx, programID, mongo.ExportSelection{CohortID: p.Cohort.ID})
 	}
 	return p, err
 }
@@ -56,7 +56,7 @@ func Prepare(ctx context.Context, st *store.Store, caller *models.User, programI
 // export it (a nil caller is Skillbook itself: a job already checked, or
 // the command line). Another program's records are models.ErrNotFound; a
 // caller who may not export them, models.ErrForbidden.
-func Authorize(ctx context.Context, st *store.Store, caller *models.User, programID string, r models.ExportRequest) (Plan, error) {
+func Authorize(ctx context.Context, st *mongo.Store, caller *models.User, programID string, r models.ExportRequest) (Plan, error) {
 	if err := r.Validate(); err != nil {
 		return Plan{}, err
 	}
@@ -114,7 +114,7 @@ func (p Plan) FileName(at time.Time) string {
 	return p.Request.FileName(subject, at)
 }
 
-// Job is the job record of p, for the store.
+// Job is the job record of p, for the mongo.
 func (p Plan) Job() models.ExportJob {
 	return models.ExportJob{ProgramID: p.Program.ID, Request: p.Request, Subject: p.Subject, Total: p.Units}
 }
@@ -138,7 +138,7 @@ const archiveBeat = 500
 // Render writes p to w. progress, when not nil, is called with the units
 // done after each student (every 500 records of an archive) and may stop
 // the export by returning an error.
-func Render(ctx context.Context, st *store.Store, p Plan, w io.Writer, progress func(done, total int) error) error {
+func Render(ctx context.Context, st *mongo.Store, p Plan, w io.Writer, progress func(done, total int) error) error {
 	if progress == nil {
 		progress = func(int, int) error { return nil }
 	}
@@ -147,7 +147,7 @@ func Render(ctx context.Context, st *store.Store, p Plan, w io.Writer, progress 
 	if r.Kind == models.ExportArchive {
 		return renderArchive(ctx, st, p, w, now, progress)
 	}
-	sel := store.ExportSelection{CohortID: p.Cohort.ID, StudentID: r.StudentID, Filter: r.Filter}
+	sel := mongo.ExportSelection{CohortID: p.Cohort.ID, StudentID: r.StudentID, Filter: r.Filter}
 	done := 0
 	students := func(fn func(*models.StudentRecord) error) error {
 		return st.EachStudentRecord(ctx, p.Program, sel, asOf(r.Filter), func(rec *models.StudentRecord) error {
@@ -202,7 +202,7 @@ func Render(ctx context.Context, st *store.Store, p Plan, w io.Writer, progress 
 	return fmt.Errorf("export %s as %s: %w", r.Kind, r.Format, models.ErrNotFound)
 }
 
-func renderArchive(ctx context.Context, st *store.Store, p Plan, w io.Writer, now time.Time, progress func(int, int) error) error {
+func renderArchive(ctx context.Context, st *mongo.Store, p Plan, w io.Writer, now time.Time, progress func(int, int) error) error {
 	aw, err := export.NewArchiveWriter(w, export.ArchiveHeader{ProgramID: p.Program.ID, ProgramName: p.Program.Name, ExportedAt: now})
 	if err != nil {
 		return err

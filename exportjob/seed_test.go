@@ -9,7 +9,7 @@ import (
 
 	"skillbook/checklists"
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // seeded is a program seeded with prepared documents in bulk: students ×
@@ -27,7 +27,7 @@ type seeded struct {
 // (of the shipped library), with evals evaluations each: the first
 // failed, the others passed and signed. Documents go in with unordered
 // bulk inserts of 1,000.
-func seedProgram(tb testing.TB, st *store.Store, students, checklistCount, evals int) seeded {
+func seedProgram(tb testing.TB, st *mongo.Store, students, checklistCount, evals int) seeded {
 	tb.Helper()
 	ctx := context.Background()
 	started := time.Now()
@@ -75,7 +75,7 @@ func seedProgram(tb testing.TB, st *store.Store, students, checklistCount, evals
 	base := time.Date(2026, 9, 15, 9, 0, 0, 0, time.UTC)
 	n := 0
 	for i := range students {
-		u := models.User{ID: store.NewID(), ProgramID: program.ID, Email: fmt.Sprintf("student%06d@bench.test", i),
+		u := models.User{ID: mongo.NewID(), ProgramID: program.ID, Email: fmt.Sprintf("student%06d@bench.test", i),
 			Name: fmt.Sprintf("Student %06d", i), Role: models.RoleStudent, CohortIDs: []string{cohort.ID}, Active: true, Version: 1,
 			CreatedAt: base, UpdatedAt: base}
 		u.UID = "invited:" + u.ID
@@ -85,11 +85,11 @@ func seedProgram(tb testing.TB, st *store.Store, students, checklistCount, evals
 			for k := range evals {
 				n++
 				at := base.Add(time.Duration(ci*24+k) * time.Hour)
-				a := models.Attempt{ID: store.NewID(), ProgramID: program.ID, StudentID: u.ID, StudentName: u.Name, CohortID: cohort.ID,
+				a := models.Attempt{ID: mongo.NewID(), ProgramID: program.ID, StudentID: u.ID, StudentName: u.Name, CohortID: cohort.ID,
 					ChecklistID: c.ID, ChecklistVersion: c.Version, ChecklistTitle: c.Title, Area: c.Area, Kind: models.AttemptEvaluation,
 					RequestedAt: at.Add(-time.Hour), Version: 2, UpdatedAt: at}
 				a.OpenSlot = a.ID
-				e := models.Evaluation{ID: store.NewID(), EvaluatorID: instructor.ID, Setting: models.SettingSkillsLab,
+				e := models.Evaluation{ID: mongo.NewID(), EvaluatorID: instructor.ID, Setting: models.SettingSkillsLab,
 					Grading: models.DefaultGrading, EvaluatedAt: at, Score: 100, Outcome: models.OutcomePassed}
 				for si, s := range c.Steps {
 					g := models.StepGrade{StepID: s.ID, Result: models.StepPass}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // Worker runs export jobs: it claims one at a time with a lease, renews
@@ -19,7 +19,7 @@ import (
 // instances, may run at once; a job whose worker died is taken up again
 // once its lease runs out.
 type Worker struct {
-	Store *store.Store
+	Store *mongo.Store
 	Log   *slog.Logger
 	// Owner names this worker in leases; unique per process.
 	Owner string
@@ -39,7 +39,7 @@ type Worker struct {
 const DefaultRetention = 24 * time.Hour
 
 // NewWorker returns a worker with the usual timings.
-func NewWorker(st *store.Store, log *slog.Logger, retention time.Duration) *Worker {
+func NewWorker(st *mongo.Store, log *slog.Logger, retention time.Duration) *Worker {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -47,7 +47,7 @@ func NewWorker(st *store.Store, log *slog.Logger, retention time.Duration) *Work
 		retention = DefaultRetention
 	}
 	host, _ := os.Hostname()
-	return &Worker{Store: st, Log: log, Owner: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), store.NewID()[24:]),
+	return &Worker{Store: st, Log: log, Owner: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), mongo.NewID()[24:]),
 		Lease: 2 * time.Minute, Beat: time.Second, Poll: 2 * time.Second, Retention: retention, Sweep: time.Minute}
 }
 
@@ -88,7 +88,7 @@ func (w *Worker) RunOnce(ctx context.Context) (bool, error) {
 }
 
 // run writes claimed job c's file and records the outcome.
-func (w *Worker) run(ctx context.Context, c store.ClaimedExport) error {
+func (w *Worker) run(ctx context.Context, c mongo.ClaimedExport) error {
 	j := c.Job
 	log := w.Log.With("exportId", j.ID, "kind", j.Request.Kind, "attempt", j.Attempts)
 	if err := w.Store.RemoveStaleExportFiles(ctx, j.ID); err != nil {
@@ -167,7 +167,7 @@ func (w *Worker) run(ctx context.Context, c store.ClaimedExport) error {
 		return fmt.Errorf("export %s: %w", j.ID, err)
 	}
 	expires := time.Now().UTC().Add(w.Retention)
-	_, err = w.Store.FinishExport(octx, w.Owner, c, store.FinishedFile{
+	_, err = w.Store.FinishExport(octx, w.Owner, c, mongo.FinishedFile{
 		Name: plan.FileName(started), ContentType: plan.Request.Format.ContentType(), Size: file.Size(), Chunks: file.Chunks(),
 		Units: plan.Units,
 	}, expires)

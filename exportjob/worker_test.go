@@ -11,7 +11,7 @@ import (
 
 	"skillbook/exportjob"
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 	"skillbook/store/storetest"
 )
 
@@ -38,7 +38,7 @@ func TestJobClaimedByADeadWorkerIsPickedUpAgain(t *testing.T) {
 		t.Fatalf("claim = %v, %v", ok, err)
 	}
 	partial := st.CreateExportFile(ctx, s.program.ID, dead.FileID)
-	partial.Write(bytes.Repeat([]byte("x"), store.ExportChunkSize+10))
+	partial.Write(bytes.Repeat([]byte("x"), mongo.ExportChunkSize+10))
 	if err := st.ExportProgress(ctx, "dead-worker", job.ID, 3, 7, 3*time.Second); err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"skillbook/auth"
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 type amendInput struct {
@@ -53,7 +53,7 @@ func (s *server) amend(ctx context.Context, in *amendInput) (*attemptOutput, err
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	am := models.Amendment{ID: store.NewID(), EvaluationID: a.Evaluation.ID, Reason: reason, Correction: correction,
+	am := models.Amendment{ID: mongo.NewID(), EvaluationID: a.Evaluation.ID, Reason: reason, Correction: correction,
 		Signature: models.Signature{SignerID: caller.ID, SignerName: caller.Name, SignerCredential: caller.Credential,
 			SignedAt: time.Now().UTC().Truncate(time.Millisecond), Method: models.SignedInSession, Meaning: models.AmendmentMeaning}}
 	am.Signature.Digest = models.AmendmentRecord(&a, am).Digest()

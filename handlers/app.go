@@ -16,7 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // TokenVerifier checks Firebase ID tokens.
@@ -30,7 +30,7 @@ type TokenVerifier interface {
 
 // Deps is what the API needs from the rest of the program.
 type Deps struct {
-	Store  *store.Store
+	Store  *mongo.Store
 	Tokens TokenVerifier
 	Logger *slog.Logger
 
@@ -52,7 +52,7 @@ type Deps struct {
 
 // server holds the dependencies every operation uses.
 type server struct {
-	store    *store.Store
+	store    *mongo.Store
 	tokens   TokenVerifier
 	log      *slog.Logger
 	gatherer prometheus.Gatherer

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 type assignInput struct {
@@ -128,7 +128,7 @@ func (s *server) checklistsToAssign(ctx context.Context, programID, id string, v
 	var all []models.Checklist
 	page := models.Page{Limit: models.MaxPageLimit}
 	for {
-		list, err := s.store.Checklists(ctx, programID, store.ChecklistFilter{Area: area, Page: page})
+		list, err := s.store.Checklists(ctx, programID, mongo.ChecklistFilter{Area: area, Page: page})
 		if err != nil {
 			return nil, err
 		}
@@ -191,7 +191,7 @@ func (s *server) listAssignments(ctx context.Context, in *listAssignmentsInput) 
 	default:
 		return nil, fmt.Errorf("%w: admins list all assignments; instructors give a cohort or student they teach; students use /v1/me/assignments", models.ErrForbidden)
 	}
-	list, err := s.store.Assignments(ctx, caller.ProgramID, store.AssignmentFilter{CohortID: in.CohortID, StudentID: in.StudentID},
+	list, err := s.store.Assignments(ctx, caller.ProgramID, mongo.AssignmentFilter{CohortID: in.CohortID, StudentID: in.StudentID},
 		models.Page{Limit: in.Limit, Cursor: in.Cursor})
 	if err != nil {
 		return nil, err

@@ -12,7 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 type createAttemptInput struct {
@@ -55,7 +55,7 @@ func (s *server) createAttempt(ctx context.Context, in *createAttemptInput) (*at
 	} else {
 		// Chosen now, not by the store, so the notifications below can
 		// name the attempt they are about.
-		b.ID = store.NewID()
+		b.ID = mongo.NewID()
 	}
 	assignment, err := s.store.AssignmentFor(ctx, caller, b.ChecklistID)
 	if errors.Is(err, models.ErrNotFound) {
@@ -280,7 +280,7 @@ func (s *server) queue(ctx context.Context, in *queueInput) (*queueOutput, error
 	default:
 		return nil, fmt.Errorf("%w: the queue is for instructors and admins", models.ErrForbidden)
 	}
-	page, err := s.store.Queue(ctx, caller.ProgramID, store.QueueFilter{CohortIDs: cohorts, Area: in.Area}, models.Page{Limit: in.Limit, Cursor: in.Cursor})
+	page, err := s.store.Queue(ctx, caller.ProgramID, mongo.QueueFilter{CohortIDs: cohorts, Area: in.Area}, models.Page{Limit: in.Limit, Cursor: in.Cursor})
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 type auditInput struct {
@@ -29,7 +29,7 @@ func (s *server) audit(ctx context.Context, in *auditInput) (*auditOutput, error
 	if caller.Role != models.RoleAdmin {
 		return nil, fmt.Errorf("%w: only program admins read the audit trail", models.ErrForbidden)
 	}
-	list, err := s.store.Audit(ctx, caller.ProgramID, store.AuditFilter{
+	list, err := s.store.Audit(ctx, caller.ProgramID, mongo.AuditFilter{
 		ActorID: in.ActorID, StudentID: in.StudentID, Subject: in.Subject, SubjectID: in.SubjectID, Type: in.Type,
 	}, models.Page{Limit: in.Limit, Cursor: in.Cursor})
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 
 	"skillbook/handlers/apitest"
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // The authorization matrix: every /v1 operation, called by each kind of
@@ -105,7 +105,7 @@ type authzWorld struct {
 // unique returns a new short token for names and ids.
 func (w *authzWorld) unique() string {
 	w.seq++
-	return fmt.Sprintf("%d%s", w.seq, strings.ReplaceAll(store.NewID(), "-", "")[20:])
+	return fmt.Sprintf("%d%s", w.seq, strings.ReplaceAll(mongo.NewID(), "-", "")[20:])
 }
 
 // must returns v once the test has checked err: must(f())(t).
@@ -161,13 +161,13 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 		}
 		r.attempt = w.newAttempt(t, r, r.assigned, models.AttemptPractice)
 		req := w.newAttempt(t, r, "hand-washing", models.AttemptEvaluation)
-		r.graded = must(env.Store.EvaluateAttempt(ctx, r.program.ID, req.ID, models.Evaluation{ID: store.NewID(), EvaluatorID: r.teacher.ID,
+		r.graded = must(env.Store.EvaluateAttempt(ctx, r.program.ID, req.ID, models.Evaluation{ID: mongo.NewID(), EvaluatorID: r.teacher.ID,
 			Setting: models.SettingSkillsLab, Steps: []models.StepGrade{{StepID: "x", Result: models.StepFail, Comment: "missed"}},
 			Outcome: models.OutcomeFailed, Grading: models.DefaultGrading, EvaluatedAt: time.Now().UTC()},
 			models.Event{Type: "evaluation.failed", ProgramID: r.program.ID, Actor: sys, Subject: "attempt", SubjectID: req.ID,
 				StudentID: r.student.ID, Summary: "failed hand-washing", Notify: []models.Notification{{UserID: r.student.ID,
 					Category: "evaluation-results", Title: "Evaluation not passed", Body: "Hand washing: practise again"}}}))(t)
-		feed := must(env.Store.Notifications(ctx, r.program.ID, r.student.ID, store.FeedFilter{}, models.Page{}))(t)
+		feed := must(env.Store.Notifications(ctx, r.program.ID, r.student.ID, mongo.FeedFilter{}, models.Page{}))(t)
 		if len(feed.Items) != 1 {
 			t.Fatalf("the record student's feed has %d items; want the evaluation's", len(feed.Items))
 		}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // Checklist operations. Everyone in a program reads its published library
@@ -57,7 +57,7 @@ type checklistListOutput struct {
 // program, by id.
 func (s *server) listChecklists(ctx context.Context, in *checklistListInput) (*checklistListOutput, error) {
 	caller := callerFrom(ctx)
-	list, err := s.store.Checklists(ctx, caller.ProgramID, store.ChecklistFilter{
+	list, err := s.store.Checklists(ctx, caller.ProgramID, mongo.ChecklistFilter{
 		Area: in.Area, Competency: strings.TrimSpace(in.Competency), Text: in.Q,
 		Page: models.Page{Limit: in.Limit, Cursor: in.Cursor},
 	})

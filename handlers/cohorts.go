@@ -6,7 +6,7 @@ import (
 	"net/http"
 
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // Cohort operations. A program's admins create, rename, re-date and
@@ -90,7 +90,7 @@ type listCohortsOutput struct {
 // listCohorts lists the cohorts the caller may see, in creation order.
 func (s *server) listCohorts(ctx context.Context, in *listCohortsInput) (*listCohortsOutput, error) {
 	caller := callerFrom(ctx)
-	f := store.CohortFilter{Archived: in.Archived}
+	f := mongo.CohortFilter{Archived: in.Archived}
 	if caller.Role != models.RoleAdmin {
 		f.IDs = append([]string{}, caller.CohortIDs...)
 	}
@@ -139,7 +139,7 @@ func (s *server) updateCohort(ctx context.Context, in *updateCohortInput) (*coho
 		return nil, err
 	}
 	c, err := s.store.UpdateCohort(ctx, models.ActorOf(caller, requestIDFrom(ctx)), caller.ProgramID, in.ID, version,
-		store.CohortChange{Name: in.Body.Name, StartDate: in.Body.StartDate, EndDate: in.Body.EndDate})
+		mongo.CohortChange{Name: in.Body.Name, StartDate: in.Body.StartDate, EndDate: in.Body.EndDate})
 	if err != nil {
 		return nil, err
 	}

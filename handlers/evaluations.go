@@ -10,7 +10,7 @@ import (
 
 	"skillbook/auth"
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // pinSigner names the instructor signing on the student's phone.
@@ -57,7 +57,7 @@ func (s *server) evaluate(ctx context.Context, in *evaluateInput) (*attemptOutpu
 		return nil, err
 	}
 	b := in.Body
-	e := models.Evaluation{ID: store.NewID(), EvaluatorID: evaluator.ID, Comment: strings.TrimSpace(b.Comment), Setting: b.Setting,
+	e := models.Evaluation{ID: mongo.NewID(), EvaluatorID: evaluator.ID, Comment: strings.TrimSpace(b.Comment), Setting: b.Setting,
 		Grading: g, EvaluatedAt: time.Now().UTC().Truncate(time.Millisecond)}
 	if b.Decision == "return" {
 		if e.Comment == "" {
@@ -125,7 +125,7 @@ func (s *server) evaluator(ctx context.Context, caller models.User, actor models
 	}
 	ok := auth.CheckPIN(instructor.PINHash, signer.PIN)
 	failures, err := s.store.RecordPINTry(ctx, actor, caller.ProgramID, instructor.ID, ok, auth.MaxPINFailures, a.ID)
-	if errors.Is(err, store.ErrPINLocked) {
+	if errors.Is(err, mongo.ErrPINLocked) {
 		return models.User{}, "", problemWithType(http.StatusForbidden, "signing-pin-locked",
 			"the instructor's signing PIN is locked after too many wrong tries; they must set a new one from their own session")
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // idempotencyHeader lets a mobile client retry a POST after a dropped
@@ -55,10 +55,10 @@ func (s *server) idempotency(lease time.Duration) fiber.Handler {
 
 		stored, err := s.store.BeginIdempotent(ctx, scope, fingerprint, lease)
 		switch {
-		case errors.Is(err, store.ErrIdempotencyMismatch):
+		case errors.Is(err, mongo.ErrIdempotencyMismatch):
 			return problemWithType(http.StatusUnprocessableEntity, "idempotency-key-reused",
 				"this Idempotency-Key was already used with a different request body")
-		case errors.Is(err, store.ErrIdempotencyInFlight):
+		case errors.Is(err, mongo.ErrIdempotencyInFlight):
 			p := problemWithType(http.StatusConflict, "idempotency-in-progress",
 				"a request with this Idempotency-Key is still being processed; retry shortly")
 			p.headers = http.Header{"Retry-After": {"1"}}
@@ -85,7 +85,7 @@ func (s *server) idempotency(lease time.Duration) fiber.Handler {
 			}
 			return nil
 		}
-		resp := store.StoredResponse{Status: status, Header: map[string]string{}, Body: append([]byte(nil), c.Response().Body()...)}
+		resp := mongo.StoredResponse{Status: status, Header: map[string]string{}, Body: append([]byte(nil), c.Response().Body()...)}
 		for _, h := range replayedHeaders {
 			if v := c.GetRespHeader(h); v != "" {
 				resp.Header[h] = v

@@ -12,7 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 type ctxKey int
@@ -63,7 +63,7 @@ func requestContext(log *slog.Logger, timeout time.Duration) fiber.Handler {
 		start := time.Now()
 		id := c.Get(requestIDHeader)
 		if !validRequestID(id) {
-			id = store.NewID()
+			id = mongo.NewID()
 		}
 		c.Set(requestIDHeader, id)
 		reqLog := log.With("requestId", id)

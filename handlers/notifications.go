@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 type listNotificationsInput struct {
@@ -29,7 +29,7 @@ type listNotificationsOutput struct {
 func (s *server) notifications(ctx context.Context, in *listNotificationsInput) (*listNotificationsOutput, error) {
 	caller := callerFrom(ctx)
 	l, err := s.store.Notifications(ctx, caller.ProgramID, caller.ID,
-		store.FeedFilter{Order: store.FeedOrder(in.Order), UnreadOnly: in.Unread}, models.Page{Limit: in.Limit, Cursor: in.Cursor})
+		mongo.FeedFilter{Order: mongo.FeedOrder(in.Order), UnreadOnly: in.Unread}, models.Page{Limit: in.Limit, Cursor: in.Cursor})
 	if err != nil {
 		return nil, err
 	}

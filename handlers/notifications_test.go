@@ -18,7 +18,7 @@ import (
 	"skillbook/models"
 	"skillbook/notify"
 	"skillbook/notify/fcmtest"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // startWorker runs a notification worker on env's store that delivers to
@@ -110,7 +110,7 @@ func TestDeviceRegistration(t *testing.T) {
 	env := apitest.New(t)
 	p := env.Program(t)
 	alice, bob := env.NewUser(t, p.ID, models.RoleStudent), env.NewUser(t, p.ID, models.RoleInstructor)
-	tok := "fcm-" + strings.ReplaceAll(store.NewID(), "-", "") + ":APA91b-x_y"
+	tok := "fcm-" + strings.ReplaceAll(mongo.NewID(), "-", "") + ":APA91b-x_y"
 
 	first := registerDevice(t, env, alice, tok, http.StatusCreated)
 	again := registerDevice(t, env, alice, tok, http.StatusOK)

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 type createProcedureInput struct {
@@ -116,7 +116,7 @@ type proceduresOutput struct {
 // students an instructor teaches, or the whole program for admins.
 func (s *server) procedures(ctx context.Context, in *listProceduresInput) (*proceduresOutput, error) {
 	caller := callerFrom(ctx)
-	f := store.ProcedureFilter{Status: models.ProcedureStatus(in.Status)}
+	f := mongo.ProcedureFilter{Status: models.ProcedureStatus(in.Status)}
 	switch {
 	case in.StudentID != "":
 		if in.StudentID != caller.ID || caller.Role != models.RoleStudent {

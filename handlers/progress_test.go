@@ -12,7 +12,7 @@ import (
 	"skillbook/handlers"
 	"skillbook/handlers/apitest"
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 	"skillbook/store/storetest"
 )
 
@@ -67,7 +67,7 @@ func schoolCohort(t *testing.T, env *apitest.Env, programID, name string) models
 }
 
 // assignTo assigns version 1 of checklist id to a cohort (or, with
-// cohortID "", to student) through the store.
+// cohortID "", to student) through the mongo.
 func assignTo(t *testing.T, env *apitest.Env, programID, cohortID, studentID, id, due string) {
 	t.Helper()
 	c, err := env.Store.Checklist(context.Background(), programID, id, 1)
@@ -119,7 +119,7 @@ func record(t *testing.T, env *apitest.Env, student apitest.User, signer apitest
 			out = append(out, req) // left open
 			continue
 		}
-		e := models.Evaluation{ID: store.NewID(), EvaluatorID: signer.ID, Steps: steps, Setting: models.SettingSkillsLab,
+		e := models.Evaluation{ID: mongo.NewID(), EvaluatorID: signer.ID, Steps: steps, Setting: models.SettingSkillsLab,
 			Score: 100, Outcome: o, Grading: models.DefaultGrading, EvaluatedAt: time.Now().UTC().Truncate(time.Millisecond)}
 		if o == models.OutcomePassed {
 			e.Signature = &models.Signature{SignerID: signer.ID, SignerName: signer.Name, SignerCredential: signer.Credential,
@@ -249,7 +249,7 @@ func TestStudentProgressAccess(t *testing.T) {
 		{"admin of another program", s.foreignAdmin, s.student.ID, http.StatusNotFound},
 		{"instructor of another program", s.foreignTeacher, s.student.ID, http.StatusNotFound},
 		{"not a student", s.admin, s.teacher.ID, http.StatusNotFound},
-		{"nobody", s.admin, store.NewID(), http.StatusNotFound},
+		{"nobody", s.admin, mongo.NewID(), http.StatusNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 
 	"skillbook/models"
 	"skillbook/roster"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // Roster import. An admin uploads a CSV of the program's people; every row
@@ -86,7 +86,7 @@ func (s *server) rosterState(ctx context.Context, caller models.User, file *rost
 // rows written so far stay (importing the file again finishes it).
 func (s *server) applyRoster(ctx context.Context, actor models.Actor, programID string, ds []roster.Decision) error {
 	var creates []models.User
-	var updates []store.UserUpdate
+	var updates []mongo.UserUpdate
 	var createAt, updateAt []int
 	for i, d := range ds {
 		switch d.Outcome.Result {
@@ -94,7 +94,7 @@ func (s *server) applyRoster(ctx context.Context, actor models.Actor, programID 
 			creates, createAt = append(creates, d.User), append(createAt, i)
 		case models.RosterUpdated:
 			u := d.User
-			updates = append(updates, store.UserUpdate{ID: d.Existing.ID, Version: d.Existing.Version, Change: store.UserChange{
+			updates = append(updates, mongo.UserUpdate{ID: d.Existing.ID, Version: d.Existing.Version, Change: mongo.UserChange{
 				Name: &u.Name, Role: &u.Role, Credential: &u.Credential, CohortIDs: u.CohortIDs, FromRoster: true,
 			}})
 			updateAt = append(updateAt, i)

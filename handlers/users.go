@@ -6,7 +6,7 @@ import (
 	"net/http"
 
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // User operations. A program's admins invite users, change their name,
@@ -74,7 +74,7 @@ type listUsersOutput struct {
 // the students of the cohorts they teach for instructors.
 func (s *server) listUsers(ctx context.Context, in *listUsersInput) (*listUsersOutput, error) {
 	caller := callerFrom(ctx)
-	f := store.UserFilter{Role: in.Role, CohortID: in.CohortID, Query: in.Q}
+	f := mongo.UserFilter{Role: in.Role, CohortID: in.CohortID, Query: in.Q}
 	if in.Active != "" {
 		active := in.Active == "true"
 		f.Active = &active
@@ -137,7 +137,7 @@ func (s *server) updateUser(ctx context.Context, in *updateUserInput) (*userOutp
 	}
 	b := in.Body
 	u, err := s.store.UpdateUser(ctx, models.ActorOf(caller, requestIDFrom(ctx)), caller.ProgramID, in.ID, version,
-		store.UserChange{Name: b.Name, Role: b.Role, Credential: b.Credential, CohortIDs: b.CohortIDs})
+		mongo.UserChange{Name: b.Name, Role: b.Role, Credential: b.Credential, CohortIDs: b.CohortIDs})
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,7 @@ import (
 
 	"skillbook/handlers/apitest"
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 func TestUserRoutes(t *testing.T) {
@@ -95,12 +95,12 @@ func TestLastAdminIsKept(t *testing.T) {
 	// A store-level change by someone else may not remove the last admin either.
 	instructor := models.RoleInstructor
 	_, err := env.Store.UpdateUser(context.Background(), models.SystemActor, tn.program.ID, tn.admin.ID, 0,
-		store.UserChange{Role: &instructor, CohortIDs: []string{tn.cohort.ID}})
+		mongo.UserChange{Role: &instructor, CohortIDs: []string{tn.cohort.ID}})
 	if err == nil || !strings.Contains(err.Error(), "at least one active admin") {
 		t.Errorf("demoting the last admin = %v; want a conflict", err)
 	}
 
-	list, err := env.Store.Audit(context.Background(), tn.program.ID, store.AuditFilter{SubjectID: second.ID, Type: "user.updated"}, models.Page{})
+	list, err := env.Store.Audit(context.Background(), tn.program.ID, mongo.AuditFilter{SubjectID: second.ID, Type: "user.updated"}, models.Page{})
 	if err != nil || len(list.Items) != 1 {
 		t.Fatalf("user.updated entries = %d, %v; want 1", len(list.Items), err)
 	}
@@ -173,7 +173,7 @@ func TestInviteThenSignIn(t *testing.T) {
 	if strings.Contains(string(r.Body), "uid") || strings.Contains(string(r.Body), "pinHash") {
 		t.Errorf("the profile shows internal fields: %s", r.Body)
 	}
-	list, err := env.Store.Audit(context.Background(), tn.program.ID, store.AuditFilter{SubjectID: u.ID}, models.Page{})
+	list, err := env.Store.Audit(context.Background(), tn.program.ID, mongo.AuditFilter{SubjectID: u.ID}, models.Page{})
 	if err != nil || len(list.Items) != 1 || list.Items[0].Type != "user.invited" || list.Items[0].Actor.UserID != tn.admin.ID {
 		t.Errorf("audit of the invitation = %+v, %v", list.Items, err)
 	}

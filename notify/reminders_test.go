@@ -8,7 +8,7 @@ import (
 	"skillbook/checklists"
 	"skillbook/models"
 	"skillbook/notify"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 func TestRemindersOncePerStudentAssignmentAndKind(t *testing.T) {
@@ -51,7 +51,7 @@ func TestRemindersOncePerStudentAssignmentAndKind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.st.EvaluateAttempt(ctx, p.ID, a.ID, models.Evaluation{ID: store.NewID(), Outcome: models.OutcomePassed,
+	if _, err := r.st.EvaluateAttempt(ctx, p.ID, a.ID, models.Evaluation{ID: mongo.NewID(), Outcome: models.OutcomePassed,
 		Score: 100, EvaluatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestRemindersOncePerStudentAssignmentAndKind(t *testing.T) {
 			t.Errorf("QueueReminders at %s = %d, %v; want %d", step.now, n, err, step.want)
 		}
 	}
-	l, err := r.st.Notifications(ctx, p.ID, behind.ID, store.FeedFilter{}, models.Page{})
+	l, err := r.st.Notifications(ctx, p.ID, behind.ID, mongo.FeedFilter{}, models.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestRemindersOncePerStudentAssignmentAndKind(t *testing.T) {
 		l.Items[1].Category != models.CategoryReminders || l.Items[1].Data["checklistId"] != "bp-manual" {
 		t.Errorf("feed of the student behind = %+v; want a due-soon and an overdue reminder for bp-manual", l.Items)
 	}
-	if l, _ := r.st.Notifications(ctx, p.ID, competent.ID, store.FeedFilter{}, models.Page{}); len(l.Items) != 0 {
+	if l, _ := r.st.Notifications(ctx, p.ID, competent.ID, mongo.FeedFilter{}, models.Page{}); len(l.Items) != 0 {
 		t.Errorf("feed of the competent student = %+v; want no reminders", l.Items)
 	}
 }

@@ -17,7 +17,7 @@ import (
 	"skillbook/models"
 	"skillbook/notify"
 	"skillbook/notify/fcmtest"
-	"skillbook/store"
+	"skillbook/store/mongo"
 	"skillbook/store/storetest"
 )
 
@@ -25,7 +25,7 @@ import (
 // them.
 type rig struct {
 	t       *testing.T
-	st      *store.Store
+	st      *mongo.Store
 	fcm     *fcmtest.Server
 	metrics *notify.Metrics
 	program string
@@ -33,7 +33,7 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
-	return &rig{t: t, st: storetest.New(t), fcm: fcmtest.New(t), metrics: notify.NewMetrics(prometheus.NewRegistry()), program: "p-" + store.NewID()}
+	return &rig{t: t, st: storetest.New(t), fcm: fcmtest.New(t), metrics: notify.NewMetrics(prometheus.NewRegistry()), program: "p-" + mongo.NewID()}
 }
 
 // config is a worker configuration fast enough for tests.
@@ -85,13 +85,13 @@ func (r *rig) notify(category string, users ...string) map[string]string {
 		ns = append(ns, models.Notification{UserID: u, Category: category, Title: "New skill assigned",
 			Body: "Blood pressure", Data: map[string]string{"screen": "assignments", "checklistId": "bp-manual"}})
 	}
-	a := models.Assignment{ProgramID: r.program, ChecklistID: "cl-" + store.NewID(), ChecklistVersion: 1, CohortID: "c1"}
+	a := models.Assignment{ProgramID: r.program, ChecklistID: "cl-" + mongo.NewID(), ChecklistVersion: 1, CohortID: "c1"}
 	if _, _, err := r.st.CreateAssignment(ctx, models.SystemActor, a, ns); err != nil {
 		r.t.Fatal(err)
 	}
 	ids := map[string]string{}
 	for _, u := range users {
-		l, err := r.st.Notifications(ctx, r.program, u, store.FeedFilter{}, models.Page{Limit: 1})
+		l, err := r.st.Notifications(ctx, r.program, u, mongo.FeedFilter{}, models.Page{Limit: 1})
 		if err != nil || len(l.Items) == 0 {
 			r.t.Fatalf("feed of %s = %+v, %v", u, l, err)
 		}
@@ -303,7 +303,7 @@ func TestWorkerSkipsMutedCategories(t *testing.T) {
 	if msgs := r.fcm.Messages(); len(msgs) != 1 || msgs[0].Data["notificationId"] != heard["u1"] {
 		t.Errorf("messages = %+v; want only the unmuted one", msgs)
 	}
-	l, err := r.st.Notifications(context.Background(), r.program, "u1", store.FeedFilter{}, models.Page{})
+	l, err := r.st.Notifications(context.Background(), r.program, "u1", mongo.FeedFilter{}, models.Page{})
 	if err != nil || len(l.Items) != 2 {
 		t.Errorf("feed = %+v, %v; want both notifications, muted or not", l.Items, err)
 	}

@@ -24,7 +24,7 @@ import (
 	"github.com/google/uuid"
 
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // Options shape a seeded program.
@@ -108,7 +108,7 @@ type gen struct {
 	lib     []models.Checklist
 	grading map[string]models.Grading
 
-	b        store.SeedBatch
+	b        mongo.SeedBatch
 	accounts []Account
 	sum      Summary
 
@@ -124,10 +124,10 @@ type cohortPlan struct {
 }
 
 // Generate prepares every record of a seeded program p whose checklist
-// library is lib. Nothing is written; store.InsertSeed writes the batch.
-func Generate(p models.Program, lib []models.Checklist, o Options) (store.SeedBatch, []Account, Summary, error) {
+// library is lib. Nothing is written; mongo.InsertSeed writes the batch.
+func Generate(p models.Program, lib []models.Checklist, o Options) (mongo.SeedBatch, []Account, Summary, error) {
 	if err := o.Validate(); err != nil {
-		return store.SeedBatch{}, nil, Summary{}, err
+		return mongo.SeedBatch{}, nil, Summary{}, err
 	}
 	h := fnv.New64a()
 	h.Write([]byte(p.ID))
@@ -143,7 +143,7 @@ func Generate(p models.Program, lib []models.Checklist, o Options) (store.SeedBa
 	}
 	g.lib = currentVersions(lib)
 	if len(g.lib) == 0 {
-		return store.SeedBatch{}, nil, Summary{}, errors.New("seed: the checklist library is empty")
+		return mongo.SeedBatch{}, nil, Summary{}, errors.New("seed: the checklist library is empty")
 	}
 	for _, c := range g.lib {
 		g.grading[c.ID] = c.Grading.Apply(p.Grading)
@@ -351,7 +351,7 @@ func (g *gen) assignAll() {
 			due := co.start.Add(time.Duration(float64(area+1) / float64(len(models.Areas)) * 0.9 * float64(programLength)))
 			a := models.Assignment{ProgramID: g.p.ID, ChecklistID: cl.ID, ChecklistVersion: cl.Version, Area: cl.Area,
 				CohortID: co.ID, DueDate: due.Format(models.DateLayout), AssignedBy: g.admin.ID, Version: 1, CreatedAt: at}
-			a.ID = store.SeedAssignmentID(a)
+			a.ID = mongo.SeedAssignmentID(a)
 			g.b.Assignments = append(g.b.Assignments, a)
 			g.sum.Assignments++
 			g.event(models.Event{Type: "assignment.created", Actor: by, At: at, Subject: "assignment", SubjectID: a.ID,

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // Result is a seeded program.
@@ -25,7 +25,7 @@ type Result struct {
 
 // Program creates a program named name in st and fills it as o says, with
 // lib (the library the store holds) assigned to every cohort.
-func Program(ctx context.Context, st *store.Store, name string, lib []models.Checklist, o Options) (Result, error) {
+func Program(ctx context.Context, st *mongo.Store, name string, lib []models.Checklist, o Options) (Result, error) {
 	if err := o.Validate(); err != nil {
 		return Result{}, err
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // bootstrap creates a program and invites its first admin, who becomes an
@@ -45,7 +45,7 @@ func bootstrap(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 // createProgram stores a program and its first admin's invitation.
-func createProgram(ctx context.Context, st *store.Store, program, email, name string) (models.Program, models.User, error) {
+func createProgram(ctx context.Context, st *mongo.Store, program, email, name string) (models.Program, models.User, error) {
 	email = models.NormalizeEmail(email)
 	if name == "" {
 		name, _, _ = strings.Cut(email, "@")

@@ -13,14 +13,14 @@ import (
 
 	"skillbook/checklists"
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 const checklistsUsage = `usage: skillbook checklists validate [DIR]   check checklist files (default: the built-in library)
        skillbook checklists list [DIR]       list them: id, version, area, steps, critical steps, codes`
 
 // checklistsCmd checks or lists checklist files: a directory of them, or
-// the library built into this binary. It needs no configuration or store.
+// the library built into this binary. It needs no configuration or mongo.
 func checklistsCmd(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return &usageError{msg: "checklists: a subcommand is required\n" + checklistsUsage}
@@ -86,7 +86,7 @@ func printChecklists(w io.Writer, lib []models.Checklist) error {
 // loadLibrary stores the built-in checklist library at start-up. A broken
 // library, or a shipped version edited without a version bump, stops
 // start-up with the error.
-func loadLibrary(ctx context.Context, st *store.Store, log *slog.Logger) error {
+func loadLibrary(ctx context.Context, st *mongo.Store, log *slog.Logger) error {
 	lib, err := checklists.Library()
 	if err != nil {
 		return fmt.Errorf("checklist library:\n%w", err)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"skillbook/checklists"
-	"skillbook/store"
+	"skillbook/store/mongo"
 	"skillbook/store/storetest"
 )
 
@@ -128,11 +128,11 @@ func TestServeRefusesLibraryEditedWithoutBump(t *testing.T) {
 	db := "run_" + strings.ReplaceAll(t.Name(), "/", "_")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	client, err := store.Connect(ctx, uri, false, nil)
+	client, err := mongo.Connect(ctx, uri, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := store.New(client, db, 30*time.Second)
+	st := mongo.New(client, db, 30*time.Second)
 	t.Cleanup(func() {
 		_ = st.Drop(context.Background())
 		_ = client.Disconnect(context.Background())

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // dbCmd serves the embedded engine alone, on a loopback address, until it
@@ -34,7 +34,7 @@ func dbCmd(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log := newLogger(stdout, cfg.LogLevel)
 	started := time.Now()
-	emb, err := store.StartEmbeddedAt(ctx, cfg.DataDir, *addr, log)
+	emb, err := mongo.StartEmbeddedAt(ctx, cfg.DataDir, *addr, log)
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func dbCmd(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	// The engine starts listening in the background; answer only once
 	// it takes connections, so whoever waits for this line can connect.
-	client, err := store.Connect(ctx, uri, false, nil)
+	client, err := mongo.Connect(ctx, uri, false, nil)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"skillbook/notify"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // newMetrics is the registry served at /metrics: the Go runtime, the
@@ -23,8 +23,8 @@ func newMetrics() (*prometheus.Registry, *notify.Metrics) {
 // startNotifier starts the notification delivery worker on st and returns
 // the function that stops it and waits. The worker outlives ctx's
 // cancellation, so it keeps delivering while requests drain; serve stops
-// it before closing the store.
-func startNotifier(ctx context.Context, cfg config, st *store.Store, m *notify.Metrics, log *slog.Logger) (stop func(), err error) {
+// it before closing the mongo.
+func startNotifier(ctx context.Context, cfg config, st *mongo.Store, m *notify.Metrics, log *slog.Logger) (stop func(), err error) {
 	sender, _, err := notify.NewSender(ctx, notify.SenderConfig{ProjectID: cfg.ProjectID, CredentialsFile: cfg.Credentials,
 		Endpoint: cfg.FCMEndpoint, Logger: log})
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 
 	"skillbook/auth"
 	"skillbook/handlers"
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -33,8 +33,8 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, error) {
-	return store.Open(ctx, store.Options{
+func openStore(ctx context.Context, cfg config, log *slog.Logger) (*mongo.Store, error) {
+	return mongo.Open(ctx, mongo.Options{
 		URI:      cfg.MongoURI,
 		Database: cfg.Database,
 		DataDir:  cfg.DataDir,

@@ -23,14 +23,14 @@ import (
 	"skillbook/checklists"
 	"skillbook/handlers"
 	"skillbook/models"
-	"skillbook/store"
+	"skillbook/store/mongo"
 	"skillbook/store/storetest"
 )
 
 // Env is one API on its own database.
 type Env struct {
 	App      *fiber.App
-	Store    *store.Store
+	Store    *mongo.Store
 	Verifier *auth.Verifier
 }
 
@@ -39,7 +39,7 @@ type Env struct {
 func New(tb testing.TB, configure ...func(*handlers.Deps)) *Env {
 	tb.Helper()
 	st := storetest.New(tb)
-	// Like serve, start with the shipped checklist library in the store.
+	// Like serve, start with the shipped checklist library in the mongo.
 	lib, err := checklists.Library()
 	if err != nil {
 		tb.Fatalf("load checklist library: %v", err)
@@ -66,7 +66,7 @@ func New(tb testing.TB, configure ...func(*handlers.Deps)) *Env {
 // Program creates a program.
 func (e *Env) Program(tb testing.TB) models.Program {
 	tb.Helper()
-	p, err := e.Store.CreateProgram(context.Background(), "Program "+store.NewID()[24:])
+	p, err := e.Store.CreateProgram(context.Background(), "Program "+mongo.NewID()[24:])
 	if err != nil {
 		tb.Fatalf("create program: %v", err)
 	}
@@ -85,7 +85,7 @@ type User struct {
 // fields of the invitation with edit.
 func (e *Env) NewUser(tb testing.TB, programID string, role models.Role, edit ...func(*models.User)) User {
 	tb.Helper()
-	email := fmt.Sprintf("%s-%s@test.skillbook.test", role, strings.ReplaceAll(store.NewID(), "-", "")[16:])
+	email := fmt.Sprintf("%s-%s@test.skillbook.test", role, strings.ReplaceAll(mongo.NewID(), "-", "")[16:])
 	u := models.User{ProgramID: programID, Email: email, Name: "Test " + string(role), Role: role}
 	if role == models.RoleInstructor {
 		u.Credential = "CMA (AAMA)"

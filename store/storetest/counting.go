@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/event"
-	"go.mongodb.org/mongo-driver/v2/mongo"
+	mongodriver "go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 // Counter counts the commands, each one round trip, that a store sends to
@@ -56,18 +56,18 @@ func (c *Counter) started(_ context.Context, e *event.CommandStartedEvent) {
 // NewCounting is New on a client of its own whose commands to the test's
 // database are counted, so a test can assert how many round trips an
 // operation costs.
-func NewCounting(tb testing.TB) (*store.Store, *Counter) {
+func NewCounting(tb testing.TB) (*mongo.Store, *Counter) {
 	tb.Helper()
 	uri := URI(tb)
 	name := fmt.Sprintf("c%d_%s", time.Now().UnixNano()%1e9, randomSuffix())
 	counter := &Counter{database: name}
-	client, err := mongo.Connect(options.Client().ApplyURI(uri).
+	client, err := mongodriver.Connect(options.Client().ApplyURI(uri).
 		SetServerSelectionTimeout(5 * time.Second).
 		SetMonitor(&event.CommandMonitor{Started: counter.started}))
 	if err != nil {
 		tb.Fatalf("connect counting client: %v", err)
 	}
-	s := store.New(client, name, 30*time.Second)
+	s := mongo.New(client, name, 30*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := s.Init(ctx); err != nil {

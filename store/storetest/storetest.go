@@ -12,18 +12,18 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/mongo"
+	mongodriver "go.mongodb.org/mongo-driver/v2/mongo"
 
-	"skillbook/store"
+	"skillbook/store/mongo"
 )
 
 var engine struct {
 	once   sync.Once
 	uri    string
-	client *mongo.Client
+	client *mongodriver.Client
 	err    error
 	dir    string
-	emb    *store.Embedded
+	emb    *mongo.Embedded
 }
 
 // Main runs a package's tests and then stops the shared engine; call it from
@@ -53,13 +53,13 @@ func URI(tb testing.TB) string {
 				return
 			}
 			quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-			engine.emb, engine.err = store.StartEmbedded(context.Background(), engine.dir, quiet)
+			engine.emb, engine.err = mongo.StartEmbedded(context.Background(), engine.dir, quiet)
 			if engine.err != nil {
 				return
 			}
 			engine.uri = engine.emb.URI()
 		}
-		engine.client, engine.err = store.Connect(context.Background(), engine.uri, false, nil)
+		engine.client, engine.err = mongo.Connect(context.Background(), engine.uri, false, nil)
 	})
 	if engine.err != nil {
 		tb.Fatalf("start test store: %v", engine.err)
@@ -69,11 +69,11 @@ func URI(tb testing.TB) string {
 
 // New returns a store on a fresh database with every index, dropped when the
 // test ends.
-func New(tb testing.TB) *store.Store {
+func New(tb testing.TB) *mongo.Store {
 	tb.Helper()
 	URI(tb)
 	name := fmt.Sprintf("t%d_%s", time.Now().UnixNano()%1e9, randomSuffix())
-	s := store.New(engine.client, name, 30*time.Second)
+	s := mongo.New(engine.client, name, 30*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := s.Init(ctx); err != nil {
@@ -93,5 +93,5 @@ func New(tb testing.TB) *store.Store {
 }
 
 func randomSuffix() string {
-	return store.NewID()[24:]
+	return mongo.NewID()[24:]
 }

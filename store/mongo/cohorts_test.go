@@ -1,0 +1,213 @@
+package mongo_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"skillbook/models"
+	"skillbook/store/mongo"
+	"skillbook/store/storetest"
+)
+
+// byAdmin is the actor of the cohort and user tests.
+var byAdmin = models.Actor{UserID: "admin-actor", Name: "Admin", Role: models.RoleAdmin, RequestID: "req-admin"}
+
+func newProgramID(tb testing.TB, s *mongo.Store) string {
+	tb.Helper()
+	p, err := s.CreateProgram(context.Background(), "Program")
+	if err != nil {
+		tb.Fatalf("CreateProgram = %v", err)
+	}
+	return p.ID
+}
+
+func newCohort(tb testing.TB, s *mongo.Store, programID, name string) models.Cohort {
+	tb.Helper()
+	c, err := s.CreateCohort(context.Background(), byAdmin, models.Cohort{ProgramID: programID, Name: name, StartDate: "2026-09-01"})
+	if err != nil {
+		tb.Fatalf("CreateCohort(%q) = %v", name, err)
+	}
+	return c
+}
+
+func auditTypes(tb testing.TB, s *mongo.Store, programID, subjectID string) []string {
+	tb.Helper()
+	list, err := s.Audit(context.Background(), programID, mongo.AuditFilter{SubjectID: subjectID}, models.Page{Limit: 200})
+	if err != nil {
+		tb.Fatalf("Audit = %v", err)
+	}
+	var types []string
+	for i := len(list.Items) - 1; i >= 0; i-- { // oldest first
+		types = append(types, list.Items[i].Type)
+	}
+	return types
+}
+
+func TestCreateCohortNamesUniquePerProgram(t *testing.T) {
+	t.Parallel()
+	s := storetest.New(t)
+	ctx := context.Background()
+	p1, p2 := newProgramID(t, s), newProgramID(t, s)
+
+	c := newCohort(t, s, p1, "  Fall 2026 ")
+	if c.Name != "Fall 2026" || c.Version != 1 || c.Archived || c.ID == "" {
+		t.Errorf("CreateCohort = %+v; want trimmed name, version 1, active", c)
+	}
+	for _, name := range []string{"Fall 2026", "fall  2026", "FALL 2026"} {
+		_, err := s.CreateCohort(ctx, byAdmin, models.Cohort{ProgramID: p1, Name: name, StartDate: "2026-09-01"})
+		if !errors.Is(err, models.ErrConflict) || !strings.Contains(err.Error(), "already exists") {
+			t.Errorf("CreateCohort(%q) again = %v; want a conflict naming the duplicate", name, err)
+		}
+	}
+	// Another program may use the same name.
+	newCohort(t, s, p2, "Fall 2026")
+
+	_, err := s.CreateCohort(ctx, byAdmin, models.Cohort{ProgramID: p1, Name: "Bad", StartDate: "2026-09-01", EndDate: "2026-01-01"})
+	var ve *models.ValidationError
+	if !errors.As(err, &ve) {
+		t.Errorf("CreateCohort(end before start) = %v; want a validation error", err)
+	}
+	if got := auditTypes(t, s, p1, c.ID); len(got) != 1 || got[0] != "cohort.created" {
+		t.Errorf("audit of the cohort = %v; want [cohort.created]", got)
+	}
+	if _, err := s.Cohort(ctx, p2, c.ID); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("Cohort(other program) = %v; want not found", err)
+	}
+}
+
+func TestUpdateCohortIsVersionGuarded(t *testing.T) {
+	t.Parallel()
+	s := storetest.New(t)
+	ctx := context.Background()
+	p := newProgramID(t, s)
+	c := newCohort(t, s, p, "Spring 2027")
+	newCohort(t, s, p, "Taken")
+	name, end := "Spring 2027 (evening)", "2027-12-15"
+
+	got, err := s.UpdateCohort(ctx, byAdmin, p, c.ID, 1, mongo.CohortChange{Name: &name, EndDate: &end})
+	if err != nil || got.Name != name || got.EndDate != end || got.Version != 2 {
+		t.Fatalf("UpdateCohort = %+v, %v; want renamed with an end date, version 2", got, err)
+	}
+	if _, err := s.UpdateCohort(ctx, byAdmin, p, c.ID, 1, mongo.CohortChange{Name: &name}); !errors.Is(err, models.ErrPreconditionFailed) {
+		t.Errorf("UpdateCohort(stale version) = %v; want precondition failed", err)
+	}
+	taken := "taken"
+	if _, err := s.UpdateCohort(ctx, byAdmin, p, c.ID, 2, mongo.CohortChange{Name: &taken}); !errors.Is(err, models.ErrConflict) || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("UpdateCohort(a taken name) = %v; want conflict", err)
+	}
+	// The same values again change nothing and write no audit entry.
+	if again, err := s.UpdateCohort(ctx, byAdmin, p, c.ID, 2, mongo.CohortChange{Name: &name}); err != nil || again.Version != 2 {
+		t.Errorf("UpdateCohort(no change) = %+v, %v; want version 2 unchanged", again, err)
+	}
+	none := ""
+	cleared, err := s.UpdateCohort(ctx, byAdmin, p, c.ID, 0, mongo.CohortChange{EndDate: &none})
+	if err != nil || cleared.EndDate != "" || cleared.Version != 3 {
+		t.Errorf("UpdateCohort(clear end date) = %+v, %v", cleared, err)
+	}
+	if _, err := s.UpdateCohort(ctx, byAdmin, newProgramID(t, s), c.ID, 0, mongo.CohortChange{Name: &taken}); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("UpdateCohort(other program) = %v; want not found", err)
+	}
+	want := []string{"cohort.created", "cohort.updated", "cohort.updated"}
+	if got := auditTypes(t, s, p, c.ID); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("audit = %v; want %v", got, want)
+	}
+	list, _ := s.Audit(ctx, p, mongo.AuditFilter{SubjectID: c.ID, Type: "cohort.updated"}, models.Page{})
+	if e := list.Items[len(list.Items)-1]; e.Data["oldName"] != "Spring 2027" || e.Data["newName"] != name || e.Data["newEndDate"] != end {
+		t.Errorf("first cohort.updated data = %v; want old and new name and end date", e.Data)
+	}
+}
+
+func TestConcurrentCohortUpdatesOneWins(t *testing.T) {
+	t.Parallel()
+	s := storetest.New(t)
+	p := newProgramID(t, s)
+	c := newCohort(t, s, p, "Race")
+	const writers = 6
+	var wg sync.WaitGroup
+	errs := make([]error, writers)
+	for i := range writers {
+		wg.Go(func() {
+			name := "Race " + string(rune('A'+i))
+			_, errs[i] = s.UpdateCohort(context.Background(), byAdmin, p, c.ID, 1, mongo.CohortChange{Name: &name})
+		})
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, models.ErrPreconditionFailed):
+			t.Errorf("UpdateCohort = %v; want success or precondition failed", err)
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d of %d writers with version 1 won; want exactly 1", won, writers)
+	}
+	if got, _ := s.Cohort(context.Background(), p, c.ID); got.Version != 2 {
+		t.Errorf("version after the race = %d; want 2", got.Version)
+	}
+}
+
+func TestArchiveCohortAndList(t *testing.T) {
+	t.Parallel()
+	s := storetest.New(t)
+	ctx := context.Background()
+	p := newProgramID(t, s)
+	a, b, c := newCohort(t, s, p, "A"), newCohort(t, s, p, "B"), newCohort(t, s, p, "C")
+	newCohort(t, s, newProgramID(t, s), "Elsewhere")
+
+	got, err := s.SetCohortArchived(ctx, byAdmin, p, b.ID, true, 1)
+	if err != nil || !got.Archived || got.ArchivedAt == nil || got.Version != 2 {
+		t.Fatalf("SetCohortArchived = %+v, %v", got, err)
+	}
+	if again, err := s.SetCohortArchived(ctx, byAdmin, p, b.ID, true, 0); err != nil || again.Version != 2 {
+		t.Errorf("archiving again = %+v, %v; want no change", again, err)
+	}
+	if _, err := s.SetCohortArchived(ctx, byAdmin, p, b.ID, false, 1); !errors.Is(err, models.ErrPreconditionFailed) {
+		t.Errorf("unarchive with a stale version = %v; want precondition failed", err)
+	}
+
+	ids := func(l models.List[models.Cohort]) string {
+		var out []string
+		for _, c := range l.Items {
+			out = append(out, c.Name)
+		}
+		return strings.Join(out, ",")
+	}
+	tests := []struct {
+		name string
+		f    mongo.CohortFilter
+		want string
+	}{
+		{"active", mongo.CohortFilter{}, "A,C"},
+		{"archived", mongo.CohortFilter{Archived: true}, "B"},
+		{"own cohorts", mongo.CohortFilter{IDs: []string{c.ID, b.ID}}, "C"},
+		{"no cohorts", mongo.CohortFilter{IDs: []string{}}, ""},
+	}
+	for _, tt := range tests {
+		l, err := s.Cohorts(ctx, p, tt.f, models.Page{})
+		if err != nil || ids(l) != tt.want {
+			t.Errorf("Cohorts(%s) = %q, %v; want %q", tt.name, ids(l), err, tt.want)
+		}
+	}
+	first, err := s.Cohorts(ctx, p, mongo.CohortFilter{}, models.Page{Limit: 1})
+	if err != nil || ids(first) != "A" || first.NextCursor == "" {
+		t.Fatalf("first page = %q (next %q), %v", ids(first), first.NextCursor, err)
+	}
+	second, err := s.Cohorts(ctx, p, mongo.CohortFilter{}, models.Page{Limit: 1, Cursor: first.NextCursor})
+	if err != nil || ids(second) != "C" {
+		t.Errorf("second page = %q, %v; want C", ids(second), err)
+	}
+	all, err := s.ProgramCohorts(ctx, p)
+	if err != nil || len(all) != 3 || all[0].ID != a.ID {
+		t.Errorf("ProgramCohorts = %d cohorts, %v; want 3 (archived too)", len(all), err)
+	}
+	want := []string{"cohort.created", "cohort.archived"}
+	if got := auditTypes(t, s, p, b.ID); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("audit = %v; want %v", got, want)
+	}
+}

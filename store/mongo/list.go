@@ -1,0 +1,67 @@
+package mongo
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"skillbook/models"
+)
+
+// listByID returns one page of the documents matching q, ordered by _id
+// (ascending for dir 1, descending for -1). Ids are UUIDv7, so that is
+// creation order; the cursor is the last id of the page, so pages stay
+// stable while documents are added.
+func listByID[T any](ctx context.Context, col collection, q bson.M, page models.Page, dir int, what string) (models.List[T], error) {
+	if page.Cursor != "" {
+		after, err := base64.RawURLEncoding.DecodeString(page.Cursor)
+		if err != nil || len(after) == 0 || len(after) > 64 {
+			return models.List[T]{}, invalidCursor()
+		}
+		op := "$gt"
+		if dir < 0 {
+			op = "$lt"
+		}
+		q = withAnd(q, bson.M{"_id": bson.M{op: string(after)}})
+	}
+	size := page.Size()
+	cur, err := col.Find(ctx, q, options.Find().
+		SetSort(bson.D{{Key: "_id", Value: dir}}).
+		SetLimit(int64(size)+1).
+		SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0}))
+	if err != nil {
+		return models.List[T]{}, translate(err, what)
+	}
+	var raws []bson.Raw
+	if err := cur.All(ctx, &raws); err != nil {
+		return models.List[T]{}, translate(err, what)
+	}
+	out := models.List[T]{Items: make([]T, 0, min(len(raws), size))}
+	for i, raw := range raws {
+		if i == size {
+			id, _ := raws[i-1].Lookup("_id").StringValueOK()
+			out.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(id))
+			break
+		}
+		var v T
+		if err := bson.Unmarshal(raw, &v); err != nil {
+			return models.List[T]{}, fmt.Errorf("%s: decode: %w", what, err)
+		}
+		out.Items = append(out.Items, v)
+	}
+	return out, nil
+}
+
+// withAnd combines two filters without one's keys overwriting the other's.
+func withAnd(a, b bson.M) bson.M {
+	return bson.M{"$and": bson.A{a, b}}
+}
+
+func invalidCursor() error {
+	v := &models.ValidationError{}
+	v.Add("cursor", "is not a cursor this list returned")
+	return v
+}

@@ -1,0 +1,9 @@
+package mongo_test
+
+import (
+	"testing"
+
+	"skillbook/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }

@@ -1,0 +1,31 @@
+package mongo
+
+import (
+	"context"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"skillbook/models"
+)
+
+// CreateProgram stores a new program with the default grading rule.
+func (s *Store) CreateProgram(ctx context.Context, name string) (models.Program, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	p := models.Program{ID: NewID(), Name: name, Grading: models.DefaultGrading,
+		ProcedureTargets: models.DefaultProcedureTargets, CreatedAt: s.now()}
+	if _, err := s.collection(colPrograms).InsertOne(ctx, p); err != nil {
+		return models.Program{}, translate(err, "create program")
+	}
+	return p, nil
+}
+
+// Program returns the program with id.
+func (s *Store) Program(ctx context.Context, id string) (models.Program, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	var p models.Program
+	err := s.collection(colPrograms).FindOne(ctx, bson.M{"_id": id}).Decode(&p)
+	return p, translate(err, fmt.Sprintf("find program %s", id))
+}

@@ -1,0 +1,324 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"skillbook/models"
+)
+
+// Writes of a roster import. Each user is still one document written with
+// its own event, atomic on its own, as InviteUser and UpdateUser write it;
+// what differs is that the inserts travel in batches and the events of all
+// the writes are relayed together at the end, so a file of thousands of
+// rows costs a few round trips per batch instead of several per row.
+
+// rosterBatch bounds the documents of one insert.
+const rosterBatch = 500
+
+// bulkUpdateBatch bounds the updates of one bulk write. The embedded engine
+// (FerretDB 1.24) keeps every statement's query open until the whole
+// command ends, so about a hundred statements in one command take every
+// SQLite connection and the command deadlocks.
+const bulkUpdateBatch = 50
+
+// ImportUsers invites users for a roster import, each checked as
+// InviteUser checks it (all their cohorts in one query) and audited as
+// roster.user-created. It returns, in order, each stored user or the error
+// that refused it (a validation error, or models.ErrConflict for an email
+// taken meanwhile). A failure of the store itself is returned as err; the
+// users inserted before it stay, and importing again completes the rest.
+func (s *Store) ImportUsers(ctx context.Context, actor models.Actor, users []models.User) ([]models.User, []error, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	out := make([]models.User, len(users))
+	errs := make([]error, len(users))
+	var cohortIDs []string
+	for i, u := range users {
+		if u.ProgramID == "" {
+			return nil, nil, fmt.Errorf("import users: %w", errEmptyProgram)
+		}
+		u.Email = models.NormalizeEmail(u.Email)
+		u.Name = strings.TrimSpace(u.Name)
+		u.Credential = strings.TrimSpace(u.Credential)
+		if u.CohortIDs == nil {
+			u.CohortIDs = []string{}
+		}
+		out[i] = u
+		if errs[i] = mergeValidation(errors.Join(u.Validate(), u.ValidateMembership())); errs[i] == nil {
+			for _, c := range u.CohortIDs {
+				if !slices.Contains(cohortIDs, c) {
+					cohortIDs = append(cohortIDs, c)
+				}
+			}
+		}
+	}
+	cohorts, err := s.cohortsByID(ctx, cohortIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	now := s.now()
+	var docs []any
+	var index []int
+	var written []writtenDoc
+	for i := range out {
+		if errs[i] != nil {
+			continue
+		}
+		u := &out[i]
+		if errs[i] = cohortsOpen(u.ProgramID, u.CohortIDs, cohorts); errs[i] != nil {
+			continue
+		}
+		u.ID = NewID()
+		u.UID = unboundUID(u.ID)
+		u.Bound, u.Active = false, true
+		u.PINHash, u.PINFailures, u.PINSet = "", 0, false
+		u.Version = 1
+		u.CreatedAt, u.UpdatedAt = now, now
+		ev := s.newEvent(models.Event{
+			Type: EventRosterUserCreated, ProgramID: u.ProgramID, Actor: actor, Subject: "user", SubjectID: u.ID,
+			Summary: fmt.Sprintf("invited %s as %s", u.Email, u.Role),
+			Data: map[string]string{"email": u.Email, "role": string(u.Role), "name": u.Name,
+				"credential": u.Credential, "cohortIds": strings.Join(u.CohortIDs, ",")},
+		})
+		if u.Role == models.RoleStudent {
+			ev.StudentID = u.ID
+		}
+		doc, err := docWithEvents(*u, ev)
+		if err != nil {
+			return nil, nil, fmt.Errorf("import user %s: %w", u.Email, err)
+		}
+		docs = append(docs, doc)
+		index = append(index, i)
+		written = append(written, writtenDoc{id: u.ID, events: []models.Event{ev}})
+	}
+
+	inserted := written[:0:0]
+	for start := 0; start < len(docs); start += rosterBatch {
+		end := min(start+rosterBatch, len(docs))
+		failed := map[int]bool{}
+		_, err := s.collection(colUsers).InsertMany(ctx, docs[start:end], options.InsertMany().SetOrdered(false))
+		var bwe mongo.BulkWriteException
+		switch {
+		case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
+			for _, we := range bwe.WriteErrors {
+				i := index[start+we.Index]
+				failed[start+we.Index] = true
+				if mongo.IsDuplicateKeyError(we) {
+					errs[i] = fmt.Errorf("import user: %w: a user with email %s already exists", models.ErrConflict, out[i].Email)
+				} else {
+					errs[i] = translate(we, "import user "+out[i].Email)
+				}
+			}
+		case err != nil:
+			s.relayWritten(ctx, colUsers, inserted)
+			return nil, nil, translate(err, "import users")
+		}
+		for j := start; j < end; j++ {
+			if !failed[j] {
+				inserted = append(inserted, written[j])
+			}
+		}
+	}
+	s.relayWritten(ctx, colUsers, inserted)
+	for i := range out {
+		if errs[i] != nil {
+			out[i] = models.User{}
+		}
+	}
+	return out, errs, nil
+}
+
+// cohortsByID reads the cohorts with ids, of any program (cohortsOpen
+// checks the program).
+func (s *Store) cohortsByID(ctx context.Context, ids []string) (map[string]models.Cohort, error) {
+	out := map[string]models.Cohort{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	found, err := findBulk[models.Cohort](ctx, s, colCohorts, bson.M{"_id": bson.M{"$in": ids}},
+		bson.M{"_id": 1, "programId": 1, "name": 1, "archived": 1}, "check cohorts")
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range found {
+		out[c.ID] = c
+	}
+	return out, nil
+}
+
+// cohortsOpen checks that every id names an open cohort of programID.
+func cohortsOpen(programID string, ids []string, cohorts map[string]models.Cohort) error {
+	var v models.ValidationError
+	for _, id := range ids {
+		c, ok := cohorts[id]
+		switch {
+		case !ok || c.ProgramID != programID:
+			v.Add("cohortIds", "no cohort %s in this program", id)
+		case c.Archived:
+			v.Add("cohortIds", "cohort %q is archived", c.Name)
+		}
+	}
+	return v.Err()
+}
+
+// UserUpdate is one change of UpdateUsers: the user, the version it was
+// read at, and the change.
+type UserUpdate struct {
+	ID      string
+	Version int64
+	Change  UserChange
+}
+
+// UpdateUsers applies changes for a roster import one by one, each as
+// UpdateUser applies it (a guarded write with its own event, the same
+// rules), and relays their events together at the end. It returns, in
+// order, each user after the change or the error that refused it; a
+// failure of the store itself is returned as err, the changes made before
+// it kept.
+func (s *Store) UpdateUsers(ctx context.Context, actor models.Actor, programID string, updates []UserUpdate) ([]models.User, []error, error) {
+	out := make([]models.User, len(updates))
+	errs := make([]error, len(updates))
+	var written []writtenDoc
+	defer func() { s.relayWritten(ctx, colUsers, written) }()
+	for i, up := range updates {
+		u, changed, err := s.updateUser(ctx, actor, programID, up.ID, up.Version, up.Change)
+		switch {
+		case err == nil:
+			out[i] = u
+			if changed {
+				written = append(written, writtenDoc{id: u.ID})
+			}
+		case isRowError(err):
+			errs[i] = err
+		default:
+			return nil, nil, err
+		}
+	}
+	return out, errs, nil
+}
+
+// isRowError reports an error about one change rather than the store.
+func isRowError(err error) bool {
+	var v *models.ValidationError
+	return errors.As(err, &v) || errors.Is(err, models.ErrNotFound) || errors.Is(err, models.ErrConflict) ||
+		errors.Is(err, models.ErrPreconditionFailed) || errors.Is(err, models.ErrForbidden)
+}
+
+// writtenDoc is a document this request wrote with pending events. events
+// may be left out; relayWritten then reads them.
+type writtenDoc struct {
+	id     string
+	events []models.Event
+}
+
+// relayWritten relays the events of documents just written, as relay does
+// one by one, in a few round trips whatever their number: the documents'
+// events read in one query (when not known), the audit entries in one
+// insert (each idempotent on its event id), notifications queued, each
+// document's relayed events removed in one bulk write of updates by _id,
+// and the flags of documents left with no events cleared in one update.
+// Like relayAfter, a failure is logged and left to the sweep.
+func (s *Store) relayWritten(ctx context.Context, col string, docs []writtenDoc) {
+	if err := s.relayBatch(ctx, col, docs); err != nil {
+		s.log.Warn("relay events later", "collection", col, "documents", len(docs), "error", err)
+	}
+}
+
+func (s *Store) relayBatch(ctx context.Context, col string, docs []writtenDoc) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	// A batch gets time in proportion to its size: on the embedded engine a
+	// few hundred documents' clears take longer than one call's deadline.
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.timeout+time.Duration(len(docs))*100*time.Millisecond)
+		defer cancel()
+	}
+	if err := s.readPending(ctx, col, docs); err != nil {
+		return err
+	}
+	var entries []any
+	for _, d := range docs {
+		for _, e := range d.events {
+			entries = append(entries, auditEntry{ID: e.ID, Event: e})
+			if len(e.Notify) > 0 {
+				if err := s.enqueueNotifications(ctx, e); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for batch := range slices.Chunk(entries, rosterBatch) {
+		_, err := s.collection(colAudit).InsertMany(ctx, batch, options.InsertMany().SetOrdered(false))
+		var bwe mongo.BulkWriteException
+		if errors.As(err, &bwe) && bwe.WriteConcernError == nil &&
+			!slices.ContainsFunc(bwe.WriteErrors, func(we mongo.BulkWriteError) bool { return !mongo.IsDuplicateKeyError(we) }) {
+			continue // entries already in the trail: an earlier relay got there
+		}
+		if err != nil {
+			return translate(err, "relay: append audit entries")
+		}
+	}
+	var clears []mongo.WriteModel
+	ids := make([]string, 0, len(docs))
+	for _, d := range docs {
+		ids = append(ids, d.id)
+		if len(d.events) == 0 {
+			continue
+		}
+		unset, eids := bson.M{}, bson.A{}
+		for _, e := range d.events {
+			unset[fieldPending+"."+e.ID] = ""
+			eids = append(eids, e.ID)
+		}
+		clears = append(clears, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": d.id}).
+			SetUpdate(bson.M{"$unset": unset, "$pullAll": bson.M{fieldPendingIDs: eids}}))
+	}
+	for batch := range slices.Chunk(clears, bulkUpdateBatch) {
+		if _, err := s.collection(col).BulkWrite(ctx, batch, options.BulkWrite().SetOrdered(false)); err != nil {
+			return translate(err, "relay: clear "+col)
+		}
+	}
+	_, err := s.collection(col).UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}, fieldPendingIDs + ".0": bson.M{"$exists": false}},
+		bson.M{"$set": bson.M{fieldHasPending: false}})
+	return translate(err, "relay: clear flags "+col)
+}
+
+// readPending fills in the events of the documents that lack them.
+func (s *Store) readPending(ctx context.Context, col string, docs []writtenDoc) error {
+	var ids []string
+	at := map[string]int{}
+	for i, d := range docs {
+		if d.events == nil {
+			ids = append(ids, d.id)
+			at[d.id] = i
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	found, err := findBulk[pendingOf](ctx, s, col, bson.M{"_id": bson.M{"$in": ids}},
+		bson.M{"_id": 1, fieldPending: 1}, "relay: read "+col)
+	if err != nil {
+		return err
+	}
+	for _, f := range found {
+		d := &docs[at[f.ID]]
+		d.events = []models.Event{}
+		for _, e := range f.Pending {
+			d.events = append(d.events, e)
+		}
+	}
+	return nil
+}
