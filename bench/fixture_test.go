@@ -22,12 +22,14 @@ import (
 	"skillbook/auth"
 	"skillbook/auth/authtest"
 	"skillbook/checklists"
+	"skillbook/clock"
 	"skillbook/handlers"
 	"skillbook/load"
 	"skillbook/models"
 	"skillbook/seed"
 	"skillbook/store/mongo"
 	"skillbook/store/storetest"
+	"skillbook/workflow"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
@@ -139,7 +141,7 @@ func newFixture(tb testing.TB, students, cohorts int) *fixture {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	app := handlers.New(handlers.Deps{Store: f.st, Tokens: verifier, RequestTimeout: 2 * time.Minute,
+	app := handlers.New(handlers.Deps{Store: f.st, Workflow: workflow.New(f.st, clock.System{}), Tokens: verifier, RequestTimeout: 2 * time.Minute,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

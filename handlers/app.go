@@ -17,6 +17,7 @@ import (
 
 	"skillbook/models"
 	"skillbook/store/mongo"
+	"skillbook/workflow"
 )
 
 // TokenVerifier checks Firebase ID tokens.
@@ -30,9 +31,10 @@ type TokenVerifier interface {
 
 // Deps is what the API needs from the rest of the program.
 type Deps struct {
-	Store  *mongo.Store
-	Tokens TokenVerifier
-	Logger *slog.Logger
+	Store    *mongo.Store
+	Workflow *workflow.Workflow
+	Tokens   TokenVerifier
+	Logger   *slog.Logger
 
 	// BodyLimit is the largest request body accepted, in bytes.
 	BodyLimit int
@@ -53,6 +55,7 @@ type Deps struct {
 // server holds the dependencies every operation uses.
 type server struct {
 	store    *mongo.Store
+	app      *workflow.Workflow
 	tokens   TokenVerifier
 	log      *slog.Logger
 	gatherer prometheus.Gatherer
@@ -115,7 +118,7 @@ func New(d Deps) *fiber.App {
 	}
 	api := humafiber.New(app, cfg)
 
-	s := &server{store: d.Store, tokens: d.Tokens, log: d.Logger, gatherer: d.Metrics}
+	s := &server{store: d.Store, app: d.Workflow, tokens: d.Tokens, log: d.Logger, gatherer: d.Metrics}
 	app.Use("/v1", func(c *fiber.Ctx) error {
 		if err := s.authenticate(c); err != nil {
 			return err

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -35,9 +34,6 @@ type attemptOutput struct {
 func newAttemptOutput(a models.Attempt, status int) *attemptOutput {
 	return &attemptOutput{Status: status, ETag: etag(a.Version), Location: "/v1/attempts/" + a.ID, Body: a}
 }
-
-// etag is the entity tag of a record at version v.
-func etag(v int64) string { return `"` + strconv.FormatInt(v, 10) + `"` }
 
 // createAttempt logs a practice attempt or requests an evaluation.
 func (s *server) createAttempt(ctx context.Context, in *createAttemptInput) (*attemptOutput, error) {

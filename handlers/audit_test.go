@@ -56,7 +56,7 @@ func TestAuditList(t *testing.T) {
 			got := audit(t, s.admin, tt.query)
 			var types []string
 			for _, e := range got.Items {
-				types = append(types, e.Type)
+				types = append(types, string(e.Type))
 			}
 			if len(types) != len(tt.types) {
 				t.Fatalf("GET /v1/audit?%s = %v; want %v", tt.query.Encode(), types, tt.types)

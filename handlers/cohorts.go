@@ -30,15 +30,6 @@ func ifMatchVersion(h string) (int64, error) {
 	return ifMatchRevision(h)
 }
 
-// requireIfMatch reads the If-Match header an edit must carry (428 without).
-func requireIfMatch(h, what string) (int64, error) {
-	if h == "" {
-		return 0, newProblem(http.StatusPreconditionRequired,
-			fmt.Sprintf("send If-Match with the ETag you read the %s with, so your change cannot overwrite one you have not seen", what))
-	}
-	return ifMatchRevision(h)
-}
-
 type cohortOutput struct {
 	Status   int
 	ETag     string `header:"ETag" doc:"The cohort's version; send it as If-Match to change the cohort."`

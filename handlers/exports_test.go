@@ -289,7 +289,7 @@ func TestExportJobs(t *testing.T) {
 	env.Get(t, "/v1/audit?subjectId="+mine.ID, c.admin.Token).WantStatus(t, http.StatusOK).JSON(t, &trail)
 	var types []string
 	for _, e := range trail.Items {
-		types = append(types, e.Type)
+		types = append(types, string(e.Type))
 	}
 	if strings.Join(types, " ") != "export.downloaded export.completed export.requested" {
 		t.Errorf("audit of the job = %v", types)

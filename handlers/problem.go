@@ -113,6 +113,12 @@ func problemFor(ctx context.Context, err error) *Problem {
 		p.Errors = ve.Problems
 		return p
 	}
+	var refusal *models.Refusal
+	if errors.As(err, &refusal) {
+		p = newProblem(http.StatusForbidden, refusal.Detail)
+		p.Type = problemBase + refusal.Code
+		return p
+	}
 	var re *models.RuleError
 	if errors.As(err, &re) {
 		p = newProblem(http.StatusUnprocessableEntity, re.Detail)

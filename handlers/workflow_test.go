@@ -196,7 +196,7 @@ func TestEvaluationFailThenPassAndSign(t *testing.T) {
 	// The trail has every step, attributed.
 	var trail models.List[models.Event]
 	env.Get(t, "/v1/audit?studentId="+student.ID+"&limit=200", c.admin.Token).WantStatus(t, http.StatusOK).JSON(t, &trail)
-	want := map[string]bool{"evaluation.requested": false, "evaluation.failed": false, "evaluation.signed": false, "evaluation.amended": false}
+	want := map[models.EventType]bool{"evaluation.requested": false, "evaluation.failed": false, "evaluation.signed": false, "evaluation.amended": false}
 	for _, e := range trail.Items {
 		if _, ok := want[e.Type]; ok {
 			want[e.Type] = true

@@ -59,3 +59,15 @@ type RuleError struct {
 }
 
 func (e *RuleError) Error() string { return e.Code + ": " + e.Detail }
+
+// Refusal is a forbidden request with a stable, machine-readable reason,
+// such as a locked signing PIN; it answers 403 with its own problem type.
+type Refusal struct {
+	Code   string
+	Detail string
+}
+
+func (e *Refusal) Error() string { return e.Code + ": " + e.Detail }
+
+// Unwrap makes a Refusal an ErrForbidden to errors.Is.
+func (e *Refusal) Unwrap() error { return ErrForbidden }

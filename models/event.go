@@ -28,7 +28,7 @@ func ActorOf(u User, requestID string) Actor {
 // the delivery queue). A crash between the two loses nothing.
 type Event struct {
 	ID        string    `json:"id" bson:"id"`
-	Type      string    `json:"type" bson:"type"`
+	Type      EventType `json:"type" bson:"type"`
 	ProgramID string    `json:"programId" bson:"programId"`
 	Actor     Actor     `json:"actor" bson:"actor"`
 	At        time.Time `json:"at" bson:"at"`

@@ -140,9 +140,9 @@ func (g *gen) attempt(s *student, c *models.Checklist, kind models.AttemptKind, 
 		ChecklistID: c.ID, ChecklistVersion: c.Version, ChecklistTitle: c.Title, Area: c.Area, Kind: kind,
 		RequestedAt: t, UpdatedAt: t, Version: 1}
 	a.OpenSlot = a.ID
-	typ, summary := "attempt.practiced", fmt.Sprintf("logged practice of %s", c.ID)
+	typ, summary := models.EventAttemptPracticed, fmt.Sprintf("logged practice of %s", c.ID)
 	if kind == models.AttemptEvaluation {
-		typ, summary = "evaluation.requested", fmt.Sprintf("requested an evaluation of %s", c.ID)
+		typ, summary = models.EventEvaluationRequested, fmt.Sprintf("requested an evaluation of %s", c.ID)
 	}
 	g.event(models.Event{Type: typ, Actor: models.ActorOf(s.User, ""), At: t, Subject: "attempt", SubjectID: a.ID, StudentID: s.ID,
 		Summary: summary, Data: map[string]string{"checklistId": c.ID, "checklistVersion": fmt.Sprint(c.Version), "kind": string(kind)}})
@@ -355,12 +355,15 @@ func (g *gen) procedures(s *student) {
 					p.Status, p.Review.Reason = models.ProcedureRejected, pick(g, rejectReasons)
 				}
 				p.Version, p.UpdatedAt = 2, reviewed
-				verb := string(p.Status)
+				verb, typ := string(p.Status), models.EventProcedureConfirmed
+				if p.Status == models.ProcedureRejected {
+					typ = models.EventProcedureRejected
+				}
 				data := map[string]string{"kind": kind, "performedAt": p.PerformedAt}
 				if p.Review.Reason != "" {
 					data["reason"] = p.Review.Reason
 				}
-				g.event(models.Event{Type: "procedure." + verb, Actor: models.ActorOf(reviewer, ""), At: reviewed, Subject: "procedure",
+				g.event(models.Event{Type: typ, Actor: models.ActorOf(reviewer, ""), At: reviewed, Subject: "procedure",
 					SubjectID: p.ID, StudentID: s.ID, Summary: fmt.Sprintf("%s a %s performed on %s", verb, kind, p.PerformedAt), Data: data})
 			}
 			g.b.Procedures = append(g.b.Procedures, p)

@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"skillbook/auth"
+	"skillbook/clock"
 	"skillbook/handlers"
 	"skillbook/store/mongo"
+	"skillbook/workflow"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -103,6 +105,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	metrics, notifyMetrics := newMetrics()
 	app := handlers.New(handlers.Deps{
 		Store:          st,
+		Workflow:       workflow.New(st, clock.System{}),
 		Tokens:         verifier,
 		Logger:         log,
 		BodyLimit:      cfg.BodyLimit,

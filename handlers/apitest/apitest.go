@@ -21,10 +21,12 @@ import (
 	"skillbook/auth"
 	"skillbook/auth/authtest"
 	"skillbook/checklists"
+	"skillbook/clock"
 	"skillbook/handlers"
 	"skillbook/models"
 	"skillbook/store/mongo"
 	"skillbook/store/storetest"
+	"skillbook/workflow"
 )
 
 // Env is one API on its own database.
@@ -53,6 +55,7 @@ func New(tb testing.TB, configure ...func(*handlers.Deps)) *Env {
 	}
 	deps := handlers.Deps{
 		Store:          st,
+		Workflow:       workflow.New(st, clock.System{}),
 		Tokens:         v,
 		Logger:         testLogger(),
 		RequestTimeout: 30 * time.Second,

@@ -35,11 +35,11 @@ func (s *Store) CreateAttempt(ctx context.Context, actor models.Actor, a models.
 	a.RequestedAt, a.UpdatedAt = now, now
 	a.Version = 1
 	a.OpenSlot = a.ID
-	evType, summary := "attempt.practiced", fmt.Sprintf("logged practice of %s", a.ChecklistID)
+	evType, summary := models.EventAttemptPracticed, fmt.Sprintf("logged practice of %s", a.ChecklistID)
 	if a.Kind == models.AttemptEvaluation {
 		a.Status = models.StatusRequested
 		a.OpenSlot = openSlot
-		evType, summary = "evaluation.requested", fmt.Sprintf("requested an evaluation of %s", a.ChecklistID)
+		evType, summary = models.EventEvaluationRequested, fmt.Sprintf("requested an evaluation of %s", a.ChecklistID)
 	} else {
 		a.Status = models.StatusPracticed
 	}

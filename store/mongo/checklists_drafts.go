@@ -60,7 +60,7 @@ func (s *Store) CreateChecklistDraft(ctx context.Context, actor models.Actor, pr
 		c.Digest = c.ContentDigest()
 
 		key := checklistKey(programID, c.ID, c.Version)
-		doc, err := docWithEvents(checklistDoc{Key: key, Checklist: c}, s.checklistEvent(actor, c, "drafted"))
+		doc, err := docWithEvents(checklistDoc{Key: key, Checklist: c}, s.checklistEvent(actor, c, models.EventChecklistDrafted, "drafted"))
 		if err != nil {
 			return models.Checklist{}, fmt.Errorf("%s: %w", what, err)
 		}
@@ -97,7 +97,7 @@ func (s *Store) UpdateChecklistDraft(ctx context.Context, actor models.Actor, pr
 		q["revision"] = revision
 	}
 	c.ProgramID, c.Status = programID, models.ChecklistDraft
-	ev := s.checklistEvent(actor, c, "edited")
+	ev := s.checklistEvent(actor, c, models.EventChecklistEdited, "edited")
 	update := withEvents(bson.M{
 		"$set": bson.M{
 			"area": c.Area, "title": c.Title, "purpose": c.Purpose,
@@ -159,7 +159,7 @@ func (s *Store) PublishChecklist(ctx context.Context, actor models.Actor, progra
 	update := withEvents(bson.M{
 		"$set": bson.M{"status": models.ChecklistPublished, "publishedAt": now, "updatedAt": now, "digest": c.ContentDigest()},
 		"$inc": bson.M{"revision": 1},
-	}, s.checklistEvent(actor, c, "published"))
+	}, s.checklistEvent(actor, c, models.EventChecklistPublished, "published"))
 	return s.changeChecklist(ctx, programID, id, version, c.Revision, q, update, what)
 }
 
@@ -176,7 +176,7 @@ func (s *Store) RetireChecklist(ctx context.Context, actor models.Actor, program
 	defer cancel()
 	key := checklistKey(programID, id, version)
 	q := bson.M{"_id": key, "programId": programID, "status": models.ChecklistPublished}
-	ev := s.checklistEvent(actor, models.Checklist{ID: id, Version: version, ProgramID: programID}, "retired")
+	ev := s.checklistEvent(actor, models.Checklist{ID: id, Version: version, ProgramID: programID}, models.EventChecklistRetired, "retired")
 	update := withEvents(bson.M{
 		"$set": bson.M{"status": models.ChecklistRetired, "updatedAt": s.now()},
 		"$inc": bson.M{"revision": 1},
@@ -248,13 +248,13 @@ func (s *Store) ownChecklist(ctx context.Context, programID, id string, version 
 }
 
 // checklistEvent is the audit event of a change to a program's checklist.
-func (s *Store) checklistEvent(actor models.Actor, c models.Checklist, verb string) models.Event {
+func (s *Store) checklistEvent(actor models.Actor, c models.Checklist, typ models.EventType, verb string) models.Event {
 	data := map[string]string{"checklistId": c.ID, "version": strconv.Itoa(c.Version)}
 	if c.Title != "" {
 		data["title"] = c.Title
 	}
 	return s.newEvent(models.Event{
-		Type: "checklist." + verb, ProgramID: c.ProgramID, Actor: actor,
+		Type: typ, ProgramID: c.ProgramID, Actor: actor,
 		Subject: "checklist", SubjectID: c.ID,
 		Summary: fmt.Sprintf("%s checklist %s version %d", verb, c.ID, c.Version),
 		Data:    data,

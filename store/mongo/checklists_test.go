@@ -252,14 +252,14 @@ func TestChecklistDraftLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	types := map[string]int{}
+	types := map[models.EventType]int{}
 	for _, e := range audit.Items {
 		types[e.Type]++
 		if e.Actor != admin {
 			t.Errorf("audit entry %s actor = %+v; want %+v", e.Type, e.Actor, admin)
 		}
 	}
-	for _, want := range []string{"checklist.drafted", "checklist.edited", "checklist.published", "checklist.retired"} {
+	for _, want := range []models.EventType{models.EventChecklistDrafted, models.EventChecklistEdited, models.EventChecklistPublished, models.EventChecklistRetired} {
 		if types[want] != 1 {
 			t.Errorf("audit has %d %s entries; want 1 (all: %v)", types[want], want, types)
 		}

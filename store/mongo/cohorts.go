@@ -198,9 +198,9 @@ func (s *Store) UpdateCohort(ctx context.Context, actor models.Actor, programID,
 // default lists and takes no new members) or brings it back. version, when
 // not 0, must be current. Archiving an archived cohort changes nothing.
 func (s *Store) SetCohortArchived(ctx context.Context, actor models.Actor, programID, id string, archived bool, version int64) (models.Cohort, error) {
-	verb := "archived"
+	verb, typ := "archived", models.EventCohortArchived
 	if !archived {
-		verb = "unarchived"
+		verb, typ = "unarchived", models.EventCohortUnarchived
 	}
 	what := fmt.Sprintf("%s cohort %s", strings.TrimSuffix(verb, "d"), id)
 	return s.changeCohort(ctx, programID, id, version, what, func(cur models.Cohort) (bson.M, error) {
@@ -215,7 +215,7 @@ func (s *Store) SetCohortArchived(ctx context.Context, actor models.Actor, progr
 			update["$unset"] = bson.M{"archivedAt": ""}
 		}
 		ev := s.newEvent(models.Event{
-			Type: "cohort." + verb, ProgramID: programID, Actor: actor, Subject: "cohort", SubjectID: id,
+			Type: typ, ProgramID: programID, Actor: actor, Subject: "cohort", SubjectID: id,
 			Summary: fmt.Sprintf("%s cohort %q", verb, cur.Name),
 			Data:    map[string]string{"oldArchived": fmt.Sprint(cur.Archived), "newArchived": fmt.Sprint(archived)},
 		})

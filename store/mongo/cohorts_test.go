@@ -41,7 +41,7 @@ func auditTypes(tb testing.TB, s *mongo.Store, programID, subjectID string) []st
 	}
 	var types []string
 	for i := len(list.Items) - 1; i >= 0; i-- { // oldest first
-		types = append(types, list.Items[i].Type)
+		types = append(types, string(list.Items[i].Type))
 	}
 	return types
 }

@@ -39,7 +39,7 @@ type exportDoc struct {
 }
 
 // exportEvent is the audit event of an export, about its subject.
-func (s *Store) exportEvent(typ string, actor models.Actor, j models.ExportJob, summary string) models.Event {
+func (s *Store) exportEvent(typ models.EventType, actor models.Actor, j models.ExportJob, summary string) models.Event {
 	r := j.Request
 	data := map[string]string{"kind": string(r.Kind), "format": string(r.Format), "exportId": j.ID,
 		"cohortId": r.CohortID, "studentId": r.StudentID, "area": string(r.Filter.Area),
@@ -70,7 +70,7 @@ func (s *Store) RecordDirectExport(ctx context.Context, actor models.Actor, j mo
 	j.ID, j.Direct, j.Status = NewID(), true, models.ExportDone
 	j.RequestedBy, j.CreatedAt, j.StartedAt, j.FinishedAt = actor, now, &now, &now
 	j.Done, j.Percent, j.Version = j.Total, 100, 1
-	ev := s.exportEvent("export.downloaded", actor, j, exportSummary("exported", j))
+	ev := s.exportEvent(models.EventExportDownloaded, actor, j, exportSummary("exported", j))
 	doc, err := docWithEvents(exportDoc{ExportJob: j, StaleFiles: []string{}}, ev)
 	if err != nil {
 		return models.ExportJob{}, err
@@ -89,7 +89,7 @@ func (s *Store) CreateExportJob(ctx context.Context, actor models.Actor, j model
 	j.ID, j.Direct, j.Status = NewID(), false, models.ExportQueued
 	j.RequestedBy, j.CreatedAt, j.Version = actor, s.now(), 1
 	j.Done, j.Percent, j.Attempts = 0, 0, 0
-	ev := s.exportEvent("export.requested", actor, j, exportSummary("asked for", j))
+	ev := s.exportEvent(models.EventExportRequested, actor, j, exportSummary("asked for", j))
 	doc, err := docWithEvents(exportDoc{ExportJob: j, StaleFiles: []string{}}, ev)
 	if err != nil {
 		return models.ExportJob{}, err
@@ -217,7 +217,7 @@ func (s *Store) FinishExport(ctx context.Context, owner string, c ClaimedExport,
 	j.Status, j.FinishedAt, j.ExpiresAt = models.ExportDone, &now, &expiresAt
 	j.FileName, j.ContentType, j.Size = f.Name, f.ContentType, f.Size
 	j.Done, j.Total = f.Units, f.Units
-	ev := s.exportEvent("export.completed", models.SystemActor, j, exportSummary("wrote", j))
+	ev := s.exportEvent(models.EventExportCompleted, models.SystemActor, j, exportSummary("wrote", j))
 	update := withEvents(bson.M{
 		"$set": bson.M{"status": models.ExportDone, "finishedAt": now, "expiresAt": expiresAt, "fileName": f.Name,
 			"contentType": f.ContentType, "size": f.Size, "chunks": f.Chunks, "fileId": c.FileID,
@@ -250,7 +250,7 @@ func (s *Store) FailExport(ctx context.Context, owner string, c ClaimedExport, m
 	} else {
 		set["status"], set["finishedAt"] = models.ExportFailed, now
 		j := c.Job
-		ev := s.exportEvent("export.failed", models.SystemActor, j, exportSummary("could not write", j))
+		ev := s.exportEvent(models.EventExportFailed, models.SystemActor, j, exportSummary("could not write", j))
 		update = withEvents(update, ev)
 	}
 	res, err := s.collection(colExports).UpdateOne(ctx, bson.M{"_id": c.Job.ID, "leaseOwner": owner, "status": models.ExportRunning}, update)
@@ -269,7 +269,7 @@ func (s *Store) FailExport(ctx context.Context, owner string, c ClaimedExport, m
 func (s *Store) RecordExportDownload(ctx context.Context, actor models.Actor, j models.ExportJob) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	ev := s.exportEvent("export.downloaded", actor, j, exportSummary("downloaded", j))
+	ev := s.exportEvent(models.EventExportDownloaded, actor, j, exportSummary("downloaded", j))
 	res, err := s.collection(colExports).UpdateOne(ctx, bson.M{"_id": j.ID, "status": models.ExportDone},
 		withEvents(bson.M{"$inc": bson.M{"downloads": 1, "version": 1}}, ev))
 	if err != nil {
@@ -308,7 +308,7 @@ func (s *Store) SweepExports(ctx context.Context) (expired int, err error) {
 	for _, d := range docs {
 		switch {
 		case d.Status == models.ExportDone && d.ExpiresAt != nil && !d.ExpiresAt.After(now):
-			ev := s.exportEvent("export.expired", models.SystemActor, d.ExportJob, exportSummary("removed the file of", d.ExportJob))
+			ev := s.exportEvent(models.EventExportExpired, models.SystemActor, d.ExportJob, exportSummary("removed the file of", d.ExportJob))
 			res, err := col.UpdateOne(ctx, bson.M{"_id": d.ID, "version": d.Version}, withEvents(bson.M{
 				"$set":  bson.M{"status": models.ExportExpired, "fileId": ""},
 				"$push": bson.M{"staleFiles": d.FileID},
@@ -323,7 +323,7 @@ func (s *Store) SweepExports(ctx context.Context) (expired int, err error) {
 				d.StaleFiles = append(d.StaleFiles, d.FileID)
 			}
 		case d.Status == models.ExportRunning && d.Attempts >= MaxExportAttempts && !d.LeaseUntil.After(now):
-			ev := s.exportEvent("export.failed", models.SystemActor, d.ExportJob, exportSummary("gave up writing", d.ExportJob))
+			ev := s.exportEvent(models.EventExportFailed, models.SystemActor, d.ExportJob, exportSummary("gave up writing", d.ExportJob))
 			res, err := col.UpdateOne(ctx, bson.M{"_id": d.ID, "version": d.Version}, withEvents(bson.M{
 				"$set":  bson.M{"status": models.ExportFailed, "fileId": "", "finishedAt": now, "error": "the export was started " + fmt.Sprint(d.Attempts) + " times and never finished"},
 				"$push": bson.M{"staleFiles": d.FileID},

@@ -276,7 +276,7 @@ func TestExportJobIsTakenOverAfterItsWorkerDies(t *testing.T) {
 	}
 	var types []string
 	for _, e := range trail.Items {
-		types = append(types, e.Type)
+		types = append(types, string(e.Type))
 	}
 	if want := []string{"export.expired", "export.downloaded", "export.completed", "export.requested"}; !slices.Equal(types, want) {
 		t.Errorf("audit of the job = %v; want %v", types, want)

@@ -30,7 +30,7 @@ type notificationDoc struct {
 	ProgramID string            `bson:"programId"`
 	UserID    string            `bson:"userId"`
 	EventID   string            `bson:"eventId,omitempty"`
-	EventType string            `bson:"eventType,omitempty"`
+	EventType models.EventType            `bson:"eventType,omitempty"`
 	Category  string            `bson:"category"`
 	Title     string            `bson:"title"`
 	Body      string            `bson:"body"`
@@ -60,7 +60,7 @@ var noLease = time.Unix(0, 0).UTC()
 
 // newNotification is the queued notification n, with id, of an event (or
 // of no event: a reminder).
-func (s *Store) newNotification(id, programID, eventID, eventType string, n models.Notification) notificationDoc {
+func (s *Store) newNotification(id, programID, eventID string, eventType models.EventType, n models.Notification) notificationDoc {
 	now := s.now()
 	return notificationDoc{
 		ID: id, ProgramID: programID, UserID: n.UserID, EventID: eventID, EventType: eventType,

@@ -40,13 +40,13 @@ var ErrPINLocked = errors.New("signing PIN locked")
 func (s *Store) RecordPINTry(ctx context.Context, actor models.Actor, programID, userID string, ok bool, maxFailures int, attemptID string) (int, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	result := "accepted"
+	result, typ := "accepted", models.EventSigningPINAccepted
 	update := bson.M{"$set": bson.M{"pinFailures": 0}}
 	if !ok {
-		result = "rejected"
+		result, typ = "rejected", models.EventSigningPINRejected
 		update = bson.M{"$inc": bson.M{"pinFailures": 1}}
 	}
-	ev := s.newEvent(models.Event{Type: "user.signing-pin-" + result, ProgramID: programID, Actor: actor, Subject: "user", SubjectID: userID,
+	ev := s.newEvent(models.Event{Type: typ, ProgramID: programID, Actor: actor, Subject: "user", SubjectID: userID,
 		Summary: "signing PIN " + result + " for attempt " + attemptID, Data: map[string]string{"attemptId": attemptID}})
 	var u models.User
 	err := s.collection(colUsers).FindOneAndUpdate(ctx,
@@ -54,7 +54,7 @@ func (s *Store) RecordPINTry(ctx context.Context, actor models.Actor, programID,
 		withEvents(update, ev), returnAfter()).Decode(&u)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		// Locked (or gone): still audit the refused try.
-		lockedEv := s.newEvent(models.Event{Type: "user.signing-pin-locked", ProgramID: programID, Actor: actor, Subject: "user", SubjectID: userID,
+		lockedEv := s.newEvent(models.Event{Type: models.EventSigningPINLocked, ProgramID: programID, Actor: actor, Subject: "user", SubjectID: userID,
 			Summary: "signing PIN try refused: locked", Data: map[string]string{"attemptId": attemptID}})
 		res, uerr := s.collection(colUsers).UpdateOne(ctx, bson.M{"_id": userID, "programId": programID}, withEvents(bson.M{}, lockedEv))
 		if uerr != nil {

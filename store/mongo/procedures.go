@@ -125,9 +125,12 @@ func (s *Store) reviewProcedure(ctx context.Context, actor models.Actor, read mo
 	now := s.now()
 	review := models.ProcedureReview{ReviewerID: reviewer.ID, ReviewerName: reviewer.Name,
 		ReviewerCredential: reviewer.Credential, ReviewedAt: now, Reason: reason}
-	verb := string(status)
+	verb, typ := string(status), models.EventProcedureConfirmed
+	if status == models.ProcedureRejected {
+		typ = models.EventProcedureRejected
+	}
 	ev := s.newEvent(models.Event{
-		Type: "procedure." + verb, ProgramID: read.ProgramID, Actor: actor, Subject: "procedure", SubjectID: read.ID,
+		Type: typ, ProgramID: read.ProgramID, Actor: actor, Subject: "procedure", SubjectID: read.ID,
 		StudentID: read.StudentID,
 		Summary:   fmt.Sprintf("%s a %s performed on %s", verb, read.Kind, read.PerformedAt),
 		Data:      map[string]string{"status": verb, "kind": read.Kind, "performedAt": read.PerformedAt, "reason": reason},

@@ -220,7 +220,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor models.Actor, programID, i
 // by changed.
 func (s *Store) updateUser(ctx context.Context, actor models.Actor, programID, id string, version int64, ch UserChange) (models.User, bool, error) {
 	what := "update user " + id
-	evType := "user.updated"
+	evType := models.EventUserUpdated
 	if ch.FromRoster {
 		evType = EventRosterUserUpdated
 	}
@@ -312,9 +312,9 @@ func userMeta(u models.User) (string, int64) { return u.ProgramID, u.Version }
 // their records stay) or reactivates them. version, when not 0, must be
 // current. An admin cannot deactivate themselves, nor the last active admin.
 func (s *Store) SetUserActive(ctx context.Context, actor models.Actor, programID, id string, active bool, version int64) (models.User, error) {
-	verb := "deactivated"
+	verb, typ := "deactivated", models.EventUserDeactivated
 	if active {
-		verb = "reactivated"
+		verb, typ = "reactivated", models.EventUserReactivated
 	}
 	what := fmt.Sprintf("%s user %s", strings.TrimSuffix(verb, "d"), id)
 	before, after, err := guardedUpdate(ctx, s, colUsers, programID, id, version, what, userMeta,
@@ -331,7 +331,7 @@ func (s *Store) SetUserActive(ctx context.Context, actor models.Actor, programID
 				}
 			}
 			ev := s.newEvent(models.Event{
-				Type: "user." + verb, ProgramID: programID, Actor: actor, Subject: "user", SubjectID: id,
+				Type: typ, ProgramID: programID, Actor: actor, Subject: "user", SubjectID: id,
 				Summary: fmt.Sprintf("%s %s", verb, cur.Email),
 				Data:    map[string]string{"oldActive": fmt.Sprint(cur.Active), "newActive": fmt.Sprint(active)},
 			})

@@ -1,0 +1,51 @@
+// Package workflow is what people do with Skillbook: log practice, request
+// an evaluation, grade and sign it, amend it, import a roster, export the
+// records. Each use case is one method with typed input and output; it
+// checks the rules (with models), stamps time from one clock, and asks the
+// store for exactly what it needs through small interfaces declared beside
+// it. handlers translate HTTP into these calls; the store engines implement
+// the interfaces.
+package workflow
+
+import (
+	"skillbook/clock"
+	"skillbook/models"
+)
+
+// Store is everything the use cases ask of an engine: the union of the
+// small interfaces each group of use cases declares beside itself.
+type Store interface {
+	evaluationStores
+	peopleStores
+	skillStores
+	noticeStores
+}
+
+// Workflow groups the use cases; each group depends only on its own store
+// interfaces, so its tests give it an in-memory fake of just those.
+type Workflow struct {
+	Evaluations *Evaluations
+	People      *People
+	Skills      *Skills
+	Notices     *Notices
+}
+
+// New returns the use cases over store, telling time by clk.
+func New(store Store, clk clock.Clock) *Workflow {
+	return &Workflow{
+		Evaluations: newEvaluations(store, clk),
+		People:      newPeople(store, clk),
+		Skills:      newSkills(store, clk),
+		Notices:     newNotices(store, clk),
+	}
+}
+
+// Caller is the signed-in user a use case acts for, with the id of the
+// request that carries it, so every audit entry names both.
+type Caller struct {
+	models.User
+	RequestID string
+}
+
+// Actor is the caller as the audit trail records it.
+func (c Caller) Actor() models.Actor { return models.ActorOf(c.User, c.RequestID) }
