@@ -10,9 +10,9 @@ import (
 	"io"
 	"time"
 
+	"skillbook/clock"
 	"skillbook/export"
 	"skillbook/models"
-	"skillbook/store/mongo"
 )
 
 // DirectLimit is the rule for direct exports: an export covering at most
@@ -22,7 +22,8 @@ import (
 // /v1/exports) that streams its file into the database.
 const DirectLimit = 100
 
-// Plan is an export whose subject was found and whose caller may take it.
+// Plan is an export whose subject was found: what it covers, and when it
+// is written.
 type Plan struct {
 	Request models.ExportRequest
 	Program models.Program
@@ -32,31 +33,61 @@ type Plan struct {
 	Units int
 	// Subject names the cohort, student or program exported.
 	Subject string
+	// At is when the export is written: its files say they were generated
+	// then, and standings are as of that day (see Today).
+	At time.Time
 }
 
-// Prepare finds what r names in programID, checks that caller may export
-// it (see Authorize) and counts what it covers.
-func Prepare(ctx context.Context, st *mongo.Store, caller *models.User, programID string, r models.ExportRequest) (Plan, error) {
-	p, err := Authorize(ctx, st, caller, programID, r)
+// Finder is what planning an export reads of the store.
+type Finder interface {
+	Program(ctx context.Context, id string) (models.Program, error)
+	Cohort(ctx context.Context, programID, id string) (models.Cohort, error)
+	User(ctx context.Context, programID, id string) (models.User, error)
+	// CountArchive counts the records of a program's archive.
+	CountArchive(ctx context.Context, programID string) (int, error)
+	// CountExportStudents counts the students sel chooses.
+	CountExportStudents(ctx context.Context, programID string, sel models.ExportSelection) (int, error)
+}
+
+// Source is what rendering an export reads of the store.
+type Source interface {
+	// EachStudentRecord calls fn with the records of each student sel
+	// chooses, in id order, as they stood on asOf (models.DateLayout).
+	EachStudentRecord(ctx context.Context, program models.Program, sel models.ExportSelection, asOf string,
+		fn func(*models.StudentRecord) error) error
+	// ExportColumns returns the checklists of a cohort's matrix.
+	ExportColumns(ctx context.Context, programID, cohortID string, area models.Area) ([]models.ChecklistColumn, error)
+	// ExportStaff returns the program's instructors and admins by id.
+	ExportStaff(ctx context.Context, programID string) (map[string]models.User, error)
+	// EachArchiveRecord calls fn with every record of a program's
+	// archive, as its kind and extended JSON.
+	EachArchiveRecord(ctx context.Context, programID string, fn func(kind string, doc []byte) error) error
+}
+
+// Prepare plans r for Skillbook itself (a job, checked when it was asked
+// for; the command line): it finds what r names in programID (see Find),
+// counts what it covers and dates it by clk (the system clock when nil).
+// A person's export goes through workflow.Exports, which checks that they
+// may take it.
+func Prepare(ctx context.Context, st Finder, clk clock.Clock, programID string, r models.ExportRequest) (Plan, error) {
+	if clk == nil {
+		clk = clock.System{}
+	}
+	p, err := Find(ctx, st, programID, r)
 	if err != nil {
 		return Plan{}, err
 	}
-	switch r.Kind {
-	case models.ExportArchive:
-		p.Units, err = st.CountArchive(ctx, programID)
-	case models.ExportTranscript:
-		p.Units = 1
-	default:
-		p.Units, err = st.CountExportStudents(ctx, programID, mongo.ExportSelection{CohortID: p.Cohort.ID})
+	if err := Count(ctx, st, &p); err != nil {
+		return Plan{}, err
 	}
-	return p, err
+	p.At = clk.Now().UTC()
+	return p, nil
 }
 
-// Authorize finds what r names in programID and checks that caller may
-// export it (a nil caller is Skillbook itself: a job already checked, or
-// the command line). Another program's records are models.ErrNotFound; a
-// caller who may not export them, models.ErrForbidden.
-func Authorize(ctx context.Context, st *mongo.Store, caller *models.User, programID string, r models.ExportRequest) (Plan, error) {
+// Find validates r and finds what it names in programID: the program, and
+// the cohort or student. Another program's records, and a transcript of a
+// user who is not a student, are models.ErrNotFound.
+func Find(ctx context.Context, st Finder, programID string, r models.ExportRequest) (Plan, error) {
 	if err := r.Validate(); err != nil {
 		return Plan{}, err
 	}
@@ -65,12 +96,8 @@ func Authorize(ctx context.Context, st *mongo.Store, caller *models.User, progra
 	if p.Program, err = st.Program(ctx, programID); err != nil {
 		return Plan{}, err
 	}
-	forbidden := func(msg string) error { return fmt.Errorf("%w: %s", models.ErrForbidden, msg) }
 	switch r.Kind {
 	case models.ExportArchive:
-		if caller != nil && caller.Role != models.RoleAdmin {
-			return Plan{}, forbidden("only program admins export the full archive")
-		}
 		p.Subject = p.Program.Name
 		return p, nil
 	case models.ExportTranscript:
@@ -80,23 +107,29 @@ func Authorize(ctx context.Context, st *mongo.Store, caller *models.User, progra
 		if p.Student.Role != models.RoleStudent {
 			return Plan{}, fmt.Errorf("user %s is not a student: %w", r.StudentID, models.ErrNotFound)
 		}
-		if caller != nil && !models.CanExport(*caller, r.Kind, "", &p.Student) {
-			return Plan{}, forbidden("you may not export this student's transcript")
-		}
 		p.Subject = p.Student.Name
 		return p, nil
 	}
 	if p.Cohort, err = st.Cohort(ctx, programID, r.CohortID); err != nil {
 		return Plan{}, err
 	}
-	if caller != nil && !models.CanExport(*caller, r.Kind, p.Cohort.ID, nil) {
-		if r.Kind == models.ExportAccreditation {
-			return Plan{}, forbidden("only program admins export the accreditation summary")
-		}
-		return Plan{}, forbidden("only admins and the cohort's instructors export its records")
-	}
 	p.Subject = p.Cohort.Name
 	return p, nil
+}
+
+// Count sets p.Units: the students p covers, or the records of an
+// archive.
+func Count(ctx context.Context, st Finder, p *Plan) error {
+	var err error
+	switch p.Request.Kind {
+	case models.ExportArchive:
+		p.Units, err = st.CountArchive(ctx, p.Program.ID)
+	case models.ExportTranscript:
+		p.Units = 1
+	default:
+		p.Units, err = st.CountExportStudents(ctx, p.Program.ID, models.ExportSelection{CohortID: p.Cohort.ID})
+	}
+	return err
 }
 
 // Direct reports whether p is answered in its own response (see
@@ -114,19 +147,19 @@ func (p Plan) FileName(at time.Time) string {
 	return p.Request.FileName(subject, at)
 }
 
-// Job is the job record of p, for the mongo.
+// Job is the job record of p, before it is recorded.
 func (p Plan) Job() models.ExportJob {
 	return models.ExportJob{ProgramID: p.Program.ID, Request: p.Request, Subject: p.Subject, Total: p.Units}
 }
 
-// Today is the date standings are computed for, as the progress API does:
-// the earliest date anywhere on Earth (UTC-12).
-func Today() string { return time.Now().UTC().Add(-12 * time.Hour).Format(models.DateLayout) }
+// Today is the date standings are computed for at at, as the progress API
+// does: the earliest date anywhere on Earth (UTC-12).
+func Today(at time.Time) string { return at.UTC().Add(-12 * time.Hour).Format(models.DateLayout) }
 
-// asOf is the date of an export's standings: the end of its period, or
-// today.
-func asOf(f models.ExportFilter) string {
-	if t := Today(); f.To == "" || f.To > t {
+// asOf is the date of an export's standings at at: the end of its period,
+// or today.
+func asOf(f models.ExportFilter, at time.Time) string {
+	if t := Today(at); f.To == "" || f.To > t {
 		return t
 	}
 	return f.To
@@ -135,22 +168,22 @@ func asOf(f models.ExportFilter) string {
 // archiveBeat is how many archive records pass between progress reports.
 const archiveBeat = 500
 
-// Render writes p to w. progress, when not nil, is called with the units
-// done after each student (every 500 records of an archive) and may stop
-// the export by returning an error.
-func Render(ctx context.Context, st *mongo.Store, p Plan, w io.Writer, progress func(done, total int) error) error {
+// Render writes p to w, as generated at p.At. progress, when not nil, is
+// called with the units done after each student (every 500 records of an
+// archive) and may stop the export by returning an error.
+func Render(ctx context.Context, st Source, p Plan, w io.Writer, progress func(done, total int) error) error {
 	if progress == nil {
 		progress = func(int, int) error { return nil }
 	}
-	now := time.Now().UTC()
+	now := p.At.UTC()
 	r := p.Request
 	if r.Kind == models.ExportArchive {
 		return renderArchive(ctx, st, p, w, now, progress)
 	}
-	sel := mongo.ExportSelection{CohortID: p.Cohort.ID, StudentID: r.StudentID, Filter: r.Filter}
+	sel := models.ExportSelection{CohortID: p.Cohort.ID, StudentID: r.StudentID, Filter: r.Filter}
 	done := 0
 	students := func(fn func(*models.StudentRecord) error) error {
-		return st.EachStudentRecord(ctx, p.Program, sel, asOf(r.Filter), func(rec *models.StudentRecord) error {
+		return st.EachStudentRecord(ctx, p.Program, sel, asOf(r.Filter, now), func(rec *models.StudentRecord) error {
 			if err := fn(rec); err != nil {
 				return err
 			}
@@ -202,7 +235,7 @@ func Render(ctx context.Context, st *mongo.Store, p Plan, w io.Writer, progress 
 	return fmt.Errorf("export %s as %s: %w", r.Kind, r.Format, models.ErrNotFound)
 }
 
-func renderArchive(ctx context.Context, st *mongo.Store, p Plan, w io.Writer, now time.Time, progress func(int, int) error) error {
+func renderArchive(ctx context.Context, st Source, p Plan, w io.Writer, now time.Time, progress func(int, int) error) error {
 	aw, err := export.NewArchiveWriter(w, export.ArchiveHeader{ProgramID: p.Program.ID, ProgramName: p.Program.Name, ExportedAt: now})
 	if err != nil {
 		return err

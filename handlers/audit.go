@@ -2,10 +2,9 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 
 	"skillbook/models"
-	"skillbook/store/mongo"
+	"skillbook/workflow"
 )
 
 type auditInput struct {
@@ -25,13 +24,11 @@ type auditOutput struct {
 // audit lists the program's audit trail, newest first, for admins. The
 // trail is append-only: no operation changes or removes an entry.
 func (s *server) audit(ctx context.Context, in *auditInput) (*auditOutput, error) {
-	caller := callerFrom(ctx)
-	if caller.Role != models.RoleAdmin {
-		return nil, fmt.Errorf("%w: only program admins read the audit trail", models.ErrForbidden)
-	}
-	list, err := s.store.Audit(ctx, caller.ProgramID, mongo.AuditFilter{
-		ActorID: in.ActorID, StudentID: in.StudentID, Subject: in.Subject, SubjectID: in.SubjectID, Type: in.Type,
-	}, models.Page{Limit: in.Limit, Cursor: in.Cursor})
+	list, err := s.app.Notices.Audit(ctx, callerOf(ctx), workflow.AuditInput{
+		Filter: models.AuditFilter{ActorID: in.ActorID, StudentID: in.StudentID, Subject: in.Subject, SubjectID: in.SubjectID,
+			Type: models.EventType(in.Type)},
+		Page: models.Page{Limit: in.Limit, Cursor: in.Cursor},
+	})
 	if err != nil {
 		return nil, err
 	}

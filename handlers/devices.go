@@ -3,9 +3,9 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"skillbook/models"
+	"skillbook/workflow"
 )
 
 type registerDeviceInput struct {
@@ -22,42 +22,20 @@ type deviceOutput struct {
 }
 
 // registerDevice records the caller's device for pushes. The app calls it
-// on every start with its current token: a known token is refreshed (and
-// moves to the caller if another user had it), a new one is added, and
-// beyond models.MaxDevicesPerUser the least recently refreshed is dropped.
+// on every start with its current token: 201 for a new token, 200 for a
+// known one refreshed (see workflow.Notices.RegisterDevice).
 func (s *server) registerDevice(ctx context.Context, in *registerDeviceInput) (*deviceOutput, error) {
-	caller := callerFrom(ctx)
 	b := in.Body
-	b.Token = strings.TrimSpace(b.Token)
-	b.AppVersion = strings.TrimSpace(b.AppVersion)
-	if !validToken(b.Token) {
-		return nil, &models.ValidationError{Problems: []models.FieldProblem{{Field: "body.token",
-			Message: "must be an FCM registration token: printable ASCII without spaces, /, ?, # or %"}}}
-	}
-	d, created, err := s.store.RegisterDevice(ctx, models.Device{Token: b.Token, ProgramID: caller.ProgramID, UserID: caller.ID,
-		Platform: b.Platform, AppVersion: b.AppVersion})
+	r, err := s.app.Notices.RegisterDevice(ctx, callerOf(ctx),
+		workflow.RegisterDeviceInput{Token: b.Token, Platform: b.Platform, AppVersion: b.AppVersion})
 	if err != nil {
 		return nil, err
 	}
 	status := http.StatusOK
-	if created {
+	if r.Created {
 		status = http.StatusCreated
 	}
-	return &deviceOutput{Status: status, Body: d}, nil
-}
-
-// validToken reports whether t can be a registration token, and so also a
-// path segment of DELETE /v1/me/devices/{token}.
-func validToken(t string) bool {
-	if t == "" {
-		return false
-	}
-	for _, c := range []byte(t) {
-		if c <= ' ' || c > '~' || strings.IndexByte("/?#%\\", c) >= 0 {
-			return false
-		}
-	}
-	return true
+	return &deviceOutput{Status: status, Body: r.Device}, nil
 }
 
 type deviceTokenInput struct {
@@ -66,8 +44,7 @@ type deviceTokenInput struct {
 
 // removeDevice stops pushes to one of the caller's devices (on sign-out).
 func (s *server) removeDevice(ctx context.Context, in *deviceTokenInput) (*struct{}, error) {
-	caller := callerFrom(ctx)
-	if err := s.store.RemoveDevice(ctx, caller.ProgramID, caller.ID, in.Token); err != nil {
+	if err := s.app.Notices.RemoveDevice(ctx, callerOf(ctx), in.Token); err != nil {
 		return nil, err
 	}
 	return nil, nil

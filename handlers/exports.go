@@ -1,8 +1,8 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -53,28 +53,14 @@ func attachment(name string) string {
 	return mime.FormatMediaType("attachment", map[string]string{"filename": name})
 }
 
-// directExport renders r in memory and answers it, when it is small
-// enough (exportjob.DirectLimit), recording the export in the audit trail.
+// directExport answers r with its file, when it is small enough
+// (exportjob.DirectLimit); the use case records it in the audit trail.
 func (s *server) directExport(ctx context.Context, r models.ExportRequest) (*fileOutput, error) {
-	caller := callerFrom(ctx)
-	plan, err := exportjob.Prepare(ctx, s.store, &caller, caller.ProgramID, r)
+	f, err := s.app.Exports.DirectExport(ctx, callerOf(ctx), r)
 	if err != nil {
 		return nil, err
 	}
-	if !plan.Direct() {
-		return nil, &models.RuleError{Code: "export-job-required", Detail: fmt.Sprintf(
-			"this export covers %d students, more than the %d answered directly: start it as a job with POST /v1/exports, "+
-				"follow its progress at GET /v1/exports/{id} and download it when it is done", plan.Units, exportjob.DirectLimit)}
-	}
-	var buf bytes.Buffer
-	if err := exportjob.Render(ctx, s.store, plan, &buf, nil); err != nil {
-		return nil, err
-	}
-	if _, err := s.store.RecordDirectExport(ctx, models.ActorOf(caller, requestIDFrom(ctx)), plan.Job()); err != nil {
-		return nil, err
-	}
-	return &fileOutput{ContentType: r.Format.ContentType(), ContentDisposition: attachment(plan.FileName(time.Now())),
-		CacheControl: "no-store", Body: buf.Bytes()}, nil
+	return &fileOutput{ContentType: f.ContentType, ContentDisposition: attachment(f.Name), CacheControl: "no-store", Body: f.Body}, nil
 }
 
 func (s *server) matrixCSV(ctx context.Context, in *cohortExportInput) (*fileOutput, error) {
@@ -137,15 +123,10 @@ type exportJobOutput struct {
 
 // createExport queues an export job for a worker to write.
 func (s *server) createExport(ctx context.Context, in *createExportInput) (*exportJobOutput, error) {
-	caller := callerFrom(ctx)
 	b := in.Body
 	r := models.ExportRequest{Kind: models.ExportKind(b.Kind), Format: models.ExportFormat(b.Format), CohortID: b.CohortID, StudentID: b.StudentID,
 		Filter: models.ExportFilter{Area: models.Area(b.Filters.Area), From: b.Filters.From, To: b.Filters.To}}
-	plan, err := exportjob.Prepare(ctx, s.store, &caller, caller.ProgramID, r)
-	if err != nil {
-		return nil, err
-	}
-	job, err := s.store.CreateExportJob(ctx, models.ActorOf(caller, requestIDFrom(ctx)), plan.Job())
+	job, err := s.app.Exports.CreateExport(ctx, callerOf(ctx), r)
 	if err != nil {
 		return nil, err
 	}
@@ -156,27 +137,13 @@ type exportInput struct {
 	ID string `path:"id" maxLength:"64"`
 }
 
-// exportOf returns an export the caller may follow: their own, or any of
-// the program's for an admin. Others are not found.
-func (s *server) exportOf(ctx context.Context, id string) (models.ExportJob, error) {
-	caller := callerFrom(ctx)
-	j, err := s.store.ExportJob(ctx, caller.ProgramID, id)
-	if err != nil {
-		return models.ExportJob{}, err
-	}
-	if j.RequestedBy.UserID != caller.ID && caller.Role != models.RoleAdmin {
-		return models.ExportJob{}, fmt.Errorf("export %s of another user: %w", id, models.ErrNotFound)
-	}
-	return j, nil
-}
-
 type exportOutput struct {
 	Body exportView
 }
 
 // export shows an export's progress, and its download link once done.
 func (s *server) export(ctx context.Context, in *exportInput) (*exportOutput, error) {
-	j, err := s.exportOf(ctx, in.ID)
+	j, err := s.app.Exports.Export(ctx, callerOf(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -191,36 +158,16 @@ type streamOutput struct {
 const exportFileTimeout = 30 * time.Minute
 
 // exportFile streams a finished job's file from the database, a chunk at
-// a time. The caller must still be allowed to take the export.
+// a time: 409 until the job is done, 410 once its file expired.
 func (s *server) exportFile(ctx context.Context, in *exportInput) (*streamOutput, error) {
-	caller := callerFrom(ctx)
-	j, err := s.exportOf(ctx, in.ID)
+	f, err := s.app.Exports.ExportFile(ctx, callerOf(ctx), in.ID)
+	if errors.Is(err, models.ErrExportExpired) {
+		return nil, newProblem(http.StatusGone, models.ErrExportExpired.Error())
+	}
 	if err != nil {
 		return nil, err
 	}
-	switch j.Status {
-	case models.ExportDone:
-	case models.ExportExpired:
-		return nil, newProblem(http.StatusGone, "the file of this export expired and was removed; start the export again")
-	default:
-		if j.Direct {
-			return nil, fmt.Errorf("export %s was answered directly: %w", j.ID, models.ErrNotFound)
-		}
-		return nil, fmt.Errorf("%w: the export is %s (%d%% done); download it when its status is done", models.ErrConflict, j.Status, j.Percent)
-	}
-	if j.Direct {
-		return nil, fmt.Errorf("export %s was answered directly: %w", j.ID, models.ErrNotFound)
-	}
-	if _, err := exportjob.Authorize(ctx, s.store, &caller, caller.ProgramID, j.Request); err != nil {
-		return nil, err
-	}
-	fileID, chunks, err := s.store.ExportFileOf(ctx, j)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.store.RecordExportDownload(ctx, models.ActorOf(caller, requestIDFrom(ctx)), j); err != nil {
-		return nil, err
-	}
+	j := f.Job
 	return &streamOutput{Body: func(hctx huma.Context) {
 		hctx.SetHeader("Content-Type", j.ContentType)
 		hctx.SetHeader("Content-Disposition", attachment(j.FileName))
@@ -229,7 +176,7 @@ func (s *server) exportFile(ctx context.Context, in *exportInput) (*streamOutput
 		// The body is sent after the handler returns and its context is
 		// cancelled: the reader gets a context of its own.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), exportFileTimeout)
-		r := s.store.OpenExportFile(rctx, j.ProgramID, fileID, chunks)
+		r := f.Open(rctx)
 		humafiber.Unwrap(hctx).Context().SetBodyStream(&closeCancel{ReadCloser: r, cancel: cancel}, int(j.Size))
 	}}, nil
 }

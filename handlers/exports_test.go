@@ -349,7 +349,7 @@ var (
 func (w *authzWorld) studentExport(t *testing.T, r *authzRecords) models.ExportJob {
 	t.Helper()
 	ctx := context.Background()
-	p := must(exportjob.Prepare(ctx, w.env.Store, &r.student, r.program.ID,
+	p := must(exportjob.Prepare(ctx, w.env.Store, nil, r.program.ID,
 		models.ExportRequest{Kind: models.ExportTranscript, StudentID: r.student.ID}))(t)
 	job := must(w.env.Store.CreateExportJob(ctx, models.ActorOf(r.student, ""), p.Job()))(t)
 	runExportJobs(t, w.env.Store)

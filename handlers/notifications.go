@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/prometheus/common/expfmt"
 
 	"skillbook/models"
-	"skillbook/store/mongo"
+	"skillbook/workflow"
 )
 
 type listNotificationsInput struct {
@@ -27,9 +26,8 @@ type listNotificationsOutput struct {
 // notifications is the caller's in-app feed: every notification, whether
 // its push was delivered, muted or failed.
 func (s *server) notifications(ctx context.Context, in *listNotificationsInput) (*listNotificationsOutput, error) {
-	caller := callerFrom(ctx)
-	l, err := s.store.Notifications(ctx, caller.ProgramID, caller.ID,
-		mongo.FeedFilter{Order: mongo.FeedOrder(in.Order), UnreadOnly: in.Unread}, models.Page{Limit: in.Limit, Cursor: in.Cursor})
+	l, err := s.app.Notices.Notifications(ctx, callerOf(ctx), workflow.NotificationsInput{
+		Order: models.FeedOrder(in.Order), UnreadOnly: in.Unread, Page: models.Page{Limit: in.Limit, Cursor: in.Cursor}})
 	if err != nil {
 		return nil, err
 	}
@@ -46,8 +44,7 @@ type feedItemOutput struct {
 
 // readNotification marks one of the caller's notifications read.
 func (s *server) readNotification(ctx context.Context, in *notificationIDInput) (*feedItemOutput, error) {
-	caller := callerFrom(ctx)
-	item, err := s.store.MarkNotificationRead(ctx, caller.ProgramID, caller.ID, in.ID)
+	item, err := s.app.Notices.ReadNotification(ctx, callerOf(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -62,8 +59,7 @@ type readAllOutput struct {
 
 // readAllNotifications marks every unread notification of the caller read.
 func (s *server) readAllNotifications(ctx context.Context, _ *struct{}) (*readAllOutput, error) {
-	caller := callerFrom(ctx)
-	n, err := s.store.MarkAllNotificationsRead(ctx, caller.ProgramID, caller.ID)
+	n, err := s.app.Notices.ReadAllNotifications(ctx, callerOf(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -79,8 +75,7 @@ type preferencesOutput struct {
 
 // notificationPreferences returns the caller's muted categories.
 func (s *server) notificationPreferences(ctx context.Context, _ *struct{}) (*preferencesOutput, error) {
-	caller := callerFrom(ctx)
-	p, err := s.store.NotificationPreferences(ctx, caller.ProgramID, caller.ID)
+	p, err := s.app.Notices.NotificationPreferences(ctx, callerOf(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -94,33 +89,24 @@ type setPreferencesInput struct {
 	}
 }
 
-// setNotificationPreferences replaces the caller's muted categories.
+// setNotificationPreferences replaces the caller's muted categories. The
+// preferences exist before any were set (at version 0), so an If-Match
+// naming "0" is a condition too: that none were set since.
 func (s *server) setNotificationPreferences(ctx context.Context, in *setPreferencesInput) (*preferencesOutput, error) {
-	caller := callerFrom(ctx)
+	v, err := parseIfMatch(in.IfMatch)
+	if err != nil {
+		return nil, err
+	}
 	var ifVersion *int64
-	if h := strings.TrimSpace(in.IfMatch); h != "" {
-		v, err := preferencesVersion(h)
-		if err != nil {
-			return nil, err
-		}
+	if h := strings.TrimSpace(in.IfMatch); h != "" && h != "*" {
 		ifVersion = &v
 	}
-	p, err := s.store.SetNotificationPreferences(ctx, caller.ProgramID, caller.ID, in.Body.MutedCategories, ifVersion)
+	p, err := s.app.Notices.SetNotificationPreferences(ctx, callerOf(ctx),
+		workflow.SetPreferencesInput{MutedCategories: in.Body.MutedCategories, IfVersion: ifVersion})
 	if err != nil {
 		return nil, err
 	}
 	return &preferencesOutput{ETag: etag(p.Version), Body: p}, nil
-}
-
-// preferencesVersion reads an If-Match of the preferences: "<version>",
-// where "0" means none were set yet.
-func preferencesVersion(h string) (int64, error) {
-	if len(h) >= 3 && h[0] == '"' && h[len(h)-1] == '"' {
-		if n, err := strconv.ParseInt(h[1:len(h)-1], 10, 64); err == nil && n >= 0 {
-			return n, nil
-		}
-	}
-	return 0, fmt.Errorf("If-Match %q: %w", h, models.ErrPreconditionFailed)
 }
 
 type metricsOutput struct {

@@ -90,3 +90,43 @@ func CanSeeUser(caller, u User) bool {
 	}
 	return CanSeeStudent(caller, u)
 }
+
+// CanExport reports whether caller may take export kind of cohortID (a
+// cohort export) or of student (a transcript). The caller has already
+// found the cohort or student in their own program. Admins export
+// anything of their program, the full archive included; instructors the
+// matrix and transcripts of the cohorts they teach and the transcripts of
+// their students; students their own transcript.
+func CanExport(caller User, kind ExportKind, cohortID string, student *User) bool {
+	if !caller.Active {
+		return false
+	}
+	switch caller.Role {
+	case RoleAdmin:
+		return true
+	case RoleInstructor:
+		switch kind {
+		case ExportMatrix, ExportTranscripts:
+			return caller.InCohort(cohortID)
+		case ExportTranscript:
+			return student != nil && CanSeeStudent(caller, *student)
+		}
+	case RoleStudent:
+		return kind == ExportTranscript && student != nil && student.ID == caller.ID
+	}
+	return false
+}
+
+// CanFollowExport reports whether caller may follow export j (its
+// progress, its file): the user who asked for it, and the admins of its
+// program.
+func CanFollowExport(caller User, j ExportJob) bool {
+	if caller.ProgramID != j.ProgramID {
+		return false
+	}
+	return j.RequestedBy.UserID == caller.ID || caller.Role == RoleAdmin
+}
+
+// CanReadAudit reports whether caller may read their program's audit
+// trail: its admins.
+func CanReadAudit(caller User) bool { return caller.Role == RoleAdmin }

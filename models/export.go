@@ -2,6 +2,7 @@ package models
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -85,6 +86,17 @@ type ExportRequest struct {
 	Filter    ExportFilter `json:"filters" bson:"filters"`
 }
 
+// ExportSelection chooses the students an export reads: the students of
+// a cohort, or one student, with the filter of the request.
+type ExportSelection struct {
+	CohortID  string
+	StudentID string
+	Filter    ExportFilter
+	// Batch, when positive, is how many students an engine reads at once
+	// (tests and benchmarks; engines have their own default).
+	Batch int
+}
+
 // Validate checks that the kind, format, subject and filters fit together;
 // an empty format becomes the kind's default.
 func (r *ExportRequest) Validate() error {
@@ -142,32 +154,6 @@ func (r ExportRequest) FileName(subject string, at time.Time) string {
 		ext = "ndjson.gz"
 	}
 	return fmt.Sprintf("%s-%s-%s.%s", r.Kind, subject, at.UTC().Format("20060102-150405"), ext)
-}
-
-// CanExport reports whether caller may take export kind of cohortID (a
-// cohort export) or of student (a transcript). The caller has already
-// found the cohort or student in their own program. Admins export
-// anything of their program; instructors the matrix and transcripts of
-// the cohorts they teach and the transcripts of their students; students
-// their own transcript.
-func CanExport(caller User, kind ExportKind, cohortID string, student *User) bool {
-	if !caller.Active {
-		return false
-	}
-	switch caller.Role {
-	case RoleAdmin:
-		return true
-	case RoleInstructor:
-		switch kind {
-		case ExportMatrix, ExportTranscripts:
-			return caller.InCohort(cohortID)
-		case ExportTranscript:
-			return student != nil && CanSeeStudent(caller, *student)
-		}
-	case RoleStudent:
-		return kind == ExportTranscript && student != nil && student.ID == caller.ID
-	}
-	return false
 }
 
 // Apply narrows progress records to the filter: assignments of the area,
@@ -282,4 +268,56 @@ func PercentOf(done, total int) int {
 		return 0
 	}
 	return min(100, done*100/total)
+}
+
+// ErrExportExpired is a download of an export whose file was removed
+// (its retention passed); the API answers 410 Gone.
+var ErrExportExpired = errors.New("the file of this export expired and was removed; start the export again")
+
+// DirectExportJob is the record of r's export answered in the response
+// that asked for it: done at at, with no file, covering total students.
+func DirectExportJob(id, programID string, r ExportRequest, subject string, total int, by Actor, at time.Time) ExportJob {
+	return ExportJob{ID: id, ProgramID: programID, Request: r, RequestedBy: by, Subject: subject, Direct: true,
+		Status: ExportDone, Done: total, Total: total, Percent: 100, CreatedAt: at, StartedAt: &at, FinishedAt: &at, Version: 1}
+}
+
+// QueuedExportJob is the record of r's export job, queued at at for a
+// worker to write; total is what progress counts.
+func QueuedExportJob(id, programID string, r ExportRequest, subject string, total int, by Actor, at time.Time) ExportJob {
+	return ExportJob{ID: id, ProgramID: programID, Request: r, RequestedBy: by, Subject: subject,
+		Status: ExportQueued, Total: total, CreatedAt: at, Version: 1}
+}
+
+// exportVerbs says in words what each export event did.
+var exportVerbs = map[EventType]string{
+	EventExportRequested:  "asked for",
+	EventExportCompleted:  "wrote",
+	EventExportFailed:     "could not write",
+	EventExportExpired:    "removed the file of",
+	EventExportDownloaded: "downloaded",
+}
+
+// exportWhat names each kind of export in a summary.
+var exportWhat = map[ExportKind]string{
+	ExportMatrix:        "the competency matrix of cohort",
+	ExportTranscript:    "the skills transcript of",
+	ExportTranscripts:   "the skills transcripts of cohort",
+	ExportAccreditation: "the accreditation summary of cohort",
+	ExportArchive:       "the full archive of program",
+}
+
+// ExportEvent is the audit event typ of export j caused by actor at at:
+// who took (or asked for, or was given) whose records. A direct export's
+// download reads "exported". The engine gives it its id.
+func ExportEvent(typ EventType, actor Actor, j ExportJob, at time.Time) Event {
+	r := j.Request
+	verb := exportVerbs[typ]
+	if typ == EventExportDownloaded && j.Direct {
+		verb = "exported"
+	}
+	data := map[string]string{"kind": string(r.Kind), "format": string(r.Format), "exportId": j.ID,
+		"cohortId": r.CohortID, "studentId": r.StudentID, "area": string(r.Filter.Area),
+		"from": r.Filter.From, "to": r.Filter.To, "students": fmt.Sprint(j.Total), "direct": fmt.Sprint(j.Direct)}
+	return Event{Type: typ, ProgramID: j.ProgramID, Actor: actor, At: at, Subject: "export", SubjectID: j.ID,
+		StudentID: r.StudentID, Summary: fmt.Sprintf("%s %s %q (%s)", verb, exportWhat[r.Kind], j.Subject, r.Format), Data: data}
 }

@@ -1,7 +1,9 @@
 package models
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -22,6 +24,41 @@ var Categories = []string{CategoryEvaluationRequests, CategoryEvaluationResults,
 // ValidCategory reports whether c is a known category.
 func ValidCategory(c string) bool { return slices.Contains(Categories, c) }
 
+// MutedCategories checks the categories a user mutes and returns them
+// without repeats, in the order given; an unknown one is a
+// ValidationError of body.mutedCategories[i].
+func MutedCategories(muted []string) ([]string, error) {
+	var v ValidationError
+	clean := []string{}
+	for i, c := range muted {
+		switch {
+		case !ValidCategory(c):
+			v.Add(fmt.Sprintf("body.mutedCategories[%d]", i), "%q is not a notification category", c)
+		case !slices.Contains(clean, c):
+			clean = append(clean, c)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return clean, nil
+}
+
+// FeedOrder is the order of a user's in-app feed.
+type FeedOrder string
+
+// The feed orders.
+const (
+	FeedNewest      FeedOrder = "newest"
+	FeedUnreadFirst FeedOrder = "unread-first"
+)
+
+// FeedFilter selects and orders a user's feed.
+type FeedFilter struct {
+	Order      FeedOrder
+	UnreadOnly bool
+}
+
 // Platform is the kind of app a device token belongs to.
 type Platform string
 
@@ -40,6 +77,21 @@ const MaxDevicesPerUser = 10
 // pruned (FCM's guidance: the app refreshes its token on every start, and
 // a token unused for a month is likely dead).
 const StaleDeviceAge = 30 * 24 * time.Hour
+
+// ValidDeviceToken reports whether t can be an FCM registration token:
+// printable ASCII without spaces, /, ?, #, % or \, so that it is also a
+// path segment of DELETE /v1/me/devices/{token}.
+func ValidDeviceToken(t string) bool {
+	if t == "" {
+		return false
+	}
+	for _, c := range []byte(t) {
+		if c <= ' ' || c > '~' || strings.IndexByte("/?#%\\", c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
 
 // Device is one app installation that can receive pushes: its FCM
 // registration token belongs to exactly one user at a time.

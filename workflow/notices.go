@@ -3,9 +3,17 @@ package workflow
 import "skillbook/clock"
 
 // noticeStores is what the Notices use cases need of the store.
-type noticeStores interface{}
+type noticeStores interface {
+	DeviceStore
+	FeedStore
+	NotificationReadStore
+	PreferenceStore
+	AuditStore
+}
 
-// Notices holds the use cases of ... (placeholder: filled in by its owner).
+// Notices holds the use cases of what reaches a user and what the program
+// keeps: devices for pushes, the in-app feed and its preferences, and the
+// audit trail.
 type Notices struct {
 	store noticeStores
 	clock clock.Clock

@@ -19,6 +19,7 @@ type Store interface {
 	peopleStores
 	skillStores
 	noticeStores
+	exportStores
 }
 
 // Workflow groups the use cases; each group depends only on its own store
@@ -28,6 +29,7 @@ type Workflow struct {
 	People      *People
 	Skills      *Skills
 	Notices     *Notices
+	Exports     *Exports
 }
 
 // New returns the use cases over store, telling time by clk.
@@ -37,6 +39,7 @@ func New(store Store, clk clock.Clock) *Workflow {
 		People:      newPeople(store, clk),
 		Skills:      newSkills(store, clk),
 		Notices:     newNotices(store, clk),
+		Exports:     newExports(store, clk),
 	}
 }
 

@@ -16,25 +16,25 @@ import (
 // it as another user (a shared phone, a new sign-in) moves it.
 const colDevices = "devices"
 
-// RegisterDevice stores or refreshes d for its user and reports whether
-// the token is new to the store. A user keeps at most
-// models.MaxDevicesPerUser devices; the least recently refreshed beyond
-// that are removed.
-func (s *Store) RegisterDevice(ctx context.Context, d models.Device) (models.Device, bool, error) {
+// SaveDevice stores d under its token for d.UserID, refreshed at
+// d.RefreshedAt (moving the token from whoever held it), then removes the
+// user's devices beyond the keep most recently refreshed and those
+// refreshed before staleBefore (none when zero). It reports whether the
+// token was new to the store.
+func (s *Store) SaveDevice(ctx context.Context, d models.Device, keep int, staleBefore time.Time) (models.Device, bool, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	now := s.now()
 	col := s.collection(colDevices)
 	res, err := col.UpdateOne(ctx, bson.M{"_id": d.Token},
 		bson.M{
 			"$set": bson.M{"programId": d.ProgramID, "userId": d.UserID, "platform": d.Platform,
-				"appVersion": d.AppVersion, "refreshedAt": now},
-			"$setOnInsert": bson.M{"createdAt": now},
+				"appVersion": d.AppVersion, "refreshedAt": d.RefreshedAt},
+			"$setOnInsert": bson.M{"createdAt": d.RefreshedAt},
 		}, options.UpdateOne().SetUpsert(true))
 	if err != nil {
 		return models.Device{}, false, translate(err, "register device")
 	}
-	if err := s.pruneDevicesOf(ctx, d.UserID); err != nil {
+	if err := s.pruneDevicesOf(ctx, d.UserID, keep, staleBefore); err != nil {
 		return models.Device{}, false, err
 	}
 	var stored models.Device
@@ -42,13 +42,26 @@ func (s *Store) RegisterDevice(ctx context.Context, d models.Device) (models.Dev
 	return stored, res.UpsertedCount > 0, translate(err, "read device")
 }
 
-// pruneDevicesOf removes the devices of userID beyond the newest
-// models.MaxDevicesPerUser.
-func (s *Store) pruneDevicesOf(ctx context.Context, userID string) error {
+// RegisterDevice is SaveDevice refreshed now, keeping
+// models.MaxDevicesPerUser devices (seeding and tests; the API registers
+// through workflow.Notices).
+func (s *Store) RegisterDevice(ctx context.Context, d models.Device) (models.Device, bool, error) {
+	d.RefreshedAt = s.now()
+	return s.SaveDevice(ctx, d, models.MaxDevicesPerUser, time.Time{})
+}
+
+// pruneDevicesOf removes the devices of userID beyond the newest keep and
+// those refreshed before staleBefore.
+func (s *Store) pruneDevicesOf(ctx context.Context, userID string, keep int, staleBefore time.Time) error {
 	col := s.collection(colDevices)
+	if !staleBefore.IsZero() {
+		if _, err := col.DeleteMany(ctx, bson.M{"userId": userID, "refreshedAt": bson.M{"$lt": staleBefore}}); err != nil {
+			return translate(err, "prune stale devices")
+		}
+	}
 	cur, err := col.Find(ctx, bson.M{"userId": userID}, options.Find().
 		SetSort(bson.D{{Key: "refreshedAt", Value: -1}, {Key: "_id", Value: 1}}).
-		SetSkip(models.MaxDevicesPerUser).SetProjection(bson.M{"_id": 1}))
+		SetSkip(int64(keep)).SetProjection(bson.M{"_id": 1}))
 	if err != nil {
 		return translate(err, "find surplus devices")
 	}

@@ -40,6 +40,20 @@ func (s *Store) newEvent(e models.Event) models.Event {
 	return e
 }
 
+// stamped gives events built by a use case the ids the relay keys on, and
+// the store's time when they carry none.
+func (s *Store) stamped(events []models.Event) []models.Event {
+	for i := range events {
+		if events[i].ID == "" {
+			events[i].ID = NewID()
+		}
+		if events[i].At.IsZero() {
+			events[i].At = s.now()
+		}
+	}
+	return events
+}
+
 // withEvents adds events to an update document so they are written in the
 // same atomic update as the change.
 func withEvents(update bson.M, events ...models.Event) bson.M {
@@ -183,26 +197,21 @@ func (s *Store) enqueueNotifications(ctx context.Context, e models.Event) error 
 	return err
 }
 
-// AuditFilter selects audit entries.
-type AuditFilter struct {
-	ActorID   string
-	StudentID string
-	Subject   string
-	SubjectID string
-	Type      string
-}
+// AuditFilter selects audit entries (models.AuditFilter; the name stays
+// for the store's callers).
+type AuditFilter = models.AuditFilter
 
 var errEmptyProgram = errors.New("program id is required")
 
 // Audit lists a program's audit trail, newest first.
-func (s *Store) Audit(ctx context.Context, programID string, f AuditFilter, page models.Page) (models.List[models.Event], error) {
+func (s *Store) Audit(ctx context.Context, programID string, f models.AuditFilter, page models.Page) (models.List[models.Event], error) {
 	if programID == "" {
 		return models.List[models.Event]{}, errEmptyProgram
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	q := bson.M{"programId": programID}
-	for k, v := range map[string]string{"actor.userId": f.ActorID, "studentId": f.StudentID, "subject": f.Subject, "subjectId": f.SubjectID, "type": f.Type} {
+	for k, v := range map[string]string{"actor.userId": f.ActorID, "studentId": f.StudentID, "subject": f.Subject, "subjectId": f.SubjectID, "type": string(f.Type)} {
 		if v != "" {
 			q[k] = v
 		}

@@ -38,67 +38,43 @@ type exportDoc struct {
 	StaleFiles []string `bson:"staleFiles"`
 }
 
-// exportEvent is the audit event of an export, about its subject.
-func (s *Store) exportEvent(typ models.EventType, actor models.Actor, j models.ExportJob, summary string) models.Event {
-	r := j.Request
-	data := map[string]string{"kind": string(r.Kind), "format": string(r.Format), "exportId": j.ID,
-		"cohortId": r.CohortID, "studentId": r.StudentID, "area": string(r.Filter.Area),
-		"from": r.Filter.From, "to": r.Filter.To, "students": fmt.Sprint(j.Total), "direct": fmt.Sprint(j.Direct)}
-	return s.newEvent(models.Event{Type: typ, ProgramID: j.ProgramID, Actor: actor, Subject: "export", SubjectID: j.ID,
-		StudentID: r.StudentID, Summary: summary, Data: data})
+// exportEvent is event typ of export j caused by Skillbook itself (a
+// worker or the sweep), stamped now.
+func (s *Store) exportEvent(typ models.EventType, j models.ExportJob) models.Event {
+	e := models.ExportEvent(typ, models.SystemActor, j, s.now())
+	e.ID = NewID()
+	return e
 }
 
-// exportSummary says in words what was exported.
-func exportSummary(verb string, j models.ExportJob) string {
-	what := map[models.ExportKind]string{
-		models.ExportMatrix:        "the competency matrix of cohort",
-		models.ExportTranscript:    "the skills transcript of",
-		models.ExportTranscripts:   "the skills transcripts of cohort",
-		models.ExportAccreditation: "the accreditation summary of cohort",
-		models.ExportArchive:       "the full archive of program",
-	}[j.Request.Kind]
-	return fmt.Sprintf("%s %s %q (%s)", verb, what, j.Subject, j.Request.Format)
+// CreateExport records export j as given (a direct export done, or a job
+// queued) with its events, in one insert; a repeated id is ErrConflict.
+func (s *Store) CreateExport(ctx context.Context, j models.ExportJob, events ...models.Event) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	doc, err := docWithEvents(exportDoc{ExportJob: j, StaleFiles: []string{}}, s.stamped(events)...)
+	if err != nil {
+		return err
+	}
+	if _, err := s.collection(colExports).InsertOne(ctx, doc); err != nil {
+		return translate(err, "record export")
+	}
+	s.relayAfter(ctx, colExports, j.ID)
+	return nil
 }
 
-// RecordDirectExport records an export answered in its own response, with
-// its audit entry (who exported whose records). j.Total is the number of
-// students it covers.
+// RecordDirectExport records an export taken by actor outside the API
+// (the command line) and answered directly, with its audit entry. j.Total
+// is the number of students it covers.
 func (s *Store) RecordDirectExport(ctx context.Context, actor models.Actor, j models.ExportJob) (models.ExportJob, error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	now := s.now()
-	j.ID, j.Direct, j.Status = NewID(), true, models.ExportDone
-	j.RequestedBy, j.CreatedAt, j.StartedAt, j.FinishedAt = actor, now, &now, &now
-	j.Done, j.Percent, j.Version = j.Total, 100, 1
-	ev := s.exportEvent(models.EventExportDownloaded, actor, j, exportSummary("exported", j))
-	doc, err := docWithEvents(exportDoc{ExportJob: j, StaleFiles: []string{}}, ev)
-	if err != nil {
-		return models.ExportJob{}, err
-	}
-	if _, err := s.collection(colExports).InsertOne(ctx, doc); err != nil {
-		return models.ExportJob{}, translate(err, "record export")
-	}
-	s.relayAfter(ctx, colExports, j.ID)
-	return j, nil
+	j = models.DirectExportJob(NewID(), j.ProgramID, j.Request, j.Subject, j.Total, actor, s.now())
+	return j, s.CreateExport(ctx, j, models.ExportEvent(models.EventExportDownloaded, actor, j, j.CreatedAt))
 }
 
-// CreateExportJob queues an export job.
+// CreateExportJob queues an export job for actor outside the API (tests
+// and tools; the API asks workflow.Exports).
 func (s *Store) CreateExportJob(ctx context.Context, actor models.Actor, j models.ExportJob) (models.ExportJob, error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	j.ID, j.Direct, j.Status = NewID(), false, models.ExportQueued
-	j.RequestedBy, j.CreatedAt, j.Version = actor, s.now(), 1
-	j.Done, j.Percent, j.Attempts = 0, 0, 0
-	ev := s.exportEvent(models.EventExportRequested, actor, j, exportSummary("asked for", j))
-	doc, err := docWithEvents(exportDoc{ExportJob: j, StaleFiles: []string{}}, ev)
-	if err != nil {
-		return models.ExportJob{}, err
-	}
-	if _, err := s.collection(colExports).InsertOne(ctx, doc); err != nil {
-		return models.ExportJob{}, translate(err, "create export job")
-	}
-	s.relayAfter(ctx, colExports, j.ID)
-	return j, nil
+	j = models.QueuedExportJob(NewID(), j.ProgramID, j.Request, j.Subject, j.Total, actor, s.now())
+	return j, s.CreateExport(ctx, j, models.ExportEvent(models.EventExportRequested, actor, j, j.CreatedAt))
 }
 
 // ExportJob returns export id of program.
@@ -217,7 +193,7 @@ func (s *Store) FinishExport(ctx context.Context, owner string, c ClaimedExport,
 	j.Status, j.FinishedAt, j.ExpiresAt = models.ExportDone, &now, &expiresAt
 	j.FileName, j.ContentType, j.Size = f.Name, f.ContentType, f.Size
 	j.Done, j.Total = f.Units, f.Units
-	ev := s.exportEvent(models.EventExportCompleted, models.SystemActor, j, exportSummary("wrote", j))
+	ev := s.exportEvent(models.EventExportCompleted, j)
 	update := withEvents(bson.M{
 		"$set": bson.M{"status": models.ExportDone, "finishedAt": now, "expiresAt": expiresAt, "fileName": f.Name,
 			"contentType": f.ContentType, "size": f.Size, "chunks": f.Chunks, "fileId": c.FileID,
@@ -250,7 +226,7 @@ func (s *Store) FailExport(ctx context.Context, owner string, c ClaimedExport, m
 	} else {
 		set["status"], set["finishedAt"] = models.ExportFailed, now
 		j := c.Job
-		ev := s.exportEvent(models.EventExportFailed, models.SystemActor, j, exportSummary("could not write", j))
+		ev := s.exportEvent(models.EventExportFailed, j)
 		update = withEvents(update, ev)
 	}
 	res, err := s.collection(colExports).UpdateOne(ctx, bson.M{"_id": c.Job.ID, "leaseOwner": owner, "status": models.ExportRunning}, update)
@@ -264,14 +240,14 @@ func (s *Store) FailExport(ctx context.Context, owner string, c ClaimedExport, m
 	return nil
 }
 
-// RecordExportDownload counts a download of a finished job's file and
-// audits it (who took whose records).
-func (s *Store) RecordExportDownload(ctx context.Context, actor models.Actor, j models.ExportJob) error {
+// RecordExportDownload counts a download of job j's file with its events
+// (the audit of who took whose records), if the job is still done; else
+// ErrNotFound.
+func (s *Store) RecordExportDownload(ctx context.Context, j models.ExportJob, events ...models.Event) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	ev := s.exportEvent(models.EventExportDownloaded, actor, j, exportSummary("downloaded", j))
 	res, err := s.collection(colExports).UpdateOne(ctx, bson.M{"_id": j.ID, "status": models.ExportDone},
-		withEvents(bson.M{"$inc": bson.M{"downloads": 1, "version": 1}}, ev))
+		withEvents(bson.M{"$inc": bson.M{"downloads": 1, "version": 1}}, s.stamped(events)...))
 	if err != nil {
 		return translate(err, "record export download "+j.ID)
 	}
@@ -308,7 +284,7 @@ func (s *Store) SweepExports(ctx context.Context) (expired int, err error) {
 	for _, d := range docs {
 		switch {
 		case d.Status == models.ExportDone && d.ExpiresAt != nil && !d.ExpiresAt.After(now):
-			ev := s.exportEvent(models.EventExportExpired, models.SystemActor, d.ExportJob, exportSummary("removed the file of", d.ExportJob))
+			ev := s.exportEvent(models.EventExportExpired, d.ExportJob)
 			res, err := col.UpdateOne(ctx, bson.M{"_id": d.ID, "version": d.Version}, withEvents(bson.M{
 				"$set":  bson.M{"status": models.ExportExpired, "fileId": ""},
 				"$push": bson.M{"staleFiles": d.FileID},
@@ -323,7 +299,7 @@ func (s *Store) SweepExports(ctx context.Context) (expired int, err error) {
 				d.StaleFiles = append(d.StaleFiles, d.FileID)
 			}
 		case d.Status == models.ExportRunning && d.Attempts >= MaxExportAttempts && !d.LeaseUntil.After(now):
-			ev := s.exportEvent(models.EventExportFailed, models.SystemActor, d.ExportJob, exportSummary("gave up writing", d.ExportJob))
+			ev := s.exportEvent(models.EventExportFailed, d.ExportJob)
 			res, err := col.UpdateOne(ctx, bson.M{"_id": d.ID, "version": d.Version}, withEvents(bson.M{
 				"$set":  bson.M{"status": models.ExportFailed, "fileId": "", "finishedAt": now, "error": "the export was started " + fmt.Sprint(d.Attempts) + " times and never finished"},
 				"$push": bson.M{"staleFiles": d.FileID},

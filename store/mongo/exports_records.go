@@ -21,17 +21,8 @@ import (
 // within what one direct read on the embedded engine takes (maxDirectRows).
 const ExportBatch = 100
 
-// ExportSelection chooses the students of an export: the students of a
-// cohort, or one student.
-type ExportSelection struct {
-	CohortID  string
-	StudentID string
-	Filter    models.ExportFilter
-	// Batch overrides ExportBatch (tests and benchmarks).
-	Batch int
-}
-
-func (sel ExportSelection) query(programID string) bson.M {
+// selectionQuery finds the students sel chooses in programID.
+func selectionQuery(sel models.ExportSelection, programID string) bson.M {
 	q := bson.M{"programId": programID, "role": models.RoleStudent}
 	if sel.StudentID != "" {
 		q["_id"] = sel.StudentID
@@ -42,10 +33,10 @@ func (sel ExportSelection) query(programID string) bson.M {
 }
 
 // CountExportStudents counts the students sel chooses.
-func (s *Store) CountExportStudents(ctx context.Context, programID string, sel ExportSelection) (int, error) {
+func (s *Store) CountExportStudents(ctx context.Context, programID string, sel models.ExportSelection) (int, error) {
 	ctx, cancel := s.boundExport(ctx)
 	defer cancel()
-	n, err := s.collection(colUsers).CountDocuments(ctx, sel.query(programID))
+	n, err := s.collection(colUsers).CountDocuments(ctx, selectionQuery(sel, programID))
 	return int(n), translate(err, "count students to export")
 }
 
@@ -59,11 +50,12 @@ var exportAttemptFields = bson.M{"steps": 0, "note": 0, "evaluation.steps": 0,
 var userFields = bson.M{"pinHash": 0, "pinFailures": 0, fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0}
 
 // EachStudentRecord calls fn with the records of each student sel chooses,
-// in id order, as they stood on asOf (DateLayout) under sel.Filter. It
+// in id order, as they stood on asOf (DateLayout) under sel.Filter; a
+// positive sel.Batch overrides ExportBatch. It
 // lists the chosen students' ids first (a few bytes each), then reads a
 // batch of students at a time by id (see ExportBatch), so no query asks
 // the engine to sort the cohort (the embedded engine sorts in memory).
-func (s *Store) EachStudentRecord(ctx context.Context, program models.Program, sel ExportSelection, asOf string, fn func(*models.StudentRecord) error) error {
+func (s *Store) EachStudentRecord(ctx context.Context, program models.Program, sel models.ExportSelection, asOf string, fn func(*models.StudentRecord) error) error {
 	batch := sel.Batch
 	if batch <= 0 {
 		batch = ExportBatch
@@ -84,7 +76,7 @@ func (s *Store) EachStudentRecord(ctx context.Context, program models.Program, s
 	}
 	slices.Sort(ids)
 	for chunk := range slices.Chunk(ids, batch) {
-		q := sel.query(program.ID)
+		q := selectionQuery(sel, program.ID)
 		q["_id"] = bson.M{"$in": chunk}
 		students, err := s.exportStudents(ctx, q, len(chunk))
 		if err != nil {

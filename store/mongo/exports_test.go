@@ -256,7 +256,7 @@ func TestExportJobIsTakenOverAfterItsWorkerDies(t *testing.T) {
 	if got, _ := io.ReadAll(s.OpenExportFile(ctx, p, fileID, chunks)); string(got) != "student id,student\n" {
 		t.Errorf("file = %q", got)
 	}
-	if err := s.RecordExportDownload(ctx, admin, done); err != nil {
+	if err := s.RecordExportDownload(ctx, done, models.ExportEvent(models.EventExportDownloaded, admin, done, time.Now())); err != nil {
 		t.Fatal(err)
 	}
 
@@ -315,7 +315,7 @@ func TestEachStudentRecordReadsInBatches(t *testing.T) {
 	ctx := context.Background()
 	c := exSeed(t, s)
 	var got []*models.StudentRecord
-	sel := mongo.ExportSelection{CohortID: c.cohort.ID, Batch: 1}
+	sel := models.ExportSelection{CohortID: c.cohort.ID, Batch: 1}
 	if err := s.EachStudentRecord(ctx, c.program, sel, "2099-01-01", func(r *models.StudentRecord) error {
 		got = append(got, r)
 		return nil
@@ -375,7 +375,7 @@ func TestEachStudentRecordReadsInBatches(t *testing.T) {
 		}
 		return nil
 	})
-	if n, err := s.CountExportStudents(ctx, c.program.ID, mongo.ExportSelection{CohortID: c.cohort.ID}); n != 2 || err != nil {
+	if n, err := s.CountExportStudents(ctx, c.program.ID, models.ExportSelection{CohortID: c.cohort.ID}); n != 2 || err != nil {
 		t.Errorf("CountExportStudents = %d, %v; want 2", n, err)
 	}
 }

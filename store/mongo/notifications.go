@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -30,7 +29,7 @@ type notificationDoc struct {
 	ProgramID string            `bson:"programId"`
 	UserID    string            `bson:"userId"`
 	EventID   string            `bson:"eventId,omitempty"`
-	EventType models.EventType            `bson:"eventType,omitempty"`
+	EventType models.EventType  `bson:"eventType,omitempty"`
 	Category  string            `bson:"category"`
 	Title     string            `bson:"title"`
 	Body      string            `bson:"body"`
@@ -109,20 +108,9 @@ func (s *Store) queueNotifications(ctx context.Context, docs []notificationDoc) 
 	return len(docs) - len(bwe.WriteErrors), nil
 }
 
-// FeedOrder is the order of a feed.
-type FeedOrder string
-
-// The feed orders.
-const (
-	FeedNewest      FeedOrder = "newest"
-	FeedUnreadFirst FeedOrder = "unread-first"
-)
-
-// FeedFilter selects and orders a user's feed.
-type FeedFilter struct {
-	Order      FeedOrder
-	UnreadOnly bool
-}
+// FeedFilter selects and orders a user's feed (models.FeedFilter; the
+// name stays for the store's callers).
+type FeedFilter = models.FeedFilter
 
 // feedKey is the keyset position in a feed.
 type feedKey struct {
@@ -133,10 +121,10 @@ type feedKey struct {
 
 // Notifications lists one user's feed: newest first, or unread ones first
 // (each part newest first).
-func (s *Store) Notifications(ctx context.Context, programID, userID string, f FeedFilter, page models.Page) (models.List[models.FeedItem], error) {
+func (s *Store) Notifications(ctx context.Context, programID, userID string, f models.FeedFilter, page models.Page) (models.List[models.FeedItem], error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	unreadFirst := f.Order == FeedUnreadFirst && !f.UnreadOnly
+	unreadFirst := f.Order == models.FeedUnreadFirst && !f.UnreadOnly
 	list := "feed:" + string(f.Order)
 	q := bson.M{"programId": programID, "userId": userID}
 	if f.UnreadOnly {
@@ -194,15 +182,14 @@ func (s *Store) Notification(ctx context.Context, programID, userID, id string) 
 	return item, translate(err, "find notification "+id)
 }
 
-// MarkNotificationRead marks one of a user's notifications read (once:
-// the first reading time is kept) and returns it.
-func (s *Store) MarkNotificationRead(ctx context.Context, programID, userID, id string) (models.FeedItem, error) {
+// MarkNotificationRead marks one of a user's notifications read at at
+// (once: the first reading time is kept) and returns it.
+func (s *Store) MarkNotificationRead(ctx context.Context, programID, userID, id string, at time.Time) (models.FeedItem, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	now := s.now()
 	_, err := s.collection(colNotifications).UpdateOne(ctx,
 		bson.M{"_id": id, "programId": programID, "userId": userID, "read": false},
-		bson.M{"$set": bson.M{"read": true, "readAt": now}, "$inc": bson.M{"version": 1}})
+		bson.M{"$set": bson.M{"read": true, "readAt": at}, "$inc": bson.M{"version": 1}})
 	if err != nil {
 		return models.FeedItem{}, translate(err, "mark notification read")
 	}
@@ -210,13 +197,13 @@ func (s *Store) MarkNotificationRead(ctx context.Context, programID, userID, id 
 }
 
 // MarkAllNotificationsRead marks every unread notification of a user read
-// and reports how many it marked.
-func (s *Store) MarkAllNotificationsRead(ctx context.Context, programID, userID string) (int64, error) {
+// at at and reports how many it marked.
+func (s *Store) MarkAllNotificationsRead(ctx context.Context, programID, userID string, at time.Time) (int64, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	res, err := s.collection(colNotifications).UpdateMany(ctx,
 		bson.M{"programId": programID, "userId": userID, "read": false},
-		bson.M{"$set": bson.M{"read": true, "readAt": s.now()}, "$inc": bson.M{"version": 1}})
+		bson.M{"$set": bson.M{"read": true, "readAt": at}, "$inc": bson.M{"version": 1}})
 	if err != nil {
 		return 0, translate(err, "mark notifications read")
 	}
@@ -251,24 +238,16 @@ func (s *Store) NotificationPreferences(ctx context.Context, programID, userID s
 	return models.NotificationPreferences{MutedCategories: d.Muted, Version: d.Version}, nil
 }
 
-// SetNotificationPreferences replaces a user's muted categories. With
-// ifVersion set the write happens only if the stored preferences are at
-// that version (0: none stored yet), else ErrPreconditionFailed.
+// SetNotificationPreferences replaces a user's muted categories (checked
+// already: models.MutedCategories). With ifVersion set the write happens
+// only if the stored preferences are at that version (0: none stored
+// yet), else ErrPreconditionFailed.
 func (s *Store) SetNotificationPreferences(ctx context.Context, programID, userID string, muted []string, ifVersion *int64) (models.NotificationPreferences, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	var v models.ValidationError
-	clean := []string{}
-	for i, c := range muted {
-		switch {
-		case !models.ValidCategory(c):
-			v.Add(fmt.Sprintf("body.mutedCategories[%d]", i), "%q is not a notification category", c)
-		case !slices.Contains(clean, c):
-			clean = append(clean, c)
-		}
-	}
-	if err := v.Err(); err != nil {
-		return models.NotificationPreferences{}, err
+	clean := muted
+	if clean == nil {
+		clean = []string{}
 	}
 	col := s.collection(colNotificationPrefs)
 	now := s.now()
