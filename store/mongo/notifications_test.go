@@ -317,3 +317,40 @@ func TestRemindersQueueOnceAndDueAssignments(t *testing.T) {
 		t.Errorf("QueuedReminders = %v, %v", queued, err)
 	}
 }
+
+func TestSaveDeviceKeepsTheNewestAndDropsStaleOnes(t *testing.T) {
+	t.Parallel()
+	s := storetest.New(t)
+	ctx := context.Background()
+	start := time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC)
+	save := func(token string, at time.Time, keep int, staleBefore time.Time) bool {
+		t.Helper()
+		d, created, err := s.SaveDevice(ctx, models.Device{Token: token, ProgramID: "p1", UserID: "u1", Platform: models.PlatformWeb, RefreshedAt: at},
+			keep, staleBefore)
+		if err != nil || !d.RefreshedAt.Equal(at) {
+			t.Fatalf("SaveDevice(%s) = %+v, %v; want refreshed at %v", token, d, err, at)
+		}
+		return created
+	}
+	for i, tok := range []string{"old", "mid", "new"} {
+		if !save(tok, start.Add(time.Duration(i)*time.Hour), 3, time.Time{}) {
+			t.Errorf("SaveDevice(%s) was not new", tok)
+		}
+	}
+	if save("new", start.Add(3*time.Hour), 2, start.Add(30*time.Minute)) {
+		t.Error("SaveDevice of a known token reported it new")
+	}
+	ds, err := s.DevicesOf(ctx, []string{"u1"})
+	var got []string
+	for _, d := range ds {
+		got = append(got, d.Token)
+	}
+	slices.Sort(got)
+	if err != nil || !slices.Equal(got, []string{"mid", "new"}) {
+		t.Errorf("devices = %v, %v; want the stale one dropped and 2 kept", got, err)
+	}
+	save("newest", start.Add(4*time.Hour), 1, time.Time{})
+	if ds, err := s.DevicesOf(ctx, []string{"u1"}); err != nil || len(ds) != 1 || ds[0].Token != "newest" {
+		t.Errorf("devices after keeping 1 = %+v, %v; want the newest", ds, err)
+	}
+}
