@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ledongthuc/pdf"
 	"github.com/xuri/excelize/v2"
@@ -294,6 +295,28 @@ func TestExportJobs(t *testing.T) {
 	if strings.Join(types, " ") != "export.downloaded export.completed export.requested" {
 		t.Errorf("audit of the job = %v", types)
 	}
+}
+
+func TestExportFileIsGoneOnceExpired(t *testing.T) {
+	t.Parallel()
+	c := newClass(t, 1, models.AreaVitalSigns)
+	var job exportJobView
+	c.env.Post(t, "/v1/exports", c.instructor.Token, map[string]any{"kind": "matrix", "cohortId": c.cohort.ID}).
+		WantStatus(t, http.StatusAccepted).JSON(t, &job)
+	// A worker keeping files for a nanosecond: the file expires as it is written.
+	w := exportjob.NewWorker(c.env.Store, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Nanosecond)
+	if ran, err := w.RunOnce(context.Background()); !ran || err != nil {
+		t.Fatalf("RunOnce = %v, %v", ran, err)
+	}
+	c.env.Get(t, "/v1/exports/"+job.ID+"/file", c.instructor.Token).WantProblem(t, http.StatusGone, "gone")
+	if _, err := c.env.Store.SweepExports(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.env.Get(t, "/v1/exports/"+job.ID, c.instructor.Token).WantStatus(t, http.StatusOK).JSON(t, &job)
+	if job.Status != models.ExportExpired || job.DownloadURL != "" {
+		t.Errorf("job after the sweep = %+v; want expired, without a download link", job)
+	}
+	c.env.Get(t, "/v1/exports/"+job.ID+"/file", c.instructor.Token).WantProblem(t, http.StatusGone, "gone")
 }
 
 func TestExportOfALargeCohortIsAJob(t *testing.T) {
