@@ -15,7 +15,7 @@ import (
 )
 
 // Writes of a roster import. Each user is still one document written with
-// its own event, atomic on its own, as InviteUser and UpdateUser write it;
+// its own event, atomic on its own, as InsertUser and SaveUser write it;
 // what differs is that the inserts travel in batches and the events of all
 // the writes are relayed together at the end, so a file of thousands of
 // rows costs a few round trips per batch instead of several per row.
