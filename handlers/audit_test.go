@@ -13,6 +13,7 @@ func TestAuditList(t *testing.T) {
 	t.Parallel()
 	s := newSchool(t, nil)
 	env := s.env
+	env.Get(t, "/v1/me", s.admin.Token).WantStatus(t, http.StatusOK) // accepting the invitation is audited too
 	p := logProcedure(t, env, s.student, map[string]any{"kind": "venipuncture", "performedAt": "2026-03-01"})
 	env.Post(t, "/v1/procedures/"+p.ID+"/confirm", s.teacher.Token, nil).WantStatus(t, http.StatusOK)
 	logProcedure(t, env, s.classmate, map[string]any{"kind": "venipuncture", "performedAt": "2026-03-01"})

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"skillbook/models"
+	"skillbook/workflow"
 )
 
 // bearerScheme names the Firebase ID-token security scheme in the OpenAPI
@@ -63,7 +63,8 @@ func (s *server) requireFresh(api huma.API) func(huma.Context, func(huma.Context
 }
 
 // caller verifies the Authorization header and returns the active user it
-// belongs to, binding a pending invitation on a first verified sign-in.
+// belongs to (People.SignIn), binding a pending invitation on a first
+// verified sign-in.
 func (s *server) caller(ctx context.Context, header string, verify func(context.Context, string) (models.Identity, error)) (models.User, error) {
 	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
 	if header == "" {
@@ -77,38 +78,7 @@ func (s *server) caller(ctx context.Context, header string, verify func(context.
 	if err != nil {
 		return models.User{}, err
 	}
-	user, err := s.store.UserByUID(ctx, id.UID)
-	if errors.Is(err, models.ErrNotFound) {
-		user, err = s.bindInvitation(ctx, id)
-	}
-	if err != nil {
-		return models.User{}, err
-	}
-	if !user.Active {
-		return models.User{}, fmt.Errorf("%w: this account has been deactivated", models.ErrForbidden)
-	}
-	return user, nil
-}
-
-// bindInvitation links a first sign-in to the invitation for its email. An
-// unverified email proves nothing, so it never binds.
-func (s *server) bindInvitation(ctx context.Context, id models.Identity) (models.User, error) {
-	if id.Email == "" || !id.EmailVerified {
-		return models.User{}, fmt.Errorf("%w: no Skillbook account for this sign-in; accept your invitation with a verified email address", models.ErrForbidden)
-	}
-	user, err := s.store.BindInvitation(ctx, id.Email, id.UID)
-	if errors.Is(err, models.ErrNotFound) {
-		// A concurrent first request may have bound it a moment ago.
-		user, err = s.store.UserByUID(ctx, id.UID)
-	}
-	if errors.Is(err, models.ErrNotFound) {
-		return models.User{}, fmt.Errorf("%w: no Skillbook invitation for this email address", models.ErrForbidden)
-	}
-	if err != nil {
-		return models.User{}, err
-	}
-	logFrom(ctx).Info("invitation accepted", "userId", user.ID, "programId", user.ProgramID)
-	return user, nil
+	return s.app.People.SignIn(ctx, workflow.SignInInput{Identity: id, RequestID: requestIDFrom(ctx)})
 }
 
 // callerFrom returns the authenticated user of the request; operations

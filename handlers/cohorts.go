@@ -2,33 +2,16 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"skillbook/models"
-	"skillbook/store/mongo"
+	"skillbook/workflow"
 )
 
 // Cohort operations. A program's admins create, rename, re-date and
 // archive its cohorts; everyone reads the cohorts they may see (admins the
 // whole program, instructors those they teach, students their own). The
 // ETag of a cohort is its version in quotes; PATCH needs If-Match.
-
-// requireProgramAdmin refuses anyone but an admin of the program.
-func requireProgramAdmin(caller models.User, doing string) error {
-	if caller.Role != models.RoleAdmin {
-		return fmt.Errorf("%w: only program admins may %s", models.ErrForbidden, doing)
-	}
-	return nil
-}
-
-// ifMatchVersion reads an optional If-Match header: 0 when absent or "*".
-func ifMatchVersion(h string) (int64, error) {
-	if h == "" {
-		return 0, nil
-	}
-	return ifMatchRevision(h)
-}
 
 type cohortOutput struct {
 	Status   int
@@ -55,12 +38,8 @@ type createCohortInput struct {
 
 // createCohort adds a cohort to the caller's program.
 func (s *server) createCohort(ctx context.Context, in *createCohortInput) (*cohortOutput, error) {
-	caller := callerFrom(ctx)
-	if err := requireProgramAdmin(caller, "create cohorts"); err != nil {
-		return nil, err
-	}
-	c, err := s.store.CreateCohort(ctx, models.ActorOf(caller, requestIDFrom(ctx)), models.Cohort{
-		ProgramID: caller.ProgramID, Name: in.Body.Name, StartDate: in.Body.StartDate, EndDate: in.Body.EndDate,
+	c, err := s.app.People.CreateCohort(ctx, callerOf(ctx), workflow.CreateCohortInput{
+		Name: in.Body.Name, StartDate: in.Body.StartDate, EndDate: in.Body.EndDate,
 	})
 	if err != nil {
 		return nil, err
@@ -80,12 +59,9 @@ type listCohortsOutput struct {
 
 // listCohorts lists the cohorts the caller may see, in creation order.
 func (s *server) listCohorts(ctx context.Context, in *listCohortsInput) (*listCohortsOutput, error) {
-	caller := callerFrom(ctx)
-	f := mongo.CohortFilter{Archived: in.Archived}
-	if caller.Role != models.RoleAdmin {
-		f.IDs = append([]string{}, caller.CohortIDs...)
-	}
-	list, err := s.store.Cohorts(ctx, caller.ProgramID, f, models.Page{Limit: in.Limit, Cursor: in.Cursor})
+	list, err := s.app.People.Cohorts(ctx, callerOf(ctx), workflow.CohortsInput{
+		Archived: in.Archived, Page: models.Page{Limit: in.Limit, Cursor: in.Cursor},
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -98,13 +74,9 @@ type cohortIDInput struct {
 
 // cohort returns one cohort the caller may see.
 func (s *server) cohort(ctx context.Context, in *cohortIDInput) (*cohortOutput, error) {
-	caller := callerFrom(ctx)
-	c, err := s.store.Cohort(ctx, caller.ProgramID, in.ID)
+	c, err := s.app.People.Cohort(ctx, callerOf(ctx), in.ID)
 	if err != nil {
 		return nil, err
-	}
-	if !models.CanSeeCohort(caller, c) {
-		return nil, fmt.Errorf("cohort %s: %w", in.ID, models.ErrNotFound)
 	}
 	return cohortResponse(c, http.StatusOK), nil
 }
@@ -121,16 +93,13 @@ type updateCohortInput struct {
 
 // updateCohort renames a cohort or changes its dates.
 func (s *server) updateCohort(ctx context.Context, in *updateCohortInput) (*cohortOutput, error) {
-	caller := callerFrom(ctx)
-	if err := requireProgramAdmin(caller, "change cohorts"); err != nil {
-		return nil, err
-	}
 	version, err := requireIfMatch(in.IfMatch, "cohort")
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.store.UpdateCohort(ctx, models.ActorOf(caller, requestIDFrom(ctx)), caller.ProgramID, in.ID, version,
-		mongo.CohortChange{Name: in.Body.Name, StartDate: in.Body.StartDate, EndDate: in.Body.EndDate})
+	c, err := s.app.People.UpdateCohort(ctx, callerOf(ctx), workflow.UpdateCohortInput{
+		ID: in.ID, Version: version, Name: in.Body.Name, StartDate: in.Body.StartDate, EndDate: in.Body.EndDate,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -145,24 +114,24 @@ type archiveCohortInput struct {
 // archiveCohort archives a cohort: its records stay, it leaves the default
 // lists and takes no new members.
 func (s *server) archiveCohort(ctx context.Context, in *archiveCohortInput) (*cohortOutput, error) {
-	return s.setCohortArchived(ctx, in, true)
+	version, err := parseIfMatch(in.IfMatch)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.app.People.ArchiveCohort(ctx, callerOf(ctx), workflow.CohortStateInput{ID: in.ID, Version: version})
+	if err != nil {
+		return nil, err
+	}
+	return cohortResponse(c, http.StatusOK), nil
 }
 
 // unarchiveCohort brings an archived cohort back.
 func (s *server) unarchiveCohort(ctx context.Context, in *archiveCohortInput) (*cohortOutput, error) {
-	return s.setCohortArchived(ctx, in, false)
-}
-
-func (s *server) setCohortArchived(ctx context.Context, in *archiveCohortInput, archived bool) (*cohortOutput, error) {
-	caller := callerFrom(ctx)
-	if err := requireProgramAdmin(caller, "archive cohorts"); err != nil {
-		return nil, err
-	}
-	version, err := ifMatchVersion(in.IfMatch)
+	version, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.store.SetCohortArchived(ctx, models.ActorOf(caller, requestIDFrom(ctx)), caller.ProgramID, in.ID, archived, version)
+	c, err := s.app.People.UnarchiveCohort(ctx, callerOf(ctx), workflow.CohortStateInput{ID: in.ID, Version: version})
 	if err != nil {
 		return nil, err
 	}

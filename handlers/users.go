@@ -2,11 +2,10 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"skillbook/models"
-	"skillbook/store/mongo"
+	"skillbook/workflow"
 )
 
 // User operations. A program's admins invite users, change their name,
@@ -43,13 +42,9 @@ type inviteUserInput struct {
 // inviteUser invites one person into the caller's program; they become a
 // user on their first sign-in with a verified email.
 func (s *server) inviteUser(ctx context.Context, in *inviteUserInput) (*userOutput, error) {
-	caller := callerFrom(ctx)
-	if err := requireProgramAdmin(caller, "invite users"); err != nil {
-		return nil, err
-	}
 	b := in.Body
-	u, err := s.store.InviteUser(ctx, models.ActorOf(caller, requestIDFrom(ctx)), models.User{
-		ProgramID: caller.ProgramID, Email: b.Email, Name: b.Name, Role: b.Role, Credential: b.Credential, CohortIDs: b.CohortIDs,
+	u, err := s.app.People.InviteUser(ctx, callerOf(ctx), workflow.InviteUserInput{
+		Email: b.Email, Name: b.Name, Role: b.Role, Credential: b.Credential, CohortIDs: b.CohortIDs,
 	})
 	if err != nil {
 		return nil, err
@@ -73,24 +68,12 @@ type listUsersOutput struct {
 // listUsers lists users in creation order: the whole program for admins,
 // the students of the cohorts they teach for instructors.
 func (s *server) listUsers(ctx context.Context, in *listUsersInput) (*listUsersOutput, error) {
-	caller := callerFrom(ctx)
-	f := mongo.UserFilter{Role: in.Role, CohortID: in.CohortID, Query: in.Q}
+	f := models.UserFilter{Role: in.Role, CohortID: in.CohortID, Query: in.Q}
 	if in.Active != "" {
 		active := in.Active == "true"
 		f.Active = &active
 	}
-	switch caller.Role {
-	case models.RoleAdmin:
-	case models.RoleInstructor:
-		if in.Role != "" && in.Role != models.RoleStudent {
-			return &listUsersOutput{Body: models.List[models.User]{Items: []models.User{}}}, nil
-		}
-		f.Role = models.RoleStudent
-		f.AnyCohort = append([]string{}, caller.CohortIDs...)
-	default:
-		return nil, fmt.Errorf("%w: students may not list users", models.ErrForbidden)
-	}
-	list, err := s.store.Users(ctx, caller.ProgramID, f, models.Page{Limit: in.Limit, Cursor: in.Cursor})
+	list, err := s.app.People.Users(ctx, callerOf(ctx), workflow.UsersInput{Filter: f, Page: models.Page{Limit: in.Limit, Cursor: in.Cursor}})
 	if err != nil {
 		return nil, err
 	}
@@ -103,13 +86,9 @@ type userIDInput struct {
 
 // user returns one user the caller may see.
 func (s *server) user(ctx context.Context, in *userIDInput) (*userOutput, error) {
-	caller := callerFrom(ctx)
-	u, err := s.store.User(ctx, caller.ProgramID, in.ID)
+	u, err := s.app.People.User(ctx, callerOf(ctx), in.ID)
 	if err != nil {
 		return nil, err
-	}
-	if !models.CanSeeUser(caller, u) {
-		return nil, fmt.Errorf("user %s: %w", in.ID, models.ErrNotFound)
 	}
 	return userResponse(u, http.StatusOK), nil
 }
@@ -127,17 +106,14 @@ type updateUserInput struct {
 
 // updateUser changes a user's name, role, credential or cohorts.
 func (s *server) updateUser(ctx context.Context, in *updateUserInput) (*userOutput, error) {
-	caller := callerFrom(ctx)
-	if err := requireProgramAdmin(caller, "change users"); err != nil {
-		return nil, err
-	}
 	version, err := requireIfMatch(in.IfMatch, "user")
 	if err != nil {
 		return nil, err
 	}
 	b := in.Body
-	u, err := s.store.UpdateUser(ctx, models.ActorOf(caller, requestIDFrom(ctx)), caller.ProgramID, in.ID, version,
-		mongo.UserChange{Name: b.Name, Role: b.Role, Credential: b.Credential, CohortIDs: b.CohortIDs})
+	u, err := s.app.People.UpdateUser(ctx, callerOf(ctx), workflow.UpdateUserInput{
+		ID: in.ID, Version: version, Name: b.Name, Role: b.Role, Credential: b.Credential, CohortIDs: b.CohortIDs,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -152,24 +128,24 @@ type userStateInput struct {
 // deactivateUser refuses every further request of a user; their records
 // stay, and so do signatures they made.
 func (s *server) deactivateUser(ctx context.Context, in *userStateInput) (*userOutput, error) {
-	return s.setUserActive(ctx, in, false)
+	version, err := parseIfMatch(in.IfMatch)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.app.People.DeactivateUser(ctx, callerOf(ctx), workflow.UserStateInput{ID: in.ID, Version: version})
+	if err != nil {
+		return nil, err
+	}
+	return userResponse(u, http.StatusOK), nil
 }
 
 // reactivateUser lets a deactivated user sign in again.
 func (s *server) reactivateUser(ctx context.Context, in *userStateInput) (*userOutput, error) {
-	return s.setUserActive(ctx, in, true)
-}
-
-func (s *server) setUserActive(ctx context.Context, in *userStateInput, active bool) (*userOutput, error) {
-	caller := callerFrom(ctx)
-	if err := requireProgramAdmin(caller, "deactivate or reactivate users"); err != nil {
-		return nil, err
-	}
-	version, err := ifMatchVersion(in.IfMatch)
+	version, err := parseIfMatch(in.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.store.SetUserActive(ctx, models.ActorOf(caller, requestIDFrom(ctx)), caller.ProgramID, in.ID, active, version)
+	u, err := s.app.People.ReactivateUser(ctx, callerOf(ctx), workflow.UserStateInput{ID: in.ID, Version: version})
 	if err != nil {
 		return nil, err
 	}

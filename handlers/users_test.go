@@ -8,9 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"skillbook/clock"
 	"skillbook/handlers/apitest"
 	"skillbook/models"
 	"skillbook/store/mongo"
+	"skillbook/workflow"
 )
 
 func TestUserRoutes(t *testing.T) {
@@ -92,12 +94,27 @@ func TestLastAdminIsKept(t *testing.T) {
 	// The demoted admin is an instructor now: admin routes are closed to them.
 	env.Post(t, "/v1/users/"+tn.admin.ID+"/deactivate", second.Token, nil).WantProblem(t, http.StatusForbidden, "forbidden")
 
-	// A store-level change by someone else may not remove the last admin either.
+	// A change by someone else, not over HTTP, may not remove the last admin either.
 	instructor := models.RoleInstructor
-	_, err := env.Store.UpdateUser(context.Background(), models.SystemActor, tn.program.ID, tn.admin.ID, 0,
-		mongo.UserChange{Role: &instructor, CohortIDs: []string{tn.cohort.ID}})
+	app := workflow.New(env.Store, clock.System{})
+	system := workflow.Caller{User: models.User{ID: "system", ProgramID: tn.program.ID, Role: models.RoleAdmin, Active: true}}
+	_, err := app.People.UpdateUser(context.Background(), system, workflow.UpdateUserInput{ID: tn.admin.ID, Role: &instructor, CohortIDs: []string{tn.cohort.ID}})
 	if err == nil || !strings.Contains(err.Error(), "at least one active admin") {
 		t.Errorf("demoting the last admin = %v; want a conflict", err)
+	}
+	// Nor may a store write that skipped that check: the store undoes it.
+	last, err := env.Store.User(context.Background(), tn.program.ID, tn.admin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	demotedLast := last
+	demotedLast.Role, demotedLast.CohortIDs = models.RoleInstructor, []string{tn.cohort.ID}
+	_, err = env.Store.SaveUser(context.Background(), models.UserWrite{Before: last, After: demotedLast})
+	if err == nil || !strings.Contains(err.Error(), "at least one active admin") {
+		t.Errorf("writing the last admin's demotion = %v; want a conflict", err)
+	}
+	if n, err := env.Store.ActiveAdmins(context.Background(), tn.program.ID); err != nil || n != 1 {
+		t.Errorf("ActiveAdmins after the undone write = %d, %v; want 1", n, err)
 	}
 
 	list, err := env.Store.Audit(context.Background(), tn.program.ID, mongo.AuditFilter{SubjectID: second.ID, Type: "user.updated"}, models.Page{})

@@ -130,3 +130,41 @@ func CanFollowExport(caller User, j ExportJob) bool {
 // CanReadAudit reports whether caller may read their program's audit
 // trail: its admins.
 func CanReadAudit(caller User) bool { return caller.Role == RoleAdmin }
+
+// CanListUsers reports whether caller may list users at all: admins (their
+// program) and instructors (the students they teach).
+func CanListUsers(caller User) bool {
+	return caller.Role == RoleAdmin || caller.Role == RoleInstructor
+}
+
+// ScopeUsers narrows f to the users caller may see in a list: admins
+// anyone in their program, instructors the students of the cohorts they
+// teach. ok is false when f asks only for users caller may not see.
+func ScopeUsers(caller User, f UserFilter) (scoped UserFilter, ok bool) {
+	switch caller.Role {
+	case RoleAdmin:
+		return f, true
+	case RoleInstructor:
+		if f.Role != "" && f.Role != RoleStudent {
+			return f, false
+		}
+		f.Role = RoleStudent
+		f.AnyCohort = append([]string{}, caller.CohortIDs...)
+		return f, true
+	}
+	return f, false
+}
+
+// ScopeCohorts narrows f to the cohorts caller may see in a list: admins
+// the whole program's, instructors and students their own.
+func ScopeCohorts(caller User, f CohortFilter) CohortFilter {
+	if caller.Role != RoleAdmin {
+		f.IDs = append([]string{}, caller.CohortIDs...)
+	}
+	return f
+}
+
+// CanManagePeople reports whether caller may invite, change, deactivate
+// and import users and create, change and archive cohorts: the program's
+// admins.
+func CanManagePeople(caller User) bool { return caller.Role == RoleAdmin }

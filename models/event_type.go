@@ -42,4 +42,5 @@ const (
 	EventExportFailed        EventType = "export.failed"
 	EventExportExpired       EventType = "export.expired"
 	EventExportDownloaded    EventType = "export.downloaded"
+	EventInvitationAccepted  EventType = "user.invitation-accepted"
 )

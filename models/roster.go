@@ -1,5 +1,7 @@
 package models
 
+import "slices"
+
 // Roster import results and the cohort membership rule every user write
 // (one invitation, an admin's edit, a roster row) checks.
 
@@ -77,4 +79,18 @@ func (r *RosterReport) Add(o RosterOutcome) {
 		r.Rejected++
 	}
 	r.Rows = append(r.Rows, o)
+}
+
+// SameSet reports whether a and b hold the same ids, in any order (neither
+// holds one twice: ValidateMembership sees to that).
+func SameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
 }

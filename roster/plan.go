@@ -131,7 +131,7 @@ func decide(r Row, hasCredential bool, st State, cohorts resolver, lines map[str
 	d.Existing = existing
 	d.Outcome.UserID = existing.ID
 	switch {
-	case existing.Name == u.Name && existing.Role == u.Role && existing.Credential == u.Credential && sameSet(existing.CohortIDs, u.CohortIDs):
+	case existing.Name == u.Name && existing.Role == u.Role && existing.Credential == u.Credential && models.SameSet(existing.CohortIDs, u.CohortIDs):
 		d.Outcome.Result = models.RosterUnchanged
 	case existing.ID == st.Caller.ID && existing.Role != u.Role:
 		return reject(r, email, "you cannot change your own role; ask another admin")
@@ -178,13 +178,11 @@ func newResolver(cohorts []models.Cohort) resolver {
 	r := resolver{byID: map[string]models.Cohort{}, byKey: map[string][]models.Cohort{}}
 	for _, c := range cohorts {
 		r.byID[c.ID] = c
-		k := nameKey(c.Name)
+		k := models.CohortNameKey(c.Name)
 		r.byKey[k] = append(r.byKey[k], c)
 	}
 	return r
 }
-
-func nameKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
 // resolve turns a cohort cell ("Fall 2026" or "A;B" or ids) into cohort
 // ids, or says why it cannot. Archived cohorts are refused unless the user
@@ -198,7 +196,7 @@ func (r resolver) resolve(cell string, member []string) ([]string, string) {
 		}
 		c, ok := r.byID[ref]
 		if !ok {
-			found := r.byKey[nameKey(ref)]
+			found := r.byKey[models.CohortNameKey(ref)]
 			switch len(found) {
 			case 0:
 				return nil, fmt.Sprintf("cohort %q does not exist in this program", clip(ref, 80))
@@ -216,17 +214,4 @@ func (r resolver) resolve(cell string, member []string) ([]string, string) {
 		}
 	}
 	return ids, ""
-}
-
-// sameSet reports whether a and b hold the same ids, in any order.
-func sameSet(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for _, x := range a {
-		if !slices.Contains(b, x) {
-			return false
-		}
-	}
-	return true
 }

@@ -22,22 +22,53 @@ type cohortDoc struct {
 }
 
 // cohortNameKey is the unique form of a cohort name.
-func cohortNameKey(name string) string {
-	return strings.ToLower(strings.Join(strings.Fields(name), " "))
-}
+func cohortNameKey(name string) string { return models.CohortNameKey(name) }
 
 func duplicateCohortName(what, name string) error {
 	return fmt.Errorf("%s: %w: a cohort named %q already exists in this program; choose another name", what, models.ErrConflict, name)
 }
 
-// CreateCohort stores a new cohort of c.ProgramID. Its name must be new in
-// the program (models.ErrConflict otherwise).
-func (s *Store) CreateCohort(ctx context.Context, actor models.Actor, c models.Cohort) (models.Cohort, error) {
+// eventsWithIDs gives each event without an id a new one, and each
+// without a time the store's.
+func (s *Store) eventsWithIDs(events []models.Event) []models.Event {
+	for i := range events {
+		if events[i].ID == "" {
+			events[i].ID = NewID()
+		}
+		if events[i].At.IsZero() {
+			events[i].At = s.now()
+		}
+	}
+	return events
+}
+
+// InsertCohort stores a new cohort with the events that record it. Its
+// name must be new in the program (models.ErrConflict otherwise).
+func (s *Store) InsertCohort(ctx context.Context, c models.Cohort, events ...models.Event) error {
 	if c.ProgramID == "" {
-		return models.Cohort{}, fmt.Errorf("create cohort: %w", errEmptyProgram)
+		return fmt.Errorf("create cohort: %w", errEmptyProgram)
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
+	doc, err := docWithEvents(cohortDoc{Cohort: c, NameKey: cohortNameKey(c.Name)}, s.eventsWithIDs(events)...)
+	if err != nil {
+		return fmt.Errorf("create cohort: %w", err)
+	}
+	_, err = s.collection(colCohorts).InsertOne(ctx, doc)
+	if mongo.IsDuplicateKeyError(err) {
+		return duplicateCohortName("create cohort", c.Name)
+	}
+	if err != nil {
+		return translate(err, "create cohort")
+	}
+	s.relayAfter(ctx, colCohorts, c.ID)
+	return nil
+}
+
+// CreateCohort stores a new cohort of c.ProgramID for bootstrap, seeding
+// and tests, validated and audited as the CreateCohort use case stores one
+// but without its access rules.
+func (s *Store) CreateCohort(ctx context.Context, actor models.Actor, c models.Cohort) (models.Cohort, error) {
 	c.Name = strings.TrimSpace(c.Name)
 	if err := c.Validate(); err != nil {
 		return models.Cohort{}, err
@@ -47,23 +78,9 @@ func (s *Store) CreateCohort(ctx context.Context, actor models.Actor, c models.C
 	c.Archived, c.ArchivedAt = false, nil
 	c.Version = 1
 	c.CreatedAt, c.UpdatedAt = now, now
-	ev := s.newEvent(models.Event{
-		Type: "cohort.created", ProgramID: c.ProgramID, Actor: actor, Subject: "cohort", SubjectID: c.ID,
-		Summary: fmt.Sprintf("created cohort %q", c.Name),
-		Data:    map[string]string{"name": c.Name, "startDate": c.StartDate, "endDate": c.EndDate},
-	})
-	doc, err := docWithEvents(cohortDoc{Cohort: c, NameKey: cohortNameKey(c.Name)}, ev)
-	if err != nil {
-		return models.Cohort{}, fmt.Errorf("create cohort: %w", err)
+	if err := s.InsertCohort(ctx, c, models.CohortCreatedEvent(actor, c, now)); err != nil {
+		return models.Cohort{}, err
 	}
-	_, err = s.collection(colCohorts).InsertOne(ctx, doc)
-	if mongo.IsDuplicateKeyError(err) {
-		return models.Cohort{}, duplicateCohortName("create cohort", c.Name)
-	}
-	if err != nil {
-		return models.Cohort{}, translate(err, "create cohort")
-	}
-	s.relayAfter(ctx, colCohorts, c.ID)
 	return c, nil
 }
 
@@ -81,16 +98,8 @@ func (s *Store) Cohort(ctx context.Context, programID, id string) (models.Cohort
 	return c, translate(err, fmt.Sprintf("find cohort %s", id))
 }
 
-// CohortFilter selects cohorts of a program.
-type CohortFilter struct {
-	// Archived keeps archived cohorts (true) or active ones (false).
-	Archived bool
-	// IDs, when not nil, keeps only these cohorts (a member's own).
-	IDs []string
-}
-
 // Cohorts returns one page of a program's cohorts in creation order.
-func (s *Store) Cohorts(ctx context.Context, programID string, f CohortFilter, page models.Page) (models.List[models.Cohort], error) {
+func (s *Store) Cohorts(ctx context.Context, programID string, f models.CohortFilter, page models.Page) (models.List[models.Cohort], error) {
 	if programID == "" {
 		return models.List[models.Cohort]{}, errEmptyProgram
 	}
@@ -126,174 +135,70 @@ func (s *Store) ProgramCohorts(ctx context.Context, programID string) ([]models.
 	return out, nil
 }
 
-// CohortChange lists the fields of a cohort to change; nil fields stay.
-type CohortChange struct {
-	Name      *string
-	StartDate *string
-	// EndDate "" removes the end date.
-	EndDate *string
+// SaveCohort writes after, a changed cohort (name, dates, archived), with
+// the events that record the change, if the stored cohort is still at
+// before.Version (models.ErrPreconditionFailed otherwise). A name taken in
+// the program is models.ErrConflict. It returns the cohort as stored, its
+// version one up.
+func (s *Store) SaveCohort(ctx context.Context, before, after models.Cohort, events ...models.Event) (models.Cohort, error) {
+	what := "update cohort " + before.ID
+	set := bson.M{"name": after.Name, "nameKey": cohortNameKey(after.Name), "startDate": after.StartDate,
+		"archived": after.Archived, "updatedAt": after.UpdatedAt}
+	unset := bson.M{}
+	if after.EndDate == "" {
+		unset["endDate"] = ""
+	} else {
+		set["endDate"] = after.EndDate
+	}
+	if after.ArchivedAt == nil {
+		unset["archivedAt"] = ""
+	} else {
+		set["archivedAt"] = *after.ArchivedAt
+	}
+	update := bson.M{"$set": set, "$inc": bson.M{"version": 1}}
+	if len(unset) > 0 {
+		update["$unset"] = unset
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	out, err := compareAndUpdate[models.Cohort](ctx, s.collection(colCohorts), before.ID, before.Version,
+		withEvents(update, s.eventsWithIDs(events)...))
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return models.Cohort{}, fmt.Errorf("%s: %w", what, models.ErrPreconditionFailed)
+	case isDuplicateKey(err):
+		return models.Cohort{}, duplicateCohortName(what, after.Name)
+	case err != nil:
+		return models.Cohort{}, translate(err, what)
+	}
+	s.relayAfter(ctx, colCohorts, before.ID)
+	return out, nil
 }
 
-// UpdateCohort renames a cohort or changes its dates. version, when not 0,
-// must be the cohort's current version (models.ErrPreconditionFailed
-// otherwise). A change that changes nothing writes nothing.
-func (s *Store) UpdateCohort(ctx context.Context, actor models.Actor, programID, id string, version int64, ch CohortChange) (models.Cohort, error) {
-	what := "update cohort " + id
-	return s.changeCohort(ctx, programID, id, version, what, func(cur models.Cohort) (bson.M, error) {
-		next := cur
-		if ch.Name != nil {
-			next.Name = strings.TrimSpace(*ch.Name)
-		}
-		if ch.StartDate != nil {
-			next.StartDate = *ch.StartDate
-		}
-		if ch.EndDate != nil {
-			next.EndDate = *ch.EndDate
-		}
-		if err := next.Validate(); err != nil {
-			return nil, err
-		}
-		data := map[string]string{}
-		set := bson.M{}
-		if next.Name != cur.Name {
-			recordChange(data, "name", cur.Name, next.Name)
-			set["name"], set["nameKey"] = next.Name, cohortNameKey(next.Name)
-		}
-		if next.StartDate != cur.StartDate {
-			recordChange(data, "startDate", cur.StartDate, next.StartDate)
-			set["startDate"] = next.StartDate
-		}
-		update := bson.M{}
-		if next.EndDate != cur.EndDate {
-			recordChange(data, "endDate", cur.EndDate, next.EndDate)
-			if next.EndDate == "" {
-				update["$unset"] = bson.M{"endDate": ""}
-			} else {
-				set["endDate"] = next.EndDate
-			}
-		}
-		if len(data) == 0 {
-			return nil, nil
-		}
-		set["updatedAt"] = s.now()
-		update["$set"] = set
-		ev := s.newEvent(models.Event{
-			Type: "cohort.updated", ProgramID: programID, Actor: actor, Subject: "cohort", SubjectID: id,
-			Summary: fmt.Sprintf("changed cohort %q", next.Name), Data: data,
-		})
-		if next.Name != cur.Name {
-			ev.Summary = fmt.Sprintf("renamed cohort %q to %q", cur.Name, next.Name)
-		}
-		return withEvents(update, ev), nil
-	}, func() error {
-		name := ""
-		if ch.Name != nil {
-			name = strings.TrimSpace(*ch.Name)
-		}
-		return duplicateCohortName(what, name)
-	})
-}
-
-// SetCohortArchived archives a cohort (its records stay, it leaves the
-// default lists and takes no new members) or brings it back. version, when
-// not 0, must be current. Archiving an archived cohort changes nothing.
+// SetCohortArchived archives a cohort or brings it back, for seeding and
+// tests, audited as the use cases do it but without their access rules.
+// version, when not 0, must be current. Archiving an archived cohort
+// changes nothing.
 func (s *Store) SetCohortArchived(ctx context.Context, actor models.Actor, programID, id string, archived bool, version int64) (models.Cohort, error) {
-	verb, typ := "archived", models.EventCohortArchived
-	if !archived {
-		verb, typ = "unarchived", models.EventCohortUnarchived
+	cur, err := s.Cohort(ctx, programID, id)
+	if err != nil {
+		return models.Cohort{}, err
 	}
-	what := fmt.Sprintf("%s cohort %s", strings.TrimSuffix(verb, "d"), id)
-	return s.changeCohort(ctx, programID, id, version, what, func(cur models.Cohort) (bson.M, error) {
-		if cur.Archived == archived {
-			return nil, nil
-		}
-		now := s.now()
-		update := bson.M{"$set": bson.M{"archived": archived, "updatedAt": now}}
-		if archived {
-			update["$set"].(bson.M)["archivedAt"] = now
-		} else {
-			update["$unset"] = bson.M{"archivedAt": ""}
-		}
-		ev := s.newEvent(models.Event{
-			Type: typ, ProgramID: programID, Actor: actor, Subject: "cohort", SubjectID: id,
-			Summary: fmt.Sprintf("%s cohort %q", verb, cur.Name),
-			Data:    map[string]string{"oldArchived": fmt.Sprint(cur.Archived), "newArchived": fmt.Sprint(archived)},
-		})
-		return withEvents(update, ev), nil
-	}, nil)
-}
-
-// changeCohort reads the cohort, lets edit build the update and writes it
-// guarded by the version read (see guardedUpdate), then relays its event;
-// duplicate explains a duplicate-key error.
-func (s *Store) changeCohort(ctx context.Context, programID, id string, version int64, what string,
-	edit func(models.Cohort) (bson.M, error), duplicate func() error) (models.Cohort, error) {
-	before, after, err := guardedUpdate(ctx, s, colCohorts, programID, id, version, what,
-		func(c models.Cohort) (string, int64) { return c.ProgramID, c.Version }, edit)
-	if errors.Is(err, errDuplicateKey) && duplicate != nil {
-		return models.Cohort{}, duplicate()
+	if version != 0 && cur.Version != version {
+		return models.Cohort{}, fmt.Errorf("archive cohort %s: %w", id, models.ErrPreconditionFailed)
 	}
-	if err == nil && after.Version != before.Version {
-		s.relayAfter(ctx, colCohorts, id)
+	if cur.Archived == archived {
+		return cur, nil
 	}
-	return after, err
+	now := s.now()
+	next := cur
+	next.SetArchived(archived, now)
+	return s.SaveCohort(ctx, cur, next, models.CohortArchivedEvent(actor, cur, archived, now))
 }
 
 // raceRetries bounds how often a change without a client version is
 // re-read and re-applied after another writer won the race.
 const raceRetries = 3
-
-// errDuplicateKey is a guarded update that broke a unique index.
-var errDuplicateKey = fmt.Errorf("%w: duplicate key", models.ErrConflict)
-
-// guardedUpdate reads document id of col, which must belong to programID
-// (models.ErrNotFound otherwise), lets edit build the update (nil: nothing
-// to change) and writes it with compareAndUpdate, incrementing the
-// version. It returns the document before and after (the same when nothing
-// changed) and leaves relaying the update's events to the caller. With a
-// client version (not 0) a different or changed version is
-// models.ErrPreconditionFailed; without one a lost race is retried on the
-// new state, then models.ErrConflict.
-func guardedUpdate[T any](ctx context.Context, s *Store, col, programID, id string, version int64, what string,
-	meta func(T) (programID string, version int64), edit func(T) (bson.M, error)) (before, after T, err error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	c := s.collection(col)
-	var zero T
-	for range raceRetries {
-		// By _id alone: the embedded engine finds only such a filter by index.
-		var cur T
-		err := c.FindOne(ctx, bson.M{"_id": id}).Decode(&cur)
-		if err != nil {
-			return zero, zero, translate(err, what)
-		}
-		curProgram, curVersion := meta(cur)
-		if curProgram != programID {
-			return zero, zero, fmt.Errorf("%s: %w", what, models.ErrNotFound)
-		}
-		if version != 0 && curVersion != version {
-			return zero, zero, fmt.Errorf("%s: %w", what, models.ErrPreconditionFailed)
-		}
-		update, err := edit(cur)
-		if err != nil || update == nil {
-			return cur, cur, err
-		}
-		update["$inc"] = bson.M{"version": 1}
-		out, err := compareAndUpdate[T](ctx, c, id, curVersion, update)
-		switch {
-		case err == nil:
-			return cur, out, nil
-		case errors.Is(err, mongo.ErrNoDocuments) && version != 0:
-			return zero, zero, fmt.Errorf("%s: %w", what, models.ErrPreconditionFailed)
-		case errors.Is(err, mongo.ErrNoDocuments):
-			continue
-		case isDuplicateKey(err):
-			return zero, zero, fmt.Errorf("%s: %w", what, errDuplicateKey)
-		}
-		return zero, zero, translate(err, what)
-	}
-	return zero, zero, fmt.Errorf("%s: %w: it is being changed by someone else; retry", what, models.ErrConflict)
-}
 
 // compareAndUpdate applies update to document id if its version is still
 // version and returns the document after it, or mongo.ErrNoDocuments when
@@ -326,11 +231,4 @@ func compareAndUpdate[T any](ctx context.Context, c collection, id string, versi
 	err = c.Collection.FindOneAndUpdate(ctx, filter, update,
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&out)
 	return out, err
-}
-
-// recordChange records a field's old and new values in an event's data.
-func recordChange(data map[string]string, field, from, to string) {
-	title := strings.ToUpper(field[:1]) + field[1:]
-	data["old"+title] = from
-	data["new"+title] = to
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"skillbook/models"
 	"skillbook/store/mongo"
@@ -78,7 +79,15 @@ func TestCreateCohortNamesUniquePerProgram(t *testing.T) {
 	}
 }
 
-func TestUpdateCohortIsVersionGuarded(t *testing.T) {
+// saveCohort writes edit's change of cur, audited, guarded by cur's version.
+func saveCohort(s *mongo.Store, cur models.Cohort, edit func(*models.Cohort)) (models.Cohort, error) {
+	next := cur
+	edit(&next)
+	ev, _ := models.CohortChangedEvent(byAdmin, cur, next, time.Time{})
+	return s.SaveCohort(context.Background(), cur, next, ev)
+}
+
+func TestSaveCohortIsVersionGuarded(t *testing.T) {
 	t.Parallel()
 	s := storetest.New(t)
 	ctx := context.Background()
@@ -87,36 +96,30 @@ func TestUpdateCohortIsVersionGuarded(t *testing.T) {
 	newCohort(t, s, p, "Taken")
 	name, end := "Spring 2027 (evening)", "2027-12-15"
 
-	got, err := s.UpdateCohort(ctx, byAdmin, p, c.ID, 1, mongo.CohortChange{Name: &name, EndDate: &end})
+	got, err := saveCohort(s, c, func(c *models.Cohort) { c.Name, c.EndDate = name, end })
 	if err != nil || got.Name != name || got.EndDate != end || got.Version != 2 {
-		t.Fatalf("UpdateCohort = %+v, %v; want renamed with an end date, version 2", got, err)
+		t.Fatalf("SaveCohort = %+v, %v; want renamed with an end date, version 2", got, err)
 	}
-	if _, err := s.UpdateCohort(ctx, byAdmin, p, c.ID, 1, mongo.CohortChange{Name: &name}); !errors.Is(err, models.ErrPreconditionFailed) {
-		t.Errorf("UpdateCohort(stale version) = %v; want precondition failed", err)
+	if _, err := saveCohort(s, c, func(c *models.Cohort) { c.Name = "Stale" }); !errors.Is(err, models.ErrPreconditionFailed) {
+		t.Errorf("SaveCohort(stale version) = %v; want precondition failed", err)
 	}
-	taken := "taken"
-	if _, err := s.UpdateCohort(ctx, byAdmin, p, c.ID, 2, mongo.CohortChange{Name: &taken}); !errors.Is(err, models.ErrConflict) || !strings.Contains(err.Error(), "already exists") {
-		t.Errorf("UpdateCohort(a taken name) = %v; want conflict", err)
+	if _, err := saveCohort(s, got, func(c *models.Cohort) { c.Name = "taken" }); !errors.Is(err, models.ErrConflict) || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("SaveCohort(a taken name) = %v; want conflict", err)
 	}
-	// The same values again change nothing and write no audit entry.
-	if again, err := s.UpdateCohort(ctx, byAdmin, p, c.ID, 2, mongo.CohortChange{Name: &name}); err != nil || again.Version != 2 {
-		t.Errorf("UpdateCohort(no change) = %+v, %v; want version 2 unchanged", again, err)
-	}
-	none := ""
-	cleared, err := s.UpdateCohort(ctx, byAdmin, p, c.ID, 0, mongo.CohortChange{EndDate: &none})
+	cleared, err := saveCohort(s, got, func(c *models.Cohort) { c.EndDate = "" })
 	if err != nil || cleared.EndDate != "" || cleared.Version != 3 {
-		t.Errorf("UpdateCohort(clear end date) = %+v, %v", cleared, err)
+		t.Errorf("SaveCohort(clear end date) = %+v, %v", cleared, err)
 	}
-	if _, err := s.UpdateCohort(ctx, byAdmin, newProgramID(t, s), c.ID, 0, mongo.CohortChange{Name: &taken}); !errors.Is(err, models.ErrNotFound) {
-		t.Errorf("UpdateCohort(other program) = %v; want not found", err)
+	if stored, err := s.Cohort(ctx, p, c.ID); err != nil || stored.EndDate != "" || stored.Name != name || stored.Version != 3 {
+		t.Errorf("Cohort after the changes = %+v, %v", stored, err)
 	}
 	want := []string{"cohort.created", "cohort.updated", "cohort.updated"}
 	if got := auditTypes(t, s, p, c.ID); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("audit = %v; want %v", got, want)
 	}
 	list, _ := s.Audit(ctx, p, mongo.AuditFilter{SubjectID: c.ID, Type: "cohort.updated"}, models.Page{})
-	if e := list.Items[len(list.Items)-1]; e.Data["oldName"] != "Spring 2027" || e.Data["newName"] != name || e.Data["newEndDate"] != end {
-		t.Errorf("first cohort.updated data = %v; want old and new name and end date", e.Data)
+	if e := list.Items[len(list.Items)-1]; e.Data["oldName"] != "Spring 2027" || e.Data["newName"] != name || e.Data["newEndDate"] != end || e.ID == "" || e.At.IsZero() {
+		t.Errorf("first cohort.updated = %+v; want old and new name and end date, an id and a time", e)
 	}
 }
 
@@ -130,8 +133,7 @@ func TestConcurrentCohortUpdatesOneWins(t *testing.T) {
 	errs := make([]error, writers)
 	for i := range writers {
 		wg.Go(func() {
-			name := "Race " + string(rune('A'+i))
-			_, errs[i] = s.UpdateCohort(context.Background(), byAdmin, p, c.ID, 1, mongo.CohortChange{Name: &name})
+			_, errs[i] = saveCohort(s, c, func(c *models.Cohort) { c.Name = "Race " + string(rune('A'+i)) })
 		})
 	}
 	wg.Wait()
@@ -141,7 +143,7 @@ func TestConcurrentCohortUpdatesOneWins(t *testing.T) {
 		case err == nil:
 			won++
 		case !errors.Is(err, models.ErrPreconditionFailed):
-			t.Errorf("UpdateCohort = %v; want success or precondition failed", err)
+			t.Errorf("SaveCohort = %v; want success or precondition failed", err)
 		}
 	}
 	if won != 1 {
@@ -180,13 +182,13 @@ func TestArchiveCohortAndList(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		f    mongo.CohortFilter
+		f    models.CohortFilter
 		want string
 	}{
-		{"active", mongo.CohortFilter{}, "A,C"},
-		{"archived", mongo.CohortFilter{Archived: true}, "B"},
-		{"own cohorts", mongo.CohortFilter{IDs: []string{c.ID, b.ID}}, "C"},
-		{"no cohorts", mongo.CohortFilter{IDs: []string{}}, ""},
+		{"active", models.CohortFilter{}, "A,C"},
+		{"archived", models.CohortFilter{Archived: true}, "B"},
+		{"own cohorts", models.CohortFilter{IDs: []string{c.ID, b.ID}}, "C"},
+		{"no cohorts", models.CohortFilter{IDs: []string{}}, ""},
 	}
 	for _, tt := range tests {
 		l, err := s.Cohorts(ctx, p, tt.f, models.Page{})
@@ -194,11 +196,11 @@ func TestArchiveCohortAndList(t *testing.T) {
 			t.Errorf("Cohorts(%s) = %q, %v; want %q", tt.name, ids(l), err, tt.want)
 		}
 	}
-	first, err := s.Cohorts(ctx, p, mongo.CohortFilter{}, models.Page{Limit: 1})
+	first, err := s.Cohorts(ctx, p, models.CohortFilter{}, models.Page{Limit: 1})
 	if err != nil || ids(first) != "A" || first.NextCursor == "" {
 		t.Fatalf("first page = %q (next %q), %v", ids(first), first.NextCursor, err)
 	}
-	second, err := s.Cohorts(ctx, p, mongo.CohortFilter{}, models.Page{Limit: 1, Cursor: first.NextCursor})
+	second, err := s.Cohorts(ctx, p, models.CohortFilter{}, models.Page{Limit: 1, Cursor: first.NextCursor})
 	if err != nil || ids(second) != "C" {
 		t.Errorf("second page = %q, %v; want C", ids(second), err)
 	}

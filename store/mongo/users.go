@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"skillbook/models"
 )
@@ -15,11 +14,11 @@ import (
 // embedded engine lacks.
 func unboundUID(userID string) string { return "invited:" + userID }
 
-// CreateUser stores an invited user. The email must be new.
+// CreateUser stores an invited user for bootstrap, seeding and tests,
+// audited as an invitation but without the InviteUser use case's checks of
+// access and cohorts. The email must be new.
 func (s *Store) CreateUser(ctx context.Context, actor models.Actor, u models.User) (models.User, error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	u.Email = models.NormalizeEmail(u.Email)
+	u.Normalize()
 	if err := u.Validate(); err != nil {
 		return models.User{}, err
 	}
@@ -28,29 +27,12 @@ func (s *Store) CreateUser(ctx context.Context, actor models.Actor, u models.Use
 		u.ID = NewID()
 	}
 	u.UID = unboundUID(u.ID)
-	u.Bound = false
-	u.Active = true
+	u.Bound, u.Active = false, true
 	u.Version = 1
 	u.CreatedAt, u.UpdatedAt = now, now
-	if u.CohortIDs == nil {
-		u.CohortIDs = []string{}
-	}
-	ev := s.newEvent(models.Event{
-		Type: "user.invited", ProgramID: u.ProgramID, Actor: actor, Subject: "user", SubjectID: u.ID,
-		Summary: fmt.Sprintf("invited %s as %s", u.Email, u.Role),
-		Data:    map[string]string{"email": u.Email, "role": string(u.Role), "name": u.Name, "credential": u.Credential},
-	})
-	if u.Role == models.RoleStudent {
-		ev.StudentID = u.ID
-	}
-	doc, err := docWithEvents(u, ev)
-	if err != nil {
+	if err := s.InsertUser(ctx, u, models.UserInvitedEvent(models.EventUserInvited, actor, u, now)); err != nil {
 		return models.User{}, err
 	}
-	if _, err := s.collection(colUsers).InsertOne(ctx, doc); err != nil {
-		return models.User{}, translate(err, "create user "+u.Email)
-	}
-	s.relayAfter(ctx, colUsers, u.ID)
 	return u, nil
 }
 
@@ -85,21 +67,23 @@ func (s *Store) UserByUID(ctx context.Context, uid string) (models.User, error) 
 	return u, nil
 }
 
-// BindInvitation binds the pending invitation for email to uid. The caller
-// must have checked that the token proves the email is verified.
-func (s *Store) BindInvitation(ctx context.Context, email, uid string) (models.User, error) {
+// BindInvitation binds an invitation to a sign-in account: it stores
+// w.After's uid, bound flag and time with the events recording it, if the
+// invitation is still unbound at w.Before.Version (models.ErrNotFound
+// otherwise: a concurrent first sign-in may have bound it).
+func (s *Store) BindInvitation(ctx context.Context, w models.UserWrite) (models.User, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	var u models.User
-	err := s.collection(colUsers).FindOneAndUpdate(ctx,
-		bson.M{"email": models.NormalizeEmail(email), "bound": false},
-		bson.M{
-			"$set": bson.M{"uid": uid, "bound": true, "updatedAt": s.now()},
-			"$inc": bson.M{"version": 1},
-		},
-		options.FindOneAndUpdate().SetReturnDocument(options.After),
-	).Decode(&u)
-	return u, translate(err, "bind invitation")
+	update := withEvents(bson.M{
+		"$set": bson.M{"uid": w.After.UID, "bound": true, "updatedAt": w.After.UpdatedAt},
+		"$inc": bson.M{"version": 1},
+	}, s.eventsWithIDs(w.Events)...)
+	u, err := compareAndUpdate[models.User](ctx, s.collection(colUsers), w.Before.ID, w.Before.Version, update)
+	if err != nil {
+		return models.User{}, translate(err, "bind invitation")
+	}
+	s.relayAfter(ctx, colUsers, u.ID)
+	return u, nil
 }
 
 // UserByEmail returns the user with email, in any program; emails are

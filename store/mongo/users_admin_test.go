@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"skillbook/models"
 	"skillbook/store/mongo"
@@ -16,54 +17,43 @@ import (
 
 func invite(tb testing.TB, s *mongo.Store, programID, email string, role models.Role, cohorts ...string) models.User {
 	tb.Helper()
-	u, err := s.InviteUser(context.Background(), byAdmin, models.User{ProgramID: programID, Email: email, Name: "User " + email, Role: role, CohortIDs: cohorts})
+	u, err := s.CreateUser(context.Background(), byAdmin, models.User{ProgramID: programID, Email: email, Name: "User " + email, Role: role, CohortIDs: cohorts})
 	if err != nil {
-		tb.Fatalf("InviteUser(%s) = %v", email, err)
+		tb.Fatalf("CreateUser(%s) = %v", email, err)
 	}
 	return u
 }
 
-func TestInviteUserChecksCohorts(t *testing.T) {
+// saveUser writes edit's change of cur, audited as an admin's edit, guarded
+// by cur's version.
+func saveUser(s *mongo.Store, actor models.Actor, cur models.User, edit func(*models.User)) (models.User, error) {
+	next := cur
+	edit(&next)
+	ev, _ := models.UserChangedEvent(models.EventUserUpdated, actor, cur, next, time.Time{})
+	return s.SaveUser(context.Background(), models.UserWrite{Before: cur, After: next, Events: []models.Event{ev}})
+}
+
+func TestInsertUserKeepsEmailsUnique(t *testing.T) {
 	t.Parallel()
 	s := storetest.New(t)
 	ctx := context.Background()
 	p, other := newProgramID(t, s), newProgramID(t, s)
 	open := newCohort(t, s, p, "Open")
-	closed := newCohort(t, s, p, "Closed")
-	if _, err := s.SetCohortArchived(ctx, byAdmin, p, closed.ID, true, 0); err != nil {
-		t.Fatal(err)
-	}
-	foreign := newCohort(t, s, other, "Foreign")
 
 	u := invite(t, s, p, "Student@Example.com", models.RoleStudent, open.ID)
 	if u.Email != "student@example.com" || !u.Active || u.Bound || u.Version != 1 {
-		t.Errorf("InviteUser = %+v; want a normalized, active, unbound invitation", u)
+		t.Errorf("CreateUser = %+v; want a normalized, active, unbound invitation", u)
 	}
-	tests := []struct {
-		name    string
-		role    models.Role
-		cohorts []string
-		want    string
-	}{
-		{"archived cohort", models.RoleStudent, []string{closed.ID}, "archived"},
-		{"other program's cohort", models.RoleStudent, []string{foreign.ID}, "no cohort"},
-		{"student without cohort", models.RoleStudent, nil, "exactly one"},
-		{"student in two", models.RoleStudent, []string{open.ID, open.ID + "x"}, "exactly one"},
-		{"repeated cohort", models.RoleInstructor, []string{open.ID, open.ID}, "twice"},
+	if stored, err := s.UserByEmail(ctx, "STUDENT@example.com"); err != nil || stored.ID != u.ID || stored.Bound {
+		t.Errorf("UserByEmail = %+v, %v; want the invitation", stored, err)
 	}
-	for i, tt := range tests {
-		_, err := s.InviteUser(ctx, byAdmin, models.User{ProgramID: p, Email: fmt.Sprintf("x%d@example.com", i), Name: "X", Role: tt.role, CohortIDs: tt.cohorts})
-		var ve *models.ValidationError
-		if !errors.As(err, &ve) || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("InviteUser(%s) = %v; want a validation error about %q", tt.name, err, tt.want)
-		}
-	}
-	if _, err := s.InviteUser(ctx, byAdmin, models.User{ProgramID: other, Email: "STUDENT@example.com", Name: "Again", Role: models.RoleAdmin}); !errors.Is(err, models.ErrConflict) {
-		t.Errorf("InviteUser(an email taken in another program) = %v; want conflict", err)
+	again := models.User{ID: mongo.NewID(), ProgramID: other, Email: "student@example.com", Name: "Again", Role: models.RoleAdmin, Active: true, Version: 1}
+	if err := s.InsertUser(ctx, again); !errors.Is(err, models.ErrConflict) {
+		t.Errorf("InsertUser(an email taken in another program) = %v; want conflict", err)
 	}
 }
 
-func TestUpdateUserVersionsAndAudit(t *testing.T) {
+func TestSaveUserVersionsAndAudit(t *testing.T) {
 	t.Parallel()
 	s := storetest.New(t)
 	ctx := context.Background()
@@ -72,20 +62,12 @@ func TestUpdateUserVersionsAndAudit(t *testing.T) {
 	in := invite(t, s, p, "in@example.com", models.RoleInstructor, a.ID)
 
 	name, cred := "Ina Structor", "RMA (AMT)"
-	got, err := s.UpdateUser(ctx, byAdmin, p, in.ID, 1, mongo.UserChange{Name: &name, Credential: &cred, CohortIDs: []string{a.ID, b.ID}})
+	got, err := saveUser(s, byAdmin, in, func(u *models.User) { u.Name, u.Credential, u.CohortIDs = name, cred, []string{a.ID, b.ID} })
 	if err != nil || got.Name != name || got.Credential != cred || len(got.CohortIDs) != 2 || got.Version != 2 {
-		t.Fatalf("UpdateUser = %+v, %v", got, err)
+		t.Fatalf("SaveUser = %+v, %v", got, err)
 	}
-	if _, err := s.UpdateUser(ctx, byAdmin, p, in.ID, 1, mongo.UserChange{Name: &name}); !errors.Is(err, models.ErrPreconditionFailed) {
-		t.Errorf("UpdateUser(stale version) = %v; want precondition failed", err)
-	}
-	// The same cohorts in another order are no change.
-	same, err := s.UpdateUser(ctx, byAdmin, p, in.ID, 2, mongo.UserChange{Name: &name, CohortIDs: []string{b.ID, a.ID}})
-	if err != nil || same.Version != 2 {
-		t.Errorf("UpdateUser(no change) = version %d, %v; want 2", same.Version, err)
-	}
-	if _, err := s.UpdateUser(ctx, byAdmin, newProgramID(t, s), in.ID, 0, mongo.UserChange{Name: &name}); !errors.Is(err, models.ErrNotFound) {
-		t.Errorf("UpdateUser(other program) = %v; want not found", err)
+	if _, err := saveUser(s, byAdmin, in, func(u *models.User) { u.Name = "Stale" }); !errors.Is(err, models.ErrPreconditionFailed) {
+		t.Errorf("SaveUser(stale version) = %v; want precondition failed", err)
 	}
 	off, err := s.SetUserActive(ctx, byAdmin, p, in.ID, false, 2)
 	if err != nil || off.Active || off.Version != 3 {
@@ -93,6 +75,9 @@ func TestUpdateUserVersionsAndAudit(t *testing.T) {
 	}
 	if again, err := s.SetUserActive(ctx, byAdmin, p, in.ID, false, 0); err != nil || again.Version != 3 {
 		t.Errorf("deactivating again = version %d, %v; want no change", again.Version, err)
+	}
+	if _, err := s.SetUserActive(ctx, byAdmin, p, in.ID, true, 2); !errors.Is(err, models.ErrPreconditionFailed) {
+		t.Errorf("SetUserActive(stale version) = %v; want precondition failed", err)
 	}
 	if _, err := s.SetUserActive(ctx, byAdmin, p, in.ID, true, 0); err != nil {
 		t.Errorf("SetUserActive(true) = %v", err)
@@ -109,31 +94,57 @@ func TestUpdateUserVersionsAndAudit(t *testing.T) {
 	}
 }
 
-func TestAdminGuards(t *testing.T) {
+func TestBindInvitationOnce(t *testing.T) {
+	t.Parallel()
+	s := storetest.New(t)
+	ctx := context.Background()
+	p := newProgramID(t, s)
+	inv := invite(t, s, p, "new@example.com", models.RoleAdmin)
+	bound := inv
+	bound.UID, bound.Bound = "uid-1", true
+	w := models.UserWrite{Before: inv, After: bound, Events: []models.Event{models.InvitationAcceptedEvent(models.SystemActor, inv, time.Time{})}}
+	got, err := s.BindInvitation(ctx, w)
+	if err != nil || !got.Bound || got.Version != 2 {
+		t.Fatalf("BindInvitation = %+v, %v; want bound at version 2", got, err)
+	}
+	if _, err := s.BindInvitation(ctx, w); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("BindInvitation again = %v; want not found (bound already)", err)
+	}
+	if u, err := s.UserByUID(ctx, "uid-1"); err != nil || u.ID != inv.ID {
+		t.Errorf("UserByUID = %+v, %v; want the bound user", u, err)
+	}
+	want := []string{"user.invited", "user.invitation-accepted"}
+	if types := auditTypes(t, s, p, inv.ID); !slices.Equal(types, want) {
+		t.Errorf("audit = %v; want %v", types, want)
+	}
+}
+
+// TestLastAdminGuard writes changes that skip the use cases' check: the
+// store still keeps the program's last active admin, and audits the undoing.
+func TestLastAdminGuard(t *testing.T) {
 	t.Parallel()
 	s := storetest.New(t)
 	ctx := context.Background()
 	p := newProgramID(t, s)
 	c := newCohort(t, s, p, "C")
 	first := invite(t, s, p, "first@example.com", models.RoleAdmin)
-	self := models.Actor{UserID: first.ID, Name: "First", Role: models.RoleAdmin}
-	student := models.RoleStudent
 
-	if _, err := s.UpdateUser(ctx, self, p, first.ID, 0, mongo.UserChange{Role: &student, CohortIDs: []string{c.ID}}); !errors.Is(err, models.ErrForbidden) {
-		t.Errorf("demoting oneself = %v; want forbidden", err)
-	}
-	if _, err := s.SetUserActive(ctx, self, p, first.ID, false, 0); !errors.Is(err, models.ErrForbidden) {
-		t.Errorf("deactivating oneself = %v; want forbidden", err)
-	}
-	// Someone else (a system task) may not take the only admin either.
-	if _, err := s.UpdateUser(ctx, byAdmin, p, first.ID, 0, mongo.UserChange{Role: &student, CohortIDs: []string{c.ID}}); !errors.Is(err, models.ErrConflict) {
+	_, err := saveUser(s, byAdmin, first, func(u *models.User) { u.Role, u.CohortIDs = models.RoleStudent, []string{c.ID} })
+	if !errors.Is(err, models.ErrConflict) || !strings.Contains(err.Error(), "at least one active admin") {
 		t.Errorf("demoting the last admin = %v; want conflict", err)
 	}
 	if _, err := s.SetUserActive(ctx, byAdmin, p, first.ID, false, 0); !errors.Is(err, models.ErrConflict) {
 		t.Errorf("deactivating the last admin = %v; want conflict", err)
 	}
+	if u, err := s.User(ctx, p, first.ID); err != nil || !u.ActiveAdmin() {
+		t.Errorf("the last admin after both = %+v, %v; want an active admin still", u, err)
+	}
+	want := []string{"user.invited", "user.updated", "user.change-undone", "user.deactivated", "user.change-undone"}
+	if types := auditTypes(t, s, p, first.ID); !slices.Equal(types, want) {
+		t.Errorf("audit = %v; want %v", types, want)
+	}
 	second := invite(t, s, p, "second@example.com", models.RoleAdmin)
-	if _, err := s.SetUserActive(ctx, self, p, second.ID, false, 0); err != nil {
+	if _, err := s.SetUserActive(ctx, byAdmin, p, second.ID, false, 0); err != nil {
 		t.Errorf("deactivating another admin = %v", err)
 	}
 	if n, err := s.ActiveAdmins(ctx, p); err != nil || n != 1 {
@@ -152,14 +163,13 @@ func TestMutualDemotionKeepsAnAdmin(t *testing.T) {
 		c := newCohort(t, s, p, "C")
 		x := invite(t, s, p, fmt.Sprintf("x%d@example.com", round), models.RoleAdmin)
 		y := invite(t, s, p, fmt.Sprintf("y%d@example.com", round), models.RoleAdmin)
-		instructor := models.RoleInstructor
 		var wg sync.WaitGroup
 		for _, pair := range [][2]models.User{{x, y}, {y, x}} {
 			wg.Go(func() {
 				actor := models.Actor{UserID: pair[0].ID, Role: models.RoleAdmin}
-				_, err := s.UpdateUser(ctx, actor, p, pair[1].ID, 0, mongo.UserChange{Role: &instructor, CohortIDs: []string{c.ID}})
+				_, err := saveUser(s, actor, pair[1], func(u *models.User) { u.Role, u.CohortIDs = models.RoleInstructor, []string{c.ID} })
 				if err != nil && !errors.Is(err, models.ErrConflict) {
-					t.Errorf("UpdateUser = %v; want success or conflict", err)
+					t.Errorf("SaveUser = %v; want success or conflict", err)
 				}
 			})
 		}
@@ -177,7 +187,7 @@ func TestUsersFilters(t *testing.T) {
 	p := newProgramID(t, s)
 	a, b := newCohort(t, s, p, "A"), newCohort(t, s, p, "B")
 	mustName := func(u models.User, name string) {
-		if _, err := s.UpdateUser(ctx, byAdmin, p, u.ID, 0, mongo.UserChange{Name: &name}); err != nil {
+		if _, err := saveUser(s, byAdmin, u, func(u *models.User) { u.Name = name }); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -16,7 +15,7 @@ import (
 )
 
 // Writes of a roster import. Each user is still one document written with
-// its own event, atomic on its own, as InviteUser and UpdateUser write it;
+// its own event, atomic on its own, as InsertUser and SaveUser write it;
 // what differs is that the inserts travel in batches and the events of all
 // the writes are relayed together at the end, so a file of thousands of
 // rows costs a few round trips per batch instead of several per row.
@@ -30,76 +29,28 @@ const rosterBatch = 500
 // SQLite connection and the command deadlocks.
 const bulkUpdateBatch = 50
 
-// ImportUsers invites users for a roster import, each checked as
-// InviteUser checks it (all their cohorts in one query) and audited as
-// roster.user-created. It returns, in order, each stored user or the error
-// that refused it (a validation error, or models.ErrConflict for an email
-// taken meanwhile). A failure of the store itself is returned as err; the
-// users inserted before it stay, and importing again completes the rest.
-func (s *Store) ImportUsers(ctx context.Context, actor models.Actor, users []models.User) ([]models.User, []error, error) {
+// InsertUsers stores new users for a roster import, each w.After with
+// its w.Events, as InsertUser stores one. It returns, in order, nil or the
+// error that refused each user (models.ErrConflict for an email taken
+// meanwhile). A failure of the store itself is returned as err; the users
+// inserted before it stay, and importing again completes the rest.
+func (s *Store) InsertUsers(ctx context.Context, ws []models.UserWrite) ([]error, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	out := make([]models.User, len(users))
-	errs := make([]error, len(users))
-	var cohortIDs []string
-	for i, u := range users {
-		if u.ProgramID == "" {
-			return nil, nil, fmt.Errorf("import users: %w", errEmptyProgram)
+	errs := make([]error, len(ws))
+	docs := make([]any, 0, len(ws))
+	written := make([]writtenDoc, 0, len(ws))
+	for _, w := range ws {
+		if w.After.ProgramID == "" {
+			return nil, fmt.Errorf("import users: %w", errEmptyProgram)
 		}
-		u.Email = models.NormalizeEmail(u.Email)
-		u.Name = strings.TrimSpace(u.Name)
-		u.Credential = strings.TrimSpace(u.Credential)
-		if u.CohortIDs == nil {
-			u.CohortIDs = []string{}
-		}
-		out[i] = u
-		if errs[i] = mergeValidation(errors.Join(u.Validate(), u.ValidateMembership())); errs[i] == nil {
-			for _, c := range u.CohortIDs {
-				if !slices.Contains(cohortIDs, c) {
-					cohortIDs = append(cohortIDs, c)
-				}
-			}
-		}
-	}
-	cohorts, err := s.cohortsByID(ctx, cohortIDs)
-	if err != nil {
-		return nil, nil, err
-	}
-
-	now := s.now()
-	var docs []any
-	var index []int
-	var written []writtenDoc
-	for i := range out {
-		if errs[i] != nil {
-			continue
-		}
-		u := &out[i]
-		if errs[i] = cohortsOpen(u.ProgramID, u.CohortIDs, cohorts); errs[i] != nil {
-			continue
-		}
-		u.ID = NewID()
-		u.UID = unboundUID(u.ID)
-		u.Bound, u.Active = false, true
-		u.PINHash, u.PINFailures, u.PINSet = "", 0, false
-		u.Version = 1
-		u.CreatedAt, u.UpdatedAt = now, now
-		ev := s.newEvent(models.Event{
-			Type: EventRosterUserCreated, ProgramID: u.ProgramID, Actor: actor, Subject: "user", SubjectID: u.ID,
-			Summary: fmt.Sprintf("invited %s as %s", u.Email, u.Role),
-			Data: map[string]string{"email": u.Email, "role": string(u.Role), "name": u.Name,
-				"credential": u.Credential, "cohortIds": strings.Join(u.CohortIDs, ",")},
-		})
-		if u.Role == models.RoleStudent {
-			ev.StudentID = u.ID
-		}
-		doc, err := docWithEvents(*u, ev)
+		events := s.eventsWithIDs(w.Events)
+		doc, err := userDoc(w.After, events)
 		if err != nil {
-			return nil, nil, fmt.Errorf("import user %s: %w", u.Email, err)
+			return nil, fmt.Errorf("import user %s: %w", w.After.Email, err)
 		}
 		docs = append(docs, doc)
-		index = append(index, i)
-		written = append(written, writtenDoc{id: u.ID, events: []models.Event{ev}})
+		written = append(written, writtenDoc{id: w.After.ID, events: events})
 	}
 
 	inserted := written[:0:0]
@@ -111,17 +62,17 @@ func (s *Store) ImportUsers(ctx context.Context, actor models.Actor, users []mod
 		switch {
 		case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
 			for _, we := range bwe.WriteErrors {
-				i := index[start+we.Index]
-				failed[start+we.Index] = true
+				i := start + we.Index
+				failed[i] = true
 				if mongo.IsDuplicateKeyError(we) {
-					errs[i] = fmt.Errorf("import user: %w: a user with email %s already exists", models.ErrConflict, out[i].Email)
+					errs[i] = fmt.Errorf("import user: %w: a user with email %s already exists", models.ErrConflict, ws[i].After.Email)
 				} else {
-					errs[i] = translate(we, "import user "+out[i].Email)
+					errs[i] = translate(we, "import user "+ws[i].After.Email)
 				}
 			}
 		case err != nil:
 			s.relayWritten(ctx, colUsers, inserted)
-			return nil, nil, translate(err, "import users")
+			return nil, translate(err, "import users")
 		}
 		for j := start; j < end; j++ {
 			if !failed[j] {
@@ -130,21 +81,19 @@ func (s *Store) ImportUsers(ctx context.Context, actor models.Actor, users []mod
 		}
 	}
 	s.relayWritten(ctx, colUsers, inserted)
-	for i := range out {
-		if errs[i] != nil {
-			out[i] = models.User{}
-		}
-	}
-	return out, errs, nil
+	return errs, nil
 }
 
-// cohortsByID reads the cohorts with ids, of any program (cohortsOpen
-// checks the program).
-func (s *Store) cohortsByID(ctx context.Context, ids []string) (map[string]models.Cohort, error) {
+// CohortsByID returns the cohorts with ids, of any program, keyed by id;
+// ids no cohort has are absent. Only the fields that say whether a user may
+// join one are read: id, program, name and archived.
+func (s *Store) CohortsByID(ctx context.Context, ids []string) (map[string]models.Cohort, error) {
 	out := map[string]models.Cohort{}
 	if len(ids) == 0 {
 		return out, nil
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	found, err := findBulk[models.Cohort](ctx, s, colCohorts, bson.M{"_id": bson.M{"$in": ids}},
 		bson.M{"_id": 1, "programId": 1, "name": 1, "archived": 1}, "check cohorts")
 	if err != nil {
@@ -156,62 +105,33 @@ func (s *Store) cohortsByID(ctx context.Context, ids []string) (map[string]model
 	return out, nil
 }
 
-// cohortsOpen checks that every id names an open cohort of programID.
-func cohortsOpen(programID string, ids []string, cohorts map[string]models.Cohort) error {
-	var v models.ValidationError
-	for _, id := range ids {
-		c, ok := cohorts[id]
-		switch {
-		case !ok || c.ProgramID != programID:
-			v.Add("cohortIds", "no cohort %s in this program", id)
-		case c.Archived:
-			v.Add("cohortIds", "cohort %q is archived", c.Name)
-		}
-	}
-	return v.Err()
-}
-
-// UserUpdate is one change of UpdateUsers: the user, the version it was
-// read at, and the change.
-type UserUpdate struct {
-	ID      string
-	Version int64
-	Change  UserChange
-}
-
-// UpdateUsers applies changes for a roster import one by one, each as
-// UpdateUser applies it (a guarded write with its own event, the same
-// rules), and relays their events together at the end. It returns, in
-// order, each user after the change or the error that refused it; a
+// SaveUsers writes changes of users for a roster import one by one, each
+// as SaveUser writes it (guarded by its version, the program kept with an
+// active admin), and relays their events together at the end. It returns,
+// in order, each user after the change or the error that refused it; a
 // failure of the store itself is returned as err, the changes made before
 // it kept.
-func (s *Store) UpdateUsers(ctx context.Context, actor models.Actor, programID string, updates []UserUpdate) ([]models.User, []error, error) {
-	out := make([]models.User, len(updates))
-	errs := make([]error, len(updates))
+func (s *Store) SaveUsers(ctx context.Context, ws []models.UserWrite) ([]models.User, []error, error) {
+	out := make([]models.User, len(ws))
+	errs := make([]error, len(ws))
 	var written []writtenDoc
 	defer func() { s.relayWritten(ctx, colUsers, written) }()
-	for i, up := range updates {
-		u, changed, err := s.updateUser(ctx, actor, programID, up.ID, up.Version, up.Change)
+	for i, w := range ws {
+		u, err := s.saveUser(ctx, w)
+		if err == nil {
+			written = append(written, writtenDoc{id: u.ID})
+			u, err = s.keepAnAdmin(ctx, w, u)
+		}
 		switch {
 		case err == nil:
 			out[i] = u
-			if changed {
-				written = append(written, writtenDoc{id: u.ID})
-			}
-		case isRowError(err):
+		case errors.Is(err, models.ErrConflict), errors.Is(err, models.ErrPreconditionFailed):
 			errs[i] = err
 		default:
 			return nil, nil, err
 		}
 	}
 	return out, errs, nil
-}
-
-// isRowError reports an error about one change rather than the store.
-func isRowError(err error) bool {
-	var v *models.ValidationError
-	return errors.As(err, &v) || errors.Is(err, models.ErrNotFound) || errors.Is(err, models.ErrConflict) ||
-		errors.Is(err, models.ErrPreconditionFailed) || errors.Is(err, models.ErrForbidden)
 }
 
 // writtenDoc is a document this request wrote with pending events. events
