@@ -9,6 +9,8 @@ import (
 // that changes it, and who may take each action, in one table (lifecycle)
 // that one function (Transition) applies. The use cases ask Transition for
 // the next status; nothing else maps an action or an outcome to a status.
+// A remediation plan is no action on an attempt: it is its own record, and
+// it reopens requests by making earlier failures stop counting (Tally).
 
 // StatusNone is the status of an attempt that does not exist yet: logging
 // practice and requesting an evaluation start from it.
