@@ -280,9 +280,11 @@ func (f *fixture) freshRequest(tb testing.TB, cohort string) models.Attempt {
 			}
 			f.attempted[a.UserID+"/"+c.ID] = true
 			student := models.User{ID: a.UserID, Name: a.Name, Role: a.Role, ProgramID: f.program.ID}
-			at, _, err := f.st.CreateAttempt(ctx, models.ActorOf(student, ""), models.Attempt{ProgramID: f.program.ID,
+			at, _, err := f.st.CreateAttempt(ctx, models.Attempt{ID: mongo.NewID(), ProgramID: f.program.ID,
 				StudentID: a.UserID, StudentName: a.Name, CohortID: cohort, ChecklistID: c.ID, ChecklistVersion: c.Version,
-				ChecklistTitle: c.Title, Area: c.Area, Kind: models.AttemptEvaluation}, nil)
+				ChecklistTitle: c.Title, Area: c.Area, Kind: models.AttemptEvaluation, Status: models.StatusRequested,
+				RequestedAt: time.Now().UTC().Truncate(time.Millisecond)}, models.Event{Type: models.EventEvaluationRequested,
+				ProgramID: f.program.ID, Actor: models.ActorOf(student, ""), Subject: "attempt", StudentID: a.UserID})
 			if err != nil {
 				tb.Fatal(err)
 			}

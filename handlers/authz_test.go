@@ -161,7 +161,7 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 		}
 		r.attempt = w.newAttempt(t, r, r.assigned, models.AttemptPractice)
 		req := w.newAttempt(t, r, "hand-washing", models.AttemptEvaluation)
-		r.graded = must(env.Store.EvaluateAttempt(ctx, r.program.ID, req.ID, models.Evaluation{ID: mongo.NewID(), EvaluatorID: r.teacher.ID,
+		r.graded = must(env.Store.EvaluateAttempt(ctx, r.program.ID, req.ID, req.Version, models.StatusFailed, models.Evaluation{ID: mongo.NewID(), EvaluatorID: r.teacher.ID,
 			Setting: models.SettingSkillsLab, Steps: []models.StepGrade{{StepID: "x", Result: models.StepFail, Comment: "missed"}},
 			Outcome: models.OutcomeFailed, Grading: models.DefaultGrading, EvaluatedAt: time.Now().UTC()},
 			models.Event{Type: "evaluation.failed", ProgramID: r.program.ID, Actor: sys, Subject: "attempt", SubjectID: req.ID,
@@ -191,8 +191,12 @@ func (w *authzWorld) newAttempt(t *testing.T, r *authzRecords, checklistID strin
 	t.Helper()
 	c := must(w.env.Store.Checklist(context.Background(), r.program.ID, checklistID, 1))(t)
 	a := models.Attempt{ProgramID: r.program.ID, StudentID: r.student.ID, StudentName: r.student.Name, CohortID: r.cohort.ID,
-		ChecklistID: c.ID, ChecklistVersion: c.Version, ChecklistTitle: c.Title, Area: c.Area, Kind: kind}
-	a, _, err := w.env.Store.CreateAttempt(context.Background(), models.ActorOf(r.student, ""), a, nil)
+		ChecklistID: c.ID, ChecklistVersion: c.Version, ChecklistTitle: c.Title, Area: c.Area, Kind: kind,
+		ID: mongo.NewID(), Status: models.StatusPracticed, RequestedAt: time.Now().UTC().Truncate(time.Millisecond)}
+	if kind == models.AttemptEvaluation {
+		a.Status = models.StatusRequested
+	}
+	a, _, err := w.env.Store.CreateAttempt(context.Background(), a)
 	if err != nil {
 		t.Fatal(err)
 	}

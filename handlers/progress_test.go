@@ -99,12 +99,12 @@ func record(t *testing.T, env *apitest.Env, student apitest.User, signer apitest
 	for i, s := range c.Steps {
 		steps[i] = models.StepGrade{StepID: s.ID, Result: models.StepPass}
 	}
-	actor := models.ActorOf(student.User, "test")
 	var out []models.Attempt
 	for range practice {
 		a := base
 		a.Kind, a.Steps = models.AttemptPractice, steps
-		stored, _, err := env.Store.CreateAttempt(ctx, actor, a, nil)
+		a.ID, a.Status, a.RequestedAt = mongo.NewID(), models.StatusPracticed, time.Now().UTC().Truncate(time.Millisecond)
+		stored, _, err := env.Store.CreateAttempt(ctx, a)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +113,8 @@ func record(t *testing.T, env *apitest.Env, student apitest.User, signer apitest
 	for _, o := range outcomes {
 		a := base
 		a.Kind = models.AttemptEvaluation
-		req, _, err := env.Store.CreateAttempt(ctx, actor, a, nil)
+		a.ID, a.Status, a.RequestedAt = mongo.NewID(), models.StatusRequested, time.Now().UTC().Truncate(time.Millisecond)
+		req, _, err := env.Store.CreateAttempt(ctx, a)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +128,8 @@ func record(t *testing.T, env *apitest.Env, student apitest.User, signer apitest
 			e.Signature = &models.Signature{SignerID: signer.ID, SignerName: signer.Name, SignerCredential: signer.Credential,
 				SignedAt: e.EvaluatedAt, Method: models.SignedInSession, Meaning: models.SignatureMeaning}
 		}
-		graded, err := env.Store.EvaluateAttempt(ctx, student.ProgramID, req.ID, e)
+		status, _ := models.Transition(req.Status, o.Action(), models.RelInstructor)
+		graded, err := env.Store.EvaluateAttempt(ctx, student.ProgramID, req.ID, req.Version, status, e)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -168,3 +168,43 @@ func ScopeCohorts(caller User, f CohortFilter) CohortFilter {
 // and import users and create, change and archive cohorts: the program's
 // admins.
 func CanManagePeople(caller User) bool { return caller.Role == RoleAdmin }
+
+// CanSeeAttempt reports whether caller may read attempt a: its student,
+// the instructors of its cohort and the program's admins.
+func CanSeeAttempt(caller User, a *Attempt) bool {
+	if caller.ProgramID != a.ProgramID {
+		return false
+	}
+	switch caller.Role {
+	case RoleAdmin:
+		return true
+	case RoleStudent:
+		return caller.ID == a.StudentID
+	case RoleInstructor:
+		return caller.InCohort(a.CohortID)
+	}
+	return false
+}
+
+// QueueCohorts is which cohorts' evaluation requests caller may see in
+// the queue, narrowed to cohortID when it is set: nil means the whole
+// program (an admin's view). ok is false when caller may not see the
+// queue, or not that cohort's.
+func QueueCohorts(caller User, cohortID string) (cohorts []string, ok bool) {
+	switch caller.Role {
+	case RoleAdmin:
+		if cohortID != "" {
+			return []string{cohortID}, true
+		}
+		return nil, true
+	case RoleInstructor:
+		cohorts = []string{}
+		for _, c := range caller.CohortIDs {
+			if cohortID == "" || c == cohortID {
+				cohorts = append(cohorts, c)
+			}
+		}
+		return cohorts, cohortID == "" || len(cohorts) > 0
+	}
+	return nil, false
+}

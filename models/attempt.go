@@ -154,3 +154,40 @@ const SignatureMeaning = "I observed this student perform this skill to standard
 
 // AmendmentMeaning is what a signature on an amendment attests.
 const AmendmentMeaning = "I attest that this correction to the signed evaluation is accurate."
+
+// QueueFilter narrows the instructor queue.
+type QueueFilter struct {
+	// CohortIDs limits the queue to these cohorts; nil means every cohort
+	// of the program (an admin's view), empty means none.
+	CohortIDs []string
+	Area      Area
+}
+
+// AttemptSummary is an earlier attempt as the queue shows it.
+type AttemptSummary struct {
+	ID             string        `json:"id"`
+	Kind           AttemptKind   `json:"kind"`
+	Status         AttemptStatus `json:"status"`
+	RequestedAt    time.Time     `json:"requestedAt"`
+	EvaluatedAt    *time.Time    `json:"evaluatedAt,omitempty"`
+	Score          *int          `json:"score,omitempty"`
+	FailedCritical []string      `json:"failedCritical,omitempty"`
+	Comment        string        `json:"comment,omitempty"`
+}
+
+// Summary is a as the queue shows it among a student's earlier attempts.
+func (a *Attempt) Summary() AttemptSummary {
+	s := AttemptSummary{ID: a.ID, Kind: a.Kind, Status: a.Status, RequestedAt: a.RequestedAt}
+	if e := a.Evaluation; e != nil {
+		at, score := e.EvaluatedAt, e.Score
+		s.EvaluatedAt, s.Score, s.FailedCritical, s.Comment = &at, &score, e.FailedCritical, e.Comment
+	}
+	return s
+}
+
+// QueueEntry is one open evaluation request with the student's earlier
+// attempts at the same checklist.
+type QueueEntry struct {
+	Attempt Attempt          `json:"attempt"`
+	History []AttemptSummary `json:"history" doc:"The student's earlier attempts at this checklist, newest first."`
+}

@@ -1,12 +1,8 @@
 package models
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // MaxCommentLength bounds every free-text comment on a step or evaluation.
@@ -68,65 +64,4 @@ func Grade(c *Checklist, g Grading, steps []StepGrade) (score int, outcome Outco
 		outcome = OutcomeFailed
 	}
 	return score, outcome, failedCritical, nil
-}
-
-// SignedRecord is exactly what a signature covers, in a fixed field order;
-// its JSON encoding is the canonical form the digest is taken over.
-type SignedRecord struct {
-	AttemptID        string      `json:"attemptId"`
-	EvaluationID     string      `json:"evaluationId"`
-	ProgramID        string      `json:"programId"`
-	StudentID        string      `json:"studentId"`
-	ChecklistID      string      `json:"checklistId"`
-	ChecklistVersion int         `json:"checklistVersion"`
-	Setting          Setting     `json:"setting"`
-	Steps            []StepGrade `json:"steps"`
-	Comment          string      `json:"comment"`
-	Score            int         `json:"score"`
-	Outcome          Outcome     `json:"outcome"`
-	// For an amendment: what it corrects and how.
-	AmendmentID string `json:"amendmentId,omitempty"`
-	Reason      string `json:"reason,omitempty"`
-	Correction  string `json:"correction,omitempty"`
-
-	SignerID         string     `json:"signerId"`
-	SignerName       string     `json:"signerName"`
-	SignerCredential string     `json:"signerCredential"`
-	SignedAt         string     `json:"signedAt"`
-	Method           SignMethod `json:"method"`
-	Meaning          string     `json:"meaning"`
-}
-
-// Digest returns the hex SHA-256 of the record's canonical encoding.
-func (r SignedRecord) Digest() string {
-	b, err := json.Marshal(r)
-	if err != nil {
-		panic("models: SignedRecord is always encodable: " + err.Error())
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
-
-// SignedTime formats a signing time for the canonical record.
-func SignedTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
-
-// EvaluationRecord is the record a signature on attempt a's evaluation
-// covers, with the signer fields from sig.
-func EvaluationRecord(a *Attempt, sig Signature) SignedRecord {
-	e := a.Evaluation
-	return SignedRecord{
-		AttemptID: a.ID, EvaluationID: e.ID, ProgramID: a.ProgramID, StudentID: a.StudentID,
-		ChecklistID: a.ChecklistID, ChecklistVersion: a.ChecklistVersion,
-		Setting: e.Setting, Steps: e.Steps, Comment: e.Comment, Score: e.Score, Outcome: e.Outcome,
-		SignerID: sig.SignerID, SignerName: sig.SignerName, SignerCredential: sig.SignerCredential,
-		SignedAt: SignedTime(sig.SignedAt), Method: sig.Method, Meaning: sig.Meaning,
-	}
-}
-
-// AmendmentRecord is the record an amendment's signature covers: the
-// evaluation's own record plus the amendment.
-func AmendmentRecord(a *Attempt, am Amendment) SignedRecord {
-	r := EvaluationRecord(a, am.Signature)
-	r.AmendmentID, r.Reason, r.Correction = am.ID, am.Reason, am.Correction
-	return r
 }

@@ -46,12 +46,12 @@ func TestRemindersOncePerStudentAssignmentAndKind(t *testing.T) {
 	assign("hand-washing", "2026-03-20") // not due yet
 	assign("pulse-oximetry", "")         // no due date
 	// One student is already competent in the skill due.
-	a, _, err := r.st.CreateAttempt(ctx, models.SystemActor, models.Attempt{ProgramID: p.ID, StudentID: competent.ID,
-		CohortID: "c1", ChecklistID: "bp-manual", ChecklistVersion: 1, Kind: models.AttemptEvaluation}, nil)
+	a, _, err := r.st.CreateAttempt(ctx, models.Attempt{ID: mongo.NewID(), ProgramID: p.ID, StudentID: competent.ID,
+		CohortID: "c1", ChecklistID: "bp-manual", ChecklistVersion: 1, Kind: models.AttemptEvaluation, Status: models.StatusRequested})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.st.EvaluateAttempt(ctx, p.ID, a.ID, models.Evaluation{ID: mongo.NewID(), Outcome: models.OutcomePassed,
+	if _, err := r.st.EvaluateAttempt(ctx, p.ID, a.ID, a.Version, models.StatusPassed, models.Evaluation{ID: mongo.NewID(), Outcome: models.OutcomePassed,
 		Score: 100, EvaluatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}

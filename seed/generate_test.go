@@ -11,7 +11,6 @@ import (
 	"skillbook/checklists"
 	"skillbook/models"
 	"skillbook/seed"
-	"skillbook/store/mongo"
 	"skillbook/store/storetest"
 )
 
@@ -215,7 +214,7 @@ func TestProgramReadsBack(t *testing.T) {
 	if competent == 0 || signed == 0 {
 		t.Fatalf("%d competent skills, %d signed evaluations read back", competent, signed)
 	}
-	queue, err := st.Queue(ctx, res.Program.ID, mongo.QueueFilter{}, models.Page{Limit: 200})
+	queue, err := st.Queue(ctx, res.Program.ID, models.QueueFilter{}, models.Page{Limit: 200})
 	if err != nil || len(queue.Items) != res.Summary.Requested {
 		t.Errorf("queue = %d items, %v; want the %d seeded requests", len(queue.Items), err, res.Summary.Requested)
 	}

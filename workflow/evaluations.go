@@ -1,11 +1,32 @@
 package workflow
 
-import "skillbook/clock"
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"skillbook/clock"
+	"skillbook/models"
+)
 
 // evaluationStores is what the Evaluations use cases need of the store.
-type evaluationStores interface{}
+type evaluationStores interface {
+	AttemptStore
+	AttemptReader
+	EvaluationStore
+	AmendmentStore
+	QueueStore
+	SigningPINStore
+	RemediationStore
+	RemediationReader
+}
 
-// Evaluations holds the use cases of ... (placeholder: filled in by its owner).
+// Evaluations holds the use cases of a student's attempts at a skill:
+// logging practice, requesting an evaluation, grading and signing it (or
+// returning it), amending it, verifying its signatures, the instructor
+// queue, signing PINs and remediation plans.
 type Evaluations struct {
 	store evaluationStores
 	clock clock.Clock
@@ -13,4 +34,63 @@ type Evaluations struct {
 
 func newEvaluations(store evaluationStores, clk clock.Clock) *Evaluations {
 	return &Evaluations{store: store, clock: clk}
+}
+
+// now is the time stamp of a record made now: UTC, to the millisecond, as
+// the store keeps it.
+func (e *Evaluations) now() time.Time { return e.clock.Now().UTC().Truncate(time.Millisecond) }
+
+// newID names a new record (an attempt, an evaluation, an amendment, a
+// remediation plan): a UUIDv7, so ids sort by creation time.
+func (e *Evaluations) newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// SkillRecords reads what the rules about one student's skill are
+// computed from: the checklist, the program's grading defaults, the
+// student's attempts and remediation plans.
+type SkillRecords interface {
+	Checklist(ctx context.Context, programID, id string, version int) (models.Checklist, error)
+	Program(ctx context.Context, id string) (models.Program, error)
+	// SkillAttempts returns every attempt of students at checklists.
+	SkillAttempts(ctx context.Context, programID string, studentIDs, checklistIDs []string) ([]models.Attempt, error)
+	// RemediationsOf returns every remediation plan of students.
+	RemediationsOf(ctx context.Context, programID string, studentIDs []string) ([]models.Remediation, error)
+}
+
+// grading returns the effective grading rule of checklist c in program
+// programID.
+func (e *Evaluations) grading(ctx context.Context, programID string, c *models.Checklist) (models.Grading, error) {
+	p, err := e.store.Program(ctx, programID)
+	if err != nil {
+		return models.Grading{}, fmt.Errorf("grading of %s: %w", c.ID, err)
+	}
+	return c.Grading.Apply(p.Grading), nil
+}
+
+// tally sums a student's attempts at a checklist since their latest
+// remediation plan.
+func (e *Evaluations) tally(ctx context.Context, programID, studentID, checklistID string) (models.SkillTally, error) {
+	attempts, err := e.store.SkillAttempts(ctx, programID, []string{studentID}, []string{checklistID})
+	if err != nil {
+		return models.SkillTally{}, err
+	}
+	plans, err := e.store.RemediationsOf(ctx, programID, []string{studentID})
+	if err != nil {
+		return models.SkillTally{}, err
+	}
+	var reopened time.Time
+	for _, p := range plans {
+		if p.ChecklistID == checklistID && p.CreatedAt.After(reopened) {
+			reopened = p.CreatedAt
+		}
+	}
+	return models.Tally(attempts, reopened), nil
+}
+
+// clip shortens s to at most n runes, marking the cut.
+func (e *Evaluations) clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

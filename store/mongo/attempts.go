@@ -20,36 +20,28 @@ const openSlot = "open"
 // checklist may hold when loaded whole.
 const maxAttemptsPerSkill = 2000
 
-// CreateAttempt stores a new practice attempt or evaluation request. The
-// client may choose the id (a UUID), so a retry of the same request finds
-// the first one: it returns the stored attempt and whether it is new. A
-// different attempt under the same id, or a second open request for the
-// same skill, is a conflict.
-func (s *Store) CreateAttempt(ctx context.Context, actor models.Actor, a models.Attempt, notify []models.Notification) (models.Attempt, bool, error) {
+// CreateAttempt stores a new practice attempt or evaluation request with
+// its events; the caller chose its id, status and time stamps. A retry
+// under the same id finds the first attempt: it returns the stored attempt
+// and whether it is new. A different attempt under the same id, or a
+// second waiting request for the same skill (see models.Attempt.OpenSlot),
+// is a conflict.
+func (s *Store) CreateAttempt(ctx context.Context, a models.Attempt, events ...models.Event) (models.Attempt, bool, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	if a.ID == "" {
-		a.ID = NewID()
+		return models.Attempt{}, false, errors.New("create attempt: the attempt has no id")
 	}
-	now := s.now()
-	a.RequestedAt, a.UpdatedAt = now, now
+	a.UpdatedAt = s.now()
 	a.Version = 1
 	a.OpenSlot = a.ID
-	evType, summary := models.EventAttemptPracticed, fmt.Sprintf("logged practice of %s", a.ChecklistID)
-	if a.Kind == models.AttemptEvaluation {
-		a.Status = models.StatusRequested
+	if a.Status.Waiting() {
 		a.OpenSlot = openSlot
-		evType, summary = models.EventEvaluationRequested, fmt.Sprintf("requested an evaluation of %s", a.ChecklistID)
-	} else {
-		a.Status = models.StatusPracticed
 	}
-	ev := s.newEvent(models.Event{
-		Type: evType, ProgramID: a.ProgramID, Actor: actor, Subject: "attempt", SubjectID: a.ID, StudentID: a.StudentID,
-		Summary: summary,
-		Data:    map[string]string{"checklistId": a.ChecklistID, "checklistVersion": fmt.Sprint(a.ChecklistVersion), "kind": string(a.Kind)},
-		Notify:  notify,
-	})
-	doc, err := docWithEvents(a, ev)
+	for i := range events {
+		events[i] = s.newEvent(events[i])
+	}
+	doc, err := docWithEvents(a, events...)
 	if err != nil {
 		return models.Attempt{}, false, err
 	}
@@ -110,16 +102,8 @@ func (s *Store) SkillAttempts(ctx context.Context, programID string, studentIDs,
 	return findAll[models.Attempt](ctx, s.collection(colAttempts), q, maxAttemptsPerSkill*max(1, len(studentIDs)), "list attempts")
 }
 
-// QueueFilter narrows the instructor queue.
-type QueueFilter struct {
-	// CohortIDs limits the queue to these cohorts; nil means every cohort
-	// of the program (an admin's view), empty means none.
-	CohortIDs []string
-	Area      models.Area
-}
-
 // Queue lists open evaluation requests of some cohorts, oldest first.
-func (s *Store) Queue(ctx context.Context, programID string, f QueueFilter, page models.Page) (models.List[models.Attempt], error) {
+func (s *Store) Queue(ctx context.Context, programID string, f models.QueueFilter, page models.Page) (models.List[models.Attempt], error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	if f.CohortIDs != nil && len(f.CohortIDs) == 0 {
@@ -135,20 +119,14 @@ func (s *Store) Queue(ctx context.Context, programID string, f QueueFilter, page
 	return listByID[models.Attempt](ctx, s.collection(colAttempts), q, page, 1, "list queue")
 }
 
-// EvaluateAttempt records an instructor's evaluation of a requested
-// attempt. Only a waiting request can be evaluated, and the write is one
-// atomic update conditional on that, so of two instructors evaluating at
-// once exactly one succeeds; the other gets ErrConflict.
-func (s *Store) EvaluateAttempt(ctx context.Context, programID, attemptID string, e models.Evaluation, events ...models.Event) (models.Attempt, error) {
+// EvaluateAttempt records an instructor's evaluation e of a waiting
+// request, moving it to status, with its events. The write is one atomic
+// update conditional on the attempt being still requested at version, so
+// of two instructors evaluating at once exactly one succeeds; the other
+// gets ErrConflict.
+func (s *Store) EvaluateAttempt(ctx context.Context, programID, attemptID string, version int64, status models.AttemptStatus, e models.Evaluation, events ...models.Event) (models.Attempt, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	status := models.StatusPassed
-	switch e.Outcome {
-	case models.OutcomeFailed:
-		status = models.StatusFailed
-	case models.OutcomeReturned:
-		status = models.StatusReturned
-	}
 	for i := range events {
 		events[i] = s.newEvent(events[i])
 	}
@@ -158,7 +136,7 @@ func (s *Store) EvaluateAttempt(ctx context.Context, programID, attemptID string
 	}, events...)
 	var a models.Attempt
 	err := s.collection(colAttempts).FindOneAndUpdate(ctx,
-		bson.M{"_id": attemptID, "programId": programID, "kind": models.AttemptEvaluation, "status": models.StatusRequested},
+		bson.M{"_id": attemptID, "programId": programID, "version": version, "status": models.StatusRequested},
 		update, returnAfter()).Decode(&a)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		if _, ferr := s.Attempt(ctx, programID, attemptID); ferr != nil {
@@ -173,8 +151,9 @@ func (s *Store) EvaluateAttempt(ctx context.Context, programID, attemptID string
 	return a, nil
 }
 
-// AddAmendment appends a signed amendment to an evaluated attempt, guarded
-// by the attempt's version so amendments are ordered and none is lost.
+// AddAmendment appends a signed amendment to an evaluated attempt with its
+// event, guarded by the attempt's version so amendments are ordered and
+// none is lost.
 func (s *Store) AddAmendment(ctx context.Context, programID, attemptID string, version int64, am models.Amendment, ev models.Event) (models.Attempt, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()

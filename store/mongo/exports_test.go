@@ -62,7 +62,8 @@ func exSeed(tb testing.TB, s *mongo.Store) exClass {
 		return u
 	}
 	c.instructor = user("Ivy Instructor", models.RoleInstructor, c.cohort.ID)
-	if err := s.SetSigningPIN(ctx, admin, p, c.instructor.ID, "$argon2id$v=19$fake-hash"); err != nil {
+	if err := s.SetSigningPIN(ctx, p, c.instructor.ID, "$argon2id$v=19$fake-hash", models.Event{Type: models.EventSigningPINSet,
+		ProgramID: p, Actor: admin, Subject: "user", SubjectID: c.instructor.ID, Summary: "set a new signing PIN"}); err != nil {
 		tb.Fatal(err)
 	}
 	c.ann = user("Ann Archer", models.RoleStudent, c.cohort.ID)
@@ -90,7 +91,9 @@ func exSeed(tb testing.TB, s *mongo.Store) exClass {
 		Actor: models.ActorOf(c.instructor, "r"), Subject: "attempt", SubjectID: c.pass.ID, StudentID: c.ann.ID, Summary: "amended"}); err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := s.CreateRemediation(ctx, admin, models.Remediation{ProgramID: p, StudentID: c.ann.ID, ChecklistID: "pulse-oximetry", Plan: "Practise twice"}, nil); err != nil {
+	if _, err := s.CreateRemediation(ctx, models.Remediation{ID: mongo.NewID(), ProgramID: p, StudentID: c.ann.ID, ChecklistID: "pulse-oximetry", Plan: "Practise twice",
+		CreatedBy: admin.UserID, CreatedAt: time.Now().UTC().Truncate(time.Millisecond)}, models.Event{Type: models.EventRemediationPlanned, ProgramID: p, Actor: admin,
+		Subject: "remediation", StudentID: c.ann.ID, Summary: "recorded a remediation plan"}); err != nil {
 		tb.Fatal(err)
 	}
 	if _, _, err := s.CreateProcedure(ctx, models.ActorOf(c.ann, "r"), models.Procedure{ProgramID: p, StudentID: c.ann.ID, StudentName: c.ann.Name,
@@ -117,9 +120,10 @@ func exEvaluate(tb testing.TB, s *mongo.Store, c exClass, student models.User, i
 	if err != nil {
 		tb.Fatal(err)
 	}
-	req, _, err := s.CreateAttempt(ctx, models.ActorOf(student, "r"), models.Attempt{ProgramID: c.program.ID, StudentID: student.ID,
+	req, _, err := s.CreateAttempt(ctx, models.Attempt{ID: mongo.NewID(), ProgramID: c.program.ID, StudentID: student.ID,
 		StudentName: student.Name, CohortID: student.CohortIDs[0], ChecklistID: id, ChecklistVersion: 1, ChecklistTitle: cl.Title,
-		Area: cl.Area, Kind: models.AttemptEvaluation}, nil)
+		Area: cl.Area, Kind: models.AttemptEvaluation, Status: models.StatusRequested, RequestedAt: time.Now().UTC().Truncate(time.Millisecond)},
+		models.Event{Type: models.EventEvaluationRequested, ProgramID: c.program.ID, Actor: models.ActorOf(student, "r"), Subject: "attempt", StudentID: student.ID})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -144,7 +148,8 @@ func exEvaluate(tb testing.TB, s *mongo.Store, c exClass, student models.User, i
 		sig.Digest = models.EvaluationRecord(&a, sig).Digest()
 		e.Signature = &sig
 	}
-	out, err := s.EvaluateAttempt(ctx, c.program.ID, req.ID, e)
+	status, _ := models.Transition(req.Status, o.Action(), models.RelInstructor)
+	out, err := s.EvaluateAttempt(ctx, c.program.ID, req.ID, req.Version, status, e)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -40,21 +40,22 @@ func assign(tb testing.TB, s *mongo.Store, programID, cohortID, studentID, id, d
 func history(tb testing.TB, s *mongo.Store, student models.User, id string, practice int, outcomes ...models.Outcome) {
 	tb.Helper()
 	ctx := context.Background()
-	actor := models.ActorOf(student, "req")
 	base := models.Attempt{ProgramID: student.ProgramID, StudentID: student.ID, StudentName: student.Name, CohortID: "c1",
 		ChecklistID: id, ChecklistVersion: 1, ChecklistTitle: id, Area: models.AreaVitalSigns}
 	for range practice {
 		a := base
 		a.Kind = models.AttemptPractice
 		a.Steps = []models.StepGrade{{StepID: "hand-hygiene", Result: models.StepPass}}
-		if _, _, err := s.CreateAttempt(ctx, actor, a, nil); err != nil {
+		a.ID, a.Status, a.RequestedAt = mongo.NewID(), models.StatusPracticed, time.Now().UTC().Truncate(time.Millisecond)
+		if _, _, err := s.CreateAttempt(ctx, a); err != nil {
 			tb.Fatal(err)
 		}
 	}
 	for _, o := range outcomes {
 		a := base
 		a.Kind = models.AttemptEvaluation
-		req, _, err := s.CreateAttempt(ctx, actor, a, nil)
+		a.ID, a.Status, a.RequestedAt = mongo.NewID(), models.StatusRequested, time.Now().UTC().Truncate(time.Millisecond)
+		req, _, err := s.CreateAttempt(ctx, a)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -64,7 +65,8 @@ func history(tb testing.TB, s *mongo.Store, student models.User, id string, prac
 			e.Signature = &models.Signature{SignerID: "i1", SignerName: "Ivy Instructor", SignerCredential: "CMA (AAMA)",
 				SignedAt: e.EvaluatedAt, Method: models.SignedInSession, Meaning: models.SignatureMeaning}
 		}
-		if _, err := s.EvaluateAttempt(ctx, student.ProgramID, req.ID, e); err != nil {
+		status, _ := models.Transition(req.Status, o.Action(), models.RelInstructor)
+		if _, err := s.EvaluateAttempt(ctx, student.ProgramID, req.ID, req.Version, status, e); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -89,10 +91,12 @@ func TestProgressRecordsLoadsWhatAppliesToStudents(t *testing.T) {
 	history(t, s, amy, "bp-manual", 2, models.OutcomeFailed, models.OutcomePassed)
 	history(t, s, ben, "pulse-oximetry", 1)
 	history(t, s, cal, "apical-pulse", 1)
-	if _, err := s.CreateRemediation(ctx, admin, models.Remediation{ProgramID: p, StudentID: amy.ID, ChecklistID: "bp-manual", Plan: "Practise twice"}, nil); err != nil {
+	if _, err := s.CreateRemediation(ctx, models.Remediation{ID: mongo.NewID(), ProgramID: p, StudentID: amy.ID, ChecklistID: "bp-manual", Plan: "Practise twice",
+		CreatedAt: time.Now().UTC().Truncate(time.Millisecond)}, models.Event{Type: models.EventRemediationPlanned, ProgramID: p, Actor: admin, Subject: "remediation"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateRemediation(ctx, admin, models.Remediation{ProgramID: p, StudentID: cal.ID, ChecklistID: "apical-pulse", Plan: "Practise"}, nil); err != nil {
+	if _, err := s.CreateRemediation(ctx, models.Remediation{ID: mongo.NewID(), ProgramID: p, StudentID: cal.ID, ChecklistID: "apical-pulse", Plan: "Practise",
+		CreatedAt: time.Now().UTC().Truncate(time.Millisecond)}, models.Event{Type: models.EventRemediationPlanned, ProgramID: p, Actor: admin, Subject: "remediation"}); err != nil {
 		t.Fatal(err)
 	}
 
