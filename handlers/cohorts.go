@@ -27,7 +27,7 @@ func ifMatchVersion(h string) (int64, error) {
 	if h == "" {
 		return 0, nil
 	}
-	return ifMatchRevision(h)
+	return parseIfMatch(h)
 }
 
 type cohortOutput struct {

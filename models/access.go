@@ -90,3 +90,47 @@ func CanSeeUser(caller, u User) bool {
 	}
 	return CanSeeStudent(caller, u)
 }
+
+// CanReviewProcedure reports whether caller may confirm or reject a
+// procedure of student: an active instructor who teaches one of the
+// student's cohorts.
+func CanReviewProcedure(caller, student User) bool {
+	return caller.ProgramID == student.ProgramID && caller.Role == RoleInstructor && caller.Active &&
+		caller.TeachesAny(student.CohortIDs)
+}
+
+// CanReadChecklist reports whether caller may read checklist version c:
+// published and retired versions everyone whose program sees them, drafts
+// only their program's admins.
+func CanReadChecklist(caller User, c Checklist) bool {
+	if c.Status != ChecklistDraft {
+		return true
+	}
+	return caller.Role == RoleAdmin && caller.ProgramID == c.ProgramID
+}
+
+// CanAssignTo reports whether caller may assign work to student
+// individually: admins of their program, and instructors who teach them.
+func CanAssignTo(caller, student User) bool {
+	if caller.ProgramID != student.ProgramID {
+		return false
+	}
+	return caller.Role == RoleAdmin || caller.TeachesAny(student.CohortIDs)
+}
+
+// CanListAssignments reports whether caller may list the assignments made
+// to cohortID or to student (nil when the list names no student): admins
+// all of their program's, instructors those of a cohort they teach or of a
+// student they teach. Students read theirs as their progress.
+func CanListAssignments(caller User, cohortID string, student *User) bool {
+	switch caller.Role {
+	case RoleAdmin:
+		return true
+	case RoleInstructor:
+		if cohortID != "" && caller.InCohort(cohortID) {
+			return true
+		}
+		return student != nil && CanSeeStudent(caller, *student)
+	}
+	return false
+}
