@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -25,6 +26,7 @@ func (s *Store) CreateAssignment(ctx context.Context, a models.Assignment, event
 	if a.ID == "" {
 		a.ID = a.Key()
 	}
+	a.CreatedAt = storedTime(a.CreatedAt)
 	doc, err := docWithEvents(a, events...)
 	if err != nil {
 		return models.Assignment{}, false, err
@@ -104,3 +106,7 @@ func findAll[T any](ctx context.Context, col collection, q bson.M, limit int, wh
 
 // assignmentID is the id the store gives an assignment: its key.
 func assignmentID(a models.Assignment) string { return a.Key() }
+
+// storedTime is t as a document stores it: UTC, to the millisecond, so a
+// record returned after an insert equals the record read back.
+func storedTime(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }

@@ -46,6 +46,7 @@ func (s *Store) CreateChecklistDraft(ctx context.Context, c models.Checklist, ev
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	key := checklistKey(c.ProgramID, c.ID, c.Version)
+	c.CreatedAt, c.UpdatedAt = storedTime(c.CreatedAt), storedTime(c.UpdatedAt)
 	doc, err := docWithEvents(checklistDoc{Key: key, Checklist: c}, events...)
 	if err != nil {
 		return models.Checklist{}, fmt.Errorf("%s: %w", what, err)

@@ -27,6 +27,7 @@ func (s *Store) CreateProcedure(ctx context.Context, p models.Procedure, events 
 	if p.ID == "" {
 		p.ID = NewID()
 	}
+	p.CreatedAt, p.UpdatedAt = storedTime(p.CreatedAt), storedTime(p.UpdatedAt)
 	doc, err := docWithEvents(p, events...)
 	if err != nil {
 		return models.Procedure{}, false, err
