@@ -620,3 +620,53 @@ func TestUpdateChecklistDraftRace(t *testing.T) {
 		t.Errorf("%d of %d concurrent edits at revision 1 succeeded, now revision %d (%v); want exactly 1 and revision 2", ok, n, got.Revision, err)
 	}
 }
+
+// TestChecklistWritesAreGuarded: the store's own guards, below the use
+// cases: a version number is taken once, a replacement needs the revision
+// it was read at, and numbering sees shipped and own versions.
+func TestChecklistWritesAreGuarded(t *testing.T) {
+	t.Parallel()
+	s := storetest.New(t)
+	ctx := context.Background()
+	mustUpsert(t, s)
+	p := mustProgram(t, s)
+
+	c := draft("guarded")
+	c.ProgramID, c.Version, c.Status, c.Revision = p, 1, models.ChecklistDraft, 1
+	if _, err := s.CreateChecklistDraft(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateChecklistDraft(ctx, c); !errors.Is(err, models.ErrConflict) {
+		t.Errorf("CreateChecklistDraft(a taken number) = %v; want ErrConflict", err)
+	}
+	if latest, d, err := s.ChecklistNumbering(ctx, p, "guarded"); err != nil || latest != 1 || d != 1 {
+		t.Errorf("ChecklistNumbering(guarded) = %d, %d, %v; want 1, draft 1", latest, d, err)
+	}
+	if latest, d, err := s.ChecklistNumbering(ctx, p, "bp-manual"); err != nil || latest != 1 || d != 0 {
+		t.Errorf("ChecklistNumbering(bp-manual) = %d, %d, %v; want the shipped 1, no draft", latest, d, err)
+	}
+	if latest, d, err := s.ChecklistNumbering(ctx, p, "nothing"); err != nil || latest != 0 || d != 0 {
+		t.Errorf("ChecklistNumbering(nothing) = %d, %d, %v; want 0, 0", latest, d, err)
+	}
+
+	next := c
+	next.Title, next.Revision = "Guarded, edited", 2
+	if _, err := s.UpdateChecklist(ctx, next, 7); !errors.Is(err, models.ErrPreconditionFailed) {
+		t.Errorf("UpdateChecklist(stale revision) = %v; want ErrPreconditionFailed", err)
+	}
+	got, err := s.UpdateChecklist(ctx, next, 1)
+	if err != nil || got.Title != next.Title || got.Revision != 2 {
+		t.Errorf("UpdateChecklist(revision 1) = %+v, %v; want the edit at revision 2", got, err)
+	}
+	if _, err := s.UpdateChecklist(ctx, next, 1); !errors.Is(err, models.ErrPreconditionFailed) {
+		t.Errorf("UpdateChecklist(revision 1 again) = %v; want ErrPreconditionFailed", err)
+	}
+	missing := next
+	missing.ID = "missing"
+	if _, err := s.UpdateChecklist(ctx, missing, 1); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("UpdateChecklist(missing) = %v; want ErrNotFound", err)
+	}
+	if _, err := s.OwnChecklist(ctx, p, "bp-manual", 1); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("OwnChecklist(shipped) = %v; want ErrNotFound", err)
+	}
+}
