@@ -134,3 +134,28 @@ func CanListAssignments(caller User, cohortID string, student *User) bool {
 	}
 	return false
 }
+
+// RecordScope is whose records a list shows a caller when it names no
+// student.
+type RecordScope int
+
+// The scopes, from none to the whole program.
+const (
+	ScopeNone           RecordScope = iota // nobody's
+	ScopeOwn                               // the caller's own (students)
+	ScopeTaughtStudents                    // the students of the cohorts the caller teaches
+	ScopeProgram                           // every student of the caller's program (admins)
+)
+
+// ScopeOf is whose records caller sees in a list that names no student.
+func ScopeOf(caller User) RecordScope {
+	switch caller.Role {
+	case RoleStudent:
+		return ScopeOwn
+	case RoleInstructor:
+		return ScopeTaughtStudents
+	case RoleAdmin:
+		return ScopeProgram
+	}
+	return ScopeNone
+}

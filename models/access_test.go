@@ -221,3 +221,20 @@ func TestCanListAssignments(t *testing.T) {
 		}
 	}
 }
+
+func TestScopeOf(t *testing.T) {
+	tests := []struct {
+		caller User
+		want   RecordScope
+	}{
+		{accStudent, ScopeOwn},
+		{accTeacher, ScopeTaughtStudents},
+		{accAdmin, ScopeProgram},
+		{User{ID: "system", Role: "system"}, ScopeNone},
+	}
+	for _, tt := range tests {
+		if got := ScopeOf(tt.caller); got != tt.want {
+			t.Errorf("ScopeOf(%s) = %v; want %v", tt.caller.ID, got, tt.want)
+		}
+	}
+}

@@ -124,14 +124,19 @@ func (s *Skills) Procedures(ctx context.Context, caller Caller, in ProceduresInp
 			return models.List[models.Procedure]{}, err
 		}
 		f.StudentIDs = []string{in.StudentID}
-	case caller.Role == models.RoleStudent:
-		f.StudentIDs = []string{caller.ID}
-	case caller.Role == models.RoleInstructor:
-		ids, err := s.store.StudentIDsInCohorts(ctx, caller.ProgramID, caller.CohortIDs)
-		if err != nil {
-			return models.List[models.Procedure]{}, err
+	default:
+		switch models.ScopeOf(caller.User) {
+		case models.ScopeOwn:
+			f.StudentIDs = []string{caller.ID}
+		case models.ScopeTaughtStudents:
+			ids, err := s.store.StudentIDsInCohorts(ctx, caller.ProgramID, caller.CohortIDs)
+			if err != nil {
+				return models.List[models.Procedure]{}, err
+			}
+			f.StudentIDs = ids
+		case models.ScopeNone:
+			f.StudentIDs = []string{}
 		}
-		f.StudentIDs = ids
 	}
 	return s.store.Procedures(ctx, caller.ProgramID, f, in.Page)
 }
