@@ -133,7 +133,8 @@ func (s *Skills) Publish(ctx context.Context, caller Caller, in PublishInput) (m
 	next := cur
 	next.Status, next.PublishedAt, next.UpdatedAt = models.ChecklistPublished, &now, now
 	next.Digest, next.Revision = next.ContentDigest(), cur.Revision+1
-	return s.store.UpdateChecklist(ctx, next, cur.Revision, s.checklistEvent(caller, next, models.EventChecklistPublished, "published"))
+	c, err := s.store.UpdateChecklist(ctx, next, cur.Revision, s.checklistEvent(caller, next, models.EventChecklistPublished, "published"))
+	return s.unlessDoneMeanwhile(ctx, caller, next, c, err)
 }
 
 // Retire retires one of the program's published versions: it stays
@@ -154,7 +155,22 @@ func (s *Skills) Retire(ctx context.Context, caller Caller, id string, version i
 	}
 	next := cur
 	next.Status, next.UpdatedAt, next.Revision = models.ChecklistRetired, s.clock.Now(), cur.Revision+1
-	return s.store.UpdateChecklist(ctx, next, cur.Revision, s.checklistEvent(caller, next, models.EventChecklistRetired, "retired"))
+	c, err := s.store.UpdateChecklist(ctx, next, cur.Revision, s.checklistEvent(caller, next, models.EventChecklistRetired, "retired"))
+	return s.unlessDoneMeanwhile(ctx, caller, next, c, err)
+}
+
+// unlessDoneMeanwhile answers a publish or retire that wanted next and got
+// (c, err): when its write found the version moved on because another
+// admin made the same change meanwhile, the answer is theirs, as a retry
+// would get; otherwise (c, err).
+func (s *Skills) unlessDoneMeanwhile(ctx context.Context, caller Caller, next, c models.Checklist, err error) (models.Checklist, error) {
+	if !errors.Is(err, models.ErrPreconditionFailed) {
+		return c, err
+	}
+	if now, ferr := s.store.OwnChecklist(ctx, caller.ProgramID, next.ID, next.Version); ferr == nil && now.Status == next.Status {
+		return now, nil
+	}
+	return models.Checklist{}, err
 }
 
 // ownVersion reads the program's own version for a change: a shipped one

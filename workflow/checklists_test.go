@@ -316,3 +316,58 @@ func TestPublishRefusesShippedAndForeignVersions(t *testing.T) {
 	_, err = w.skills.Publish(ctx, w.foreignAdmin, PublishInput{ID: "own-pulse", Version: 1})
 	wantErr(t, "Publish(another program's draft)", err, models.ErrNotFound)
 }
+
+// TestPublishAndRetireRaceAnotherAdmin: a change landing between the read
+// and the write of a publish or retire. The same change made by another
+// admin is their answer (as a retry would get, nothing recorded twice);
+// an edit makes the publish a failed precondition.
+func TestPublishAndRetireRaceAnotherAdmin(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		published bool                      // own-pulse is published before the call
+		meanwhile func(c *models.Checklist) // another admin's change
+		retire    bool
+		want      error
+		status    models.ChecklistStatus
+	}{
+		{"publish, published meanwhile", false, func(c *models.Checklist) { c.Status = models.ChecklistPublished }, false, nil, models.ChecklistPublished},
+		{"publish, edited meanwhile", false, func(c *models.Checklist) { c.Title = "Theirs" }, false, models.ErrPreconditionFailed, ""},
+		{"retire, retired meanwhile", true, func(c *models.Checklist) { c.Status = models.ChecklistRetired }, true, nil, models.ChecklistRetired},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := newSkillsWorld(t)
+			ctx := context.Background()
+			w.withDraft(t, "own-pulse")
+			if tt.published {
+				if _, err := w.skills.Publish(ctx, w.admin, PublishInput{ID: "own-pulse", Version: 1}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			key := fakeChecklistKey("p1", "own-pulse", 1)
+			w.st.beforeUpdateChecklist = func() {
+				c := w.st.checklists[key]
+				tt.meanwhile(&c)
+				c.Revision++
+				w.st.checklists[key] = c
+			}
+			events := len(w.st.events)
+			var got models.Checklist
+			var err error
+			if tt.retire {
+				got, err = w.skills.Retire(ctx, w.admin, "own-pulse", 1)
+			} else {
+				got, err = w.skills.Publish(ctx, w.admin, PublishInput{ID: "own-pulse", Version: 1})
+			}
+			wantErr(t, tt.name, err, tt.want)
+			if err == nil && got.Status != tt.status {
+				t.Errorf("status = %s; want %s", got.Status, tt.status)
+			}
+			if len(w.st.events) != events {
+				t.Errorf("recorded %d events; want none (the change was theirs, or refused)", len(w.st.events)-events)
+			}
+		})
+	}
+}

@@ -28,6 +28,9 @@ type fakeSkills struct {
 	// beforeCreateDraft runs before a draft is stored; returning an error
 	// makes the write fail with it (another admin took the number).
 	beforeCreateDraft func(c models.Checklist) error
+	// beforeUpdateChecklist runs before a version is replaced: another
+	// admin's change landing between the use case's read and its write.
+	beforeUpdateChecklist func()
 }
 
 var _ skillStores = (*fakeSkills)(nil)
@@ -303,6 +306,10 @@ func (f *fakeSkills) OwnChecklist(_ context.Context, programID, id string, versi
 }
 
 func (f *fakeSkills) UpdateChecklist(_ context.Context, c models.Checklist, revision int64, events ...models.Event) (models.Checklist, error) {
+	if hook := f.beforeUpdateChecklist; hook != nil {
+		f.beforeUpdateChecklist = nil
+		hook()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	k := fakeChecklistKey(c.ProgramID, c.ID, c.Version)
