@@ -10,6 +10,7 @@ import (
 	"skillbook/checklists"
 	"skillbook/models"
 	"skillbook/store/mongo"
+	"skillbook/store/storetest"
 )
 
 // seeded is a program seeded with prepared documents in bulk: students ×
@@ -57,7 +58,7 @@ func seedProgram(tb testing.TB, st *mongo.Store, students, checklistCount, evals
 		tb.Fatal(err)
 	}
 	for _, c := range lib {
-		if _, _, err := st.CreateAssignment(ctx, models.SystemActor, models.Assignment{ProgramID: program.ID, ChecklistID: c.ID,
+		if _, _, err := storetest.CreateAssignment(ctx, st, models.SystemActor, models.Assignment{ProgramID: program.ID, ChecklistID: c.ID,
 			ChecklistVersion: c.Version, Area: c.Area, CohortID: cohort.ID}, nil); err != nil {
 			tb.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 	"skillbook/handlers/apitest"
 	"skillbook/models"
 	"skillbook/store/mongo"
+	"skillbook/store/storetest"
 )
 
 // The authorization matrix: every /v1 operation, called by each kind of
@@ -144,7 +145,7 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 	ownChecklist := func(p models.Program) string {
 		id := "own-pulse-" + w.unique()
 		c := draft(t, env, p.ID, id)
-		must(env.Store.PublishChecklist(ctx, sys, p.ID, c.ID, c.Version, 0))(t)
+		must(storetest.PublishChecklist(ctx, env.Store, sys, p.ID, c.ID, c.Version))(t)
 		return id
 	}
 	w.recs[ownRecords] = &authzRecords{program: p1, cohort: c1, student: w.callers[asStudent].User, teacher: w.callers[asTeacher].User,
@@ -155,7 +156,7 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 		assigned: "apical-pulse", checklist: ownChecklist(p2)}
 
 	for _, r := range w.recs {
-		if _, _, err := env.Store.CreateAssignment(ctx, sys, models.Assignment{ProgramID: r.program.ID, ChecklistID: r.assigned, ChecklistVersion: 1,
+		if _, _, err := storetest.CreateAssignment(ctx, env.Store, sys, models.Assignment{ProgramID: r.program.ID, ChecklistID: r.assigned, ChecklistVersion: 1,
 			Area: models.AreaVitalSigns, CohortID: r.cohort.ID}, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +181,7 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 // draft stores a new draft checklist id in program.
 func draft(t *testing.T, env *apitest.Env, programID, id string) models.Checklist {
 	t.Helper()
-	return must(env.Store.CreateChecklistDraft(context.Background(), models.SystemActor, programID, models.Checklist{
+	return must(storetest.CreateChecklistDraft(context.Background(), env.Store, models.SystemActor, programID, models.Checklist{
 		ID: id, Area: models.AreaVitalSigns, Title: "Count a pulse", Purpose: "The student counts a pulse.",
 		Competencies: []string{"MAERB-2015 I.P.1.c"}, Equipment: []string{"Watch"},
 		Steps: []models.Step{{ID: "count", Text: "Count for 30 seconds."}},
@@ -205,7 +206,7 @@ func (w *authzWorld) newAttempt(t *testing.T, r *authzRecords, checklistID strin
 
 func (w *authzWorld) newProcedure(t *testing.T, r *authzRecords) models.Procedure {
 	t.Helper()
-	p, _, err := w.env.Store.CreateProcedure(context.Background(), models.ActorOf(r.student, ""), models.Procedure{
+	p, _, err := storetest.CreateProcedure(context.Background(), w.env.Store, models.ActorOf(r.student, ""), models.Procedure{
 		ProgramID: r.program.ID, StudentID: r.student.ID, StudentName: r.student.Name, Kind: "venipuncture", PerformedAt: "2026-03-01"})
 	if err != nil {
 		t.Fatal(err)
@@ -348,8 +349,8 @@ func authzRoutes() []authzRoute {
 		{http.MethodPost, "/v1/checklists/{id}/versions/{version}/publish", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
 			c := draft(t, w.env, r.program.ID, "authz-"+w.unique())
 			if r == w.recs[otherRecords] {
-				must(w.env.Store.PublishChecklist(context.Background(), models.SystemActor, r.program.ID, c.ID, 1, 0))(t)
-				must(w.env.Store.RetireChecklist(context.Background(), models.SystemActor, r.program.ID, c.ID, 1))(t)
+				must(storetest.PublishChecklist(context.Background(), w.env.Store, models.SystemActor, r.program.ID, c.ID, 1))(t)
+				must(storetest.RetireChecklist(context.Background(), w.env.Store, models.SystemActor, r.program.ID, c.ID, 1))(t)
 			}
 			return "/v1/checklists/" + c.ID + "/versions/1/publish"
 		}, nil), grid("403 403 403", "403 403 403", "403 403 403", "200 409 404", "404 404 200")},
@@ -358,7 +359,7 @@ func authzRoutes() []authzRoute {
 		{http.MethodPost, "/v1/checklists/{id}/versions/{version}/retire", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
 			c := draft(t, w.env, r.program.ID, "authz-"+w.unique())
 			if r != w.recs[otherRecords] {
-				must(w.env.Store.PublishChecklist(context.Background(), models.SystemActor, r.program.ID, c.ID, 1, 0))(t)
+				must(storetest.PublishChecklist(context.Background(), w.env.Store, models.SystemActor, r.program.ID, c.ID, 1))(t)
 			}
 			return "/v1/checklists/" + c.ID + "/versions/1/retire"
 		}, nil), grid("403 403 403", "403 403 403", "403 403 403", "200 409 404", "404 404 200")},

@@ -4,12 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"skillbook/models"
-	"skillbook/store/mongo"
+	"skillbook/workflow"
 )
 
 // Checklist operations. Everyone in a program reads its published library
@@ -56,9 +55,8 @@ type checklistListOutput struct {
 // listChecklists lists the current published checklists of the caller's
 // program, by id.
 func (s *server) listChecklists(ctx context.Context, in *checklistListInput) (*checklistListOutput, error) {
-	caller := callerFrom(ctx)
-	list, err := s.store.Checklists(ctx, caller.ProgramID, mongo.ChecklistFilter{
-		Area: in.Area, Competency: strings.TrimSpace(in.Competency), Text: in.Q,
+	list, err := s.app.Skills.Checklists(ctx, callerOf(ctx), models.ChecklistFilter{
+		Area: in.Area, Competency: in.Competency, Text: in.Q,
 		Page: models.Page{Limit: in.Limit, Cursor: in.Cursor},
 	})
 	if err != nil {
@@ -98,7 +96,7 @@ func checklistResponse(c models.Checklist, status int) *checklistOutput {
 
 // currentChecklist returns the latest published version of a checklist.
 func (s *server) currentChecklist(ctx context.Context, in *checklistIDInput) (*checklistOutput, error) {
-	c, err := s.store.CurrentChecklist(ctx, callerFrom(ctx).ProgramID, in.ID)
+	c, err := s.app.Skills.CurrentChecklist(ctx, callerOf(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -113,48 +111,25 @@ type checklistVersionsOutput struct {
 
 // checklistVersions lists every version of a checklist the caller may see.
 func (s *server) checklistVersions(ctx context.Context, in *checklistIDInput) (*checklistVersionsOutput, error) {
-	caller := callerFrom(ctx)
-	versions, err := s.store.ChecklistVersions(ctx, caller.ProgramID, in.ID)
+	versions, err := s.app.Skills.ChecklistVersions(ctx, callerOf(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
 	out := &checklistVersionsOutput{}
 	out.Body.Items = make([]checklistSummary, 0, len(versions))
 	for _, c := range versions {
-		if mayRead(caller, c) {
-			out.Body.Items = append(out.Body.Items, checklistSummaryOf(c))
-		}
-	}
-	if len(out.Body.Items) == 0 {
-		return nil, fmt.Errorf("checklist %s: %w", in.ID, models.ErrNotFound)
+		out.Body.Items = append(out.Body.Items, checklistSummaryOf(c))
 	}
 	return out, nil
 }
 
 // checklistVersion returns one version of a checklist, retired ones too.
 func (s *server) checklistVersion(ctx context.Context, in *checklistVersionInput) (*checklistOutput, error) {
-	caller := callerFrom(ctx)
-	c, err := s.store.Checklist(ctx, caller.ProgramID, in.ID, in.Version)
+	c, err := s.app.Skills.ChecklistVersion(ctx, callerOf(ctx), in.ID, in.Version)
 	if err != nil {
 		return nil, err
 	}
-	if !mayRead(caller, c) {
-		return nil, fmt.Errorf("checklist %s version %d: %w", in.ID, in.Version, models.ErrNotFound)
-	}
 	return checklistResponse(c, http.StatusOK), nil
-}
-
-// mayRead reports whether caller may see c: drafts are their admins' only.
-func mayRead(caller models.User, c models.Checklist) bool {
-	return c.Status != models.ChecklistDraft || caller.Role == models.RoleAdmin
-}
-
-// requireChecklistAdmin refuses a change of the library by a non-admin.
-func requireChecklistAdmin(caller models.User) error {
-	if caller.Role != models.RoleAdmin {
-		return fmt.Errorf("%w: only program admins may change checklists", models.ErrForbidden)
-	}
-	return nil
 }
 
 // ChecklistContent is what an admin writes: every field of a checklist
@@ -216,13 +191,8 @@ type createChecklistInput struct {
 
 // createChecklist drafts a new checklist, or the next version of one.
 func (s *server) createChecklist(ctx context.Context, in *createChecklistInput) (*checklistOutput, error) {
-	caller := callerFrom(ctx)
-	if err := requireChecklistAdmin(caller); err != nil {
-		return nil, err
-	}
-	// The store numbers the version; 1 passes validation until then.
-	c := in.Body.checklist(in.Body.ID, 1)
-	c, err := s.store.CreateChecklistDraft(ctx, models.ActorOf(caller, requestIDFrom(ctx)), caller.ProgramID, c)
+	// The use case numbers the version.
+	c, err := s.app.Skills.CreateDraft(ctx, callerOf(ctx), in.Body.checklist(in.Body.ID, 0))
 	if err != nil {
 		return nil, err
 	}
@@ -238,18 +208,11 @@ type updateChecklistInput struct {
 
 // updateChecklist replaces the content of a draft.
 func (s *server) updateChecklist(ctx context.Context, in *updateChecklistInput) (*checklistOutput, error) {
-	caller := callerFrom(ctx)
-	if err := requireChecklistAdmin(caller); err != nil {
-		return nil, err
-	}
-	if strings.TrimSpace(in.IfMatch) == "" {
-		return nil, newProblem(http.StatusPreconditionRequired, "send If-Match with the ETag you read the draft with, so your edit cannot overwrite one you have not seen")
-	}
-	rev, err := ifMatchRevision(in.IfMatch)
+	rev, err := requireIfMatch(in.IfMatch, "draft")
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.store.UpdateChecklistDraft(ctx, models.ActorOf(caller, requestIDFrom(ctx)), caller.ProgramID, in.Body.checklist(in.ID, in.Version), rev)
+	c, err := s.app.Skills.UpdateDraft(ctx, callerOf(ctx), workflow.UpdateDraftInput{Checklist: in.Body.checklist(in.ID, in.Version), Revision: rev})
 	if err != nil {
 		return nil, err
 	}
@@ -264,18 +227,11 @@ type publishChecklistInput struct {
 
 // publishChecklist publishes a draft: it becomes immutable and current.
 func (s *server) publishChecklist(ctx context.Context, in *publishChecklistInput) (*checklistOutput, error) {
-	caller := callerFrom(ctx)
-	if err := requireChecklistAdmin(caller); err != nil {
+	rev, err := parseIfMatch(in.IfMatch)
+	if err != nil {
 		return nil, err
 	}
-	var rev int64
-	if strings.TrimSpace(in.IfMatch) != "" {
-		var err error
-		if rev, err = ifMatchRevision(in.IfMatch); err != nil {
-			return nil, err
-		}
-	}
-	c, err := s.store.PublishChecklist(ctx, models.ActorOf(caller, requestIDFrom(ctx)), caller.ProgramID, in.ID, in.Version, rev)
+	c, err := s.app.Skills.Publish(ctx, callerOf(ctx), workflow.PublishInput{ID: in.ID, Version: in.Version, Revision: rev})
 	if err != nil {
 		return nil, err
 	}
@@ -286,29 +242,9 @@ func (s *server) publishChecklist(ctx context.Context, in *publishChecklistInput
 // new assignments, still readable by version. It changes no content, so
 // it needs no If-Match.
 func (s *server) retireChecklist(ctx context.Context, in *checklistVersionInput) (*checklistOutput, error) {
-	caller := callerFrom(ctx)
-	if err := requireChecklistAdmin(caller); err != nil {
-		return nil, err
-	}
-	c, err := s.store.RetireChecklist(ctx, models.ActorOf(caller, requestIDFrom(ctx)), caller.ProgramID, in.ID, in.Version)
+	c, err := s.app.Skills.Retire(ctx, callerOf(ctx), in.ID, in.Version)
 	if err != nil {
 		return nil, err
 	}
 	return checklistResponse(c, http.StatusOK), nil
-}
-
-// ifMatchRevision reads an If-Match header naming one revision, as the
-// ETag sent it ("3"); "*" matches any revision and gives 0. Anything else
-// can match no ETag of ours: 412.
-func ifMatchRevision(h string) (int64, error) {
-	h = strings.TrimSpace(h)
-	if h == "*" {
-		return 0, nil
-	}
-	if len(h) >= 3 && h[0] == '"' && h[len(h)-1] == '"' {
-		if n, err := strconv.ParseInt(h[1:len(h)-1], 10, 64); err == nil && n > 0 {
-			return n, nil
-		}
-	}
-	return 0, fmt.Errorf("If-Match %q: %w", h, models.ErrPreconditionFailed)
 }

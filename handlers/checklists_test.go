@@ -186,7 +186,7 @@ func TestChecklistDraftPublishRetire(t *testing.T) {
 	}
 	put("", edit).WantProblem(t, http.StatusPreconditionRequired, "precondition-required")
 	put(`"7"`, edit).WantProblem(t, http.StatusPreconditionFailed, "precondition-failed")
-	put(`W/"1"`, edit).WantProblem(t, http.StatusPreconditionFailed, "precondition-failed")
+	put(`"r1"`, edit).WantProblem(t, http.StatusPreconditionFailed, "precondition-failed")
 	r = put(`"1"`, edit).WantStatus(t, http.StatusOK)
 	if tag := r.Header.Get("ETag"); tag != `"2"` {
 		t.Errorf("ETag after edit = %q; want \"2\"", tag)

@@ -19,6 +19,7 @@ import (
 	"skillbook/notify"
 	"skillbook/notify/fcmtest"
 	"skillbook/store/mongo"
+	"skillbook/store/storetest"
 )
 
 // startWorker runs a notification worker on env's store that delivers to
@@ -161,7 +162,7 @@ func TestNotificationFeed(t *testing.T) {
 		a := models.Assignment{ProgramID: p.ID, ChecklistID: fmt.Sprintf("cl-%d", i), ChecklistVersion: 1, StudentID: student.ID}
 		n := []models.Notification{{UserID: student.ID, Category: "assignments", Title: fmt.Sprintf("Skill %d", i), Body: "b",
 			Data: map[string]string{"checklistId": a.ChecklistID}}}
-		if _, _, err := env.Store.CreateAssignment(ctx, models.SystemActor, a, n); err != nil {
+		if _, _, err := storetest.CreateAssignment(ctx, env.Store, models.SystemActor, a, n); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(2 * time.Millisecond)

@@ -76,7 +76,7 @@ func assignTo(t *testing.T, env *apitest.Env, programID, cohortID, studentID, id
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = env.Store.CreateAssignment(context.Background(), models.SystemActor, models.Assignment{ProgramID: programID,
+	_, _, err = storetest.CreateAssignment(context.Background(), env.Store, models.SystemActor, models.Assignment{ProgramID: programID,
 		ChecklistID: id, ChecklistVersion: 1, Area: c.Area, CohortID: cohortID, StudentID: studentID, DueDate: due}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -208,3 +208,72 @@ func QueueCohorts(caller User, cohortID string) (cohorts []string, ok bool) {
 	}
 	return nil, false
 }
+
+// CanReviewProcedure reports whether caller may confirm or reject a
+// procedure of student: an active instructor who teaches one of the
+// student's cohorts.
+func CanReviewProcedure(caller, student User) bool {
+	return caller.ProgramID == student.ProgramID && caller.Role == RoleInstructor && caller.Active &&
+		caller.TeachesAny(student.CohortIDs)
+}
+
+// CanReadChecklist reports whether caller may read checklist version c:
+// published and retired versions everyone whose program sees them, drafts
+// only their program's admins.
+func CanReadChecklist(caller User, c Checklist) bool {
+	if c.Status != ChecklistDraft {
+		return true
+	}
+	return caller.Role == RoleAdmin && caller.ProgramID == c.ProgramID
+}
+
+// CanAssignTo reports whether caller may assign work to student
+// individually: admins of their program, and instructors who teach them.
+func CanAssignTo(caller, student User) bool {
+	if caller.ProgramID != student.ProgramID {
+		return false
+	}
+	return caller.Role == RoleAdmin || caller.TeachesAny(student.CohortIDs)
+}
+
+// CanListAssignments reports whether caller may list the assignments made
+// to cohortID or to student (nil when the list names no student): admins
+// all of their program's, instructors those of a cohort they teach or of a
+// student they teach. Students read theirs as their progress.
+func CanListAssignments(caller User, cohortID string, student *User) bool {
+	switch caller.Role {
+	case RoleAdmin:
+		return true
+	case RoleInstructor:
+		if cohortID != "" && caller.InCohort(cohortID) {
+			return true
+		}
+		return student != nil && CanSeeStudent(caller, *student)
+	}
+	return false
+}
+
+// RecordScope is whose records a list shows a caller when it names no
+// student.
+type RecordScope int
+
+// The scopes, from none to the whole program.
+const (
+	ScopeNone           RecordScope = iota // nobody's
+	ScopeOwn                               // the caller's own (students)
+	ScopeTaughtStudents                    // the students of the cohorts the caller teaches
+	ScopeProgram                           // every student of the caller's program (admins)
+)
+
+// ScopeOf is whose records caller sees in a list that names no student.
+func ScopeOf(caller User) RecordScope {
+	switch caller.Role {
+	case RoleStudent:
+		return ScopeOwn
+	case RoleInstructor:
+		return ScopeTaughtStudents
+	case RoleAdmin:
+		return ScopeProgram
+	}
+	return ScopeNone
+}

@@ -1,6 +1,11 @@
 package models
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"time"
+)
 
 // Assignment asks a cohort, or one student, to become competent in one
 // published checklist version, optionally by a due date.
@@ -30,4 +35,27 @@ func (a *Assignment) AppliesTo(student User) bool {
 		}
 	}
 	return false
+}
+
+// Key is the id an assignment gets from what is assigned to whom, so
+// assigning the same checklist version to the same cohort or student twice
+// finds the first assignment instead of making a second.
+func (a *Assignment) Key() string {
+	target := "cohort:" + a.CohortID
+	if a.StudentID != "" {
+		target = "student:" + a.StudentID
+	}
+	h := sha256.New()
+	for _, part := range []string{a.ProgramID, target, a.ChecklistID, strconv.Itoa(a.ChecklistVersion)} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return "asg_" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// AssignmentFilter selects the assignments made to one cohort, or to one
+// student individually; empty fields select all.
+type AssignmentFilter struct {
+	CohortID  string
+	StudentID string
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -256,4 +257,35 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// ChecklistFilter narrows a list of checklists. Filters apply to each
+// checklist's current version.
+type ChecklistFilter struct {
+	// Area keeps one area; empty keeps all.
+	Area Area
+	// Competency keeps checklists citing this code or one of its parts
+	// ("MAERB-2015 I.P.1" matches "MAERB-2015 I.P.1.a").
+	Competency string
+	// Text keeps checklists whose title holds every word of it, in any case.
+	Text string
+	// Page is the page wanted; items are ordered by checklist id.
+	Page Page
+}
+
+// Matches reports whether c passes the filter (its page aside).
+func (f ChecklistFilter) Matches(c Checklist) bool {
+	if f.Area != "" && c.Area != f.Area {
+		return false
+	}
+	if f.Competency != "" && !slices.ContainsFunc(c.Competencies, func(code string) bool { return CompetencyMatches(code, f.Competency) }) {
+		return false
+	}
+	title := strings.ToLower(c.Title)
+	for _, w := range strings.Fields(strings.ToLower(f.Text)) {
+		if !strings.Contains(title, w) {
+			return false
+		}
+	}
+	return true
 }

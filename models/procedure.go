@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -121,18 +122,34 @@ func ProcedureKinds(targets map[string]int) []string {
 	return kinds
 }
 
-// CanReviewProcedure reports whether caller may confirm or reject a
-// procedure of student: an active instructor who teaches one of the
-// student's cohorts.
-func CanReviewProcedure(caller, student User) bool {
-	return caller.ProgramID == student.ProgramID && caller.Role == RoleInstructor && caller.Active &&
-		caller.TeachesAny(student.CohortIDs)
-}
-
 // ProcedureCount is how many procedures of one kind a student has logged,
 // by status.
 type ProcedureCount struct {
 	Confirmed int `json:"confirmed"`
 	Pending   int `json:"pending"`
 	Rejected  int `json:"rejected"`
+}
+
+// ProcedureFilter selects procedures.
+type ProcedureFilter struct {
+	// StudentIDs keeps these students' procedures; nil keeps every
+	// student's, an empty non-nil slice none.
+	StudentIDs []string
+	// Status keeps one status; empty keeps all.
+	Status ProcedureStatus
+}
+
+// Decide returns p confirmed (reason "") or rejected (with reason) by
+// reviewer at now, one version on. Only a pending procedure is decided,
+// once: deciding another is a conflict.
+func (p Procedure) Decide(reviewer User, status ProcedureStatus, reason string, now time.Time) (Procedure, error) {
+	if p.Status != ProcedurePending {
+		return Procedure{}, fmt.Errorf("review procedure %s: %w: it was already %s", p.ID, ErrConflict, p.Status)
+	}
+	p.Status = status
+	p.Review = &ProcedureReview{ReviewerID: reviewer.ID, ReviewerName: reviewer.Name,
+		ReviewerCredential: reviewer.Credential, ReviewedAt: now, Reason: reason}
+	p.Version++
+	p.UpdatedAt = now
+	return p, nil
 }

@@ -325,3 +325,16 @@ func ProgressColumns(rows []StudentProgress) []ChecklistColumn {
 	})
 	return cols
 }
+
+// ProgressDate is the date progress is computed for at now: overdue means
+// a due date before it. Programs keep no time zone, so it is the earliest
+// date anywhere on Earth (UTC-12): a skill is overdue only once its due
+// date has passed everywhere.
+func ProgressDate(now time.Time) string { return now.UTC().Add(-12 * time.Hour).Format(DateLayout) }
+
+// CohortProgressPage is one page of a cohort's students (ordered by id)
+// with the records their progress is computed from.
+type CohortProgressPage struct {
+	Students List[User]
+	Records  ProgressRecords
+}

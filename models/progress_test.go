@@ -209,25 +209,3 @@ func TestProcedureValidateNew(t *testing.T) {
 		})
 	}
 }
-
-func TestCanReviewProcedure(t *testing.T) {
-	teacher := User{ID: "i1", ProgramID: "p1", Role: RoleInstructor, Active: true, CohortIDs: []string{"c1"}}
-	other := User{ID: "i2", ProgramID: "p1", Role: RoleInstructor, Active: true, CohortIDs: []string{"c2"}}
-	inactive := teacher
-	inactive.Active = false
-	admin := User{ID: "a1", ProgramID: "p1", Role: RoleAdmin, Active: true}
-	foreign := teacher
-	foreign.ProgramID = "p2"
-	for _, tt := range []struct {
-		name   string
-		caller User
-		want   bool
-	}{
-		{"teacher", teacher, true}, {"other cohort", other, false}, {"inactive", inactive, false},
-		{"admin", admin, false}, {"student", student, false}, {"other program", foreign, false},
-	} {
-		if got := CanReviewProcedure(tt.caller, student); got != tt.want {
-			t.Errorf("CanReviewProcedure(%s) = %v; want %v", tt.name, got, tt.want)
-		}
-	}
-}

@@ -9,6 +9,7 @@ import (
 	"skillbook/models"
 	"skillbook/notify"
 	"skillbook/store/mongo"
+	"skillbook/store/storetest"
 )
 
 func TestRemindersOncePerStudentAssignmentAndKind(t *testing.T) {
@@ -38,7 +39,7 @@ func TestRemindersOncePerStudentAssignmentAndKind(t *testing.T) {
 	behind, competent := student("behind@test.skillbook.test"), student("competent@test.skillbook.test")
 	assign := func(checklistID, due string) {
 		a := models.Assignment{ProgramID: p.ID, ChecklistID: checklistID, ChecklistVersion: 1, CohortID: "c1", DueDate: due}
-		if _, _, err := r.st.CreateAssignment(ctx, models.SystemActor, a, nil); err != nil {
+		if _, _, err := storetest.CreateAssignment(ctx, r.st, models.SystemActor, a, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -86,7 +86,7 @@ func (r *rig) notify(category string, users ...string) map[string]string {
 			Body: "Blood pressure", Data: map[string]string{"screen": "assignments", "checklistId": "bp-manual"}})
 	}
 	a := models.Assignment{ProgramID: r.program, ChecklistID: "cl-" + mongo.NewID(), ChecklistVersion: 1, CohortID: "c1"}
-	if _, _, err := r.st.CreateAssignment(ctx, models.SystemActor, a, ns); err != nil {
+	if _, _, err := storetest.CreateAssignment(ctx, r.st, models.SystemActor, a, ns); err != nil {
 		r.t.Fatal(err)
 	}
 	ids := map[string]string{}

@@ -1,11 +1,25 @@
 package workflow
 
-import "skillbook/clock"
+import (
+	"github.com/google/uuid"
+
+	"skillbook/clock"
+	"skillbook/models"
+)
 
 // skillStores is what the Skills use cases need of the store.
-type skillStores interface{}
+type skillStores interface {
+	AssignStore
+	AssignmentListStore
+	ChecklistReadStore
+	ChecklistDraftStore
+	ProcedureStore
+	ProgressStore
+}
 
-// Skills holds the use cases of ... (placeholder: filled in by its owner).
+// Skills holds the use cases of the skills a program teaches: its
+// checklist library, assigning checklists, the live procedures students
+// log and instructors review, and the progress read from all of it.
 type Skills struct {
 	store skillStores
 	clock clock.Clock
@@ -13,4 +27,14 @@ type Skills struct {
 
 func newSkills(store skillStores, clk clock.Clock) *Skills {
 	return &Skills{store: store, clock: clk}
+}
+
+// event stamps e as caused by caller now: a new id (the relay's key), the
+// actor and the clock's time.
+func (s *Skills) event(caller Caller, e models.Event) models.Event {
+	e.ID = uuid.Must(uuid.NewV7()).String()
+	e.ProgramID = caller.ProgramID
+	e.Actor = caller.Actor()
+	e.At = s.clock.Now()
+	return e
 }

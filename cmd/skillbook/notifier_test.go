@@ -41,7 +41,7 @@ func TestNotifierDeliversToFCMEndpoint(t *testing.T) {
 	}
 	a := models.Assignment{ProgramID: "p1", ChecklistID: "bp-manual", ChecklistVersion: 1, StudentID: "u1"}
 	n := []models.Notification{{UserID: "u1", Category: "assignments", Title: "New skill assigned", Body: "Blood pressure"}}
-	if _, _, err := st.CreateAssignment(ctx, models.SystemActor, a, n); err != nil {
+	if _, _, err := storetest.CreateAssignment(ctx, st, models.SystemActor, a, n); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := loadConfig(env(map[string]string{"FCM_ENDPOINT": fcm.Endpoint()}))

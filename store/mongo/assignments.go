@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -12,39 +12,22 @@ import (
 	"skillbook/models"
 )
 
-// assignmentID is derived from what is assigned to whom, so assigning the
-// same checklist version to the same cohort or student twice finds the
-// first assignment instead of making a second.
-func assignmentID(a models.Assignment) string {
-	target := "cohort:" + a.CohortID
-	if a.StudentID != "" {
-		target = "student:" + a.StudentID
+// CreateAssignment stores assignment a with its events unless an
+// assignment with its id exists; it returns the stored assignment and
+// whether it is new. An a without an id gets its key (models.Assignment.Key),
+// so the same assignment made twice is stored once, and the events of the
+// second are dropped with it.
+func (s *Store) CreateAssignment(ctx context.Context, a models.Assignment, events ...models.Event) (models.Assignment, bool, error) {
+	if a.ProgramID == "" {
+		return models.Assignment{}, false, fmt.Errorf("create assignment: %w", errEmptyProgram)
 	}
-	return "asg_" + shortHash(a.ProgramID, target, a.ChecklistID, strconv.Itoa(a.ChecklistVersion))
-}
-
-// CreateAssignment stores an assignment unless the same one exists; it
-// returns the stored assignment and whether it is new.
-func (s *Store) CreateAssignment(ctx context.Context, actor models.Actor, a models.Assignment, notify []models.Notification) (models.Assignment, bool, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	a.ID = assignmentID(a)
-	a.AssignedBy = actor.UserID
-	a.Version = 1
-	a.CreatedAt = s.now()
-	target := "cohort " + a.CohortID
-	if a.StudentID != "" {
-		target = "student " + a.StudentID
+	if a.ID == "" {
+		a.ID = a.Key()
 	}
-	ev := s.newEvent(models.Event{
-		Type: "assignment.created", ProgramID: a.ProgramID, Actor: actor, Subject: "assignment", SubjectID: a.ID,
-		StudentID: a.StudentID,
-		Summary:   fmt.Sprintf("assigned %s v%d to %s", a.ChecklistID, a.ChecklistVersion, target),
-		Data: map[string]string{"checklistId": a.ChecklistID, "checklistVersion": strconv.Itoa(a.ChecklistVersion),
-			"cohortId": a.CohortID, "studentId": a.StudentID, "dueDate": a.DueDate},
-		Notify: notify,
-	})
-	doc, err := docWithEvents(a, ev)
+	a.CreatedAt = storedTime(a.CreatedAt)
+	doc, err := docWithEvents(a, events...)
 	if err != nil {
 		return models.Assignment{}, false, err
 	}
@@ -69,15 +52,8 @@ func (s *Store) Assignment(ctx context.Context, programID, id string) (models.As
 	return a, translate(err, "find assignment "+id)
 }
 
-// AssignmentFilter selects assignments; CohortIDs limits them to some
-// cohorts (and their students' individual assignments are not included).
-type AssignmentFilter struct {
-	CohortID  string
-	StudentID string
-}
-
 // Assignments lists a program's assignments, oldest first.
-func (s *Store) Assignments(ctx context.Context, programID string, f AssignmentFilter, page models.Page) (models.List[models.Assignment], error) {
+func (s *Store) Assignments(ctx context.Context, programID string, f models.AssignmentFilter, page models.Page) (models.List[models.Assignment], error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	q := bson.M{"programId": programID}
@@ -127,3 +103,10 @@ func findAll[T any](ctx context.Context, col collection, q bson.M, limit int, wh
 	}
 	return out, nil
 }
+
+// assignmentID is the id the store gives an assignment: its key.
+func assignmentID(a models.Assignment) string { return a.Key() }
+
+// storedTime is t as a document stores it: UTC, to the millisecond, so a
+// record returned after an insert equals the record read back.
+func storedTime(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -199,45 +198,6 @@ func (s *Store) ChecklistVersions(ctx context.Context, programID, id string) ([]
 	return out, nil
 }
 
-// ChecklistFilter narrows Checklists. Filters apply to each checklist's
-// current version.
-type ChecklistFilter struct {
-	// Area keeps one area; empty keeps all.
-	Area models.Area
-	// Competency keeps checklists citing this code or one of its parts
-	// ("MAERB-2015 I.P.1" matches "MAERB-2015 I.P.1.a").
-	Competency string
-	// Text keeps checklists whose title holds every word of it, in any case.
-	Text string
-	// Page is the page wanted; items are ordered by checklist id.
-	Page models.Page
-}
-
-func (f ChecklistFilter) matches(c models.Checklist) bool {
-	if f.Area != "" && c.Area != f.Area {
-		return false
-	}
-	if f.Competency != "" {
-		found := false
-		for _, code := range c.Competencies {
-			if models.CompetencyMatches(code, f.Competency) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	title := strings.ToLower(c.Title)
-	for _, w := range strings.Fields(strings.ToLower(f.Text)) {
-		if !strings.Contains(title, w) {
-			return false
-		}
-	}
-	return true
-}
-
 // checklistCursor is the keyset position of Checklists: the last id.
 type checklistCursor struct {
 	ID string `json:"id"`
@@ -249,7 +209,7 @@ type checklistCursor struct {
 // reads the published versions after the cursor in id order and stops once
 // the page is full; the cost grows with the number of versions skipped,
 // which suits a library of hundreds of checklists.
-func (s *Store) Checklists(ctx context.Context, programID string, f ChecklistFilter) (models.List[models.Checklist], error) {
+func (s *Store) Checklists(ctx context.Context, programID string, f models.ChecklistFilter) (models.List[models.Checklist], error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	q := visibleTo(programID)
@@ -273,7 +233,7 @@ func (s *Store) Checklists(ctx context.Context, programID string, f ChecklistFil
 	items := make([]models.Checklist, 0, min(size+1, 64))
 	var best models.Checklist
 	take := func() bool {
-		if best.ID != "" && f.matches(best) {
+		if best.ID != "" && f.Matches(best) {
 			items = append(items, best)
 		}
 		return len(items) > size

@@ -8,9 +8,11 @@ import (
 	"testing"
 
 	"skillbook/checklists"
+	"skillbook/clock"
 	"skillbook/models"
 	"skillbook/store/mongo"
 	"skillbook/store/storetest"
+	"skillbook/workflow"
 )
 
 var admin = models.Actor{UserID: "admin-1", Name: "Admin", Role: models.RoleAdmin, RequestID: "req-1"}
@@ -59,7 +61,7 @@ func draft(id string) models.Checklist {
 
 func mustCreate(tb testing.TB, s *mongo.Store, programID string, c models.Checklist) models.Checklist {
 	tb.Helper()
-	got, err := s.CreateChecklistDraft(context.Background(), admin, programID, c)
+	got, err := storetest.CreateChecklistDraft(context.Background(), s, admin, programID, c)
 	if err != nil {
 		tb.Fatalf("CreateChecklistDraft(%s) = %v", c.ID, err)
 	}
@@ -68,11 +70,29 @@ func mustCreate(tb testing.TB, s *mongo.Store, programID string, c models.Checkl
 
 func mustPublish(tb testing.TB, s *mongo.Store, programID, id string, version int) models.Checklist {
 	tb.Helper()
-	got, err := s.PublishChecklist(context.Background(), admin, programID, id, version, 0)
+	got, err := storetest.PublishChecklist(context.Background(), s, admin, programID, id, version)
 	if err != nil {
 		tb.Fatalf("PublishChecklist(%s, %d) = %v", id, version, err)
 	}
 	return got
+}
+
+// skillsOf is the Skills use cases over s, called by admin in program.
+func skillsOf(s *mongo.Store, programID string) (*workflow.Skills, workflow.Caller) {
+	u := models.User{ID: admin.UserID, Name: admin.Name, Role: admin.Role, ProgramID: programID, Active: true}
+	return workflow.New(s, clock.System{}).Skills, workflow.Caller{User: u, RequestID: admin.RequestID}
+}
+
+// updateDraft edits program's draft c.ID version c.Version, read at revision.
+func updateDraft(ctx context.Context, s *mongo.Store, programID string, c models.Checklist, revision int64) (models.Checklist, error) {
+	skills, caller := skillsOf(s, programID)
+	return skills.UpdateDraft(ctx, caller, workflow.UpdateDraftInput{Checklist: c, Revision: revision})
+}
+
+// publish publishes program's draft id version, read at revision.
+func publish(ctx context.Context, s *mongo.Store, programID, id string, version int, revision int64) (models.Checklist, error) {
+	skills, caller := skillsOf(s, programID)
+	return skills.Publish(ctx, caller, workflow.PublishInput{ID: id, Version: version, Revision: revision})
 }
 
 func TestUpsertLibraryIsIdempotent(t *testing.T) {
@@ -103,7 +123,7 @@ func TestUpsertLibraryIsIdempotent(t *testing.T) {
 	if again.Status != models.ChecklistPublished || again.ProgramID != "" || again.PublishedAt == nil || len(again.Steps) == 0 {
 		t.Errorf("Checklist(bp-manual, 1) = %+v; want a published shipped checklist", again)
 	}
-	list, err := s.Checklists(ctx, "", mongo.ChecklistFilter{Page: models.Page{Limit: models.MaxPageLimit}})
+	list, err := s.Checklists(ctx, "", models.ChecklistFilter{Page: models.Page{Limit: models.MaxPageLimit}})
 	if err != nil || len(list.Items) != len(lib) {
 		t.Fatalf("Checklists() = %d items, %v; want %d", len(list.Items), err, len(lib))
 	}
@@ -187,34 +207,34 @@ func TestChecklistDraftLifecycle(t *testing.T) {
 	edit := draft("radial-pulse")
 	edit.Version = 1
 	edit.Title = "Count a pulse at the wrist for 60 seconds"
-	got, err := s.UpdateChecklistDraft(ctx, admin, p, edit, 1)
+	got, err := updateDraft(ctx, s, p, edit, 1)
 	if err != nil || got.Revision != 2 || got.Title != edit.Title || got.Digest == d.Digest {
 		t.Fatalf("UpdateChecklistDraft(revision 1) = %+v, %v; want revision 2 with the new title and digest", got, err)
 	}
-	if _, err := s.UpdateChecklistDraft(ctx, admin, p, edit, 1); !errors.Is(err, models.ErrPreconditionFailed) {
+	if _, err := updateDraft(ctx, s, p, edit, 1); !errors.Is(err, models.ErrPreconditionFailed) {
 		t.Errorf("UpdateChecklistDraft(stale revision) = %v; want ErrPreconditionFailed", err)
 	}
 	invalid := edit
 	invalid.Steps = nil
 	var ve *models.ValidationError
-	if _, err := s.UpdateChecklistDraft(ctx, admin, p, invalid, 2); !errors.As(err, &ve) {
+	if _, err := updateDraft(ctx, s, p, invalid, 2); !errors.As(err, &ve) {
 		t.Errorf("UpdateChecklistDraft(no steps) = %v; want a ValidationError", err)
 	}
-	if _, err := s.PublishChecklist(ctx, admin, p, "radial-pulse", 1, 1); !errors.Is(err, models.ErrPreconditionFailed) {
+	if _, err := publish(ctx, s, p, "radial-pulse", 1, 1); !errors.Is(err, models.ErrPreconditionFailed) {
 		t.Errorf("PublishChecklist(stale revision) = %v; want ErrPreconditionFailed", err)
 	}
-	if _, err := s.RetireChecklist(ctx, admin, p, "radial-pulse", 1); !errors.Is(err, models.ErrConflict) {
+	if _, err := storetest.RetireChecklist(ctx, s, admin, p, "radial-pulse", 1); !errors.Is(err, models.ErrConflict) {
 		t.Errorf("RetireChecklist(draft) = %v; want ErrConflict", err)
 	}
 	if _, err := s.CurrentChecklist(ctx, p, "radial-pulse"); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("CurrentChecklist(only a draft) = %v; want ErrNotFound", err)
 	}
 
-	pub, err := s.PublishChecklist(ctx, admin, p, "radial-pulse", 1, 2)
+	pub, err := publish(ctx, s, p, "radial-pulse", 1, 2)
 	if err != nil || pub.Status != models.ChecklistPublished || pub.PublishedAt == nil || pub.Revision != 3 {
 		t.Fatalf("PublishChecklist = %+v, %v; want published at revision 3", pub, err)
 	}
-	if again, err := s.PublishChecklist(ctx, admin, p, "radial-pulse", 1, 2); err != nil || again.Revision != pub.Revision {
+	if again, err := publish(ctx, s, p, "radial-pulse", 1, 2); err != nil || again.Revision != pub.Revision {
 		t.Errorf("PublishChecklist(again) = %+v, %v; want the same published version", again, err)
 	}
 
@@ -222,7 +242,7 @@ func TestChecklistDraftLifecycle(t *testing.T) {
 	changed := edit
 	changed.Title = "Changed after publishing"
 	for _, rev := range []int64{0, pub.Revision} {
-		if _, err := s.UpdateChecklistDraft(ctx, admin, p, changed, rev); !errors.Is(err, models.ErrConflict) {
+		if _, err := updateDraft(ctx, s, p, changed, rev); !errors.Is(err, models.ErrConflict) {
 			t.Errorf("UpdateChecklistDraft(published, revision %d) = %v; want ErrConflict", rev, err)
 		}
 	}
@@ -230,11 +250,11 @@ func TestChecklistDraftLifecycle(t *testing.T) {
 		t.Errorf("CurrentChecklist after refused edit = %q %s, %v; want %q %s", cur.Title, cur.Digest, err, edit.Title, pub.Digest)
 	}
 
-	ret, err := s.RetireChecklist(ctx, admin, p, "radial-pulse", 1)
+	ret, err := storetest.RetireChecklist(ctx, s, admin, p, "radial-pulse", 1)
 	if err != nil || ret.Status != models.ChecklistRetired {
 		t.Fatalf("RetireChecklist = %+v, %v; want retired", ret, err)
 	}
-	if again, err := s.RetireChecklist(ctx, admin, p, "radial-pulse", 1); err != nil || again.Status != models.ChecklistRetired {
+	if again, err := storetest.RetireChecklist(ctx, s, admin, p, "radial-pulse", 1); err != nil || again.Status != models.ChecklistRetired {
 		t.Errorf("RetireChecklist(again) = %v; want the retired version", err)
 	}
 	if _, err := s.CurrentChecklist(ctx, p, "radial-pulse"); !errors.Is(err, models.ErrNotFound) {
@@ -243,7 +263,7 @@ func TestChecklistDraftLifecycle(t *testing.T) {
 	if byVersion, err := s.Checklist(ctx, p, "radial-pulse", 1); err != nil || byVersion.Status != models.ChecklistRetired || byVersion.Digest != pub.Digest {
 		t.Errorf("Checklist(retired, 1) = %+v, %v; want the retired version, readable", byVersion, err)
 	}
-	if _, err := s.UpdateChecklistDraft(ctx, admin, p, changed, 0); !errors.Is(err, models.ErrConflict) {
+	if _, err := updateDraft(ctx, s, p, changed, 0); !errors.Is(err, models.ErrConflict) {
 		t.Errorf("UpdateChecklistDraft(retired) = %v; want ErrConflict", err)
 	}
 
@@ -283,7 +303,7 @@ func TestChecklistNewVersionOfShipped(t *testing.T) {
 	if d.Version != 2 || d.ProgramID != p {
 		t.Fatalf("CreateChecklistDraft(bp-manual) = v%d of %q; want v2 of %s", d.Version, d.ProgramID, p)
 	}
-	if _, err := s.CreateChecklistDraft(ctx, admin, p, c); !errors.Is(err, models.ErrConflict) {
+	if _, err := storetest.CreateChecklistDraft(ctx, s, admin, p, c); !errors.Is(err, models.ErrConflict) {
 		t.Errorf("second CreateChecklistDraft while a draft exists = %v; want ErrConflict", err)
 	}
 	if cur, err := s.CurrentChecklist(ctx, p, "bp-manual"); err != nil || cur.Version != 1 {
@@ -302,21 +322,21 @@ func TestChecklistNewVersionOfShipped(t *testing.T) {
 	}
 
 	// Shipped versions are immutable for every program.
-	if _, err := s.UpdateChecklistDraft(ctx, admin, p, shipped, 0); !errors.Is(err, models.ErrConflict) {
+	if _, err := updateDraft(ctx, s, p, shipped, 0); !errors.Is(err, models.ErrConflict) {
 		t.Errorf("UpdateChecklistDraft(shipped) = %v; want ErrConflict", err)
 	}
-	if _, err := s.PublishChecklist(ctx, admin, p, "bp-manual", 1, 0); !errors.Is(err, models.ErrConflict) {
+	if _, err := publish(ctx, s, p, "bp-manual", 1, 0); !errors.Is(err, models.ErrConflict) {
 		t.Errorf("PublishChecklist(shipped) = %v; want ErrConflict", err)
 	}
-	if _, err := s.RetireChecklist(ctx, admin, p, "bp-manual", 1); !errors.Is(err, models.ErrConflict) {
+	if _, err := storetest.RetireChecklist(ctx, s, admin, p, "bp-manual", 1); !errors.Is(err, models.ErrConflict) {
 		t.Errorf("RetireChecklist(shipped) = %v; want ErrConflict", err)
 	}
-	if _, err := s.RetireChecklist(ctx, admin, p, "no-such-checklist", 1); !errors.Is(err, models.ErrNotFound) {
+	if _, err := storetest.RetireChecklist(ctx, s, admin, p, "no-such-checklist", 1); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("RetireChecklist(unknown) = %v; want ErrNotFound", err)
 	}
 
 	// Retiring the program's v2 makes the shipped v1 current again.
-	if _, err := s.RetireChecklist(ctx, admin, p, "bp-manual", 2); err != nil {
+	if _, err := storetest.RetireChecklist(ctx, s, admin, p, "bp-manual", 2); err != nil {
 		t.Fatal(err)
 	}
 	if cur, err := s.CurrentChecklist(ctx, p, "bp-manual"); err != nil || cur.Version != 1 {
@@ -348,7 +368,7 @@ func TestPublishRefusesVersionTheLibraryShips(t *testing.T) {
 	if _, err := s.UpsertLibrary(ctx, next); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.PublishChecklist(ctx, admin, p, "hand-washing", 2, 0); !errors.Is(err, models.ErrConflict) {
+	if _, err := publish(ctx, s, p, "hand-washing", 2, 0); !errors.Is(err, models.ErrConflict) {
 		t.Errorf("PublishChecklist(version the library ships) = %v; want ErrConflict", err)
 	}
 	got, err := s.Checklist(ctx, p, "hand-washing", 2)
@@ -407,7 +427,7 @@ func TestChecklistsPagination(t *testing.T) {
 		if pages > len(lib) {
 			t.Fatalf("pagination does not end")
 		}
-		list, err := s.Checklists(ctx, p, mongo.ChecklistFilter{Page: models.Page{Limit: 5, Cursor: cursor}})
+		list, err := s.Checklists(ctx, p, models.ChecklistFilter{Page: models.Page{Limit: 5, Cursor: cursor}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -432,14 +452,14 @@ func TestChecklistsPagination(t *testing.T) {
 	}
 
 	// An exact last page has no next cursor.
-	list, err := s.Checklists(ctx, p, mongo.ChecklistFilter{Page: models.Page{Limit: len(lib)}})
+	list, err := s.Checklists(ctx, p, models.ChecklistFilter{Page: models.Page{Limit: len(lib)}})
 	if err != nil || len(list.Items) != len(lib) || list.NextCursor != "" {
 		t.Errorf("Checklists(limit = size) = %d items, cursor %q, %v; want all and no cursor", len(list.Items), list.NextCursor, err)
 	}
 
 	var ve *models.ValidationError
 	for _, bad := range []string{"garbage!", "eyJsIjoiYXVkaXQiLCJrIjp7ImlkIjoiYSJ9fQ"} {
-		if _, err := s.Checklists(ctx, p, mongo.ChecklistFilter{Page: models.Page{Cursor: bad}}); !errors.As(err, &ve) {
+		if _, err := s.Checklists(ctx, p, models.ChecklistFilter{Page: models.Page{Cursor: bad}}); !errors.As(err, &ve) {
 			t.Errorf("Checklists(cursor %q) = %v; want a ValidationError", bad, err)
 		}
 	}
@@ -452,7 +472,7 @@ func TestChecklistsFilters(t *testing.T) {
 	lib := mustUpsert(t, s)
 	p := mustProgram(t, s)
 
-	count := func(f mongo.ChecklistFilter) []string {
+	count := func(f models.ChecklistFilter) []string {
 		t.Helper()
 		f.Page.Limit = models.MaxPageLimit
 		list, err := s.Checklists(ctx, p, f)
@@ -471,16 +491,16 @@ func TestChecklistsFilters(t *testing.T) {
 			want++
 		}
 	}
-	if got := count(mongo.ChecklistFilter{Area: models.AreaSterilization}); len(got) != want {
+	if got := count(models.ChecklistFilter{Area: models.AreaSterilization}); len(got) != want {
 		t.Errorf("Checklists(area sterilization) = %v; want %d", got, want)
 	}
-	if got := count(mongo.ChecklistFilter{Text: "BLOOD pressure"}); strings.Join(got, ",") != "bp-manual" {
+	if got := count(models.ChecklistFilter{Text: "BLOOD pressure"}); strings.Join(got, ",") != "bp-manual" {
 		t.Errorf("Checklists(text blood pressure) = %v; want [bp-manual]", got)
 	}
-	if got := count(mongo.ChecklistFilter{Competency: "MAERB-2015 I.P.1.a"}); strings.Join(got, ",") != "bp-manual" {
+	if got := count(models.ChecklistFilter{Competency: "MAERB-2015 I.P.1.a"}); strings.Join(got, ",") != "bp-manual" {
 		t.Errorf("Checklists(competency I.P.1.a) = %v; want [bp-manual]", got)
 	}
-	for _, id := range count(mongo.ChecklistFilter{Competency: "MAERB-2015 I.P.1"}) {
+	for _, id := range count(models.ChecklistFilter{Competency: "MAERB-2015 I.P.1"}) {
 		if lib[indexOf(lib, id)].Area != models.AreaVitalSigns {
 			t.Errorf("Checklists(competency I.P.1) includes %s", id)
 		}
@@ -492,13 +512,13 @@ func TestChecklistsFilters(t *testing.T) {
 	c.Title = "Measure SpO2"
 	mustCreate(t, s, p, c)
 	mustPublish(t, s, p, "pulse-oximetry", 2)
-	if got := count(mongo.ChecklistFilter{Text: "oxygen saturation"}); len(got) != 0 {
+	if got := count(models.ChecklistFilter{Text: "oxygen saturation"}); len(got) != 0 {
 		t.Errorf("Checklists(old title) = %v; want none", got)
 	}
-	if got := count(mongo.ChecklistFilter{Text: "spo2"}); strings.Join(got, ",") != "pulse-oximetry" {
+	if got := count(models.ChecklistFilter{Text: "spo2"}); strings.Join(got, ",") != "pulse-oximetry" {
 		t.Errorf("Checklists(new title) = %v; want [pulse-oximetry]", got)
 	}
-	all, err := s.Checklists(ctx, p, mongo.ChecklistFilter{Page: models.Page{Limit: models.MaxPageLimit}})
+	all, err := s.Checklists(ctx, p, models.ChecklistFilter{Page: models.Page{Limit: models.MaxPageLimit}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -513,21 +533,21 @@ func TestChecklistsFilters(t *testing.T) {
 
 	// A program's own checklist is listed for it alone, and not once retired.
 	mustCreate(t, s, p, draft("radial-pulse"))
-	if got := count(mongo.ChecklistFilter{Text: "AT THE wrist"}); len(got) != 0 {
+	if got := count(models.ChecklistFilter{Text: "AT THE wrist"}); len(got) != 0 {
 		t.Errorf("Checklists lists a draft: %v", got)
 	}
 	mustPublish(t, s, p, "radial-pulse", 1)
-	if got := count(mongo.ChecklistFilter{Text: "AT THE wrist"}); strings.Join(got, ",") != "radial-pulse" {
+	if got := count(models.ChecklistFilter{Text: "AT THE wrist"}); strings.Join(got, ",") != "radial-pulse" {
 		t.Errorf("Checklists(own published) = %v; want [radial-pulse]", got)
 	}
 	other := mustProgram(t, s)
-	if list, _ := s.Checklists(ctx, other, mongo.ChecklistFilter{Text: "AT THE wrist"}); len(list.Items) != 0 {
+	if list, _ := s.Checklists(ctx, other, models.ChecklistFilter{Text: "AT THE wrist"}); len(list.Items) != 0 {
 		t.Errorf("another program lists radial-pulse")
 	}
-	if _, err := s.RetireChecklist(ctx, admin, p, "radial-pulse", 1); err != nil {
+	if _, err := storetest.RetireChecklist(ctx, s, admin, p, "radial-pulse", 1); err != nil {
 		t.Fatal(err)
 	}
-	if got := count(mongo.ChecklistFilter{Text: "AT THE wrist"}); len(got) != 0 {
+	if got := count(models.ChecklistFilter{Text: "AT THE wrist"}); len(got) != 0 {
 		t.Errorf("Checklists lists a retired checklist: %v", got)
 	}
 }
@@ -543,7 +563,7 @@ func TestCreateChecklistDraftRace(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = s.CreateChecklistDraft(context.Background(), admin, p, draft("same-id"))
+			_, errs[i] = storetest.CreateChecklistDraft(context.Background(), s, admin, p, draft("same-id"))
 		}()
 	}
 	wg.Wait()
@@ -582,7 +602,7 @@ func TestUpdateChecklistDraftRace(t *testing.T) {
 			c := draft("contested")
 			c.Version = 1
 			c.Title = "Edit " + string(rune('A'+i))
-			_, errs[i] = s.UpdateChecklistDraft(context.Background(), admin, p, c, 1)
+			_, errs[i] = updateDraft(context.Background(), s, p, c, 1)
 		}()
 	}
 	wg.Wait()
@@ -598,5 +618,55 @@ func TestUpdateChecklistDraftRace(t *testing.T) {
 	got, err := s.Checklist(context.Background(), p, "contested", 1)
 	if ok != 1 || err != nil || got.Revision != 2 {
 		t.Errorf("%d of %d concurrent edits at revision 1 succeeded, now revision %d (%v); want exactly 1 and revision 2", ok, n, got.Revision, err)
+	}
+}
+
+// TestChecklistWritesAreGuarded: the store's own guards, below the use
+// cases: a version number is taken once, a replacement needs the revision
+// it was read at, and numbering sees shipped and own versions.
+func TestChecklistWritesAreGuarded(t *testing.T) {
+	t.Parallel()
+	s := storetest.New(t)
+	ctx := context.Background()
+	mustUpsert(t, s)
+	p := mustProgram(t, s)
+
+	c := draft("guarded")
+	c.ProgramID, c.Version, c.Status, c.Revision = p, 1, models.ChecklistDraft, 1
+	if _, err := s.CreateChecklistDraft(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateChecklistDraft(ctx, c); !errors.Is(err, models.ErrConflict) {
+		t.Errorf("CreateChecklistDraft(a taken number) = %v; want ErrConflict", err)
+	}
+	if latest, d, err := s.ChecklistNumbering(ctx, p, "guarded"); err != nil || latest != 1 || d != 1 {
+		t.Errorf("ChecklistNumbering(guarded) = %d, %d, %v; want 1, draft 1", latest, d, err)
+	}
+	if latest, d, err := s.ChecklistNumbering(ctx, p, "bp-manual"); err != nil || latest != 1 || d != 0 {
+		t.Errorf("ChecklistNumbering(bp-manual) = %d, %d, %v; want the shipped 1, no draft", latest, d, err)
+	}
+	if latest, d, err := s.ChecklistNumbering(ctx, p, "nothing"); err != nil || latest != 0 || d != 0 {
+		t.Errorf("ChecklistNumbering(nothing) = %d, %d, %v; want 0, 0", latest, d, err)
+	}
+
+	next := c
+	next.Title, next.Revision = "Guarded, edited", 2
+	if _, err := s.UpdateChecklist(ctx, next, 7); !errors.Is(err, models.ErrPreconditionFailed) {
+		t.Errorf("UpdateChecklist(stale revision) = %v; want ErrPreconditionFailed", err)
+	}
+	got, err := s.UpdateChecklist(ctx, next, 1)
+	if err != nil || got.Title != next.Title || got.Revision != 2 {
+		t.Errorf("UpdateChecklist(revision 1) = %+v, %v; want the edit at revision 2", got, err)
+	}
+	if _, err := s.UpdateChecklist(ctx, next, 1); !errors.Is(err, models.ErrPreconditionFailed) {
+		t.Errorf("UpdateChecklist(revision 1 again) = %v; want ErrPreconditionFailed", err)
+	}
+	missing := next
+	missing.ID = "missing"
+	if _, err := s.UpdateChecklist(ctx, missing, 1); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("UpdateChecklist(missing) = %v; want ErrNotFound", err)
+	}
+	if _, err := s.OwnChecklist(ctx, p, "bp-manual", 1); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("OwnChecklist(shipped) = %v; want ErrNotFound", err)
 	}
 }

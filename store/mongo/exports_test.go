@@ -70,12 +70,12 @@ func exSeed(tb testing.TB, s *mongo.Store) exClass {
 	c.bob = user("Bob Baker", models.RoleStudent, c.cohort.ID)
 	c.cal = user("Cal Carter", models.RoleStudent, c.other.ID)
 	for _, id := range []string{"bp-manual", "pulse-oximetry"} {
-		if _, _, err := s.CreateAssignment(ctx, admin, models.Assignment{ProgramID: p, ChecklistID: id, ChecklistVersion: 1,
+		if _, _, err := storetest.CreateAssignment(ctx, s, admin, models.Assignment{ProgramID: p, ChecklistID: id, ChecklistVersion: 1,
 			Area: models.AreaVitalSigns, CohortID: c.cohort.ID}, nil); err != nil {
 			tb.Fatal(err)
 		}
 	}
-	if _, _, err := s.CreateAssignment(ctx, admin, models.Assignment{ProgramID: p, ChecklistID: "venipuncture-evacuated-tube", ChecklistVersion: 1,
+	if _, _, err := storetest.CreateAssignment(ctx, s, admin, models.Assignment{ProgramID: p, ChecklistID: "venipuncture-evacuated-tube", ChecklistVersion: 1,
 		Area: models.AreaPhlebotomy, StudentID: c.ann.ID}, nil); err != nil {
 		tb.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func exSeed(tb testing.TB, s *mongo.Store) exClass {
 		Subject: "remediation", StudentID: c.ann.ID, Summary: "recorded a remediation plan"}); err != nil {
 		tb.Fatal(err)
 	}
-	if _, _, err := s.CreateProcedure(ctx, models.ActorOf(c.ann, "r"), models.Procedure{ProgramID: p, StudentID: c.ann.ID, StudentName: c.ann.Name,
+	if _, _, err := storetest.CreateProcedure(ctx, s, models.ActorOf(c.ann, "r"), models.Procedure{ProgramID: p, StudentID: c.ann.ID, StudentName: c.ann.Name,
 		Kind: "venipuncture", PerformedAt: "2026-10-01", Site: "Clinic"}); err != nil {
 		tb.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func exSeed(tb testing.TB, s *mongo.Store) exClass {
 		tb.Fatal(err)
 	}
 	own.ID, own.Title = "bp-manual-valley", "Blood pressure (Valley)"
-	if _, err := s.CreateChecklistDraft(ctx, admin, p, own); err != nil {
+	if _, err := storetest.CreateChecklistDraft(ctx, s, admin, p, own); err != nil {
 		tb.Fatal(err)
 	}
 	return c

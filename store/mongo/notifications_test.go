@@ -60,11 +60,11 @@ func TestStateChangeQueuesItsNotifications(t *testing.T) {
 	ctx := context.Background()
 	a := models.Assignment{ProgramID: "p1", ChecklistID: "bp-manual", ChecklistVersion: 1, CohortID: "c1"}
 	notify := []models.Notification{note("s1", "assignments"), note("s2", "assignments")}
-	if _, _, err := s.CreateAssignment(ctx, models.SystemActor, a, notify); err != nil {
+	if _, _, err := storetest.CreateAssignment(ctx, s, models.SystemActor, a, notify); err != nil {
 		t.Fatal(err)
 	}
 	// The same assignment again (a retried request) notifies nobody twice.
-	if _, created, err := s.CreateAssignment(ctx, models.SystemActor, a, notify); err != nil || created {
+	if _, created, err := storetest.CreateAssignment(ctx, s, models.SystemActor, a, notify); err != nil || created {
 		t.Fatalf("CreateAssignment again = %v, %v; want the existing one", created, err)
 	}
 	if _, err := s.RelayPending(ctx, 100); err != nil {
@@ -297,7 +297,7 @@ func TestRemindersQueueOnceAndDueAssignments(t *testing.T) {
 	ctx := context.Background()
 	for _, due := range []string{"2026-03-01", "2026-03-05", "2026-03-09", ""} {
 		a := models.Assignment{ProgramID: "p1", ChecklistID: "cl-" + due, ChecklistVersion: 1, CohortID: "c1", DueDate: due}
-		if _, _, err := s.CreateAssignment(ctx, models.SystemActor, a, nil); err != nil {
+		if _, _, err := storetest.CreateAssignment(ctx, s, models.SystemActor, a, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -12,43 +12,33 @@ import (
 	"skillbook/models"
 )
 
-// CreateProcedure stores a live procedure a student logged, pending
-// review. p must be valid (models.Procedure.ValidateNew). A client-chosen
-// id makes an offline retry safe: when that id is already stored for the
-// same entry, the stored procedure is returned with created false; the same
-// id with other content is a conflict.
-func (s *Store) CreateProcedure(ctx context.Context, actor models.Actor, p models.Procedure) (_ models.Procedure, created bool, _ error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
+// CreateProcedure stores procedure p with its events. A client-chosen id
+// makes an offline retry safe: when the program already holds a procedure
+// with p's id, that stored procedure is returned with created false (the
+// caller decides whether it is the same entry), and p's events are
+// dropped; an id another program uses is models.ErrConflict. A p without
+// an id gets a new one.
+func (s *Store) CreateProcedure(ctx context.Context, p models.Procedure, events ...models.Event) (_ models.Procedure, created bool, _ error) {
 	if p.ProgramID == "" {
 		return models.Procedure{}, false, errEmptyProgram
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if p.ID == "" {
 		p.ID = NewID()
 	}
-	now := s.now()
-	p.Status, p.Review, p.Version = models.ProcedurePending, nil, 1
-	p.CreatedAt, p.UpdatedAt = now, now
-	ev := s.newEvent(models.Event{
-		Type: "procedure.logged", ProgramID: p.ProgramID, Actor: actor, Subject: "procedure", SubjectID: p.ID,
-		StudentID: p.StudentID,
-		Summary:   fmt.Sprintf("logged a %s performed on %s", p.Kind, p.PerformedAt),
-		Data:      map[string]string{"kind": p.Kind, "performedAt": p.PerformedAt, "site": p.Site},
-	})
-	doc, err := docWithEvents(p, ev)
+	p.CreatedAt, p.UpdatedAt = storedTime(p.CreatedAt), storedTime(p.UpdatedAt)
+	doc, err := docWithEvents(p, events...)
 	if err != nil {
 		return models.Procedure{}, false, err
 	}
 	_, err = s.collection(colProcedures).InsertOne(ctx, doc)
 	if mongo.IsDuplicateKeyError(err) {
 		stored, ferr := s.Procedure(ctx, p.ProgramID, p.ID)
-		if ferr == nil && stored.SameEntry(p) {
-			return stored, false, nil
+		if errors.Is(ferr, models.ErrNotFound) {
+			return models.Procedure{}, false, fmt.Errorf("create procedure %s: %w: this id is already used by another procedure", p.ID, models.ErrConflict)
 		}
-		if ferr != nil && !errors.Is(ferr, models.ErrNotFound) {
-			return models.Procedure{}, false, ferr
-		}
-		return models.Procedure{}, false, fmt.Errorf("create procedure %s: %w: this id is already used by another procedure", p.ID, models.ErrConflict)
+		return stored, false, ferr
 	}
 	if err != nil {
 		return models.Procedure{}, false, translate(err, "create procedure")
@@ -66,17 +56,8 @@ func (s *Store) Procedure(ctx context.Context, programID, id string) (models.Pro
 	return p, translate(err, fmt.Sprintf("find procedure %s", id))
 }
 
-// ProcedureFilter selects procedures.
-type ProcedureFilter struct {
-	// StudentIDs keeps these students' procedures; nil keeps every
-	// student's, an empty non-nil slice none.
-	StudentIDs []string
-	// Status keeps one status; empty keeps all.
-	Status models.ProcedureStatus
-}
-
 // Procedures lists a program's procedures, newest logged first.
-func (s *Store) Procedures(ctx context.Context, programID string, f ProcedureFilter, page models.Page) (models.List[models.Procedure], error) {
+func (s *Store) Procedures(ctx context.Context, programID string, f models.ProcedureFilter, page models.Page) (models.List[models.Procedure], error) {
 	if programID == "" {
 		return models.List[models.Procedure]{}, errEmptyProgram
 	}
@@ -99,61 +80,34 @@ func (s *Store) Procedures(ctx context.Context, programID string, f ProcedureFil
 	return listByID[models.Procedure](ctx, s.collection(colProcedures), q, page, -1, "list procedures of "+programID)
 }
 
-// ConfirmProcedure records that reviewer confirmed procedure p, as read
-// at p.Version: it now counts toward the student's targets.
-func (s *Store) ConfirmProcedure(ctx context.Context, actor models.Actor, p models.Procedure, reviewer models.User) (models.Procedure, error) {
-	return s.reviewProcedure(ctx, actor, p, models.ProcedureConfirmed, reviewer, "")
-}
-
-// RejectProcedure records that reviewer rejected procedure p, as read at
-// p.Version, and why.
-func (s *Store) RejectProcedure(ctx context.Context, actor models.Actor, p models.Procedure, reviewer models.User, reason string) (models.Procedure, error) {
-	return s.reviewProcedure(ctx, actor, p, models.ProcedureRejected, reviewer, reason)
-}
-
-// reviewProcedure moves a pending procedure to status in one write guarded
-// by the version it was read at and by its pending status, so it is
-// decided exactly once: a second decision, or one racing another, is a
-// conflict.
-func (s *Store) reviewProcedure(ctx context.Context, actor models.Actor, read models.Procedure,
-	status models.ProcedureStatus, reviewer models.User, reason string) (models.Procedure, error) {
+// ReviewProcedure records decided, the review of a pending procedure,
+// with its events, in one write guarded by the version it was read at
+// (version) and by its pending status, so it is decided exactly once: a
+// second decision, or one racing another, is models.ErrConflict.
+func (s *Store) ReviewProcedure(ctx context.Context, decided models.Procedure, version int64, events ...models.Event) (models.Procedure, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	if read.ProgramID == "" {
+	if decided.ProgramID == "" {
 		return models.Procedure{}, errEmptyProgram
 	}
-	now := s.now()
-	review := models.ProcedureReview{ReviewerID: reviewer.ID, ReviewerName: reviewer.Name,
-		ReviewerCredential: reviewer.Credential, ReviewedAt: now, Reason: reason}
-	verb, typ := string(status), models.EventProcedureConfirmed
-	if status == models.ProcedureRejected {
-		typ = models.EventProcedureRejected
-	}
-	ev := s.newEvent(models.Event{
-		Type: typ, ProgramID: read.ProgramID, Actor: actor, Subject: "procedure", SubjectID: read.ID,
-		StudentID: read.StudentID,
-		Summary:   fmt.Sprintf("%s a %s performed on %s", verb, read.Kind, read.PerformedAt),
-		Data:      map[string]string{"status": verb, "kind": read.Kind, "performedAt": read.PerformedAt, "reason": reason},
-	})
 	update := withEvents(bson.M{
-		"$set": bson.M{"status": status, "review": review, "updatedAt": now},
-		"$inc": bson.M{"version": 1},
-	}, ev)
+		"$set": bson.M{"status": decided.Status, "review": decided.Review, "updatedAt": decided.UpdatedAt, "version": decided.Version},
+	}, events...)
 	var p models.Procedure
 	err := s.collection(colProcedures).FindOneAndUpdate(ctx,
-		bson.M{"_id": read.ID, "programId": read.ProgramID, "status": models.ProcedurePending, "version": read.Version},
+		bson.M{"_id": decided.ID, "programId": decided.ProgramID, "status": models.ProcedurePending, "version": version},
 		update,
 		// No projection: the embedded engine does not support one on
 		// findAndModify; decoding drops the pending events.
 		options.FindOneAndUpdate().SetReturnDocument(options.After),
 	).Decode(&p)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return models.Procedure{}, s.whyNotPending(ctx, read.ProgramID, read.ID, read.Version)
+		return models.Procedure{}, s.whyNotPending(ctx, decided.ProgramID, decided.ID, version)
 	}
 	if err != nil {
-		return models.Procedure{}, translate(err, fmt.Sprintf("%s procedure %s", verb, read.ID))
+		return models.Procedure{}, translate(err, fmt.Sprintf("review procedure %s", decided.ID))
 	}
-	s.relayAfter(ctx, colProcedures, read.ID)
+	s.relayAfter(ctx, colProcedures, decided.ID)
 	return p, nil
 }
 

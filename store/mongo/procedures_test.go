@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"skillbook/models"
 	"skillbook/store/mongo"
@@ -13,11 +14,28 @@ import (
 
 func mustProcedure(tb testing.TB, s *mongo.Store, p models.Procedure) models.Procedure {
 	tb.Helper()
-	got, created, err := s.CreateProcedure(context.Background(), models.Actor{UserID: p.StudentID, Role: models.RoleStudent}, p)
+	got, created, err := storetest.CreateProcedure(context.Background(), s, models.Actor{UserID: p.StudentID, Role: models.RoleStudent}, p)
 	if err != nil || !created {
 		tb.Fatalf("CreateProcedure = %v, created %v; want a new procedure", err, created)
 	}
 	return got
+}
+
+// review records reviewer's decision on procedure read, as read, by actor:
+// the write the review use cases make, without their checks, so the
+// store's own guard is what decides.
+func review(ctx context.Context, s *mongo.Store, actor models.Actor, read models.Procedure, reviewer models.User,
+	status models.ProcedureStatus, reason string) (models.Procedure, error) {
+	decided := read
+	decided.Status, decided.Version, decided.UpdatedAt = status, read.Version+1, time.Now()
+	decided.Review = &models.ProcedureReview{ReviewerID: reviewer.ID, ReviewerName: reviewer.Name,
+		ReviewerCredential: reviewer.Credential, ReviewedAt: decided.UpdatedAt, Reason: reason}
+	ev := models.Event{ID: mongo.NewID(), Type: models.EventProcedureConfirmed, ProgramID: read.ProgramID, Actor: actor,
+		Subject: "procedure", SubjectID: read.ID, StudentID: read.StudentID}
+	if status == models.ProcedureRejected {
+		ev.Type = models.EventProcedureRejected
+	}
+	return s.ReviewProcedure(ctx, decided, read.Version, ev)
 }
 
 func TestCreateProcedureOnceByClientID(t *testing.T) {
@@ -30,18 +48,20 @@ func TestCreateProcedureOnceByClientID(t *testing.T) {
 		t.Errorf("CreateProcedure = %+v; want pending at version 1", first)
 	}
 
-	again, created, err := s.CreateProcedure(ctx, models.Actor{UserID: "s1"}, p)
+	again, created, err := storetest.CreateProcedure(ctx, s, models.Actor{UserID: "s1"}, p)
 	if err != nil || created || again.ID != p.ID || !again.CreatedAt.Equal(first.CreatedAt) {
 		t.Errorf("CreateProcedure(retry) = %+v, created %v, %v; want the stored one, not created", again, created, err)
 	}
+	// The same id with other content finds the stored procedure, unchanged;
+	// the use case refuses it (workflow's TestLogProcedure).
 	other := p
 	other.Kind = "capillary-puncture"
-	if _, _, err := s.CreateProcedure(ctx, models.Actor{UserID: "s1"}, other); !errors.Is(err, models.ErrConflict) {
-		t.Errorf("CreateProcedure(same id, other content) = %v; want ErrConflict", err)
+	if stored, created, err := storetest.CreateProcedure(ctx, s, models.Actor{UserID: "s1"}, other); err != nil || created || stored.Kind != p.Kind {
+		t.Errorf("CreateProcedure(same id, other content) = %+v, created %v, %v; want the stored %s, not created", stored, created, err, p.Kind)
 	}
 	stolen := p
 	stolen.StudentID, stolen.ProgramID = "s9", "p2"
-	if _, _, err := s.CreateProcedure(ctx, models.Actor{UserID: "s9"}, stolen); !errors.Is(err, models.ErrConflict) {
+	if _, _, err := storetest.CreateProcedure(ctx, s, models.Actor{UserID: "s9"}, stolen); !errors.Is(err, models.ErrConflict) {
 		t.Errorf("CreateProcedure(id of another program's procedure) = %v; want ErrConflict", err)
 	}
 	if _, err := s.Procedure(ctx, "p2", p.ID); !errors.Is(err, models.ErrNotFound) {
@@ -72,9 +92,9 @@ func TestReviewProcedureExactlyOnce(t *testing.T) {
 			defer wg.Done()
 			actor := models.ActorOf(r, "req")
 			if i%2 == 0 {
-				_, errs[i] = s.ConfirmProcedure(ctx, actor, p, r)
+				_, errs[i] = review(ctx, s, actor, p, r, models.ProcedureConfirmed, "")
 			} else {
-				_, errs[i] = s.RejectProcedure(ctx, actor, p, r, "no witness")
+				_, errs[i] = review(ctx, s, actor, p, r, models.ProcedureRejected, "no witness")
 			}
 		}()
 	}
@@ -96,12 +116,12 @@ func TestReviewProcedureExactlyOnce(t *testing.T) {
 		t.Errorf("Procedure after review = %+v, %v; want decided at version 2 with the reviewer", got, err)
 	}
 	// A stale read, or one of another program, decides nothing.
-	if _, err := s.ConfirmProcedure(ctx, admin, got, reviewers[0]); !errors.Is(err, models.ErrConflict) {
+	if _, err := review(ctx, s, admin, got, reviewers[0], models.ProcedureConfirmed, ""); !errors.Is(err, models.ErrConflict) {
 		t.Errorf("ConfirmProcedure(decided) = %v; want ErrConflict", err)
 	}
 	foreign := got
 	foreign.ProgramID = "p2"
-	if _, err := s.ConfirmProcedure(ctx, admin, foreign, reviewers[0]); !errors.Is(err, models.ErrNotFound) {
+	if _, err := review(ctx, s, admin, foreign, reviewers[0], models.ProcedureConfirmed, ""); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("ConfirmProcedure(other program) = %v; want ErrNotFound", err)
 	}
 	audit, err := s.Audit(ctx, "p1", mongo.AuditFilter{SubjectID: p.ID}, models.Page{})
@@ -120,9 +140,9 @@ func TestProceduresFilterAndCounts(t *testing.T) {
 		var err error
 		switch status {
 		case models.ProcedureConfirmed:
-			_, err = s.ConfirmProcedure(ctx, admin, p, reviewer)
+			_, err = review(ctx, s, admin, p, reviewer, models.ProcedureConfirmed, "")
 		case models.ProcedureRejected:
-			_, err = s.RejectProcedure(ctx, admin, p, reviewer, "not live")
+			_, err = review(ctx, s, admin, p, reviewer, models.ProcedureRejected, "not live")
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -152,15 +172,15 @@ func TestProceduresFilterAndCounts(t *testing.T) {
 
 	tests := []struct {
 		name string
-		f    mongo.ProcedureFilter
+		f    models.ProcedureFilter
 		want int
 	}{
-		{"program", mongo.ProcedureFilter{}, 7},
-		{"one student", mongo.ProcedureFilter{StudentIDs: []string{"s1"}}, 5},
-		{"students", mongo.ProcedureFilter{StudentIDs: []string{"s1", "s2"}}, 6},
-		{"no students", mongo.ProcedureFilter{StudentIDs: []string{}}, 0},
-		{"pending", mongo.ProcedureFilter{Status: models.ProcedurePending}, 1},
-		{"student confirmed", mongo.ProcedureFilter{StudentIDs: []string{"s1"}, Status: models.ProcedureConfirmed}, 3},
+		{"program", models.ProcedureFilter{}, 7},
+		{"one student", models.ProcedureFilter{StudentIDs: []string{"s1"}}, 5},
+		{"students", models.ProcedureFilter{StudentIDs: []string{"s1", "s2"}}, 6},
+		{"no students", models.ProcedureFilter{StudentIDs: []string{}}, 0},
+		{"pending", models.ProcedureFilter{Status: models.ProcedurePending}, 1},
+		{"student confirmed", models.ProcedureFilter{StudentIDs: []string{"s1"}, Status: models.ProcedureConfirmed}, 3},
 	}
 	for _, tt := range tests {
 		// Pages of two, newest first, add up to the whole list.

@@ -169,19 +169,12 @@ func findBulk[T any](ctx context.Context, s *Store, col string, q, projection bs
 	return out, nil
 }
 
-// CohortProgressPage is one page of a cohort's students with what their
-// progress is computed from.
-type CohortProgressPage struct {
-	Students models.List[models.User]
-	Records  models.ProgressRecords
-}
-
 // CohortProgress loads one page of cohort id's students (ordered by id) and
 // their progress records, in a fixed number of queries: the page of
 // students, then ProgressRecords. The caller checks the cohort and sets
 // Records.Program.
-func (s *Store) CohortProgress(ctx context.Context, programID, cohortID string, page models.Page) (CohortProgressPage, error) {
-	var out CohortProgressPage
+func (s *Store) CohortProgress(ctx context.Context, programID, cohortID string, page models.Page) (models.CohortProgressPage, error) {
+	var out models.CohortProgressPage
 	var err error
 	if out.Students, err = s.Users(ctx, programID, UserFilter{Role: models.RoleStudent, CohortID: cohortID}, page); err != nil {
 		return out, err

@@ -27,7 +27,7 @@ func progressStudent(tb testing.TB, s *mongo.Store, programID string, cohorts ..
 // "") to student.
 func assign(tb testing.TB, s *mongo.Store, programID, cohortID, studentID, id, due string) models.Assignment {
 	tb.Helper()
-	a, _, err := s.CreateAssignment(context.Background(), admin, models.Assignment{ProgramID: programID, ChecklistID: id,
+	a, _, err := storetest.CreateAssignment(context.Background(), s, admin, models.Assignment{ProgramID: programID, ChecklistID: id,
 		ChecklistVersion: 1, Area: models.AreaVitalSigns, CohortID: cohortID, StudentID: studentID, DueDate: due}, nil)
 	if err != nil {
 		tb.Fatal(err)

@@ -1,0 +1,196 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"skillbook/models"
+)
+
+// ProcedureStore is what the procedure use cases need: the program's
+// targets, the procedures and their students, "store this procedure with
+// its events unless its id is taken" and "record this decision with its
+// events if the procedure is still pending at version v".
+type ProcedureStore interface {
+	Program(ctx context.Context, id string) (models.Program, error)
+	User(ctx context.Context, programID, id string) (models.User, error)
+	StudentIDsInCohorts(ctx context.Context, programID string, cohortIDs []string) ([]string, error)
+	Procedure(ctx context.Context, programID, id string) (models.Procedure, error)
+	Procedures(ctx context.Context, programID string, f models.ProcedureFilter, page models.Page) (models.List[models.Procedure], error)
+	CreateProcedure(ctx context.Context, p models.Procedure, events ...models.Event) (models.Procedure, bool, error)
+	ReviewProcedure(ctx context.Context, decided models.Procedure, version int64, events ...models.Event) (models.Procedure, error)
+}
+
+// LogProcedureInput is a live procedure the calling student performed.
+// ID, when given, is a UUIDv7 the client made when it was logged, so an
+// offline retry stores it once.
+type LogProcedureInput struct {
+	ID          string
+	Kind        string
+	PerformedAt string
+	Site        string
+	Note        string
+}
+
+// LogProcedureOutput is the stored procedure; Created is false for a
+// retry of one already stored under the same id.
+type LogProcedureOutput struct {
+	Procedure models.Procedure
+	Created   bool
+}
+
+// LogProcedure stores a live procedure the calling student performed,
+// pending an instructor's review. Logging again under the same id with
+// the same content returns the stored procedure; other content under that
+// id is a conflict.
+func (s *Skills) LogProcedure(ctx context.Context, caller Caller, in LogProcedureInput) (LogProcedureOutput, error) {
+	program, err := s.store.Program(ctx, caller.ProgramID)
+	if err != nil {
+		return LogProcedureOutput{}, err
+	}
+	now := s.clock.Now()
+	p := models.Procedure{
+		ID: in.ID, ProgramID: caller.ProgramID, StudentID: caller.ID, StudentName: caller.Name,
+		Kind: in.Kind, PerformedAt: in.PerformedAt,
+		Site: strings.TrimSpace(in.Site), Note: strings.TrimSpace(in.Note),
+		Status: models.ProcedurePending, Version: 1, CreatedAt: now, UpdatedAt: now,
+	}
+	if err := p.ValidateNew(program.ProcedureTargets, now); err != nil {
+		return LogProcedureOutput{}, err
+	}
+	if p.ID == "" {
+		p.ID = uuid.Must(uuid.NewV7()).String()
+	}
+	ev := s.event(caller, models.Event{
+		Type: models.EventProcedureLogged, Subject: "procedure", SubjectID: p.ID, StudentID: p.StudentID,
+		Summary: fmt.Sprintf("logged a %s performed on %s", p.Kind, p.PerformedAt),
+		Data:    map[string]string{"kind": p.Kind, "performedAt": p.PerformedAt, "site": p.Site},
+	})
+	stored, created, err := s.store.CreateProcedure(ctx, p, ev)
+	if err != nil {
+		return LogProcedureOutput{}, err
+	}
+	if !created && !stored.SameEntry(p) {
+		return LogProcedureOutput{}, fmt.Errorf("log procedure %s: %w: this id is already used by another procedure", p.ID, models.ErrConflict)
+	}
+	return LogProcedureOutput{Procedure: stored, Created: created}, nil
+}
+
+// Procedure returns one logged procedure to whoever may see its student's
+// records.
+func (s *Skills) Procedure(ctx context.Context, caller Caller, id string) (models.Procedure, error) {
+	p, _, err := s.visibleProcedure(ctx, caller, id)
+	return p, err
+}
+
+// visibleProcedure loads procedure id and its student for caller: another
+// program's is not found, a same-program one caller may not see is
+// forbidden.
+func (s *Skills) visibleProcedure(ctx context.Context, caller Caller, id string) (models.Procedure, models.User, error) {
+	p, err := s.store.Procedure(ctx, caller.ProgramID, id)
+	if err != nil {
+		return models.Procedure{}, models.User{}, err
+	}
+	student := caller.User
+	if p.StudentID != caller.ID {
+		if student, err = s.store.User(ctx, caller.ProgramID, p.StudentID); err != nil {
+			return models.Procedure{}, models.User{}, err
+		}
+	}
+	if !models.CanSeeStudent(caller.User, student) {
+		return models.Procedure{}, models.User{}, fmt.Errorf("%w: you may not see this student's records", models.ErrForbidden)
+	}
+	return p, student, nil
+}
+
+// ProceduresInput selects procedures: one student's (StudentID), or every
+// procedure the caller may see; Status keeps one status.
+type ProceduresInput struct {
+	StudentID string
+	Status    models.ProcedureStatus
+	Page      models.Page
+}
+
+// Procedures lists logged procedures, newest first: a student's own, the
+// students an instructor teaches, or the whole program for admins.
+func (s *Skills) Procedures(ctx context.Context, caller Caller, in ProceduresInput) (models.List[models.Procedure], error) {
+	f := models.ProcedureFilter{Status: in.Status}
+	switch {
+	case in.StudentID != "":
+		if _, err := s.student(ctx, caller, in.StudentID); err != nil {
+			return models.List[models.Procedure]{}, err
+		}
+		f.StudentIDs = []string{in.StudentID}
+	default:
+		switch models.ScopeOf(caller.User) {
+		case models.ScopeOwn:
+			f.StudentIDs = []string{caller.ID}
+		case models.ScopeTaughtStudents:
+			ids, err := s.store.StudentIDsInCohorts(ctx, caller.ProgramID, caller.CohortIDs)
+			if err != nil {
+				return models.List[models.Procedure]{}, err
+			}
+			f.StudentIDs = ids
+		case models.ScopeNone:
+			f.StudentIDs = []string{}
+		}
+	}
+	return s.store.Procedures(ctx, caller.ProgramID, f, in.Page)
+}
+
+// ReviewInput names the procedure to decide on and, when not 0, the
+// version it was read at (If-Match).
+type ReviewInput struct {
+	ID      string
+	Version int64
+}
+
+// ConfirmProcedure lets an instructor who teaches the student confirm a
+// pending procedure; it then counts toward the program's targets.
+func (s *Skills) ConfirmProcedure(ctx context.Context, caller Caller, in ReviewInput) (models.Procedure, error) {
+	return s.review(ctx, caller, in, models.ProcedureConfirmed, "")
+}
+
+// RejectProcedure lets an instructor who teaches the student reject a
+// pending procedure, saying why.
+func (s *Skills) RejectProcedure(ctx context.Context, caller Caller, in ReviewInput, reason string) (models.Procedure, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		v := &models.ValidationError{}
+		v.Add("body.reason", "is required: say why the procedure is not confirmed")
+		return models.Procedure{}, v
+	}
+	return s.review(ctx, caller, in, models.ProcedureRejected, reason)
+}
+
+// review decides procedure in.ID once: caller must teach the student, the
+// procedure must be at in.Version (when given) and still pending.
+func (s *Skills) review(ctx context.Context, caller Caller, in ReviewInput, status models.ProcedureStatus, reason string) (models.Procedure, error) {
+	p, student, err := s.visibleProcedure(ctx, caller, in.ID)
+	if err != nil {
+		return models.Procedure{}, err
+	}
+	if !models.CanReviewProcedure(caller.User, student) {
+		return models.Procedure{}, fmt.Errorf("%w: only an instructor who teaches this student may confirm or reject their procedures", models.ErrForbidden)
+	}
+	if in.Version != 0 && in.Version != p.Version {
+		return models.Procedure{}, fmt.Errorf("procedure %s is at version %d, not %d: %w", p.ID, p.Version, in.Version, models.ErrPreconditionFailed)
+	}
+	decided, err := p.Decide(caller.User, status, reason, s.clock.Now())
+	if err != nil {
+		return models.Procedure{}, err
+	}
+	typ := models.EventProcedureConfirmed
+	if status == models.ProcedureRejected {
+		typ = models.EventProcedureRejected
+	}
+	ev := s.event(caller, models.Event{
+		Type: typ, Subject: "procedure", SubjectID: p.ID, StudentID: p.StudentID,
+		Summary: fmt.Sprintf("%s a %s performed on %s", status, p.Kind, p.PerformedAt),
+		Data:    map[string]string{"status": string(status), "kind": p.Kind, "performedAt": p.PerformedAt, "reason": reason},
+	})
+	return s.store.ReviewProcedure(ctx, decided, p.Version, ev)
+}
