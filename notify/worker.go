@@ -89,8 +89,8 @@ const sampleInterval = 15 * time.Second
 
 // Worker delivers the outbox.
 type Worker struct {
-	cfg  Config
-	log  *slog.Logger
+	cfg   Config
+	log   *slog.Logger
 	m     *Metrics
 	clock clock.Clock
 	logs  bool // the sender only logs
