@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"skillbook/clock"
 	"skillbook/handlers"
 	"skillbook/handlers/apitest"
 	"skillbook/models"
@@ -153,7 +154,8 @@ func TestDeviceRegistration(t *testing.T) {
 
 func TestNotificationFeed(t *testing.T) {
 	t.Parallel()
-	env := apitest.New(t)
+	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	env := apitest.NewWithClock(t, clk)
 	p := env.Program(t)
 	student, other := env.NewUser(t, p.ID, models.RoleStudent), env.NewUser(t, p.ID, models.RoleStudent)
 	ctx := context.Background()
@@ -164,7 +166,7 @@ func TestNotificationFeed(t *testing.T) {
 		if _, _, err := env.Store.CreateAssignment(ctx, models.SystemActor, a, n); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(2 * time.Millisecond)
+		clk.Advance(time.Millisecond)
 	}
 	list := func(u apitest.User, query string) models.List[models.FeedItem] {
 		t.Helper()
