@@ -109,7 +109,7 @@ func newFixture(tb testing.TB, students, cohorts int) *fixture {
 		tb.Fatal(err)
 	}
 	f.raw = rawClient.Database(name)
-	f.st = mongo.New(client, name, time.Minute)
+	f.st = mongo.New(client, name, time.Minute, nil)
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()

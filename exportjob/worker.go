@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"skillbook/clock"
 	"skillbook/models"
 	"skillbook/store/mongo"
 )
@@ -33,6 +34,13 @@ type Worker struct {
 	Retention time.Duration
 	// Sweep is how often expired files are removed.
 	Sweep time.Duration
+	// Clock dates finished files and their expiry and schedules sweeps;
+	// it must be the store's clock, which judges the leases.
+	Clock clock.Clock
+
+	// beat, when set, is told each progress report the worker records;
+	// tests wait on it.
+	beat func(done, total int)
 }
 
 // DefaultRetention is how long finished files are kept unless configured.
@@ -48,7 +56,8 @@ func NewWorker(st *mongo.Store, log *slog.Logger, retention time.Duration) *Work
 	}
 	host, _ := os.Hostname()
 	return &Worker{Store: st, Log: log, Owner: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), mongo.NewID()[24:]),
-		Lease: 2 * time.Minute, Beat: time.Second, Poll: 2 * time.Second, Retention: retention, Sweep: time.Minute}
+		Lease: 2 * time.Minute, Beat: time.Second, Poll: 2 * time.Second, Retention: retention, Sweep: time.Minute,
+		Clock: clock.System{}}
 }
 
 // Run works until ctx is done; a job running then is handed back to the
@@ -56,8 +65,8 @@ func NewWorker(st *mongo.Store, log *slog.Logger, retention time.Duration) *Work
 func (w *Worker) Run(ctx context.Context) {
 	lastSweep := time.Time{}
 	for ctx.Err() == nil {
-		if time.Since(lastSweep) >= w.Sweep {
-			lastSweep = time.Now()
+		if now := w.Clock.Now(); now.Sub(lastSweep) >= w.Sweep {
+			lastSweep = now
 			if n, err := w.Store.SweepExports(ctx); err != nil && ctx.Err() == nil {
 				w.Log.Warn("sweep exports", "error", err)
 			} else if n > 0 {
@@ -94,7 +103,7 @@ func (w *Worker) run(ctx context.Context, c mongo.ClaimedExport) error {
 	if err := w.Store.RemoveStaleExportFiles(ctx, j.ID); err != nil {
 		log.Warn("remove stale export files", "error", err)
 	}
-	started := time.Now()
+	started := w.Clock.Now()
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -120,6 +129,9 @@ func (w *Worker) run(ctx context.Context, c mongo.ClaimedExport) error {
 			}
 			if err != nil && runCtx.Err() == nil {
 				log.Warn("export progress", "error", err)
+			}
+			if err == nil && w.beat != nil {
+				w.beat(int(done.Load()), int(total.Load()))
 			}
 		}
 	}()
@@ -166,7 +178,8 @@ func (w *Worker) run(ctx context.Context, c mongo.ClaimedExport) error {
 		}
 		return fmt.Errorf("export %s: %w", j.ID, err)
 	}
-	expires := time.Now().UTC().Add(w.Retention)
+	finished := w.Clock.Now()
+	expires := finished.UTC().Add(w.Retention)
 	_, err = w.Store.FinishExport(octx, w.Owner, c, mongo.FinishedFile{
 		Name: plan.FileName(started), ContentType: plan.Request.Format.ContentType(), Size: file.Size(), Chunks: file.Chunks(),
 		Units: plan.Units,
@@ -177,6 +190,6 @@ func (w *Worker) run(ctx context.Context, c mongo.ClaimedExport) error {
 	if err != nil {
 		return err
 	}
-	log.Info("export written", "bytes", file.Size(), "units", plan.Units, "took", time.Since(started).String())
+	log.Info("export written", "bytes", file.Size(), "units", plan.Units, "took", finished.Sub(started).String())
 	return nil
 }

@@ -6,9 +6,11 @@ import (
 	"encoding/csv"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
+	"skillbook/clock"
 	"skillbook/exportjob"
 	"skillbook/models"
 	"skillbook/store/mongo"
@@ -21,7 +23,8 @@ import (
 // and the file is complete.
 func TestJobClaimedByADeadWorkerIsPickedUpAgain(t *testing.T) {
 	t.Parallel()
-	st := storetest.New(t)
+	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	st := storetest.NewWithClock(t, clk)
 	ctx := context.Background()
 	s := seedProgram(t, st, 7, 3, 2)
 
@@ -45,10 +48,12 @@ func TestJobClaimedByADeadWorkerIsPickedUpAgain(t *testing.T) {
 
 	w := exportjob.NewWorker(st, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
 	w.Beat = 20 * time.Millisecond
+	w.Clock = clk
+	clk.Advance(3*time.Second - time.Millisecond)
 	if ran, err := w.RunOnce(ctx); ran || err != nil {
 		t.Fatalf("RunOnce under a live lease = %v, %v; want nothing to do", ran, err)
 	}
-	time.Sleep(3200 * time.Millisecond)
+	clk.Advance(time.Millisecond)
 	if ran, err := w.RunOnce(ctx); !ran || err != nil {
 		t.Fatalf("RunOnce after the lease ran out = %v, %v", ran, err)
 	}
@@ -56,7 +61,7 @@ func TestJobClaimedByADeadWorkerIsPickedUpAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != models.ExportDone || got.Attempts != 2 || got.Percent != 100 || got.ExpiresAt == nil || got.ExpiresAt.Before(time.Now().Add(50*time.Minute)) {
+	if got.Status != models.ExportDone || got.Attempts != 2 || got.Percent != 100 || got.ExpiresAt == nil || !got.ExpiresAt.Equal(clk.Now().Add(time.Hour)) {
 		t.Fatalf("job = %+v; want done on the second attempt, kept for an hour", got)
 	}
 	if _, err := io.ReadAll(st.OpenExportFile(ctx, s.program.ID, dead.FileID, 1)); err == nil {
@@ -95,30 +100,35 @@ func TestWorkerHandsAJobBackAtShutdown(t *testing.T) {
 	}
 	w := exportjob.NewWorker(st, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
 	w.Beat = 10 * time.Millisecond
+	progressed := make(chan struct{})
+	var once sync.Once
+	exportjob.OnBeat(w, func(done, _ int) {
+		if done > 0 {
+			once.Do(func() { close(progressed) })
+		}
+	})
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
 		_, err := w.RunOnce(ctx)
 		done <- err
 	}()
-	for {
-		got, err := st.ExportJob(context.Background(), s.program.ID, job.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got.Status == models.ExportDone {
-			t.Fatalf("the job finished before the test could stop it; make the cohort larger")
-		}
-		if got.Done > 0 {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
+	// Stop it once it has recorded some progress.
+	select {
+	case <-progressed:
+	case err := <-done:
+		t.Fatalf("RunOnce = %v before recording any progress; make the cohort larger", err)
+	case <-time.After(time.Minute):
+		t.Fatalf("no progress recorded within a minute")
 	}
 	stop()
 	if err := <-done; err != nil {
 		t.Fatalf("RunOnce at shutdown = %v", err)
 	}
 	got, _ := st.ExportJob(context.Background(), s.program.ID, job.ID)
+	if got.Status == models.ExportDone {
+		t.Fatalf("the job finished before the test could stop it; make the cohort larger")
+	}
 	if got.Status != models.ExportQueued || got.Attempts != 1 {
 		t.Fatalf("job after shutdown = %+v; want queued again", got)
 	}

@@ -182,18 +182,14 @@ func TestSignOffsSurviveSIGKILL(t *testing.T) {
 		if w.status != 0 {
 			return
 		}
-		deadline := time.Now().Add(45 * time.Second)
-		for {
-			r := a.do(http.MethodPost, "/v1/attempts/"+w.attempt.ID+"/evaluations", w.token, w.body, map[string]string{"Idempotency-Key": w.key})
-			if r.status == http.StatusConflict && r.problemType() == "/problems/idempotency-in-progress" && time.Now().Before(deadline) {
-				// The cut-off request still holds the key's lease.
-				time.Sleep(time.Second)
-				continue
-			}
-			if r.status != http.StatusCreated && r.status != http.StatusConflict {
-				t.Errorf("retry of the unanswered sign-off of %s = %d %s; want 201 or 409", w.attempt.ID, r.status, r.body)
-			}
-			break
+		var retry answer
+		// Retried while the cut-off request still holds the key's lease.
+		poll(45*time.Second, time.Second, func() bool {
+			retry = a.do(http.MethodPost, "/v1/attempts/"+w.attempt.ID+"/evaluations", w.token, w.body, map[string]string{"Idempotency-Key": w.key})
+			return retry.status != http.StatusConflict || retry.problemType() != "/problems/idempotency-in-progress"
+		})
+		if retry.status != http.StatusCreated && retry.status != http.StatusConflict {
+			t.Errorf("retry of the unanswered sign-off of %s = %d %s; want 201 or 409", w.attempt.ID, retry.status, retry.body)
 		}
 		var got models.Attempt
 		r := a.do(http.MethodGet, "/v1/attempts/"+w.attempt.ID, w.token, nil, nil)
@@ -215,10 +211,11 @@ func TestSignOffsSurviveSIGKILL(t *testing.T) {
 			want[w.attempt.ID] = true
 		}
 	}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	missing := 0
+	caughtUp := poll(60*time.Second, time.Second, func() bool {
 		seen := auditCounts(t, a, admin)
-		missing, doubled := 0, []string{}
+		missing = 0
+		var doubled []string
 		for id := range want {
 			switch n := seen[id]; {
 			case n == 0:
@@ -230,13 +227,10 @@ func TestSignOffsSurviveSIGKILL(t *testing.T) {
 		if len(doubled) > 0 {
 			t.Fatalf("evaluations audited more than once: %v", doubled)
 		}
-		if missing == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d evaluations have no audit entry 60s after the restart", missing, len(want))
-		}
-		time.Sleep(time.Second)
+		return missing == 0
+	})
+	if !caughtUp {
+		t.Fatalf("%d of %d evaluations have no audit entry 60s after the restart", missing, len(want))
 	}
 }
 

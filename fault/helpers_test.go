@@ -111,6 +111,23 @@ func serve(t *testing.T, bin string, env []string, logs io.Writer) *load.Process
 	return p
 }
 
+// poll calls ok every interval until it holds or limit has passed, and
+// reports whether it held. The server under test is another process on the
+// real clock, with its own background work (the lease of a request a crash
+// cut off, the event relay, reconnecting to a store that came back): no
+// event in this process tells when that work is done, so asking again
+// after a pause is the honest wait, and the only sleep these tests have.
+func poll(limit, interval time.Duration, ok func() bool) bool {
+	deadline := time.Now().Add(limit)
+	for !ok() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(interval) // another process's real time: see above
+	}
+	return true
+}
+
 // seedProgram runs `skillbook seed` and returns its manifest.
 func seedProgram(t *testing.T, bin string, env []string, students, cohorts int) seed.Manifest {
 	t.Helper()

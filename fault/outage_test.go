@@ -80,22 +80,25 @@ func TestStoreOutageAndRecovery(t *testing.T) {
 	}
 	for _, r := range routes {
 		wg.Go(func() {
-			for ctx.Err() == nil {
+			// Paced: a request every 50 ms per route at most.
+			pace := time.NewTicker(50 * time.Millisecond)
+			defer pace.Stop()
+			for {
 				o := current()
 				o.add("GET "+r.path, a.do(http.MethodGet, r.path, r.token, nil, nil))
-				time.Sleep(50 * time.Millisecond)
+				select {
+				case <-ctx.Done():
+					return
+				case <-pace.C:
+				}
 			}
 		})
 	}
 	readyz := func() answer { return a.do(http.MethodGet, "/readyz", "", nil, nil) }
 	waitFor := func(what string, limit time.Duration, ok func() bool) {
 		t.Helper()
-		deadline := time.Now().Add(limit)
-		for !ok() {
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: not within %s", what, limit)
-			}
-			time.Sleep(100 * time.Millisecond)
+		if !poll(limit, 100*time.Millisecond, ok) {
+			t.Fatalf("%s: not within %s", what, limit)
 		}
 	}
 

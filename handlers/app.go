@@ -4,6 +4,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/cors"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"skillbook/clock"
 	"skillbook/models"
 	"skillbook/store/mongo"
 	"skillbook/workflow"
@@ -33,6 +35,7 @@ type TokenVerifier interface {
 type Deps struct {
 	Store    *mongo.Store
 	Workflow *workflow.Workflow
+	Clock    clock.Clock // expires idempotency keys; nil is the system clock
 	Tokens   TokenVerifier
 	Logger   *slog.Logger
 
@@ -59,6 +62,7 @@ type server struct {
 	tokens   TokenVerifier
 	log      *slog.Logger
 	gatherer prometheus.Gatherer
+	clock    clock.Clock
 }
 
 // New returns the Fiber app serving the whole API.
@@ -118,7 +122,7 @@ func New(d Deps) *fiber.App {
 	}
 	api := humafiber.New(app, cfg)
 
-	s := &server{store: d.Store, app: d.Workflow, tokens: d.Tokens, log: d.Logger, gatherer: d.Metrics}
+	s := &server{store: d.Store, app: d.Workflow, tokens: d.Tokens, log: d.Logger, gatherer: d.Metrics, clock: cmp.Or[clock.Clock](d.Clock, clock.System{})}
 	app.Use("/v1", func(c *fiber.Ctx) error {
 		if err := s.authenticate(c); err != nil {
 			return err

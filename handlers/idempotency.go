@@ -1,14 +1,13 @@
 package handlers
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"skillbook/models"
 	"skillbook/store/mongo"
 )
 
@@ -50,10 +49,10 @@ func (s *server) idempotency(lease time.Duration) fiber.Handler {
 		}
 		ctx := c.UserContext()
 		caller := callerFrom(ctx)
-		scope := digest(caller.ID, c.Method(), c.Path(), key)
-		fingerprint := digest(string(c.Request().URI().QueryString()), string(c.Body()))
+		scope := models.Digest(caller.ID, c.Method(), c.Path(), key)
+		fingerprint := models.Digest(string(c.Request().URI().QueryString()), string(c.Body()))
 
-		stored, err := s.store.BeginIdempotent(ctx, scope, fingerprint, lease)
+		stored, err := s.store.BeginIdempotent(ctx, scope, fingerprint, s.clock.Now(), lease)
 		switch {
 		case errors.Is(err, mongo.ErrIdempotencyMismatch):
 			return problemWithType(http.StatusUnprocessableEntity, "idempotency-key-reused",
@@ -99,16 +98,6 @@ func (s *server) idempotency(lease time.Duration) fiber.Handler {
 		}
 		return nil
 	}
-}
-
-// digest hashes parts with separators so ("ab","c") and ("a","bc") differ.
-func digest(parts ...string) string {
-	h := sha256.New()
-	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // problemWithType is a problem whose type is more specific than its status.

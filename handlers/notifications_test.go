@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"skillbook/clock"
 	"skillbook/handlers"
 	"skillbook/handlers/apitest"
 	"skillbook/models"
@@ -154,7 +155,8 @@ func TestDeviceRegistration(t *testing.T) {
 
 func TestNotificationFeed(t *testing.T) {
 	t.Parallel()
-	env := apitest.New(t)
+	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	env := apitest.NewWithClock(t, clk)
 	p := env.Program(t)
 	student, other := env.NewUser(t, p.ID, models.RoleStudent), env.NewUser(t, p.ID, models.RoleStudent)
 	ctx := context.Background()
@@ -165,7 +167,7 @@ func TestNotificationFeed(t *testing.T) {
 		if _, _, err := storetest.CreateAssignment(ctx, env.Store, models.SystemActor, a, n); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(2 * time.Millisecond)
+		clk.Advance(time.Millisecond)
 	}
 	list := func(u apitest.User, query string) models.List[models.FeedItem] {
 		t.Helper()

@@ -60,9 +60,10 @@ type result struct {
 	prune      string // pruning reason for dropToken
 }
 
-// deliverBatch claims up to a batch of due notifications, pushes them and
-// records each outcome; it reports how many it claimed.
-func (w *Worker) deliverBatch(ctx context.Context) (int, error) {
+// DeliverOnce claims up to a batch of due notifications, pushes them and
+// records each outcome; it reports how many it claimed. Run calls it in a
+// loop; a test calls it after moving the clock.
+func (w *Worker) DeliverOnce(ctx context.Context) (int, error) {
 	owner := w.cfg.Name + "/" + randomID()
 	batch, err := w.cfg.Store.ClaimPushes(ctx, owner, w.cfg.BatchSize, w.cfg.Lease)
 	if len(batch) == 0 {
@@ -235,7 +236,7 @@ func (w *Worker) classify(ctx context.Context, err error) result {
 		return result{verdict: dropToken, reason: "INVALID_ARGUMENT: invalid registration token", prune: pruneInvalid}
 	case messaging.IsUnavailable(err), messaging.IsInternal(err), messaging.IsQuotaExceeded(err),
 		status == http.StatusTooManyRequests, status == http.StatusInternalServerError, status == http.StatusServiceUnavailable:
-		return result{verdict: retry, reason: cmp.Or(code, http.StatusText(status)), retryAfter: retryAfter(resp, time.Now())}
+		return result{verdict: retry, reason: cmp.Or(code, http.StatusText(status)), retryAfter: retryAfter(resp, w.clock.Now())}
 	case resp == nil && ctx.Err() != nil:
 		return result{verdict: interrupted, reason: "interrupted"}
 	case resp == nil:
@@ -255,7 +256,7 @@ func (w *Worker) outcome(p models.Push, t *tally) models.PushOutcome {
 	case t.interrupted || len(t.retry) > 0:
 		if t.interrupted && len(t.retry) == 0 {
 			// Stopped before FCM answered: free it for the next claim.
-			o.State, o.Attempts, o.NextAttemptAt = models.PushPending, p.Attempts, time.Now()
+			o.State, o.Attempts, o.NextAttemptAt = models.PushPending, p.Attempts, w.clock.Now()
 			return o
 		}
 		o.Error = "attempt " + strconv.Itoa(o.Attempts) + ": " + strings.Join(t.retry, "; ")
@@ -265,7 +266,7 @@ func (w *Worker) outcome(p models.Push, t *tally) models.PushOutcome {
 			w.m.Failed.Add(float64(len(t.retry)))
 			break
 		}
-		o.State, o.NextAttemptAt = models.PushPending, time.Now().Add(w.backoff(o.Attempts, t.retryAfter))
+		o.State, o.NextAttemptAt = models.PushPending, w.clock.Now().Add(w.backoff(o.Attempts, t.retryAfter))
 		w.m.Retried.Add(float64(len(t.retry)))
 	case reached > 0:
 		o.State = models.PushSent
@@ -301,7 +302,7 @@ func (w *Worker) backoff(attempt int, retryAfter time.Duration) time.Duration {
 func (w *Worker) abandon(ctx context.Context, owner string, batch []models.Push, cause error) error {
 	errs := []error{cause}
 	for _, p := range batch {
-		o := models.PushOutcome{State: models.PushPending, Attempts: p.Attempts, NextAttemptAt: time.Now().Add(w.cfg.PollInterval)}
+		o := models.PushOutcome{State: models.PushPending, Attempts: p.Attempts, NextAttemptAt: w.clock.Now().Add(w.cfg.PollInterval)}
 		if err := w.cfg.Store.FinishPush(ctx, owner, p.ID, o); err != nil {
 			errs = append(errs, err)
 		}

@@ -64,7 +64,7 @@ type candidate struct {
 // program's assignments, once per assignment, student and kind; students
 // already competent in the skill get none. It reports how many it queued.
 func (w *Worker) QueueReminders(ctx context.Context) (int, error) {
-	now := w.now().UTC()
+	now := w.clock.Now().UTC()
 	from := now.Add(-overdueWindow).Format(models.DateLayout)
 	// The latest due date already within 48 hours of its end.
 	to := now.Add(48*time.Hour - pastDueAfter).Format(models.DateLayout)

@@ -53,19 +53,11 @@ func TestRemindersOncePerStudentAssignmentAndKind(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := r.st.EvaluateAttempt(ctx, p.ID, a.ID, a.Version, models.StatusPassed, models.Evaluation{ID: mongo.NewID(), Outcome: models.OutcomePassed,
-		Score: 100, EvaluatedAt: time.Now()}); err != nil {
+		Score: 100, EvaluatedAt: r.clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
 
-	at := func(ts string) notify.Config {
-		now, err := time.Parse(time.RFC3339, ts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg := r.config("w")
-		cfg.Now = func() time.Time { return now }
-		return cfg
-	}
+	w := notify.New(r.config("w"))
 	for _, step := range []struct {
 		now  string
 		want int
@@ -77,7 +69,12 @@ func TestRemindersOncePerStudentAssignmentAndKind(t *testing.T) {
 		{"2026-03-11T12:30:00Z", 1}, // overdue
 		{"2026-03-12T09:00:00Z", 0}, // overdue, already queued
 	} {
-		n, err := notify.New(at(step.now)).QueueReminders(ctx)
+		now, err := time.Parse(time.RFC3339, step.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.clock.Set(now)
+		n, err := w.QueueReminders(ctx)
 		if err != nil || n != step.want {
 			t.Errorf("QueueReminders at %s = %d, %v; want %d", step.now, n, err, step.want)
 		}

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"skillbook/clock"
 	"skillbook/models"
 )
 
@@ -77,10 +78,10 @@ type Config struct {
 	// HousekeepingInterval is how often stale devices are pruned and
 	// reminders queued (default 10m).
 	HousekeepingInterval time.Duration
-	// Now is the clock of reminders and stale-device pruning (default
-	// time.Now); delivery always runs on the real clock, as the store's
-	// claims do.
-	Now func() time.Time
+	// Clock schedules retries and pauses, dates reminders and ages
+	// devices (default: the system clock). It must be the store's clock,
+	// which judges the claims' leases and due times.
+	Clock clock.Clock
 }
 
 // sampleInterval is how often the outbox depth gauge is sampled.
@@ -88,11 +89,11 @@ const sampleInterval = 15 * time.Second
 
 // Worker delivers the outbox.
 type Worker struct {
-	cfg  Config
-	log  *slog.Logger
-	m    *Metrics
-	now  func() time.Time
-	logs bool // the sender only logs
+	cfg   Config
+	log   *slog.Logger
+	m     *Metrics
+	clock clock.Clock
+	logs  bool // the sender only logs
 
 	mu         sync.Mutex
 	pauseUntil time.Time // FCM asked this instance to slow down
@@ -118,11 +119,11 @@ func New(cfg Config) *Worker {
 	cfg.BackoffBase = defaultDuration(cfg.BackoffBase, 5*time.Second)
 	cfg.BackoffMax = defaultDuration(cfg.BackoffMax, 30*time.Minute)
 	cfg.HousekeepingInterval = defaultDuration(cfg.HousekeepingInterval, 10*time.Minute)
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	if cfg.Clock == nil {
+		cfg.Clock = clock.System{}
 	}
 	_, logs := cfg.Sender.(*LogSender)
-	return &Worker{cfg: cfg, log: cfg.Logger.With("worker", cfg.Name), m: cfg.Metrics, now: cfg.Now, logs: logs}
+	return &Worker{cfg: cfg, log: cfg.Logger.With("worker", cfg.Name), m: cfg.Metrics, clock: cfg.Clock, logs: logs}
 }
 
 // Run delivers until ctx is done. A batch in flight when ctx ends is
@@ -136,11 +137,11 @@ func (w *Worker) Run(ctx context.Context) {
 	}
 	var nextHousekeeping, nextSample time.Time
 	for ctx.Err() == nil {
-		if now := time.Now(); !now.Before(nextHousekeeping) {
-			w.housekeeping(ctx)
+		if now := w.clock.Now(); !now.Before(nextHousekeeping) {
+			w.Housekeep(ctx)
 			nextHousekeeping = now.Add(w.cfg.HousekeepingInterval)
 		}
-		if now := time.Now(); !now.Before(nextSample) {
+		if now := w.clock.Now(); !now.Before(nextSample) {
 			if n, err := w.cfg.Store.PendingPushes(ctx); err == nil {
 				w.m.Pending.Set(float64(n))
 			}
@@ -150,7 +151,7 @@ func (w *Worker) Run(ctx context.Context) {
 			sleep(ctx, wait)
 			continue
 		}
-		n, err := w.deliverBatch(ctx)
+		n, err := w.DeliverOnce(ctx)
 		if err != nil && ctx.Err() == nil {
 			w.log.Warn("deliver notifications", "error", err)
 		}
@@ -161,10 +162,11 @@ func (w *Worker) Run(ctx context.Context) {
 	w.log.Info("notification worker stopped")
 }
 
-// housekeeping prunes stale devices and queues reminders; both are
-// idempotent, so instances may overlap.
-func (w *Worker) housekeeping(ctx context.Context) {
-	if n, err := w.cfg.Store.PruneStaleDevices(ctx, w.now().Add(-models.StaleDeviceAge)); err != nil {
+// Housekeep prunes stale devices and queues reminders; both are
+// idempotent, so instances may overlap. Run does it every
+// HousekeepingInterval; failures are logged.
+func (w *Worker) Housekeep(ctx context.Context) {
+	if n, err := w.cfg.Store.PruneStaleDevices(ctx, w.clock.Now().Add(-models.StaleDeviceAge)); err != nil {
 		w.log.Warn("prune stale devices", "error", err)
 	} else if n > 0 {
 		w.m.Pruned.WithLabelValues(pruneStale).Add(float64(n))
@@ -182,7 +184,7 @@ func (w *Worker) housekeeping(ctx context.Context) {
 func (w *Worker) pauseFor(d time.Duration) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if until := time.Now().Add(d); until.After(w.pauseUntil) {
+	if until := w.clock.Now().Add(d); until.After(w.pauseUntil) {
 		w.pauseUntil = until
 	}
 }
@@ -190,7 +192,7 @@ func (w *Worker) pauseFor(d time.Duration) {
 func (w *Worker) paused() time.Duration {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.pauseUntil.Sub(time.Now())
+	return w.pauseUntil.Sub(w.clock.Now())
 }
 
 func sleep(ctx context.Context, d time.Duration) {

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
+	"skillbook/clock"
 	"skillbook/models"
 	"skillbook/notify"
 	"skillbook/notify/fcmtest"
@@ -21,30 +22,40 @@ import (
 	"skillbook/store/storetest"
 )
 
-// rig is a store, a test FCM server and the metrics of the workers run on
-// them.
+// rig is a store and a test FCM server on one fake clock, and the metrics
+// of the workers run on them.
 type rig struct {
 	t       *testing.T
+	clock   *clock.Fake
 	st      *mongo.Store
+	out     *outcomes
 	fcm     *fcmtest.Server
 	metrics *notify.Metrics
 	program string
 }
 
+// start is where every rig's clock starts.
+var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
 func newRig(t *testing.T) *rig {
 	t.Helper()
-	return &rig{t: t, st: storetest.New(t), fcm: fcmtest.New(t), metrics: notify.NewMetrics(prometheus.NewRegistry()), program: "p-" + mongo.NewID()}
+	clk := clock.NewFake(start)
+	st := storetest.NewWithClock(t, clk)
+	return &rig{t: t, clock: clk, st: st, out: newOutcomes(st), fcm: fcmtest.NewWithClock(t, clk),
+		metrics: notify.NewMetrics(prometheus.NewRegistry()), program: "p-" + mongo.NewID()}
 }
 
-// config is a worker configuration fast enough for tests.
+// config is a worker configuration fast enough for tests, on the rig's
+// clock.
 func (r *rig) config(name string) notify.Config {
-	return notify.Config{Store: r.st, Sender: r.fcm.Client(r.t), Metrics: r.metrics, Name: name,
+	return notify.Config{Store: r.out, Sender: r.fcm.Client(r.t), Metrics: r.metrics, Name: name, Clock: r.clock,
 		Logger: slog.New(slog.DiscardHandler), PollInterval: 10 * time.Millisecond,
 		BackoffBase: 10 * time.Millisecond, BackoffMax: 100 * time.Millisecond, Lease: 10 * time.Second,
 		HousekeepingInterval: time.Hour}
 }
 
-// run starts a worker and returns the function that stops it and waits.
+// run starts a worker's loop and returns the function that stops it and
+// waits until it has returned: after that, it sends nothing more.
 func (r *rig) run(cfg notify.Config) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -67,6 +78,25 @@ func (r *rig) run(cfg notify.Config) (stop func()) {
 	return stop
 }
 
+// drain runs passes of w until one claims nothing, and reports how many
+// notifications the passes claimed.
+func (r *rig) drain(w *notify.Worker) int {
+	r.t.Helper()
+	total := 0
+	for range 100 {
+		n, err := w.DeliverOnce(context.Background())
+		if err != nil {
+			r.t.Fatalf("DeliverOnce = %d, %v", n, err)
+		}
+		if n == 0 {
+			return total
+		}
+		total += n
+	}
+	r.t.Fatalf("the outbox never emptied")
+	return total
+}
+
 func (r *rig) device(userID, token string) {
 	r.t.Helper()
 	if _, _, err := r.st.RegisterDevice(context.Background(), models.Device{Token: token, ProgramID: r.program, UserID: userID,
@@ -76,10 +106,12 @@ func (r *rig) device(userID, token string) {
 }
 
 // notify makes a real state change (an assignment) that notifies users
-// in category, and returns the ids of the notifications by user.
+// in category, a moment after the last one, and returns the ids of the
+// notifications by user (the newest in their feeds).
 func (r *rig) notify(category string, users ...string) map[string]string {
 	r.t.Helper()
 	ctx := context.Background()
+	r.clock.Advance(time.Millisecond)
 	var ns []models.Notification
 	for _, u := range users {
 		ns = append(ns, models.Notification{UserID: u, Category: category, Title: "New skill assigned",
@@ -109,20 +141,51 @@ func (r *rig) status(id string) models.PushStatus {
 	return s
 }
 
-// waitState waits until notification id reaches a final state.
+// waitState waits until notification id reaches state want, checking each
+// time a worker records an outcome.
 func (r *rig) waitState(id string, want models.PushState) models.PushStatus {
 	r.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	timeout := time.After(20 * time.Second)
 	for {
+		recorded := r.out.next()
 		s := r.status(id)
 		if s.State == want {
 			return s
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-recorded:
+		case <-timeout:
 			r.t.Fatalf("push %s = %+v; want state %s", id, s, want)
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// outcomes is the store as the workers see it; it tells waiters each time
+// a worker records the outcome of a delivery attempt.
+type outcomes struct {
+	notify.Store
+	mu       sync.Mutex
+	recorded chan struct{} // closed, and replaced, at each outcome
+}
+
+func newOutcomes(st notify.Store) *outcomes {
+	return &outcomes{Store: st, recorded: make(chan struct{})}
+}
+
+func (o *outcomes) FinishPush(ctx context.Context, owner, id string, out models.PushOutcome) error {
+	err := o.Store.FinishPush(ctx, owner, id, out)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	close(o.recorded)
+	o.recorded = make(chan struct{})
+	return err
+}
+
+// next is closed when the next outcome is recorded.
+func (o *outcomes) next() <-chan struct{} {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.recorded
 }
 
 func (r *rig) tokens(userID string) []string {
@@ -154,7 +217,7 @@ func TestWorkerDeliversThroughFCM(t *testing.T) {
 	r.device("u1", "tok-u1-tablet")
 	r.device("u2", "tok-u2")
 	ids := r.notify("assignments", "u1", "u2", "u3") // u3 has no device
-	r.run(r.config("w1"))
+	stop := r.run(r.config("w1"))
 
 	msgs := r.fcm.WaitMessages(t, 3, 20*time.Second)
 	for _, m := range msgs {
@@ -178,7 +241,7 @@ func TestWorkerDeliversThroughFCM(t *testing.T) {
 	if q, s := counter(r.metrics.Queued), counter(r.metrics.Sent); q != 3 || s != 3 {
 		t.Errorf("queued %d, sent %d; want 3 and 3", q, s)
 	}
-	time.Sleep(100 * time.Millisecond)
+	stop() // once the loop has returned, it sends nothing more
 	if n := len(r.fcm.Messages()); n != 3 {
 		t.Errorf("%d messages sent; want 3", n)
 	}
@@ -205,11 +268,27 @@ func TestWorkerRetries(t *testing.T) {
 			r.device("u1", "tok-1")
 			ids := r.notify("evaluation-results", "u1")
 			tc.fail(r.fcm)
-			r.run(r.config("w"))
-			s := r.waitState(ids["u1"], models.PushSent)
+			w := notify.New(r.config("w"))
+			for pass := 1; ; pass++ {
+				if n, err := w.DeliverOnce(context.Background()); n != 1 || err != nil {
+					t.Fatalf("pass %d claimed %d, %v; want the notification", pass, n, err)
+				}
+				if s := r.status(ids["u1"]); s.State != models.PushPending || pass == tc.attempts {
+					break
+				}
+				if tc.wait > 0 {
+					// Not due again before FCM's Retry-After has passed.
+					r.clock.Advance(tc.wait - time.Millisecond)
+					if n, err := w.DeliverOnce(context.Background()); n != 0 || err != nil {
+						t.Fatalf("a pass %s after a Retry-After of %s claimed %d, %v; want nothing due", tc.wait-time.Millisecond, tc.wait, n, err)
+					}
+				}
+				r.clock.Advance(2 * time.Second) // past any backoff
+			}
+			s := r.status(ids["u1"])
 			calls := r.fcm.Calls()
-			if s.Attempts != tc.attempts || len(calls) != tc.calls || len(r.fcm.Messages()) != 1 {
-				t.Errorf("push = %+v after %d calls, %d accepted; want %d attempts, %d calls, 1 accepted", s, len(calls), len(r.fcm.Messages()), tc.attempts, tc.calls)
+			if s.State != models.PushSent || s.Attempts != tc.attempts || len(calls) != tc.calls || len(r.fcm.Messages()) != 1 {
+				t.Errorf("push = %+v after %d calls, %d accepted; want sent in %d attempts, %d calls, 1 accepted", s, len(calls), len(r.fcm.Messages()), tc.attempts, tc.calls)
 			}
 			if gap := calls[len(calls)-1].At.Sub(calls[0].At); gap < tc.wait {
 				t.Errorf("delivered %s after the first call; want at least %s (Retry-After)", gap, tc.wait)
@@ -229,9 +308,18 @@ func TestWorkerGivesUpAfterMaxAttempts(t *testing.T) {
 	ids := r.notify("assignments", "u1")
 	cfg := r.config("w")
 	cfg.MaxAttempts = 3
-	r.run(cfg)
-	s := r.waitState(ids["u1"], models.PushFailed)
-	if s.Attempts != 3 || !strings.Contains(s.LastError, "gave up after 3 attempts") || !strings.Contains(s.LastError, "INTERNAL") {
+	w := notify.New(cfg)
+	for pass := 1; pass <= 3; pass++ {
+		if n, err := w.DeliverOnce(context.Background()); n != 1 || err != nil {
+			t.Fatalf("pass %d claimed %d, %v; want the notification", pass, n, err)
+		}
+		r.clock.Advance(time.Second) // past any backoff
+	}
+	if n := r.drain(w); n != 0 {
+		t.Errorf("%d claimed after the last attempt; want none", n)
+	}
+	s := r.status(ids["u1"])
+	if s.State != models.PushFailed || s.Attempts != 3 || !strings.Contains(s.LastError, "gave up after 3 attempts") || !strings.Contains(s.LastError, "INTERNAL") {
 		t.Errorf("push = %+v; want failed after 3 attempts, saying why", s)
 	}
 	if n := len(r.fcm.Calls()); n != 3 {
@@ -256,17 +344,24 @@ func TestWorkerPrunesRefusedTokens(t *testing.T) {
 	r.fcm.FailToken("tok-garbage", fcmtest.InvalidToken)
 	r.fcm.FailToken("tok-u2", fcmtest.InvalidMessage)
 	ids := r.notify("assignments", "u1", "u2")
-	r.run(r.config("w"))
+	w := notify.New(r.config("w"))
+	if n := r.drain(w); n != 2 {
+		t.Fatalf("claimed %d; want 2", n)
+	}
+	r.clock.Advance(time.Hour)
+	if n := r.drain(w); n != 0 {
+		t.Errorf("claimed %d an hour later; want none (no retry)", n)
+	}
 
-	s1 := r.waitState(ids["u1"], models.PushSent)
-	if !slices.Equal(s1.Delivered, []string{"tok-good"}) || s1.Attempts != 1 {
+	s1 := r.status(ids["u1"])
+	if s1.State != models.PushSent || !slices.Equal(s1.Delivered, []string{"tok-good"}) || s1.Attempts != 1 {
 		t.Errorf("push to u1 = %+v; want delivered to the good token in one attempt", s1)
 	}
 	if got := r.tokens("u1"); !slices.Equal(got, []string{"tok-good"}) {
 		t.Errorf("u1's devices = %v; want the refused tokens removed", got)
 	}
-	s2 := r.waitState(ids["u2"], models.PushFailed)
-	if !strings.Contains(s2.LastError, "INVALID_ARGUMENT") || s2.Attempts != 1 {
+	s2 := r.status(ids["u2"])
+	if s2.State != models.PushFailed || !strings.Contains(s2.LastError, "INVALID_ARGUMENT") || s2.Attempts != 1 {
 		t.Errorf("push to u2 = %+v; want failed once with the reason", s2)
 	}
 	if got := r.tokens("u2"); len(got) != 1 {
@@ -297,9 +392,12 @@ func TestWorkerSkipsMutedCategories(t *testing.T) {
 	}
 	muted := r.notify("assignments", "u1")
 	heard := r.notify("evaluation-results", "u1")
-	r.run(r.config("w"))
-	r.waitState(heard["u1"], models.PushSent)
-	r.waitState(muted["u1"], models.PushMuted)
+	if n := r.drain(notify.New(r.config("w"))); n != 2 {
+		t.Fatalf("claimed %d; want 2", n)
+	}
+	if h, m := r.status(heard["u1"]).State, r.status(muted["u1"]).State; h != models.PushSent || m != models.PushMuted {
+		t.Errorf("states = %s (heard), %s (muted); want sent and muted", h, m)
+	}
 	if msgs := r.fcm.Messages(); len(msgs) != 1 || msgs[0].Data["notificationId"] != heard["u1"] {
 		t.Errorf("messages = %+v; want only the unmuted one", msgs)
 	}
@@ -333,20 +431,22 @@ func TestWorkerKilledMidBatch(t *testing.T) {
 
 		stop := r.run(r.config("first"))
 		// The held three were received, their answers are not; the
-		// other nine were answered, and the worker has had time to read
-		// the answers.
+		// other nine were answered, and the worker's client has read
+		// those answers.
 		r.fcm.WaitMessages(t, 12, 20*time.Second)
-		r.fcm.WaitAnswered(t, 9, 20*time.Second)
-		time.Sleep(300 * time.Millisecond)
+		r.fcm.WaitRead(t, 9, 20*time.Second)
 		stop()
 		for _, release := range releases {
 			release()
 		}
-		r.run(r.config("second"))
-		for _, u := range users {
-			r.waitState(ids[u], models.PushSent)
+		if n := r.drain(notify.New(r.config("second"))); n != len(inFlight) {
+			t.Errorf("the second worker claimed %d; want the %d in flight at the stop", n, len(inFlight))
 		}
-		time.Sleep(100 * time.Millisecond)
+		for _, u := range users {
+			if s := r.status(ids[u]); s.State != models.PushSent {
+				t.Errorf("push to %s = %+v; want sent", u, s)
+			}
+		}
 		for _, u := range users {
 			tok := "tok-" + u
 			got := r.fcm.MessagesTo(tok)
@@ -374,17 +474,31 @@ func TestWorkerKilledMidBatch(t *testing.T) {
 			r.device(u, "tok-"+u)
 		}
 		ids := r.notify("assignments", users...)
-		start := time.Now()
-		claimed, err := r.st.ClaimPushes(context.Background(), "crashed", 5, 300*time.Millisecond)
+		const lease = time.Minute
+		claimed, err := r.st.ClaimPushes(context.Background(), "crashed", 5, lease)
 		if err != nil || len(claimed) != 5 {
 			t.Fatalf("ClaimPushes = %d, %v", len(claimed), err)
 		}
-		r.run(r.config("survivor"))
-		for _, u := range users {
-			r.waitState(ids[u], models.PushSent)
+		survivor := notify.New(r.config("survivor"))
+		if n := r.drain(survivor); n != len(users)-len(claimed) {
+			t.Errorf("the survivor claimed %d under the dead worker's lease; want the %d it does not hold", n, len(users)-len(claimed))
 		}
 		for _, p := range claimed {
-			if got := r.fcm.MessagesTo("tok-" + p.UserID); len(got) != 1 || got[0].At.Sub(start) < 290*time.Millisecond {
+			if got := r.fcm.MessagesTo("tok-" + p.UserID); len(got) != 0 {
+				t.Errorf("messages to %s = %+v while the dead worker's lease runs; want none", p.UserID, got)
+			}
+		}
+		r.clock.Advance(lease)
+		if n := r.drain(survivor); n != len(claimed) {
+			t.Errorf("the survivor claimed %d once the lease ran out; want %d", n, len(claimed))
+		}
+		for _, u := range users {
+			if s := r.status(ids[u]); s.State != models.PushSent {
+				t.Errorf("push to %s = %+v; want sent", u, s)
+			}
+		}
+		for _, p := range claimed {
+			if got := r.fcm.MessagesTo("tok-" + p.UserID); len(got) != 1 || got[0].At.Sub(start) < lease {
 				t.Errorf("messages to %s = %+v; want one, after the dead worker's lease expired", p.UserID, got)
 			}
 		}
@@ -404,21 +518,26 @@ func TestTwoWorkersSendEachMessageOnce(t *testing.T) {
 		r.device(u, "tok-"+u)
 	}
 	ids := r.notify("assignments", users[:20]...)
+	var stops []func()
 	for name := range map[string]bool{"a": true, "b": true} {
 		cfg := r.config(name)
 		cfg.BatchSize = 3
-		r.run(cfg)
+		stops = append(stops, r.run(cfg))
 	}
 	for k, v := range r.notify("assignments", users[20:]...) {
 		ids[k] = v
 	}
 	r.fcm.WaitMessages(t, 40, 30*time.Second)
-	time.Sleep(200 * time.Millisecond)
+	for _, u := range users {
+		r.waitState(ids[u], models.PushSent)
+	}
+	for _, stop := range stops {
+		stop() // once both loops have returned, nothing more is sent
+	}
 	for _, u := range users {
 		if got := r.fcm.MessagesTo("tok-" + u); len(got) != 1 {
 			t.Errorf("%d messages to %s; want exactly 1", len(got), u)
 		}
-		r.waitState(ids[u], models.PushSent)
 	}
 }
 
@@ -465,16 +584,15 @@ func TestWorkerPrunesStaleDevices(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
 	r.device("u1", "tok-old")
-	cfg := r.config("w")
-	later := time.Now().Add(models.StaleDeviceAge + time.Hour)
-	cfg.Now = func() time.Time { return later }
-	r.run(cfg)
-	deadline := time.Now().Add(10 * time.Second)
-	for len(r.tokens("u1")) != 0 || counter(r.metrics.Pruned.WithLabelValues("stale")) != 1 {
-		if time.Now().After(deadline) {
-			t.Fatalf("devices %v, pruned stale %d; want a device not refreshed for 30 days pruned and counted",
-				r.tokens("u1"), counter(r.metrics.Pruned.WithLabelValues("stale")))
-		}
-		time.Sleep(10 * time.Millisecond)
+	w := notify.New(r.config("w"))
+	r.clock.Advance(models.StaleDeviceAge - time.Hour)
+	w.Housekeep(context.Background())
+	if got := r.tokens("u1"); len(got) != 1 {
+		t.Fatalf("devices %v an hour before they turn stale; want the device kept", got)
+	}
+	r.clock.Advance(2 * time.Hour)
+	w.Housekeep(context.Background())
+	if got, n := r.tokens("u1"), counter(r.metrics.Pruned.WithLabelValues("stale")); len(got) != 0 || n != 1 {
+		t.Fatalf("devices %v, pruned stale %d; want a device not refreshed for 30 days pruned and counted", got, n)
 	}
 }

@@ -37,7 +37,7 @@ func Program(ctx context.Context, st *mongo.Store, name string, lib []models.Che
 	if err != nil {
 		return Result{}, err
 	}
-	start := time.Now()
+	start := time.Now() // a measurement of the writes, not a record time
 	n, err := st.InsertSeed(ctx, batch)
 	if err != nil {
 		return Result{}, fmt.Errorf("seed program %s: %w", p.ID, err)

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 
+	"skillbook/clock"
 	"skillbook/export"
 	"skillbook/exportjob"
 	"skillbook/models"
@@ -39,7 +40,7 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg, newLogger(io.Discard, cfg.LogLevel))
+	st, err := openStore(ctx, cfg, clock.System{}, newLogger(io.Discard, cfg.LogLevel))
 	if err != nil {
 		return err
 	}
@@ -122,7 +123,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	st, err := openStore(ctx, cfg, newLogger(io.Discard, cfg.LogLevel))
+	st, err := openStore(ctx, cfg, clock.System{}, newLogger(io.Discard, cfg.LogLevel))
 	if err != nil {
 		return err
 	}
@@ -162,8 +163,9 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 // startExportWorker runs the export job worker until the returned stop
 // is called (serve calls it at shutdown, before closing the store); a job
 // running then goes back to the queue for another instance.
-func startExportWorker(ctx context.Context, st *mongo.Store, cfg config, log *slog.Logger) (stop func()) {
+func startExportWorker(ctx context.Context, st *mongo.Store, clk clock.Clock, cfg config, log *slog.Logger) (stop func()) {
 	w := exportjob.NewWorker(st, log.With("component", "exports"), cfg.ExportRetention)
+	w.Clock = clk
 	wctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"skillbook/clock"
 	"skillbook/models"
 	"skillbook/store/mongo"
 )
@@ -29,7 +30,7 @@ func bootstrap(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg, newLogger(io.Discard, cfg.LogLevel))
+	st, err := openStore(ctx, cfg, clock.System{}, newLogger(io.Discard, cfg.LogLevel))
 	if err != nil {
 		return err
 	}

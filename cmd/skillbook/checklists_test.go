@@ -132,7 +132,7 @@ func TestServeRefusesLibraryEditedWithoutBump(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := mongo.New(client, db, 30*time.Second)
+	st := mongo.New(client, db, 30*time.Second, nil)
 	t.Cleanup(func() {
 		_ = st.Drop(context.Background())
 		_ = client.Disconnect(context.Background())

@@ -16,6 +16,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"skillbook/clock"
 )
 
 func main() {
@@ -66,7 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, args, getenv, stdout)
+		return serve(ctx, args, getenv, stdout, clock.System{})
 	case "bootstrap":
 		return bootstrap(ctx, args, getenv, stdout)
 	case "export":

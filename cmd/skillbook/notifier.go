@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"skillbook/clock"
 	"skillbook/notify"
 	"skillbook/store/mongo"
 )
@@ -24,7 +25,7 @@ func newMetrics() (*prometheus.Registry, *notify.Metrics) {
 // the function that stops it and waits. The worker outlives ctx's
 // cancellation, so it keeps delivering while requests drain; serve stops
 // it before closing the mongo.
-func startNotifier(ctx context.Context, cfg config, st *mongo.Store, m *notify.Metrics, log *slog.Logger) (stop func(), err error) {
+func startNotifier(ctx context.Context, cfg config, st *mongo.Store, clk clock.Clock, m *notify.Metrics, log *slog.Logger) (stop func(), err error) {
 	sender, _, err := notify.NewSender(ctx, notify.SenderConfig{ProjectID: cfg.ProjectID, CredentialsFile: cfg.Credentials,
 		Endpoint: cfg.FCMEndpoint, Logger: log})
 	if err != nil {
@@ -33,7 +34,7 @@ func startNotifier(ctx context.Context, cfg config, st *mongo.Store, m *notify.M
 	if cfg.FCMEndpoint != "" {
 		log.Warn("pushes go to FCM_ENDPOINT, not to FCM", "endpoint", cfg.FCMEndpoint)
 	}
-	w := notify.New(notify.Config{Store: st, Sender: sender, Logger: log, Metrics: m})
+	w := notify.New(notify.Config{Store: st, Sender: sender, Logger: log, Metrics: m, Clock: clk})
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"skillbook/clock"
 	"skillbook/models"
 	"skillbook/notify/fcmtest"
 	"skillbook/store/storetest"
@@ -49,7 +50,7 @@ func TestNotifierDeliversToFCMEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, m := newMetrics()
-	stop, err := startNotifier(ctx, cfg, st, m, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	stop, err := startNotifier(ctx, cfg, st, clock.System{}, m, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

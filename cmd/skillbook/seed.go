@@ -10,6 +10,7 @@ import (
 
 	"skillbook/auth"
 	"skillbook/checklists"
+	"skillbook/clock"
 	"skillbook/seed"
 )
 
@@ -53,7 +54,7 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 
-	st, err := openStore(ctx, cfg, newLogger(io.Discard, cfg.LogLevel))
+	st, err := openStore(ctx, cfg, clock.System{}, newLogger(io.Discard, cfg.LogLevel))
 	if err != nil {
 		return err
 	}

@@ -35,13 +35,16 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-func openStore(ctx context.Context, cfg config, log *slog.Logger) (*mongo.Store, error) {
+// openStore opens the configured store on clk, the clock that stamps its
+// records and judges its leases and expiries.
+func openStore(ctx context.Context, cfg config, clk clock.Clock, log *slog.Logger) (*mongo.Store, error) {
 	return mongo.Open(ctx, mongo.Options{
 		URI:      cfg.MongoURI,
 		Database: cfg.Database,
 		DataDir:  cfg.DataDir,
 		Logger:   log,
 		Timeout:  cfg.RequestTimeout,
+		Clock:    clk,
 	})
 }
 
@@ -54,8 +57,9 @@ func newVerifier(ctx context.Context, cfg config) (*auth.Verifier, error) {
 }
 
 // serve runs the API until ctx is cancelled, then drains in-flight
-// requests, and closes the store last.
-func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+// requests, and closes the store last. clk is the one clock the store, the
+// use cases, the workers and the HTTP layer share.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, clk clock.Clock) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	demo := fs.Bool("demo", false, "seed a demo program and its emulator sign-ins")
 	if err := parseFlags(fs, args); err != nil {
@@ -71,7 +75,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	started := time.Now()
 	log := newLogger(stdout, cfg.LogLevel)
 
-	st, err := openStore(ctx, cfg, log)
+	st, err := openStore(ctx, cfg, clk, log)
 	if err != nil {
 		return err
 	}
@@ -105,7 +109,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	metrics, notifyMetrics := newMetrics()
 	app := handlers.New(handlers.Deps{
 		Store:          st,
-		Workflow:       workflow.New(st, clock.System{}),
+		Workflow:       workflow.New(st, clk),
+		Clock:          clk,
 		Tokens:         verifier,
 		Logger:         log,
 		BodyLimit:      cfg.BodyLimit,
@@ -124,14 +129,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}()
 	defer func() { stopMaint(); <-maintDone }()
 	if cfg.NotifyWorker {
-		stopNotifier, err := startNotifier(ctx, cfg, st, notifyMetrics, log)
+		stopNotifier, err := startNotifier(ctx, cfg, st, clk, notifyMetrics, log)
 		if err != nil {
 			return err
 		}
 		defer stopNotifier()
 	}
 	// Exports: the background export job worker.
-	defer startExportWorker(ctx, st, cfg, log)()
+	defer startExportWorker(ctx, st, clk, cfg, log)()
 
 	ln, err := net.Listen("tcp", cfg.addr())
 	if err != nil {

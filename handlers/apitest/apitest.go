@@ -40,7 +40,14 @@ type Env struct {
 // the optional configure function before the app is built.
 func New(tb testing.TB, configure ...func(*handlers.Deps)) *Env {
 	tb.Helper()
-	st := storetest.New(tb)
+	return NewWithClock(tb, clock.System{}, configure...)
+}
+
+// NewWithClock is New with the store, the use cases and the API on clk,
+// for tests that move time instead of waiting for it.
+func NewWithClock(tb testing.TB, clk clock.Clock, configure ...func(*handlers.Deps)) *Env {
+	tb.Helper()
+	st := storetest.NewWithClock(tb, clk)
 	// Like serve, start with the shipped checklist library in the mongo.
 	lib, err := checklists.Library()
 	if err != nil {
@@ -55,7 +62,8 @@ func New(tb testing.TB, configure ...func(*handlers.Deps)) *Env {
 	}
 	deps := handlers.Deps{
 		Store:          st,
-		Workflow:       workflow.New(st, clock.System{}),
+		Workflow:       workflow.New(st, clk),
+		Clock:          clk,
 		Tokens:         v,
 		Logger:         testLogger(),
 		RequestTimeout: 30 * time.Second,

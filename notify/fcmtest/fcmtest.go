@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -21,6 +22,8 @@ import (
 	firebase "firebase.google.com/go/v4"
 	"firebase.google.com/go/v4/messaging"
 	"google.golang.org/api/option"
+
+	"skillbook/clock"
 )
 
 // ProjectID is the project the test server answers for.
@@ -82,7 +85,8 @@ func QuotaExceeded(retryAfter string) Failure {
 
 // Server is a running test server.
 type Server struct {
-	srv *httptest.Server
+	srv   *httptest.Server
+	clock clock.Clock
 
 	mu       sync.Mutex
 	messages []Message
@@ -91,13 +95,22 @@ type Server struct {
 	tokens   map[string]Failure
 	held     map[string]chan struct{}
 	answered int
+	read     int // answers the client has read in full
 	arrived  chan struct{}
 }
 
-// New starts a server, closed when the test ends.
+// New starts a server, closed when the test ends; it dates messages and
+// calls by the system clock.
 func New(tb testing.TB) *Server {
 	tb.Helper()
-	s := &Server{tokens: map[string]Failure{}, held: map[string]chan struct{}{}, arrived: make(chan struct{}, 1)}
+	return NewWithClock(tb, clock.System{})
+}
+
+// NewWithClock is New dating messages and calls by clk, the clock of the
+// worker under test.
+func NewWithClock(tb testing.TB, clk clock.Clock) *Server {
+	tb.Helper()
+	s := &Server{clock: clk, tokens: map[string]Failure{}, held: map[string]chan struct{}{}, arrived: make(chan struct{}, 1)}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	tb.Cleanup(func() {
 		s.mu.Lock()
@@ -116,12 +129,14 @@ func New(tb testing.TB) *Server {
 func (s *Server) Endpoint() string { return s.srv.URL + "/v1" }
 
 // Client returns the Admin SDK's real messaging client, pointed at s with
-// no credentials.
+// no credentials. Its transport tells s when it has read an answer (see
+// WaitRead).
 func (s *Server) Client(tb testing.TB) *messaging.Client {
 	tb.Helper()
 	ctx := context.Background()
+	hc := &http.Client{Transport: readCounter{base: http.DefaultTransport, s: s}}
 	app, err := firebase.NewApp(ctx, &firebase.Config{ProjectID: ProjectID},
-		option.WithEndpoint(s.Endpoint()), option.WithoutAuthentication())
+		option.WithEndpoint(s.Endpoint()), option.WithHTTPClient(hc))
 	if err != nil {
 		tb.Fatalf("firebase app: %v", err)
 	}
@@ -264,7 +279,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok := req.Message.Token
-	now := time.Now()
+	now := s.clock.Now()
 
 	s.mu.Lock()
 	f, fail := s.tokens[tok]
@@ -318,6 +333,49 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 func (s *Server) WaitAnswered(tb testing.TB, n int, timeout time.Duration) {
 	tb.Helper()
 	s.wait(tb, timeout, fmt.Sprintf("%d answered messages", n), func() bool { return s.answered >= n }, s.Messages)
+}
+
+// WaitRead waits until the client has read n answers in full, whatever
+// their status, failing the test after timeout: from then on the SDK holds
+// those outcomes, and stopping the sender no longer loses them.
+func (s *Server) WaitRead(tb testing.TB, n int, timeout time.Duration) {
+	tb.Helper()
+	s.wait(tb, timeout, fmt.Sprintf("%d answers read by the client", n), func() bool { return s.read >= n }, s.Messages)
+}
+
+// readCounter is the client's transport: it counts the answers the client
+// has read and closed.
+type readCounter struct {
+	base http.RoundTripper
+	s    *Server
+}
+
+func (rc readCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := rc.base.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = &countedBody{ReadCloser: resp.Body, s: rc.s}
+	return resp, nil
+}
+
+// countedBody counts itself read when the client closes it (the SDK reads
+// every body to its end, then closes it).
+type countedBody struct {
+	io.ReadCloser
+	s    *Server
+	once sync.Once
+}
+
+func (b *countedBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(func() {
+		b.s.mu.Lock()
+		b.s.read++
+		b.s.mu.Unlock()
+		b.s.signal()
+	})
+	return err
 }
 
 func (s *Server) signal() {

@@ -162,11 +162,14 @@ func (c collection) begin(ctx context.Context) (context.Context, func(), error) 
 	case <-ctx.Done():
 		return nil, nil, ctx.Err()
 	}
-	until := time.Now().Add(minEmbeddedWrite)
-	if d, ok := ctx.Deadline(); ok && d.After(until) {
-		until = d
+	// A real-time deadline for the driver, not a record time: no clock.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), minEmbeddedWrite)
+	if d, ok := ctx.Deadline(); ok {
+		if floor, _ := wctx.Deadline(); d.After(floor) {
+			cancel()
+			wctx, cancel = context.WithDeadline(context.WithoutCancel(ctx), d)
+		}
 	}
-	wctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), until)
 	return wctx, func() { cancel(); <-embeddedWrites }, nil
 }
 

@@ -42,6 +42,9 @@ type idIndexer struct {
 	dir  string
 	mu   sync.Mutex
 	seen map[string]time.Time // database file → newest change indexed
+	// looped, once someone waits for it, is closed after the loop's next
+	// pass (see AwaitIndexPass).
+	looped chan struct{}
 }
 
 // IndexIDs adds the _id lookup index to every collection the engine holds
@@ -49,6 +52,24 @@ type idIndexer struct {
 // has just created collections calls this to have the index at once.
 func (e *Embedded) IndexIDs(ctx context.Context) error {
 	return e.indexer.pass(ctx)
+}
+
+// AwaitIndexPass waits until the engine's own indexing, every few seconds,
+// has made one more pass over the database files, or ctx is done.
+func (e *Embedded) AwaitIndexPass(ctx context.Context) error {
+	x := e.indexer
+	x.mu.Lock()
+	if x.looped == nil {
+		x.looped = make(chan struct{})
+	}
+	looped := x.looped
+	x.mu.Unlock()
+	select {
+	case <-looped:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // loop indexes new tables until ctx is done.
@@ -64,6 +85,12 @@ func (x *idIndexer) loop(ctx context.Context, warn func(error)) {
 		if err := x.pass(ctx); err != nil && ctx.Err() == nil {
 			warn(err)
 		}
+		x.mu.Lock()
+		if x.looped != nil {
+			close(x.looped)
+			x.looped = nil
+		}
+		x.mu.Unlock()
 	}
 }
 

@@ -75,16 +75,16 @@ func TestEmbeddedIndexesCollectionsCreatedLater(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	deadline := time.Now().Add(30 * time.Second)
+	waitCtx, stopWaiting := context.WithTimeout(ctx, 30*time.Second)
+	defer stopWaiting()
 	for {
 		table, ok := engineTables(t, db)["late_arrival"]
 		if ok && strings.Contains(lookupPlan(t, db, table), "USING INDEX") {
 			break
 		}
-		if time.Now().After(deadline) {
+		if err := emb.AwaitIndexPass(waitCtx); err != nil {
 			t.Fatalf("a collection created after start-up has no _id lookup index after 30 s")
 		}
-		time.Sleep(200 * time.Millisecond)
 	}
 	// The engine still finds, changes and deletes by _id with the index.
 	if _, err := late.UpdateOne(ctx, bson.M{"_id": "x"}, bson.M{"$inc": bson.M{"n": 1}}); err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"skillbook/clock"
 	"skillbook/export"
 	"skillbook/models"
 	"skillbook/store/mongo"
@@ -199,7 +200,8 @@ func TestExportFileChunksRoundTripOnTheEngine(t *testing.T) {
 
 func TestExportJobIsTakenOverAfterItsWorkerDies(t *testing.T) {
 	t.Parallel()
-	s := storetest.New(t)
+	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	s := storetest.NewWithClock(t, clk)
 	ctx := context.Background()
 	p := mustProgram(t, s)
 	job, err := s.CreateExportJob(ctx, admin, models.ExportJob{ProgramID: p, Subject: "Fall 2026", Total: 10,
@@ -227,7 +229,7 @@ func TestExportJobIsTakenOverAfterItsWorkerDies(t *testing.T) {
 	if _, ok, _ := s.ClaimExport(ctx, "worker-b", time.Minute); ok {
 		t.Fatalf("a job under a live lease was claimed again")
 	}
-	time.Sleep(1600 * time.Millisecond)
+	clk.Advance(1500 * time.Millisecond)
 
 	// Worker B takes it over with a new file; A's writes now fail.
 	b, ok, err := s.ClaimExport(ctx, "worker-b", time.Minute)
@@ -246,11 +248,11 @@ func TestExportJobIsTakenOverAfterItsWorkerDies(t *testing.T) {
 	w := s.CreateExportFile(ctx, p, b.FileID)
 	w.Write([]byte("student id,student\n"))
 	w.Close()
-	if _, err := s.FinishExport(ctx, "worker-a", a, mongo.FinishedFile{Name: "x.csv"}, time.Now().Add(time.Hour)); !errors.Is(err, models.ErrConflict) {
+	if _, err := s.FinishExport(ctx, "worker-a", a, mongo.FinishedFile{Name: "x.csv"}, clk.Now().Add(time.Hour)); !errors.Is(err, models.ErrConflict) {
 		t.Errorf("finish by the dead worker = %v; want conflict", err)
 	}
 	done, err := s.FinishExport(ctx, "worker-b", b, mongo.FinishedFile{Name: "matrix.csv", ContentType: "text/csv", Size: w.Size(), Chunks: w.Chunks()},
-		time.Now().Add(-time.Second))
+		clk.Now().Add(-time.Second))
 	if err != nil || done.Status != models.ExportDone || done.Percent != 100 || done.Size != w.Size() || done.Attempts != 2 {
 		t.Fatalf("FinishExport = %+v, %v", done, err)
 	}
@@ -290,7 +292,8 @@ func TestExportJobIsTakenOverAfterItsWorkerDies(t *testing.T) {
 
 func TestExportJobFailsAfterItsAttempts(t *testing.T) {
 	t.Parallel()
-	s := storetest.New(t)
+	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	s := storetest.NewWithClock(t, clk)
 	ctx := context.Background()
 	p := mustProgram(t, s)
 	job, err := s.CreateExportJob(ctx, admin, models.ExportJob{ProgramID: p, Request: models.ExportRequest{Kind: models.ExportArchive, Format: models.FormatNDJSON}})
@@ -301,7 +304,7 @@ func TestExportJobFailsAfterItsAttempts(t *testing.T) {
 		if _, ok, err := s.ClaimExport(ctx, "w", time.Millisecond); !ok || err != nil {
 			t.Fatalf("claim %d = %v, %v", i+1, ok, err)
 		}
-		time.Sleep(5 * time.Millisecond)
+		clk.Advance(time.Millisecond) // the lease runs out
 	}
 	if _, ok, _ := s.ClaimExport(ctx, "w", time.Millisecond); ok {
 		t.Errorf("a job was claimed a %d. time", mongo.MaxExportAttempts+1)

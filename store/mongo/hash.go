@@ -1,22 +1,18 @@
 package mongo
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"math"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"skillbook/models"
 )
 
-// shortHash is a stable 128-bit id derived from parts.
+// shortHash is a stable 128-bit id derived from parts: the first half of
+// models.Digest, as the ids already stored were made.
 func shortHash(parts ...string) string {
-	h := sha256.New()
-	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	return models.Digest(parts...)[:32]
 }
 
 // optionsFind is a Find without pending events in the result, at most

@@ -46,12 +46,13 @@ var (
 // (nil, nil) when the caller should run the request (and then call
 // FinishIdempotent or AbandonIdempotent), the stored response when a
 // previous run finished, or ErrIdempotencyMismatch / ErrIdempotencyInFlight.
-// lease bounds how long a crashed run blocks retries.
-func (s *Store) BeginIdempotent(ctx context.Context, key, fingerprint string, lease time.Duration) (*StoredResponse, error) {
+// now is the caller's clock reading: the key expires IdempotencyTTL after
+// it, and lease, from it, bounds how long a crashed run blocks retries.
+func (s *Store) BeginIdempotent(ctx context.Context, key, fingerprint string, now time.Time, lease time.Duration) (*StoredResponse, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	col := s.collection(colIdempotency)
-	now := s.now()
+	now = now.UTC().Truncate(time.Millisecond)
 	rec := idempotencyRecord{ID: key, Fingerprint: fingerprint, LeaseUntil: now.Add(lease), ExpiresAt: now.Add(IdempotencyTTL)}
 	for range 3 {
 		_, err := col.InsertOne(ctx, rec)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"skillbook/clock"
 	"skillbook/models"
 	"skillbook/store/mongo"
 	"skillbook/store/storetest"
@@ -79,7 +80,8 @@ func TestStateChangeQueuesItsNotifications(t *testing.T) {
 
 func TestFeedOrdersPagesAndMarksRead(t *testing.T) {
 	t.Parallel()
-	s := storetest.New(t)
+	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	s := storetest.NewWithClock(t, clk)
 	ctx := context.Background()
 	var ids []string // oldest first
 	for range 5 {
@@ -89,7 +91,7 @@ func TestFeedOrdersPagesAndMarksRead(t *testing.T) {
 		}
 		l := feed(t, s, "p1", "u1", mongo.FeedFilter{}, models.Page{Limit: 1})
 		ids = append(ids, l.Items[0].ID)
-		time.Sleep(2 * time.Millisecond)
+		clk.Advance(time.Millisecond)
 	}
 	// Read the second oldest and the newest.
 	readAt := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -146,7 +148,8 @@ func TestFeedOrdersPagesAndMarksRead(t *testing.T) {
 
 func TestClaimPushesLeasesEachOnce(t *testing.T) {
 	t.Parallel()
-	s := storetest.New(t)
+	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	s := storetest.NewWithClock(t, clk)
 	ctx := context.Background()
 	e := models.Event{ID: mongo.NewID(), ProgramID: "p1"}
 	for _, u := range []string{"u1", "u2", "u3", "u4", "u5"} {
@@ -171,7 +174,7 @@ func TestClaimPushesLeasesEachOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := s.FinishPush(ctx, "A", a[1].ID, models.PushOutcome{State: models.PushPending, Attempts: 1,
-		NextAttemptAt: time.Now().Add(-time.Second), Error: "UNAVAILABLE"}); err != nil {
+		NextAttemptAt: clk.Now().Add(-time.Second), Error: "UNAVAILABLE"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.FinishPush(ctx, "B", a[2].ID, models.PushOutcome{State: models.PushSent}); !errors.Is(err, models.ErrConflict) {
@@ -182,7 +185,7 @@ func TestClaimPushesLeasesEachOnce(t *testing.T) {
 		t.Errorf("PushStatus = %+v, %v", st, err)
 	}
 	// B's lease expires: its two, and A's rescheduled one, are claimable again.
-	time.Sleep(150 * time.Millisecond)
+	clk.Advance(100 * time.Millisecond)
 	c, err := s.ClaimPushes(ctx, "C", 10, time.Minute)
 	if err != nil || len(c) != 3 {
 		t.Fatalf("ClaimPushes after B's lease expired = %d, %v; want 3", len(c), err)
@@ -197,7 +200,8 @@ func TestClaimPushesLeasesEachOnce(t *testing.T) {
 
 func TestDevicesRegisterRefreshMoveAndPrune(t *testing.T) {
 	t.Parallel()
-	s := storetest.New(t)
+	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	s := storetest.NewWithClock(t, clk)
 	ctx := context.Background()
 	reg := func(token, user string) (models.Device, bool) {
 		t.Helper()
@@ -224,7 +228,7 @@ func TestDevicesRegisterRefreshMoveAndPrune(t *testing.T) {
 	if !created || d1.UserID != "u1" || d1.CreatedAt.IsZero() {
 		t.Fatalf("first registration = %+v, created %v", d1, created)
 	}
-	time.Sleep(2 * time.Millisecond)
+	clk.Advance(time.Millisecond)
 	d2, created := reg("tok-a", "u1")
 	if created || !d2.RefreshedAt.After(d1.RefreshedAt) || !d2.CreatedAt.Equal(d1.CreatedAt) {
 		t.Errorf("registering again = %+v, created %v; want refreshed", d2, created)
@@ -242,14 +246,14 @@ func TestDevicesRegisterRefreshMoveAndPrune(t *testing.T) {
 
 	for i := range models.MaxDevicesPerUser + 2 {
 		reg(string(rune('a'+i))+"-tok", "u3")
-		time.Sleep(2 * time.Millisecond)
+		clk.Advance(time.Millisecond)
 	}
 	got := tokens("u3")
 	if len(got) != models.MaxDevicesPerUser || slices.Contains(got, "a-tok") || slices.Contains(got, "b-tok") {
 		t.Errorf("u3's devices = %v; want the newest %d", got, models.MaxDevicesPerUser)
 	}
 
-	n, err := s.PruneStaleDevices(ctx, time.Now().Add(time.Hour))
+	n, err := s.PruneStaleDevices(ctx, clk.Now().Add(time.Hour))
 	if err != nil || n != int64(models.MaxDevicesPerUser) {
 		t.Errorf("PruneStaleDevices = %d, %v; want %d", n, err, models.MaxDevicesPerUser)
 	}

@@ -18,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
 
+	"skillbook/clock"
 	"skillbook/models"
 )
 
@@ -33,6 +34,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Timeout bounds every call that has no earlier deadline of its own.
 	Timeout time.Duration
+	// Clock stamps records and judges leases and expiries (default: the
+	// system clock).
+	Clock clock.Clock
 }
 
 // Store is the database behind Skillbook.
@@ -41,8 +45,9 @@ type Store struct {
 	db       *mongo.Database
 	embedded *Embedded
 	timeout  time.Duration
-	now      func() time.Time
-	log      *slog.Logger
+	// now reads the injected clock in UTC, to the millisecond MongoDB keeps.
+	now func() time.Time
+	log *slog.Logger
 	// serializeWrites is set on the embedded engine (see collection).
 	serializeWrites bool
 	// files reads the embedded engine's tables directly (see engineFiles);
@@ -82,7 +87,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		}
 		return nil, err
 	}
-	s := New(client, opts.Database, opts.Timeout)
+	s := New(client, opts.Database, opts.Timeout, opts.Clock)
 	s.embedded = emb
 	s.log = opts.Logger
 	if err := s.Init(ctx); err != nil {
@@ -125,16 +130,20 @@ func Connect(ctx context.Context, uri string, majority bool, log *slog.Logger) (
 func boolPtr(b bool) *bool { return &b }
 
 // New wraps a connected client; the caller keeps ownership of the client
-// unless Close is called.
-func New(client *mongo.Client, database string, timeout time.Duration) *Store {
+// unless Close is called. clk stamps records and judges leases and
+// expiries; nil is the system clock.
+func New(client *mongo.Client, database string, timeout time.Duration, clk clock.Clock) *Store {
 	if timeout == 0 {
 		timeout = 10 * time.Second
+	}
+	if clk == nil {
+		clk = clock.System{}
 	}
 	return &Store{
 		client:  client,
 		db:      client.Database(database),
 		timeout: timeout,
-		now:     func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
+		now:     func() time.Time { return clk.Now().UTC().Truncate(time.Millisecond) },
 		log:     slog.Default(),
 	}
 }

@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -59,7 +58,7 @@ func (c *Counter) started(_ context.Context, e *event.CommandStartedEvent) {
 func NewCounting(tb testing.TB) (*mongo.Store, *Counter) {
 	tb.Helper()
 	uri := URI(tb)
-	name := fmt.Sprintf("c%d_%s", time.Now().UnixNano()%1e9, randomSuffix())
+	name := databaseName("c")
 	counter := &Counter{database: name}
 	client, err := mongodriver.Connect(options.Client().ApplyURI(uri).
 		SetServerSelectionTimeout(5 * time.Second).
@@ -67,7 +66,7 @@ func NewCounting(tb testing.TB) (*mongo.Store, *Counter) {
 	if err != nil {
 		tb.Fatalf("connect counting client: %v", err)
 	}
-	s := mongo.New(client, name, 30*time.Second)
+	s := mongo.New(client, name, 30*time.Second, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := s.Init(ctx); err != nil {

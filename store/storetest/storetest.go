@@ -4,16 +4,17 @@ package storetest
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	mongodriver "go.mongodb.org/mongo-driver/v2/mongo"
 
+	"skillbook/clock"
 	"skillbook/store/mongo"
 )
 
@@ -68,12 +69,18 @@ func URI(tb testing.TB) string {
 }
 
 // New returns a store on a fresh database with every index, dropped when the
-// test ends.
+// test ends. It runs on the system clock.
 func New(tb testing.TB) *mongo.Store {
 	tb.Helper()
+	return NewWithClock(tb, clock.System{})
+}
+
+// NewWithClock is New with the store on clk: a test that waits out a lease,
+// a retry or a retention period advances a clock.Fake instead of sleeping.
+func NewWithClock(tb testing.TB, clk clock.Clock) *mongo.Store {
+	tb.Helper()
 	URI(tb)
-	name := fmt.Sprintf("t%d_%s", time.Now().UnixNano()%1e9, randomSuffix())
-	s := mongo.New(engine.client, name, 30*time.Second)
+	s := mongo.New(engine.client, databaseName("t"), 30*time.Second, clk)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := s.Init(ctx); err != nil {
@@ -92,6 +99,8 @@ func New(tb testing.TB) *mongo.Store {
 	return s
 }
 
-func randomSuffix() string {
-	return mongo.NewID()[24:]
+// databaseName is a fresh database name starting with prefix: a
+// time-ordered unique id, so leftovers sort by age.
+func databaseName(prefix string) string {
+	return prefix + strings.ReplaceAll(mongo.NewID(), "-", "")
 }

@@ -1,0 +1,72 @@
+package mongo_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"skillbook/clock"
+	"skillbook/store/mongo"
+	"skillbook/store/storetest"
+)
+
+// TestIdempotencyLeaseAndExpiry walks one key through its life on a fake
+// clock: claimed, in flight under its lease, taken over once the lease
+// runs out, finished and replayed, refused with another body, and
+// forgotten IdempotencyTTL after it was claimed.
+func TestIdempotencyLeaseAndExpiry(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	s := storetest.NewWithClock(t, clk)
+	ctx := context.Background()
+	const lease = 20 * time.Second
+	begin := func(fingerprint string) (*mongo.StoredResponse, error) {
+		return s.BeginIdempotent(ctx, "key", fingerprint, clk.Now(), lease)
+	}
+
+	claimed := clk.Now()
+	if got, err := begin("body"); got != nil || err != nil {
+		t.Fatalf("first BeginIdempotent = %v, %v; want a fresh claim", got, err)
+	}
+	clk.Advance(lease - time.Second)
+	if _, err := begin("body"); !errors.Is(err, mongo.ErrIdempotencyInFlight) {
+		t.Errorf("BeginIdempotent under the lease = %v; want ErrIdempotencyInFlight", err)
+	}
+	clk.Advance(2 * time.Second)
+	if got, err := begin("body"); got != nil || err != nil {
+		t.Fatalf("BeginIdempotent after the lease = %v, %v; want the claim taken over", got, err)
+	}
+	want := mongo.StoredResponse{Status: 201, Header: map[string]string{"Location": "/v1/attempts/a1"}, Body: []byte(`{"id":"a1"}`)}
+	if err := s.FinishIdempotent(ctx, "key", want); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Hour)
+	got, err := begin("body")
+	if err != nil || got == nil || got.Status != want.Status || string(got.Body) != string(want.Body) || got.Header["Location"] != want.Header["Location"] {
+		t.Errorf("BeginIdempotent after finishing = %+v, %v; want the stored response %+v", got, err, want)
+	}
+	if _, err := begin("another body"); !errors.Is(err, mongo.ErrIdempotencyMismatch) {
+		t.Errorf("BeginIdempotent with another body = %v; want ErrIdempotencyMismatch", err)
+	}
+
+	// Kept until IdempotencyTTL after the first claim; forgotten after.
+	clk.Set(claimed.Add(mongo.IdempotencyTTL - time.Second))
+	if n, err := s.PurgeIdempotency(ctx); n != 0 || err != nil {
+		t.Errorf("PurgeIdempotency before expiry = %d, %v; want 0", n, err)
+	}
+	clk.Advance(2 * time.Second)
+	if got, err := begin("another body"); got != nil || err != nil {
+		t.Errorf("BeginIdempotent after expiry = %v, %v; want a fresh claim", got, err)
+	}
+	if err := s.AbandonIdempotent(ctx, "key"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := begin("body"); got != nil || err != nil {
+		t.Errorf("BeginIdempotent after abandoning = %v, %v; want a fresh claim", got, err)
+	}
+	clk.Advance(mongo.IdempotencyTTL + time.Second)
+	if n, err := s.PurgeIdempotency(ctx); n != 1 || err != nil {
+		t.Errorf("PurgeIdempotency after expiry = %d, %v; want 1", n, err)
+	}
+}
