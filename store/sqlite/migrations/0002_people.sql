@@ -1,0 +1,2 @@
+-- people: (filled in by its owner)
+SELECT 1;

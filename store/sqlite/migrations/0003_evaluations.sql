@@ -1,0 +1,2 @@
+-- evaluations: (filled in by its owner)
+SELECT 1;

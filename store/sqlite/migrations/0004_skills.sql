@@ -1,0 +1,2 @@
+-- skills: (filled in by its owner)
+SELECT 1;

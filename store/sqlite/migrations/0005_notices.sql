@@ -1,0 +1,2 @@
+-- notices: (filled in by its owner)
+SELECT 1;

@@ -1,0 +1,2 @@
+-- exports: (filled in by its owner)
+SELECT 1;

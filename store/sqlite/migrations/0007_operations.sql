@@ -1,0 +1,2 @@
+-- operations: (filled in by its owner)
+SELECT 1;
