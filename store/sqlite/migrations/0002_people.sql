@@ -1,2 +1,0 @@
--- people: (filled in by its owner)
-SELECT 1;

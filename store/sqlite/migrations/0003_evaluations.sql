@@ -1,2 +1,0 @@
--- evaluations: (filled in by its owner)
-SELECT 1;

@@ -1,0 +1,2 @@
+-- evaluations: indexes and tables its owner adds (nothing yet).
+SELECT 1;

@@ -1,2 +1,0 @@
--- skills: (filled in by its owner)
-SELECT 1;

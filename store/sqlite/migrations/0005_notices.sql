@@ -1,2 +1,0 @@
--- notices: (filled in by its owner)
-SELECT 1;

@@ -1,0 +1,2 @@
+-- skills: indexes and tables its owner adds (nothing yet).
+SELECT 1;

@@ -1,2 +1,0 @@
--- exports: (filled in by its owner)
-SELECT 1;

@@ -1,0 +1,2 @@
+-- exports: indexes and tables its owner adds (nothing yet).
+SELECT 1;

@@ -1,2 +1,0 @@
--- operations: (filled in by its owner)
-SELECT 1;

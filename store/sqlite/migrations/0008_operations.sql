@@ -1,0 +1,2 @@
+-- operations: indexes and tables its owner adds (nothing yet).
+SELECT 1;
