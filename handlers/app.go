@@ -57,12 +57,13 @@ type Deps struct {
 
 // server holds the dependencies every operation uses.
 type server struct {
-	store    *mongo.Store
-	app      *workflow.Workflow
-	tokens   TokenVerifier
-	log      *slog.Logger
-	gatherer prometheus.Gatherer
-	clock    clock.Clock
+	store      *mongo.Store
+	idempotent IdempotencyStore
+	app        *workflow.Workflow
+	tokens     TokenVerifier
+	log        *slog.Logger
+	gatherer   prometheus.Gatherer
+	clock      clock.Clock
 }
 
 // New returns the Fiber app serving the whole API.
@@ -122,7 +123,7 @@ func New(d Deps) *fiber.App {
 	}
 	api := humafiber.New(app, cfg)
 
-	s := &server{store: d.Store, app: d.Workflow, tokens: d.Tokens, log: d.Logger, gatherer: d.Metrics, clock: cmp.Or[clock.Clock](d.Clock, clock.System{})}
+	s := &server{store: d.Store, idempotent: d.Store, app: d.Workflow, tokens: d.Tokens, log: d.Logger, gatherer: d.Metrics, clock: cmp.Or[clock.Clock](d.Clock, clock.System{})}
 	app.Use("/v1", func(c *fiber.Ctx) error {
 		if err := s.authenticate(c); err != nil {
 			return err

@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"skillbook/models"
-	"skillbook/store/mongo"
 )
 
 // idempotencyHeader lets a mobile client retry a POST after a dropped
@@ -52,12 +51,12 @@ func (s *server) idempotency(lease time.Duration) fiber.Handler {
 		scope := models.Digest(caller.ID, c.Method(), c.Path(), key)
 		fingerprint := models.Digest(string(c.Request().URI().QueryString()), string(c.Body()))
 
-		stored, err := s.store.BeginIdempotent(ctx, scope, fingerprint, s.clock.Now(), lease)
+		stored, err := s.idempotent.BeginIdempotent(ctx, scope, fingerprint, s.clock.Now(), lease)
 		switch {
-		case errors.Is(err, mongo.ErrIdempotencyMismatch):
+		case errors.Is(err, models.ErrIdempotencyMismatch):
 			return problemWithType(http.StatusUnprocessableEntity, "idempotency-key-reused",
 				"this Idempotency-Key was already used with a different request body")
-		case errors.Is(err, mongo.ErrIdempotencyInFlight):
+		case errors.Is(err, models.ErrIdempotencyInFlight):
 			p := problemWithType(http.StatusConflict, "idempotency-in-progress",
 				"a request with this Idempotency-Key is still being processed; retry shortly")
 			p.headers = http.Header{"Retry-After": {"1"}}
@@ -79,18 +78,18 @@ func (s *server) idempotency(lease time.Duration) fiber.Handler {
 		}
 		status := c.Response().StatusCode()
 		if status >= 500 || status == http.StatusConflict || status == http.StatusTooManyRequests || status == http.StatusUnauthorized {
-			if err := s.store.AbandonIdempotent(ctx, scope); err != nil {
+			if err := s.idempotent.AbandonIdempotent(ctx, scope); err != nil {
 				logFrom(ctx).Warn("abandon idempotency key", "error", err)
 			}
 			return nil
 		}
-		resp := mongo.StoredResponse{Status: status, Header: map[string]string{}, Body: append([]byte(nil), c.Response().Body()...)}
+		resp := models.StoredResponse{Status: status, Header: map[string]string{}, Body: append([]byte(nil), c.Response().Body()...)}
 		for _, h := range replayedHeaders {
 			if v := c.GetRespHeader(h); v != "" {
 				resp.Header[h] = v
 			}
 		}
-		if err := s.store.FinishIdempotent(ctx, scope, resp); err != nil {
+		if err := s.idempotent.FinishIdempotent(ctx, scope, resp); err != nil {
 			// The work is done; a retry will see the key in progress until
 			// the lease ends and then run again, which the handlers'
 			// own guards (client-chosen ids, version checks) absorb.

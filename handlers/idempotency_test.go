@@ -8,7 +8,6 @@ import (
 	"skillbook/clock"
 	"skillbook/handlers/apitest"
 	"skillbook/models"
-	"skillbook/store/mongo"
 )
 
 // TestIdempotencyKeyExpires: a key is bound to its first request body for
@@ -26,7 +25,7 @@ func TestIdempotencyKeyExpires(t *testing.T) {
 	}
 
 	register("tok-first").WantStatus(t, http.StatusCreated)
-	clk.Advance(mongo.IdempotencyTTL - time.Second)
+	clk.Advance(models.IdempotencyTTL - time.Second)
 	register("tok-second").WantProblem(t, http.StatusUnprocessableEntity, "idempotency-key-reused")
 	clk.Advance(2 * time.Second)
 	if r := register("tok-second").WantStatus(t, http.StatusCreated); r.Header.Get("Idempotent-Replayed") != "" {

@@ -14,46 +14,27 @@ import (
 
 const colIdempotency = "idempotency"
 
-// IdempotencyTTL is how long a key is remembered.
-const IdempotencyTTL = 24 * time.Hour
-
-// StoredResponse is the first response to an idempotent request, replayed
-// to every retry with the same key.
-type StoredResponse struct {
-	Status int               `bson:"status"`
-	Header map[string]string `bson:"header"`
-	Body   []byte            `bson:"body"`
-}
-
 type idempotencyRecord struct {
-	ID          string          `bson:"_id"`
-	Fingerprint string          `bson:"fingerprint"`
-	Done        bool            `bson:"done"`
-	LeaseUntil  time.Time       `bson:"leaseUntil"`
-	ExpiresAt   time.Time       `bson:"expiresAt"`
-	Response    *StoredResponse `bson:"response,omitempty"`
+	ID          string                 `bson:"_id"`
+	Fingerprint string                 `bson:"fingerprint"`
+	Done        bool                   `bson:"done"`
+	LeaseUntil  time.Time              `bson:"leaseUntil"`
+	ExpiresAt   time.Time              `bson:"expiresAt"`
+	Response    *models.StoredResponse `bson:"response,omitempty"`
 }
-
-// Idempotency outcomes besides a fresh start.
-var (
-	// ErrIdempotencyMismatch: the key was used with a different body.
-	ErrIdempotencyMismatch = errors.New("idempotency key reused with a different request")
-	// ErrIdempotencyInFlight: the first request with the key is still running.
-	ErrIdempotencyInFlight = errors.New("a request with this idempotency key is still in progress")
-)
 
 // BeginIdempotent claims key for a request with fingerprint. It returns
 // (nil, nil) when the caller should run the request (and then call
 // FinishIdempotent or AbandonIdempotent), the stored response when a
 // previous run finished, or ErrIdempotencyMismatch / ErrIdempotencyInFlight.
-// now is the caller's clock reading: the key expires IdempotencyTTL after
+// now is the caller's clock reading: the key expires models.IdempotencyTTL after
 // it, and lease, from it, bounds how long a crashed run blocks retries.
-func (s *Store) BeginIdempotent(ctx context.Context, key, fingerprint string, now time.Time, lease time.Duration) (*StoredResponse, error) {
+func (s *Store) BeginIdempotent(ctx context.Context, key, fingerprint string, now time.Time, lease time.Duration) (*models.StoredResponse, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	col := s.collection(colIdempotency)
 	now = now.UTC().Truncate(time.Millisecond)
-	rec := idempotencyRecord{ID: key, Fingerprint: fingerprint, LeaseUntil: now.Add(lease), ExpiresAt: now.Add(IdempotencyTTL)}
+	rec := idempotencyRecord{ID: key, Fingerprint: fingerprint, LeaseUntil: now.Add(lease), ExpiresAt: now.Add(models.IdempotencyTTL)}
 	for range 3 {
 		_, err := col.InsertOne(ctx, rec)
 		if err == nil {
@@ -78,11 +59,11 @@ func (s *Store) BeginIdempotent(ctx context.Context, key, fingerprint string, no
 			}
 			continue
 		case old.Fingerprint != fingerprint:
-			return nil, ErrIdempotencyMismatch
+			return nil, models.ErrIdempotencyMismatch
 		case old.Done:
 			return old.Response, nil
 		case old.LeaseUntil.After(now):
-			return nil, ErrIdempotencyInFlight
+			return nil, models.ErrIdempotencyInFlight
 		}
 		// The first run died without finishing: take its lease over.
 		res, err := col.UpdateOne(ctx, bson.M{"_id": key, "done": false, "leaseUntil": old.LeaseUntil},
@@ -93,13 +74,13 @@ func (s *Store) BeginIdempotent(ctx context.Context, key, fingerprint string, no
 		if res.ModifiedCount == 1 {
 			return nil, nil
 		}
-		return nil, ErrIdempotencyInFlight
+		return nil, models.ErrIdempotencyInFlight
 	}
 	return nil, fmt.Errorf("begin idempotent request: %w", models.ErrConflict)
 }
 
 // FinishIdempotent stores the response of the run that claimed key.
-func (s *Store) FinishIdempotent(ctx context.Context, key string, resp StoredResponse) error {
+func (s *Store) FinishIdempotent(ctx context.Context, key string, resp models.StoredResponse) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	_, err := s.collection(colIdempotency).UpdateOne(ctx, bson.M{"_id": key},

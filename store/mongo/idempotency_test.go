@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"skillbook/clock"
-	"skillbook/store/mongo"
+	"skillbook/models"
 	"skillbook/store/storetest"
 )
 
@@ -21,7 +21,7 @@ func TestIdempotencyLeaseAndExpiry(t *testing.T) {
 	s := storetest.NewWithClock(t, clk)
 	ctx := context.Background()
 	const lease = 20 * time.Second
-	begin := func(fingerprint string) (*mongo.StoredResponse, error) {
+	begin := func(fingerprint string) (*models.StoredResponse, error) {
 		return s.BeginIdempotent(ctx, "key", fingerprint, clk.Now(), lease)
 	}
 
@@ -30,14 +30,14 @@ func TestIdempotencyLeaseAndExpiry(t *testing.T) {
 		t.Fatalf("first BeginIdempotent = %v, %v; want a fresh claim", got, err)
 	}
 	clk.Advance(lease - time.Second)
-	if _, err := begin("body"); !errors.Is(err, mongo.ErrIdempotencyInFlight) {
+	if _, err := begin("body"); !errors.Is(err, models.ErrIdempotencyInFlight) {
 		t.Errorf("BeginIdempotent under the lease = %v; want ErrIdempotencyInFlight", err)
 	}
 	clk.Advance(2 * time.Second)
 	if got, err := begin("body"); got != nil || err != nil {
 		t.Fatalf("BeginIdempotent after the lease = %v, %v; want the claim taken over", got, err)
 	}
-	want := mongo.StoredResponse{Status: 201, Header: map[string]string{"Location": "/v1/attempts/a1"}, Body: []byte(`{"id":"a1"}`)}
+	want := models.StoredResponse{Status: 201, Header: map[string]string{"Location": "/v1/attempts/a1"}, Body: []byte(`{"id":"a1"}`)}
 	if err := s.FinishIdempotent(ctx, "key", want); err != nil {
 		t.Fatal(err)
 	}
@@ -46,12 +46,12 @@ func TestIdempotencyLeaseAndExpiry(t *testing.T) {
 	if err != nil || got == nil || got.Status != want.Status || string(got.Body) != string(want.Body) || got.Header["Location"] != want.Header["Location"] {
 		t.Errorf("BeginIdempotent after finishing = %+v, %v; want the stored response %+v", got, err, want)
 	}
-	if _, err := begin("another body"); !errors.Is(err, mongo.ErrIdempotencyMismatch) {
+	if _, err := begin("another body"); !errors.Is(err, models.ErrIdempotencyMismatch) {
 		t.Errorf("BeginIdempotent with another body = %v; want ErrIdempotencyMismatch", err)
 	}
 
 	// Kept until IdempotencyTTL after the first claim; forgotten after.
-	clk.Set(claimed.Add(mongo.IdempotencyTTL - time.Second))
+	clk.Set(claimed.Add(models.IdempotencyTTL - time.Second))
 	if n, err := s.PurgeIdempotency(ctx); n != 0 || err != nil {
 		t.Errorf("PurgeIdempotency before expiry = %d, %v; want 0", n, err)
 	}
@@ -65,7 +65,7 @@ func TestIdempotencyLeaseAndExpiry(t *testing.T) {
 	if got, err := begin("body"); got != nil || err != nil {
 		t.Errorf("BeginIdempotent after abandoning = %v, %v; want a fresh claim", got, err)
 	}
-	clk.Advance(mongo.IdempotencyTTL + time.Second)
+	clk.Advance(models.IdempotencyTTL + time.Second)
 	if n, err := s.PurgeIdempotency(ctx); n != 1 || err != nil {
 		t.Errorf("PurgeIdempotency after expiry = %d, %v; want 1", n, err)
 	}
