@@ -361,4 +361,3 @@ func TestOpsTheFileIsMarkedAsSkillbooks(t *testing.T) {
 		t.Fatalf("application_id = %d (%v); want %d", id, err, applicationID)
 	}
 }
-
