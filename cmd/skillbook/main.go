@@ -4,6 +4,8 @@
 //	skillbook bootstrap --program NAME --admin-email EMAIL [--admin-name NAME]
 //	skillbook seed --students N --cohorts C [--program NAME] [--seed S]
 //	skillbook db [--addr 127.0.0.1:27017]
+//	skillbook backup --out FILE
+//	skillbook restore --in FILE
 //
 // Every setting comes from the environment; see the README.
 package main
@@ -57,6 +59,10 @@ commands:
   seed                fill a new program with realistic records for load tests:
                       --students N --cohorts C [--program NAME] [--seed S] [--out FILE]
   db                  serve the embedded store alone: [--addr 127.0.0.1:27017]
+  backup              write a consistent snapshot of the data directory's database,
+                      also while the server runs: --out FILE (must not exist)
+  restore             put a backup into the stopped data directory, replacing its
+                      database: --in FILE
 `
 
 // run is the whole program: it parses args, reads settings through getenv
@@ -81,6 +87,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return seedCmd(ctx, args, getenv, stdout)
 	case "db":
 		return dbCmd(ctx, args, getenv, stdout)
+	case "backup":
+		return backupCmd(ctx, args, getenv, stdout)
+	case "restore":
+		return restoreCmd(ctx, args, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -50,7 +50,7 @@ func BackupDir(ctx context.Context, dir, path string) error {
 // beside path, synced, then linked to path, which fails if path exists.
 func vacuumInto(ctx context.Context, db *sql.DB, path string) error {
 	if _, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("backup: %s already exists: %w", path, fs.ErrExist)
+		return fmt.Errorf("backup: %s: %w (a backup never replaces a file)", path, fs.ErrExist)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -67,7 +67,7 @@ func vacuumInto(ctx context.Context, db *sql.DB, path string) error {
 	}
 	if err := os.Link(tmp.Name(), path); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("backup: %s already exists: %w", path, fs.ErrExist)
+			return fmt.Errorf("backup: %s: %w (a backup never replaces a file)", path, fs.ErrExist)
 		}
 		return fmt.Errorf("backup: %w", err)
 	}
