@@ -361,3 +361,42 @@ func TestOpsTheFileIsMarkedAsSkillbooks(t *testing.T) {
 		t.Fatalf("application_id = %d (%v); want %d", id, err, applicationID)
 	}
 }
+
+// TestOpsBackupDirOfACrashedDirectoryKeepsItsWAL: a directory left by a
+// crash (the database and its WAL, no -shm) backs up with the commits
+// that were still only in the WAL.
+func TestOpsBackupDirOfACrashedDirectoryKeepsItsWAL(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(t.Context(), Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := range 30 {
+		if _, err := s.BeginIdempotent(t.Context(), fmt.Sprint("k", i), "b", time.Now(), time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	crashed := t.TempDir()
+	for _, suffix := range []string{"", "-wal"} {
+		b, err := os.ReadFile(filepath.Join(dir, FileName+suffix))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(crashed, FileName+suffix), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "crashed.db")
+	if err := BackupDir(t.Context(), crashed, file); err != nil {
+		t.Fatalf("BackupDir of a crashed directory: %v", err)
+	}
+	db, err := sql.Open("sqlite", "file:"+file+"?mode=ro&immutable=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if n := opsKeys(t, db); n != 30 {
+		t.Fatalf("keys in the backup = %d; want 30", n)
+	}
+}
