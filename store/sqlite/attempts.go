@@ -126,8 +126,8 @@ func (s *Store) Attempt(ctx context.Context, programID, id string) (models.Attem
 	return a, nil
 }
 
-// attemptByEvaluationSQL finds the attempt holding an evaluation (the
-// partial index attempts_evaluation needs the "<> ”").
+// attemptByEvaluationSQL finds the attempt holding an evaluation; the
+// partial index attempts_evaluation needs the non-empty test.
 const attemptByEvaluationSQL = attemptSelect + `WHERE evaluation_id = ? AND evaluation_id <> '' AND program_id = ?`
 
 // AttemptByEvaluation returns the attempt holding evaluation id.

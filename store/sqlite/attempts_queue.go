@@ -54,7 +54,8 @@ func attemptDecodeCursor(s string) (attemptQueueKey, error) {
 
 // Queue lists open evaluation requests of some cohorts, oldest first (by
 // request time, then id), a page at a time, through the attempts_queue
-// index (every cohort) or attempts_cohort_queue (some cohorts).
+// index (every cohort), attempts_area_queue (every cohort, one area) or
+// attempts_cohort_queue (some cohorts).
 func (s *Store) Queue(ctx context.Context, programID string, f models.QueueFilter, page models.Page) (models.List[models.Attempt], error) {
 	if f.CohortIDs != nil && len(f.CohortIDs) == 0 {
 		return models.List[models.Attempt]{Items: []models.Attempt{}}, nil
@@ -96,9 +97,15 @@ func (s *Store) Queue(ctx context.Context, programID string, f models.QueueFilte
 // attemptQueueSQL is the query of one page of the queue: limit requests
 // after the position after (nil: from the start).
 func attemptQueueSQL(programID string, f models.QueueFilter, after *attemptQueueKey, limit int) (string, []any) {
-	q := attemptSelect + `WHERE program_id = ? AND status = ?`
-	args := []any{programID, string(models.StatusRequested)}
+	// The status is written in the query, not bound, so that the partial
+	// index attempts_area_queue (waiting requests only) can serve it.
+	q := attemptSelect + `WHERE program_id = ? AND status = 'requested'`
+	args := []any{programID}
 	if f.CohortIDs != nil {
+		// An instructor's few cohorts: read their requests only, then
+		// sort them, rather than walk the whole program's queue (which
+		// the planner prefers for several cohorts on small tables).
+		q = `SELECT doc, open_slot FROM attempts INDEXED BY attempts_cohort_queue WHERE program_id = ? AND status = 'requested'`
 		q += ` AND cohort_id IN (` + attemptPlaceholders(len(f.CohortIDs)) + `)`
 		args = attemptArgs(args, f.CohortIDs)
 	}
