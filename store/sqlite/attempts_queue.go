@@ -99,13 +99,13 @@ func (s *Store) Queue(ctx context.Context, programID string, f models.QueueFilte
 func attemptQueueSQL(programID string, f models.QueueFilter, after *attemptQueueKey, limit int) (string, []any) {
 	// The status is written in the query, not bound, so that the partial
 	// index attempts_area_queue (waiting requests only) can serve it.
-	q := attemptSelect + `WHERE program_id = ? AND status = 'requested'`
+	q := attemptSelect + `WHERE program_id = ? AND status = '` + string(models.StatusRequested) + `'`
 	args := []any{programID}
 	if f.CohortIDs != nil {
 		// An instructor's few cohorts: read their requests only, then
 		// sort them, rather than walk the whole program's queue (which
 		// the planner prefers for several cohorts on small tables).
-		q = `SELECT doc, open_slot FROM attempts INDEXED BY attempts_cohort_queue WHERE program_id = ? AND status = 'requested'`
+		q = `SELECT doc, open_slot FROM attempts INDEXED BY attempts_cohort_queue WHERE program_id = ? AND status = '` + string(models.StatusRequested) + `'`
 		q += ` AND cohort_id IN (` + attemptPlaceholders(len(f.CohortIDs)) + `)`
 		args = attemptArgs(args, f.CohortIDs)
 	}
