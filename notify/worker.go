@@ -190,7 +190,7 @@ func (w *Worker) pauseFor(d time.Duration) {
 func (w *Worker) paused() time.Duration {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.pauseUntil.Sub(time.Now())
+	return time.Until(w.pauseUntil)
 }
 
 func sleep(ctx context.Context, d time.Duration) {
