@@ -4,6 +4,8 @@
 
 EMULATOR = npx --no-install firebase emulators:exec --only auth --project demo-skillbook
 FIREBASE = node_modules/.bin/firebase
+# staticcheck, pinned: go run fetches this version once into the module cache.
+STATICCHECK = go run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: run test vet
 
@@ -11,14 +13,16 @@ FIREBASE = node_modules/.bin/firebase
 run: $(FIREBASE)
 	$(EMULATOR) 'go run ./cmd/skillbook serve --demo'
 
-# Run the whole suite against the real emulator and the embedded store,
-# then every fuzz target for a few seconds each (scripts/fuzz.sh).
+# Run the whole suite with the race detector, against the embedded store
+# (and the real emulator for the end-to-end tests), then every fuzz target
+# for a few seconds each (scripts/fuzz.sh).
 test: $(FIREBASE) vet
-	$(EMULATOR) 'go test -count=1 -timeout 30m ./... && scripts/fuzz.sh'
+	$(EMULATOR) 'go test -race -count=1 -timeout 60m ./... && scripts/fuzz.sh'
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt: the files above need formatting'; exit 1; }
 	go vet ./...
+	$(STATICCHECK) ./...
 
 $(FIREBASE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -103,15 +103,6 @@ func New(d Deps) *fiber.App {
 		}))
 	}
 
-	// huma builds its own errors through these hooks; routing them through
-	// humaError keeps one problem shape for the whole API.
-	huma.NewError = humaError
-	huma.NewErrorWithContext = func(hctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
-		p := humaError(status, msg, errs...).(*Problem)
-		p.Instance = requestIDFrom(hctx.Context())
-		return p
-	}
-
 	cfg := huma.DefaultConfig("Skillbook API", d.Version)
 	cfg.CreateHooks = nil // no $schema links in bodies
 	cfg.RejectUnknownQueryParameters = true
@@ -130,7 +121,7 @@ func New(d Deps) *fiber.App {
 		}
 		return c.Next()
 	}, s.idempotency(d.RequestTimeout+5*time.Second))
-	api.UseMiddleware(s.requireFresh(api))
+	api.UseMiddleware(s.authorize(api))
 	s.routes(api)
 	return app
 }

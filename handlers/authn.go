@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/danielgtaylor/huma/v2"
 	"github.com/gofiber/fiber/v2"
 
 	"skillbook/models"
@@ -15,10 +14,6 @@ import (
 // bearerScheme names the Firebase ID-token security scheme in the OpenAPI
 // document; an operation listing it requires a signed-in, known user.
 const bearerScheme = "firebase"
-
-// freshAuth is operation metadata asking for a revocation check made now
-// rather than from the cache.
-const freshAuth = "freshAuth"
 
 var bearer = []map[string][]string{{bearerScheme: {}}}
 
@@ -34,32 +29,6 @@ func (s *server) authenticate(c *fiber.Ctx) error {
 	}
 	c.SetUserContext(context.WithValue(ctx, callerKey, user))
 	return nil
-}
-
-// requireFresh re-checks, with the identity provider and now, that the
-// token of an operation marked freshAuth was not revoked: signing an
-// evaluation must not ride on a session revoked a minute ago.
-func (s *server) requireFresh(api huma.API) func(huma.Context, func(huma.Context)) {
-	return func(hctx huma.Context, next func(huma.Context)) {
-		if fresh, _ := hctx.Operation().Metadata[freshAuth].(bool); !fresh {
-			next(hctx)
-			return
-		}
-		if _, err := s.caller(hctx.Context(), hctx.Header("Authorization"), s.tokens.VerifyFresh); err != nil {
-			p := problemFor(hctx.Context(), err)
-			p.Instance = requestIDFrom(hctx.Context())
-			for k, vs := range p.headers {
-				for _, v := range vs {
-					hctx.SetHeader(k, v)
-				}
-			}
-			hctx.SetHeader("Content-Type", "application/problem+json")
-			hctx.SetStatus(p.Status)
-			_ = api.Marshal(hctx.BodyWriter(), "application/json", p)
-			return
-		}
-		next(hctx)
-	}
 }
 
 // caller verifies the Authorization header and returns the active user it

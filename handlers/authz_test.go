@@ -23,7 +23,15 @@ import (
 //
 // Callers: a student (the owner of the "own" records), the instructor who
 // teaches the student's cohort, an instructor of another cohort of the same
-// program, the program's admin, and the admin of another program.
+// program, the program's admin, the admin of another program, a classmate
+// in the student's cohort, an instructor of the program who teaches no
+// cohort, a deactivated admin of the program, and the teacher signing with
+// their PIN on the student's session (the student's token; evaluations
+// carry the teacher as signer).
+//
+// Each operation declares the roles that may call it (routes.go): a caller
+// of another role is refused 403 before any record is read, so such rows
+// are 403 whatever the records.
 //
 // Records: "own" are the student's (their cohort, attempts, procedures…),
 // "other" those of a student in another cohort of the same program (the one
@@ -39,10 +47,18 @@ const (
 	asOutsider
 	asAdmin
 	asForeignAdmin
+	asClassmate
+	asIdleInstructor
+	asDeactivated
+	asPINSigner
 	callerCount
 )
 
-var callerNames = [callerCount]string{"student", "teacher", "outsider", "admin", "foreign-admin"}
+var callerNames = [callerCount]string{"student", "teacher", "outsider", "admin", "foreign-admin",
+	"classmate", "idle-instructor", "deactivated", "pin-signer"}
+
+// signingPIN is the teacher's signing PIN.
+const signingPIN = "582914"
 
 const (
 	ownRecords = iota
@@ -56,11 +72,19 @@ var recordNames = [recordCount]string{"own", "same-program-other", "other-progra
 // expect is the status of every cell: callers × records.
 type expect [callerCount][recordCount]int
 
-// grid reads an expect from one line per caller of three statuses.
+// grid reads an expect from one line per caller, in the order of the
+// callers above, of one status per record set.
 func grid(rows ...string) expect {
 	var e expect
+	if len(rows) != callerCount {
+		panic(fmt.Sprintf("grid: %d rows; want one per caller (%d)", len(rows), callerCount))
+	}
 	for i, row := range rows {
-		for j, f := range strings.Fields(row) {
+		fields := strings.Fields(row)
+		if len(fields) != recordCount {
+			panic(fmt.Sprintf("grid: row %q; want one status per record set (%d)", row, recordCount))
+		}
+		for j, f := range fields {
 			n, err := strconv.Atoi(f)
 			if err != nil {
 				panic(err)
@@ -71,11 +95,17 @@ func grid(rows ...string) expect {
 	return e
 }
 
-// byCaller is an expect whose status depends on the caller only.
-func byCaller(student, teacher, outsider, admin, foreignAdmin int) expect {
+// byCaller is an expect whose status depends on the caller only, one
+// status per caller in the order above.
+func byCaller(statuses ...int) expect {
+	if len(statuses) != callerCount {
+		panic(fmt.Sprintf("byCaller: %d statuses; want one per caller (%d)", len(statuses), callerCount))
+	}
 	var e expect
-	for j := range recordCount {
-		e[asStudent][j], e[asTeacher][j], e[asOutsider][j], e[asAdmin][j], e[asForeignAdmin][j] = student, teacher, outsider, admin, foreignAdmin
+	for i, st := range statuses {
+		for j := range recordCount {
+			e[i][j] = st
+		}
 	}
 	return e
 }
@@ -137,6 +167,18 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 	w.callers[asOutsider] = env.NewUser(t, p1.ID, models.RoleInstructor, in(c2))
 	w.callers[asAdmin] = env.NewUser(t, p1.ID, models.RoleAdmin)
 	w.callers[asForeignAdmin] = env.NewUser(t, p2.ID, models.RoleAdmin)
+	w.callers[asClassmate] = env.NewUser(t, p1.ID, models.RoleStudent, in(c1))
+	w.callers[asIdleInstructor] = env.NewUser(t, p1.ID, models.RoleInstructor)
+	// The deactivated admin signed in once (their invitation is bound)
+	// before the program deactivated them.
+	gone := env.NewUser(t, p1.ID, models.RoleAdmin)
+	env.Get(t, "/v1/me", gone.Token).WantStatus(t, http.StatusOK)
+	gone.User = must(env.Store.SetUserActive(ctx, sys, p1.ID, gone.ID, false, 0))(t)
+	w.callers[asDeactivated] = gone
+	// The PIN signer is the student's session; the teacher has a PIN.
+	w.callers[asPINSigner] = w.callers[asStudent]
+	env.Do(t, apitest.Request{Method: http.MethodPut, Path: "/v1/me/signing-pin", Token: w.callers[asTeacher].Token,
+		Body: map[string]any{"pin": signingPIN}}).WantStatus(t, http.StatusNoContent)
 
 	person := func(p models.Program, role models.Role, c models.Cohort) models.User {
 		return must(env.Store.CreateUser(ctx, sys, models.User{ProgramID: p.ID, Email: "u" + w.unique() + "@test.skillbook.test",
@@ -216,10 +258,12 @@ func (w *authzWorld) newProcedure(t *testing.T, r *authzRecords) models.Procedur
 
 // requestChecklists are library checklists for fresh evaluation requests,
 // one per caller, so no two cells share an open request.
-var requestChecklists = [callerCount]string{"temperature-oral", "temperature-temporal", "temperature-tympanic", "height-weight", "infant-measurements"}
+var requestChecklists = [callerCount]string{"temperature-oral", "temperature-temporal", "temperature-tympanic", "height-weight", "infant-measurements",
+	"staple-removal", "suture-removal", "wound-irrigation", "vial-withdrawal"}
 
 // assignable are library checklists the assignment cells assign, one per
-// cell, so each assignment is new.
+// cell of the first five callers, so each assignment is new; the other
+// callers are refused whatever they assign, and reuse them.
 var assignable = []string{
 	"alcohol-hand-rub", "ampule-withdrawal", "autoclave-operation", "bandage-application", "capillary-puncture",
 	"instrument-sanitization", "instrument-wrapping", "intradermal-injection", "intramuscular-injection",
@@ -277,7 +321,8 @@ func fixed(p string) func(*testing.T, *authzWorld, int, *authzRecords) string {
 	return func(*testing.T, *authzWorld, int, *authzRecords) string { return p }
 }
 
-// Common rows.
+// Common rows. Callers, in order: student, teacher, outsider, admin,
+// foreign admin, classmate, idle instructor, deactivated, PIN signer.
 var (
 	// Reading a student's records: the student, their instructors and
 	// their admin; 403 within the program, 404 across programs.
@@ -286,23 +331,71 @@ var (
 		"200 403 404",
 		"403 200 404",
 		"200 200 404",
-		"404 404 200")
-	// Reading a user or cohort one may not see is 404 even within the
-	// program (the cohort and user handlers hide existence).
-	hidden = grid(
+		"404 404 200",
+		"403 403 404",
+		"403 403 404",
+		"403 403 403",
+		"200 403 404")
+	// Reading a cohort one may not see is 404 even within the program
+	// (the cohort handlers hide existence); members see their own.
+	hiddenCohort = grid(
 		"200 404 404",
 		"200 404 404",
 		"404 200 404",
 		"200 200 404",
-		"404 404 200")
-	// Deciding on a student's work: only the instructors who teach them.
+		"404 404 200",
+		"200 404 404",
+		"404 404 404",
+		"403 403 403",
+		"200 404 404")
+	// Reading a user one may not see is 404 even within the program; a
+	// classmate is not among them.
+	hiddenUser = grid(
+		"200 404 404",
+		"200 404 404",
+		"404 200 404",
+		"200 200 404",
+		"404 404 200",
+		"404 404 404",
+		"404 404 404",
+		"403 403 403",
+		"200 404 404")
+	// Reading checklists: own = shipped, other = the program's, foreign =
+	// the other program's.
+	readChecklist = grid(
+		"200 200 404",
+		"200 200 404",
+		"200 200 404",
+		"200 200 404",
+		"200 404 200",
+		"200 200 404",
+		"200 200 404",
+		"403 403 403",
+		"200 200 404")
+	// Changing checklists: admins only (see each row for the records).
+	changeChecklist = grid(
+		"403 403 403",
+		"403 403 403",
+		"403 403 403",
+		"200 409 404",
+		"404 404 200",
+		"403 403 403",
+		"403 403 403",
+		"403 403 403",
+		"403 403 403")
+	// Deciding on a student's work: only the instructors who teach them;
+	// other roles are refused before the record is read.
 	decide = func(ok int) expect {
 		return grid(
-			"403 403 404",
+			"403 403 403",
 			fmt.Sprintf("%d 403 404", ok),
 			fmt.Sprintf("403 %d 404", ok),
+			"403 403 403",
+			"403 403 403",
+			"403 403 403",
 			"403 403 404",
-			"404 404 403")
+			"403 403 403",
+			"403 403 403")
 	}
 	// Changing program records: admins only, each in their program.
 	adminOnly = func(ok int) expect {
@@ -311,24 +404,66 @@ var (
 			"403 403 403",
 			"403 403 403",
 			fmt.Sprintf("%d %d 404", ok, ok),
-			fmt.Sprintf("404 404 %d", ok))
+			fmt.Sprintf("404 404 %d", ok),
+			"403 403 403",
+			"403 403 403",
+			"403 403 403",
+			"403 403 403")
+	}
+	// Admins and the cohort's instructors: students are refused before
+	// the cohort is read.
+	cohortStaff = grid(
+		"403 403 403",
+		"200 403 404",
+		"403 200 404",
+		"200 200 404",
+		"404 404 200",
+		"403 403 403",
+		"403 403 404",
+		"403 403 403",
+		"403 403 403")
+	// Listing by cohort (assignments, the queue): a cohort one does not
+	// teach is refused, an admin's filter is their own program's.
+	listByCohort = grid(
+		"403 403 403",
+		"200 403 403",
+		"403 200 403",
+		"200 200 200",
+		"200 200 200",
+		"403 403 403",
+		"403 403 403",
+		"403 403 403",
+		"403 403 403")
+	// The record student's own notifications and devices: another user's
+	// are not found, whoever asks.
+	ownerOnly = func(ok int) expect {
+		return grid(
+			fmt.Sprintf("%d 404 404", ok),
+			"404 404 404",
+			"404 404 404",
+			"404 404 404",
+			"404 404 404",
+			"404 404 404",
+			"404 404 404",
+			"403 403 403",
+			fmt.Sprintf("%d 404 404", ok))
 	}
 )
 
 func authzRoutes() []authzRoute {
 	checklistBody := func(w *authzWorld, _ int, _ *authzRecords) any { return newChecklistBody("authz-" + w.unique()) }
 	return []authzRoute{
-		{http.MethodGet, "/v1/me", get(func(*authzWorld, *authzRecords) string { return "/v1/me" }), byCaller(200, 200, 200, 200, 200)},
+		{http.MethodGet, "/v1/me", get(func(*authzWorld, *authzRecords) string { return "/v1/me" }), byCaller(200, 200, 200, 200, 200, 200, 200, 403, 200)},
 
 		// Checklists: own = shipped, other = the program's, foreign = the other program's.
-		{http.MethodGet, "/v1/checklists", get(func(*authzWorld, *authzRecords) string { return "/v1/checklists" }), byCaller(200, 200, 200, 200, 200)},
+		{http.MethodGet, "/v1/checklists", get(func(*authzWorld, *authzRecords) string { return "/v1/checklists" }), byCaller(200, 200, 200, 200, 200, 200, 200, 403, 200)},
 		{http.MethodGet, "/v1/checklists/{id}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/checklists/" + r.checklist }),
-			grid("200 200 404", "200 200 404", "200 200 404", "200 200 404", "200 404 200")},
+			readChecklist},
 		{http.MethodGet, "/v1/checklists/{id}/versions", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/checklists/" + r.checklist + "/versions" }),
-			grid("200 200 404", "200 200 404", "200 200 404", "200 200 404", "200 404 200")},
+			readChecklist},
 		{http.MethodGet, "/v1/checklists/{id}/versions/{version}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/checklists/" + r.checklist + "/versions/1" }),
-			grid("200 200 404", "200 200 404", "200 200 404", "200 200 404", "200 404 200")},
-		{http.MethodPost, "/v1/checklists", post(fixed("/v1/checklists"), checklistBody), byCaller(403, 403, 403, 201, 201)},
+			readChecklist},
+		{http.MethodPost, "/v1/checklists", post(fixed("/v1/checklists"), checklistBody), byCaller(403, 403, 403, 201, 201, 403, 403, 403, 403)},
 		// Drafts: own = a draft of the program, other = a published one of
 		// the program (immutable), foreign = a draft of the other program.
 		{http.MethodPut, "/v1/checklists/{id}/versions/{version}", func(t *testing.T, w *authzWorld, caller, rec int) apitest.Request {
@@ -342,7 +477,7 @@ func authzRoutes() []authzRoute {
 			body := newChecklistBody(id)
 			delete(body, "id")
 			return apitest.Request{Method: http.MethodPut, Path: "/v1/checklists/" + id + "/versions/1", Body: body, Header: map[string]string{"If-Match": `"1"`}}
-		}, grid("403 403 403", "403 403 403", "403 403 403", "200 409 404", "404 404 200")},
+		}, changeChecklist},
 		// Publishing: own = a draft of the program, other = a retired
 		// version of the program (publishing a published one again is a
 		// harmless retry), foreign = a draft of the other program.
@@ -353,7 +488,7 @@ func authzRoutes() []authzRoute {
 				must(storetest.RetireChecklist(context.Background(), w.env.Store, models.SystemActor, r.program.ID, c.ID, 1))(t)
 			}
 			return "/v1/checklists/" + c.ID + "/versions/1/publish"
-		}, nil), grid("403 403 403", "403 403 403", "403 403 403", "200 409 404", "404 404 200")},
+		}, nil), changeChecklist},
 		// Retiring: own = a published version of the program, other = a
 		// draft of the program, foreign = a published one of the other.
 		{http.MethodPost, "/v1/checklists/{id}/versions/{version}/retire", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
@@ -362,7 +497,7 @@ func authzRoutes() []authzRoute {
 				must(storetest.PublishChecklist(context.Background(), w.env.Store, models.SystemActor, r.program.ID, c.ID, 1))(t)
 			}
 			return "/v1/checklists/" + c.ID + "/versions/1/retire"
-		}, nil), grid("403 403 403", "403 403 403", "403 403 403", "200 409 404", "404 404 200")},
+		}, nil), changeChecklist},
 
 		// Assignments.
 		{http.MethodPost, "/v1/assignments", post(fixed("/v1/assignments"), func(w *authzWorld, caller int, r *authzRecords) any {
@@ -372,38 +507,46 @@ func authzRoutes() []authzRoute {
 					rec = i
 				}
 			}
-			return map[string]any{"cohortId": r.cohort.ID, "checklistId": assignable[caller*recordCount+rec], "dueDate": "2027-01-15"}
+			return map[string]any{"cohortId": r.cohort.ID, "checklistId": assignable[(caller*recordCount+rec)%len(assignable)], "dueDate": "2027-01-15"}
 		}), grid(
-			"403 403 404",
+			"403 403 403",
 			"201 403 404",
 			"403 201 404",
 			"201 201 404",
-			"404 404 201")},
-		{http.MethodGet, "/v1/me/assignments", get(func(*authzWorld, *authzRecords) string { return "/v1/me/assignments" }), byCaller(200, 403, 403, 403, 403)},
-		{http.MethodGet, "/v1/assignments", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/assignments?cohortId=" + r.cohort.ID }), grid(
+			"404 404 201",
 			"403 403 403",
-			"200 403 403",
-			"403 200 403",
-			"200 200 200",
-			"200 200 200")},
+			"403 403 404",
+			"403 403 403",
+			"403 403 403")},
+		{http.MethodGet, "/v1/me/assignments", get(func(*authzWorld, *authzRecords) string { return "/v1/me/assignments" }), byCaller(200, 403, 403, 403, 403, 200, 403, 403, 200)},
+		{http.MethodGet, "/v1/assignments", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/assignments?cohortId=" + r.cohort.ID }), listByCohort},
 
 		// Attempts and evaluations.
 		{http.MethodPost, "/v1/attempts", post(fixed("/v1/attempts"), func(_ *authzWorld, _ int, r *authzRecords) any {
 			return map[string]any{"checklistId": r.assigned, "kind": "practice"}
-		}), grid("201 422 422", "403 403 403", "403 403 403", "403 403 403", "403 403 403")},
+		}), grid("201 422 422", "403 403 403", "403 403 403", "403 403 403", "403 403 403",
+			"201 422 422", "403 403 403", "403 403 403", "201 422 422")},
 		{http.MethodGet, "/v1/attempts/{id}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/attempts/" + r.attempt.ID }), seeStudent},
 		{http.MethodGet, "/v1/attempts/{id}/verification", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/attempts/" + r.graded.ID + "/verification" }), seeStudent},
-		{http.MethodGet, "/v1/queue", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/queue?cohortId=" + r.cohort.ID }), grid(
-			"403 403 403",
-			"200 403 403",
-			"403 200 403",
-			"200 200 200",
-			"200 200 200")},
+		{http.MethodGet, "/v1/queue", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/queue?cohortId=" + r.cohort.ID }), listByCohort},
 		{http.MethodPost, "/v1/attempts/{id}/evaluations", post(func(t *testing.T, w *authzWorld, caller int, r *authzRecords) string {
 			return "/v1/attempts/" + w.newAttempt(t, r, requestChecklists[caller], models.AttemptEvaluation).ID + "/evaluations"
-		}, func(*authzWorld, int, *authzRecords) any {
-			return map[string]any{"decision": "return", "comment": "Practise the order of draw again."}
-		}), decide(201)},
+		}, func(w *authzWorld, caller int, _ *authzRecords) any {
+			body := map[string]any{"decision": "return", "comment": "Practise the order of draw again."}
+			if caller == asPINSigner {
+				body["signer"] = map[string]any{"instructorId": w.callers[asTeacher].ID, "pin": signingPIN}
+			}
+			return body
+		}), grid(
+			"403 403 404",
+			"201 403 404",
+			"403 201 404",
+			"403 403 403",
+			"403 403 403",
+			"403 403 404",
+			"403 403 404",
+			"403 403 403",
+			"201 403 404")},
 		{http.MethodPost, "/v1/evaluations/{id}/amendments", post(func(_ *testing.T, _ *authzWorld, _ int, r *authzRecords) string {
 			return "/v1/evaluations/" + r.graded.Evaluation.ID + "/amendments"
 		}, func(*authzWorld, int, *authzRecords) any {
@@ -411,7 +554,7 @@ func authzRoutes() []authzRoute {
 		}), decide(201)},
 		{http.MethodPut, "/v1/me/signing-pin", func(*testing.T, *authzWorld, int, int) apitest.Request {
 			return apitest.Request{Method: http.MethodPut, Path: "/v1/me/signing-pin", Body: map[string]any{"pin": "582914"}}
-		}, byCaller(403, 204, 204, 403, 403)},
+		}, byCaller(403, 204, 204, 403, 403, 403, 204, 403, 403)},
 		{http.MethodPost, "/v1/students/{id}/remediations", post(func(_ *testing.T, _ *authzWorld, _ int, r *authzRecords) string {
 			return "/v1/students/" + r.student.ID + "/remediations"
 		}, func(_ *authzWorld, _ int, r *authzRecords) any {
@@ -422,9 +565,9 @@ func authzRoutes() []authzRoute {
 		// Cohorts.
 		{http.MethodPost, "/v1/cohorts", post(fixed("/v1/cohorts"), func(w *authzWorld, _ int, _ *authzRecords) any {
 			return map[string]any{"name": "Cohort " + w.unique(), "startDate": "2027-01-10"}
-		}), byCaller(403, 403, 403, 201, 201)},
-		{http.MethodGet, "/v1/cohorts", get(func(*authzWorld, *authzRecords) string { return "/v1/cohorts" }), byCaller(200, 200, 200, 200, 200)},
-		{http.MethodGet, "/v1/cohorts/{id}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/cohorts/" + r.cohort.ID }), hidden},
+		}), byCaller(403, 403, 403, 201, 201, 403, 403, 403, 403)},
+		{http.MethodGet, "/v1/cohorts", get(func(*authzWorld, *authzRecords) string { return "/v1/cohorts" }), byCaller(200, 200, 200, 200, 200, 200, 200, 403, 200)},
+		{http.MethodGet, "/v1/cohorts/{id}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/cohorts/" + r.cohort.ID }), hiddenCohort},
 		{http.MethodPatch, "/v1/cohorts/{id}", func(t *testing.T, w *authzWorld, _, rec int) apitest.Request {
 			c := w.newCohort(t, w.recs[rec], false)
 			return apitest.Request{Method: http.MethodPatch, Path: "/v1/cohorts/" + c.ID, Body: map[string]any{"name": "Renamed " + w.unique()},
@@ -436,19 +579,15 @@ func authzRoutes() []authzRoute {
 		{http.MethodPost, "/v1/cohorts/{id}/unarchive", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
 			return "/v1/cohorts/" + w.newCohort(t, r, true).ID + "/unarchive"
 		}, nil), adminOnly(200)},
-		{http.MethodGet, "/v1/cohorts/{id}/progress", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/cohorts/" + r.cohort.ID + "/progress" }), grid(
-			"403 403 404",
-			"200 403 404",
-			"403 200 404",
-			"200 200 404",
-			"404 404 200")},
+		{http.MethodGet, "/v1/cohorts/{id}/progress", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/cohorts/" + r.cohort.ID + "/progress" }), cohortStaff},
 
 		// Users and the roster.
 		{http.MethodPost, "/v1/users", post(fixed("/v1/users"), func(w *authzWorld, _ int, r *authzRecords) any {
 			return map[string]any{"email": "n" + w.unique() + "@test.skillbook.test", "name": "New Student", "role": "student", "cohortIds": []string{r.cohort.ID}}
-		}), grid("403 403 403", "403 403 403", "403 403 403", "201 201 422", "422 422 201")},
-		{http.MethodGet, "/v1/users", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/users?cohortId=" + r.cohort.ID }), byCaller(403, 200, 200, 200, 200)},
-		{http.MethodGet, "/v1/users/{id}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/users/" + r.student.ID }), hidden},
+		}), grid("403 403 403", "403 403 403", "403 403 403", "201 201 422", "422 422 201",
+			"403 403 403", "403 403 403", "403 403 403", "403 403 403")},
+		{http.MethodGet, "/v1/users", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/users?cohortId=" + r.cohort.ID }), byCaller(403, 200, 200, 200, 200, 403, 200, 403, 403)},
+		{http.MethodGet, "/v1/users/{id}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/users/" + r.student.ID }), hiddenUser},
 		{http.MethodPatch, "/v1/users/{id}", func(t *testing.T, w *authzWorld, _, rec int) apitest.Request {
 			u := w.newStudent(t, w.recs[rec], true)
 			return apitest.Request{Method: http.MethodPatch, Path: "/v1/users/" + u.ID, Body: map[string]any{"name": "Renamed Student"},
@@ -463,12 +602,12 @@ func authzRoutes() []authzRoute {
 		{http.MethodPost, "/v1/roster", func(_ *testing.T, w *authzWorld, _, rec int) apitest.Request {
 			csv := fmt.Sprintf("email,name,role,cohort\nr%s@test.skillbook.test,Roster Student,student,%s\n", w.unique(), w.recs[rec].cohort.Name)
 			return apitest.Request{Method: http.MethodPost, Path: "/v1/roster?dryRun=true", Body: csv, ContentType: "text/csv"}
-		}, byCaller(403, 403, 403, 200, 200)},
+		}, byCaller(403, 403, 403, 200, 200, 403, 403, 403, 403)},
 
 		// Procedures, progress and audit.
 		{http.MethodPost, "/v1/procedures", post(fixed("/v1/procedures"), func(*authzWorld, int, *authzRecords) any {
 			return map[string]any{"kind": "venipuncture", "performedAt": "2026-03-01"}
-		}), byCaller(201, 403, 403, 403, 403)},
+		}), byCaller(201, 403, 403, 403, 403, 201, 403, 403, 201)},
 		{http.MethodGet, "/v1/procedures", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/procedures?studentId=" + r.student.ID }), seeStudent},
 		{http.MethodGet, "/v1/procedures/{id}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/procedures/" + r.procedure.ID }), seeStudent},
 		{http.MethodPost, "/v1/procedures/{id}/confirm", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
@@ -477,14 +616,14 @@ func authzRoutes() []authzRoute {
 		{http.MethodPost, "/v1/procedures/{id}/reject", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
 			return "/v1/procedures/" + w.newProcedure(t, r).ID + "/reject"
 		}, func(*authzWorld, int, *authzRecords) any { return map[string]any{"reason": "Not on a live person"} }), decide(200)},
-		{http.MethodGet, "/v1/me/progress", get(func(*authzWorld, *authzRecords) string { return "/v1/me/progress" }), byCaller(200, 403, 403, 403, 403)},
+		{http.MethodGet, "/v1/me/progress", get(func(*authzWorld, *authzRecords) string { return "/v1/me/progress" }), byCaller(200, 403, 403, 403, 403, 200, 403, 403, 200)},
 		{http.MethodGet, "/v1/students/{id}/progress", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/students/" + r.student.ID + "/progress" }), seeStudent},
 
 		// The caller's own notifications and devices: another user's are
 		// not found, whoever asks.
 		{http.MethodPost, "/v1/me/devices", post(fixed("/v1/me/devices"), func(w *authzWorld, _ int, _ *authzRecords) any {
 			return map[string]any{"token": "fcm-" + w.unique(), "platform": "android"}
-		}), byCaller(201, 201, 201, 201, 201)},
+		}), byCaller(201, 201, 201, 201, 201, 201, 201, 403, 201)},
 		{http.MethodDelete, "/v1/me/devices/{token}", func(t *testing.T, w *authzWorld, _, rec int) apitest.Request {
 			r := w.recs[rec]
 			d, _, err := w.env.Store.RegisterDevice(context.Background(), models.Device{Token: "fcm-" + w.unique(), ProgramID: r.program.ID,
@@ -493,17 +632,17 @@ func authzRoutes() []authzRoute {
 				t.Fatal(err)
 			}
 			return apitest.Request{Method: http.MethodDelete, Path: "/v1/me/devices/" + d.Token}
-		}, grid("204 404 404", "404 404 404", "404 404 404", "404 404 404", "404 404 404")},
-		{http.MethodGet, "/v1/me/notifications", get(func(*authzWorld, *authzRecords) string { return "/v1/me/notifications" }), byCaller(200, 200, 200, 200, 200)},
+		}, ownerOnly(204)},
+		{http.MethodGet, "/v1/me/notifications", get(func(*authzWorld, *authzRecords) string { return "/v1/me/notifications" }), byCaller(200, 200, 200, 200, 200, 200, 200, 403, 200)},
 		{http.MethodPost, "/v1/me/notifications/{id}/read", post(func(_ *testing.T, _ *authzWorld, _ int, r *authzRecords) string {
 			return "/v1/me/notifications/" + r.notification + "/read"
-		}, nil), grid("200 404 404", "404 404 404", "404 404 404", "404 404 404", "404 404 404")},
-		{http.MethodPost, "/v1/me/notifications/read-all", post(fixed("/v1/me/notifications/read-all"), nil), byCaller(200, 200, 200, 200, 200)},
-		{http.MethodGet, "/v1/me/notification-preferences", get(func(*authzWorld, *authzRecords) string { return "/v1/me/notification-preferences" }), byCaller(200, 200, 200, 200, 200)},
+		}, nil), ownerOnly(200)},
+		{http.MethodPost, "/v1/me/notifications/read-all", post(fixed("/v1/me/notifications/read-all"), nil), byCaller(200, 200, 200, 200, 200, 200, 200, 403, 200)},
+		{http.MethodGet, "/v1/me/notification-preferences", get(func(*authzWorld, *authzRecords) string { return "/v1/me/notification-preferences" }), byCaller(200, 200, 200, 200, 200, 200, 200, 403, 200)},
 		{http.MethodPut, "/v1/me/notification-preferences", func(*testing.T, *authzWorld, int, int) apitest.Request {
 			return apitest.Request{Method: http.MethodPut, Path: "/v1/me/notification-preferences", Body: map[string]any{"mutedCategories": []string{"reminders"}}}
-		}, byCaller(200, 200, 200, 200, 200)},
-		{http.MethodGet, "/v1/audit", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/audit?studentId=" + r.student.ID }), byCaller(403, 403, 403, 200, 200)},
+		}, byCaller(200, 200, 200, 200, 200, 200, 200, 403, 200)},
+		{http.MethodGet, "/v1/audit", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/audit?studentId=" + r.student.ID }), byCaller(403, 403, 403, 200, 200, 403, 403, 403, 403)},
 	}
 }
 
@@ -549,6 +688,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Errorf("%s has no row in the authorization matrix", key)
 	}
 
+	size := fmt.Sprintf("%d_operations_x_%d_callers_x_%d_record_sets", len(routes), callerCount, recordCount)
+	t.Run(size, func(t *testing.T) { runMatrix(t, w, routes) })
+}
+
+// runMatrix calls every cell of routes and checks its status.
+func runMatrix(t *testing.T, w *authzWorld, routes []authzRoute) {
 	cells := 0
 	for _, r := range routes {
 		for caller := range callerCount {
@@ -570,5 +715,6 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("authorization matrix: %d operations × %d callers × %d record sets = %d cells", len(routes), callerCount, recordCount, cells)
+	t.Logf("authorization matrix: %d operations × %d callers = %d rows, × %d record sets = %d cells",
+		len(routes), callerCount, len(routes)*callerCount, recordCount, cells)
 }

@@ -50,7 +50,9 @@ func TestBadInputIsAProblemNeverA500(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req := apitest.Request{Method: tt.method, Path: tt.path, Token: student.Token, Body: tt.body, ContentType: tt.contentType}
-			if strings.HasPrefix(tt.path, "/v1/audit") {
+			// The queue and the audit trail are not the student's: a role
+			// refusal (403) would come before the input is read.
+			if strings.HasPrefix(tt.path, "/v1/audit") || strings.HasPrefix(tt.path, "/v1/queue") {
 				req.Token = admin.Token
 			}
 			if tt.slug == "invalid-idempotency-key" {

@@ -346,18 +346,28 @@ func TestExportOfALargeCohortIsAJob(t *testing.T) {
 
 // Rows of the authorization matrix (authz_test.go) for exports.
 var (
-	exportCohort = grid(
-		"403 403 404",
-		"200 403 404",
-		"403 200 404",
+	exportCohort = cohortStaff
+	exportAdmin  = grid(
+		"403 403 403",
+		"403 403 403",
+		"403 403 403",
 		"200 200 404",
-		"404 404 200")
-	exportAdmin = grid(
+		"404 404 200",
+		"403 403 403",
+		"403 403 403",
+		"403 403 403",
+		"403 403 403")
+	// Starting a matrix export is open to all; the cohort decides.
+	exportCreated = grid(
+		"403 403 404",
+		"202 403 404",
+		"403 202 404",
+		"202 202 404",
+		"404 404 202",
 		"403 403 404",
 		"403 403 404",
-		"403 403 404",
-		"200 200 404",
-		"404 404 200")
+		"403 403 403",
+		"403 403 404")
 	// An export job is followed by its requester (here the record
 	// student) and the program's admins.
 	exportFollow = grid(
@@ -365,7 +375,11 @@ var (
 		"404 404 404",
 		"404 404 404",
 		"200 200 404",
-		"404 404 200")
+		"404 404 200",
+		"404 404 404",
+		"404 404 404",
+		"403 403 403",
+		"200 404 404")
 )
 
 // studentExport is a finished transcript job the record student asked for.
@@ -388,14 +402,6 @@ func exportRows() []authzRoute {
 			return apitest.Request{Method: http.MethodGet, Path: "/v1/exports/" + w.studentExport(t, w.recs[rec]).ID + suffix}
 		}
 	}
-	created := exportCohort
-	for i := range created {
-		for j := range created[i] {
-			if created[i][j] == 200 {
-				created[i][j] = 202
-			}
-		}
-	}
 	return []authzRoute{
 		{http.MethodGet, "/v1/cohorts/{id}/matrix.csv", cohortFile("matrix.csv"), exportCohort},
 		{http.MethodGet, "/v1/cohorts/{id}/matrix.xlsx", cohortFile("matrix.xlsx"), exportCohort},
@@ -407,7 +413,7 @@ func exportRows() []authzRoute {
 		}), seeStudent},
 		{http.MethodPost, "/v1/exports", post(fixed("/v1/exports"), func(_ *authzWorld, _ int, r *authzRecords) any {
 			return map[string]any{"kind": "matrix", "cohortId": r.cohort.ID}
-		}), created},
+		}), exportCreated},
 		{http.MethodGet, "/v1/exports/{id}", job(""), exportFollow},
 		{http.MethodGet, "/v1/exports/{id}/file", job("/file"), exportFollow},
 	}

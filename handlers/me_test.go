@@ -13,7 +13,7 @@ import (
 
 func TestMeReturnsStoredProfile(t *testing.T) {
 	t.Parallel()
-	env := apitest.New(t)
+	env := apitest.NewE2E(t)
 	p := env.Program(t)
 	in := env.NewUser(t, p.ID, models.RoleInstructor)
 
@@ -32,7 +32,7 @@ func TestMeReturnsStoredProfile(t *testing.T) {
 
 func TestMeRejectsBadTokens(t *testing.T) {
 	t.Parallel()
-	env := apitest.New(t)
+	env := apitest.NewE2E(t)
 	p := env.Program(t)
 	student := env.NewUser(t, p.ID, models.RoleStudent)
 	now := time.Now().Unix()
@@ -75,7 +75,7 @@ func TestMeRejectsBadTokens(t *testing.T) {
 
 func TestInvitationBindsOnlyToVerifiedEmail(t *testing.T) {
 	t.Parallel()
-	env := apitest.New(t)
+	env := apitest.NewE2E(t)
 	p := env.Program(t)
 	email := "invitee-" + p.ID[24:] + "@test.skillbook.test"
 	if _, err := env.Store.CreateUser(t.Context(), models.SystemActor, models.User{ProgramID: p.ID, Email: email, Name: "Invitee", Role: models.RoleStudent}); err != nil {

@@ -74,6 +74,19 @@ func newProblem(status int, detail string) *Problem {
 	return &Problem{Type: problemBase + slug, Title: http.StatusText(status), Status: status, Detail: detail}
 }
 
+// huma builds its own errors through these package-level hooks. They are
+// set once, here, and never per app: two apps built at once (parallel tests)
+// would otherwise race on them. Routing them through humaError keeps one
+// problem shape for the whole API.
+func init() {
+	huma.NewError = humaError
+	huma.NewErrorWithContext = func(hctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
+		p := humaError(status, msg, errs...).(*Problem)
+		p.Instance = requestIDFrom(hctx.Context())
+		return p
+	}
+}
+
 // humaError replaces huma.NewError so that huma's own errors (validation,
 // malformed bodies, unknown parameters) come out in the same shape and
 // types as ours.

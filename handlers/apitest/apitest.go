@@ -1,5 +1,7 @@
-// Package apitest runs the real API against a fresh database and the real
-// auth emulator, for HTTP scenario tests.
+// Package apitest runs the real API against a fresh database for HTTP
+// scenario tests. New verifies tokens with a fake that knows the users it
+// made (no emulator, no network); NewE2E uses the real Firebase Auth
+// emulator, for the end-to-end suite.
 package apitest
 
 import (
@@ -31,13 +33,16 @@ import (
 
 // Env is one API on its own database.
 type Env struct {
-	App      *fiber.App
-	Store    *mongo.Store
-	Verifier *auth.Verifier
+	App   *fiber.App
+	Store *mongo.Store
+	// Verifier checks the API's tokens: a *Tokens (New) or the emulator's
+	// *auth.Verifier (NewE2E).
+	Verifier handlers.TokenVerifier
 }
 
-// New starts an API on a fresh database. Extra settings can be changed by
-// the optional configure function before the app is built.
+// New starts an API on a fresh database whose tokens are checked by a
+// fake verifier (see Tokens). Extra settings can be changed by the
+// optional configure function before the app is built.
 func New(tb testing.TB, configure ...func(*handlers.Deps)) *Env {
 	tb.Helper()
 	return NewWithClock(tb, clock.System{}, configure...)
@@ -47,6 +52,23 @@ func New(tb testing.TB, configure ...func(*handlers.Deps)) *Env {
 // for tests that move time instead of waiting for it.
 func NewWithClock(tb testing.TB, clk clock.Clock, configure ...func(*handlers.Deps)) *Env {
 	tb.Helper()
+	return start(tb, NewTokens(), clk, configure)
+}
+
+// NewE2E is New with the real verifier against the Firebase Auth emulator
+// (FIREBASE_AUTH_EMULATOR_HOST): users sign up there and carry genuine ID
+// tokens. The end-to-end tests use it.
+func NewE2E(tb testing.TB, configure ...func(*handlers.Deps)) *Env {
+	tb.Helper()
+	v, err := auth.NewVerifier(context.Background(), auth.Config{ProjectID: authtest.ProjectID, EmulatorHost: authtest.Host(tb)})
+	if err != nil {
+		tb.Fatalf("verifier: %v", err)
+	}
+	return start(tb, v, clock.System{}, configure)
+}
+
+func start(tb testing.TB, v handlers.TokenVerifier, clk clock.Clock, configure []func(*handlers.Deps)) *Env {
+	tb.Helper()
 	st := storetest.NewWithClock(tb, clk)
 	// Like serve, start with the shipped checklist library in the mongo.
 	lib, err := checklists.Library()
@@ -55,10 +77,6 @@ func NewWithClock(tb testing.TB, clk clock.Clock, configure ...func(*handlers.De
 	}
 	if _, err := st.UpsertLibrary(context.Background(), lib); err != nil {
 		tb.Fatalf("upsert checklist library: %v", err)
-	}
-	v, err := auth.NewVerifier(context.Background(), auth.Config{ProjectID: authtest.ProjectID, EmulatorHost: authtest.Host(tb)})
-	if err != nil {
-		tb.Fatalf("verifier: %v", err)
 	}
 	deps := handlers.Deps{
 		Store:          st,
@@ -74,6 +92,12 @@ func NewWithClock(tb testing.TB, clk clock.Clock, configure ...func(*handlers.De
 	return &Env{App: handlers.New(deps), Store: st, Verifier: v}
 }
 
+// Tokens returns the fake verifier of an Env made by New, nil for NewE2E.
+func (e *Env) Tokens() *Tokens {
+	t, _ := e.Verifier.(*Tokens)
+	return t
+}
+
 // Program creates a program.
 func (e *Env) Program(tb testing.TB) models.Program {
 	tb.Helper()
@@ -84,16 +108,17 @@ func (e *Env) Program(tb testing.TB) models.Program {
 	return p
 }
 
-// User is a stored user with an emulator account and its ID token.
+// User is a stored user with a sign-in and its ID token.
 type User struct {
 	models.User
 	Token string
 	UID   string
 }
 
-// NewUser invites a user with role into program and signs them up in the
-// emulator with a verified email; the first request binds the two. Change
-// fields of the invitation with edit.
+// NewUser invites a user with role into program and gives them a sign-in
+// with a verified email (a fake one, or an emulator account for NewE2E);
+// the first request binds the two. Change fields of the invitation with
+// edit.
 func (e *Env) NewUser(tb testing.TB, programID string, role models.Role, edit ...func(*models.User)) User {
 	tb.Helper()
 	email := fmt.Sprintf("%s-%s@test.skillbook.test", role, strings.ReplaceAll(mongo.NewID(), "-", "")[16:])
@@ -108,8 +133,33 @@ func (e *Env) NewUser(tb testing.TB, programID string, role models.Role, edit ..
 	if err != nil {
 		tb.Fatalf("create user: %v", err)
 	}
+	if fake := e.Tokens(); fake != nil {
+		id := fake.SignUp(stored.Email, true)
+		return User{User: stored, Token: fake.SignIn(id.UID), UID: id.UID}
+	}
 	acct := authtest.SignUp(tb, email, true)
 	return User{User: stored, Token: acct.Token, UID: acct.UID}
+}
+
+// Revoke invalidates every token issued to u so far, in the fake or the
+// emulator.
+func (e *Env) Revoke(tb testing.TB, u User) {
+	tb.Helper()
+	if fake := e.Tokens(); fake != nil {
+		fake.Revoke(u.UID)
+		return
+	}
+	authtest.Revoke(tb, u.UID)
+}
+
+// Disable disables u's sign-in, in the fake or the emulator.
+func (e *Env) Disable(tb testing.TB, u User) {
+	tb.Helper()
+	if fake := e.Tokens(); fake != nil {
+		fake.Disable(u.UID)
+		return
+	}
+	authtest.Disable(tb, u.UID)
 }
 
 // Response is what the API answered.

@@ -79,7 +79,7 @@ func (s *Store) Attempt(ctx context.Context, programID, id string) (models.Attem
 	defer cancel()
 	var a models.Attempt
 	err := s.collection(colAttempts).FindOne(ctx, bson.M{"_id": id, "programId": programID}, options.FindOne().
-		SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0})).Decode(&a)
+		SetProjection(hideEvents)).Decode(&a)
 	return a, translate(err, "find attempt "+id)
 }
 
@@ -89,7 +89,7 @@ func (s *Store) AttemptByEvaluation(ctx context.Context, programID, evaluationID
 	defer cancel()
 	var a models.Attempt
 	err := s.collection(colAttempts).FindOne(ctx, bson.M{"evaluation.id": evaluationID, "programId": programID}, options.FindOne().
-		SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0})).Decode(&a)
+		SetProjection(hideEvents)).Decode(&a)
 	return a, translate(err, "find evaluation "+evaluationID)
 }
 

@@ -124,7 +124,7 @@ func (s *Store) ProgramCohorts(ctx context.Context, programID string) ([]models.
 	cur, err := s.collection(colCohorts).Find(ctx, bson.M{"programId": programID}, options.Find().
 		SetSort(bson.D{{Key: "_id", Value: 1}}).
 		SetLimit(maxProgramCohorts).
-		SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0}))
+		SetProjection(hideEvents))
 	if err != nil {
 		return nil, translate(err, "list cohorts of "+programID)
 	}

@@ -35,6 +35,11 @@ func StartEmbeddedAt(ctx context.Context, dataDir, addr string, logger *slog.Log
 	return startEmbedded(ctx, dataDir, addr, logger)
 }
 
+// newFerretDB serializes ferretdb.New, which sets a package-level variable
+// of FerretDB's on every call: a data race when two engines start at once
+// (parallel tests).
+var newFerretDB sync.Mutex
+
 func startEmbedded(ctx context.Context, dataDir, addr string, logger *slog.Logger) (*Embedded, error) {
 	if dataDir == "" {
 		return nil, errors.New("embedded store: data dir is empty")
@@ -46,6 +51,7 @@ func startEmbedded(ctx context.Context, dataDir, addr string, logger *slog.Logge
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("embedded store: %w", err)
 	}
+	newFerretDB.Lock() // see newFerretDB
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Handler:   "sqlite",
@@ -54,6 +60,7 @@ func startEmbedded(ctx context.Context, dataDir, addr string, logger *slog.Logge
 		// are worth a line in our logs.
 		Logger: slog.New(errorsOnly{Handler: logger.Handler()}).With("component", "ferretdb"),
 	})
+	newFerretDB.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("embedded store: %w", err)
 	}

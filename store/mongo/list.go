@@ -31,7 +31,7 @@ func listByID[T any](ctx context.Context, col collection, q bson.M, page models.
 	cur, err := col.Find(ctx, q, options.Find().
 		SetSort(bson.D{{Key: "_id", Value: dir}}).
 		SetLimit(int64(size)+1).
-		SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0}))
+		SetProjection(hideEvents))
 	if err != nil {
 		return models.List[T]{}, translate(err, what)
 	}

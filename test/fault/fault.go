@@ -3,5 +3,5 @@
 // break things while requests are in flight — SIGKILL the server in the
 // middle of sign-offs, stop the store under a running server — then check
 // that nothing acknowledged is lost or doubled and that service comes back
-// by itself. It has only tests: `go test ./fault` (make test runs it).
+// by itself. It has only tests: `go test ./test/fault` (make test runs it).
 package fault

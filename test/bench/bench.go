@@ -4,8 +4,8 @@
 // counts the database round trips each request costs as the data grows.
 // It has only tests and benchmarks:
 //
-//	go test ./bench                                   # round trips stay constant
-//	go test ./bench -run '^$' -bench . -benchtime 20x # API/store latency ratios
+//	go test ./test/bench                                   # round trips stay constant
+//	go test ./test/bench -run '^$' -bench . -benchtime 20x # API/store latency ratios
 //
 // Both need the auth emulator (make test starts it).
 package bench

@@ -196,18 +196,6 @@ func (f *fixture) do(tb testing.TB, method, path, token string, body any) (int, 
 	return resp.StatusCode, data, took
 }
 
-// account returns the seeded account of user id.
-func (f *fixture) account(tb testing.TB, id string) seed.Account {
-	tb.Helper()
-	for _, a := range f.res.Accounts {
-		if a.UserID == id {
-			return a
-		}
-	}
-	tb.Fatalf("no account %s", id)
-	return seed.Account{}
-}
-
 // busiestStudent is the active student with the most attempts.
 func (f *fixture) busiestStudent(tb testing.TB) (seed.Account, int) {
 	tb.Helper()

@@ -129,7 +129,7 @@ func TestStoreOutageAndRecovery(t *testing.T) {
 	// The store comes back on the same address and data; the server
 	// reconnects by itself.
 	after := &outcome{statuses: map[int]int{}}
-	db = start(t, bin, []string{"db", "--addr", addr}, environment(t, dataDir), dbLogs)
+	start(t, bin, []string{"db", "--addr", addr}, environment(t, dataDir), dbLogs)
 	waitFor("/readyz answering 200 again", time.Minute, func() bool { return readyz().status == http.StatusOK })
 	setPhase(after)
 	waitFor("requests answered 200 again", time.Minute, func() bool {
