@@ -25,7 +25,7 @@ type class struct {
 
 func newClass(t *testing.T, students int, area models.Area) *class {
 	t.Helper()
-	env := apitest.New(t)
+	env := apitest.NewE2E(t)
 	c := &class{env: env, program: env.Program(t)}
 	var err error
 	c.cohort, err = env.Store.CreateCohort(context.Background(), models.SystemActor,
