@@ -164,11 +164,6 @@ func ScopeCohorts(caller User, f CohortFilter) CohortFilter {
 	return f
 }
 
-// CanManagePeople reports whether caller may invite, change, deactivate
-// and import users and create, change and archive cohorts: the program's
-// admins.
-func CanManagePeople(caller User) bool { return caller.Role == RoleAdmin }
-
 // CanSeeAttempt reports whether caller may read attempt a: its student,
 // the instructors of its cohort and the program's admins.
 func CanSeeAttempt(caller User, a *Attempt) bool {

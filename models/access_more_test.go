@@ -63,13 +63,13 @@ func TestCanFollowExport(t *testing.T) {
 
 func TestRoleOnlyRules(t *testing.T) {
 	tests := []struct {
-		caller                         User
-		audit, listUsers, managePeople bool
+		caller           User
+		audit, listUsers bool
 	}{
-		{accAdmin, true, true, true},
-		{accTeacher, false, true, false},
-		{accStudent, false, false, false},
-		{User{ID: "system", Role: "system"}, false, false, false},
+		{accAdmin, true, true},
+		{accTeacher, false, true},
+		{accStudent, false, false},
+		{User{ID: "system", Role: "system"}, false, false},
 	}
 	for _, tt := range tests {
 		if got := CanReadAudit(tt.caller); got != tt.audit {
@@ -77,9 +77,6 @@ func TestRoleOnlyRules(t *testing.T) {
 		}
 		if got := CanListUsers(tt.caller); got != tt.listUsers {
 			t.Errorf("CanListUsers(%s) = %v; want %v", tt.caller.ID, got, tt.listUsers)
-		}
-		if got := CanManagePeople(tt.caller); got != tt.managePeople {
-			t.Errorf("CanManagePeople(%s) = %v; want %v", tt.caller.ID, got, tt.managePeople)
 		}
 	}
 }

@@ -44,14 +44,6 @@ func (p *People) now() time.Time { return p.clock.Now().UTC().Truncate(time.Mill
 // read and decided again after another writer changed the record first.
 const peopleRaceRetries = 3
 
-// requireManager refuses a caller who may not manage the program's people.
-func requireManager(caller Caller, doing string) error {
-	if !models.CanManagePeople(caller.User) {
-		return fmt.Errorf("%w: only program admins may %s", models.ErrForbidden, doing)
-	}
-	return nil
-}
-
 // changedMeanwhile is the refusal of a change that kept losing the race to
 // other writers.
 func changedMeanwhile(what string) error {

@@ -19,11 +19,6 @@ func TestPlanRemediationReopensRequests(t *testing.T) {
 	w.clock.Advance(time.Hour)
 	in := RemediationInput{StudentID: "ann", ChecklistID: "bp-manual", Plan: " Practise twice with a tutor ", DueDate: "2026-12-15"}
 
-	for _, c := range []Caller{w.instructor, w.student} {
-		if _, err := w.app.PlanRemediation(ctx, c, in); !errors.Is(err, models.ErrForbidden) {
-			t.Errorf("PlanRemediation by %s = %v; want ErrForbidden", c.Role, err)
-		}
-	}
 	bad := in
 	bad.DueDate = "15/12/2026"
 	var v *models.ValidationError
