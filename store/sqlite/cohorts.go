@@ -17,6 +17,17 @@ import (
 // cohortColumns are the columns scanCohort reads, in its order.
 const cohortColumns = `created_at, doc`
 
+// The queries of cohorts, named so a test can check each one's plan.
+const (
+	cohortByIDSQL     = `SELECT ` + cohortColumns + ` FROM cohorts WHERE id = ? AND program_id = ?`
+	programCohortsSQL = `SELECT ` + cohortColumns + ` FROM cohorts WHERE program_id = ? ORDER BY created_at, id LIMIT ?`
+)
+
+// cohortsByIDSQL: the fields saying whether a user may join, of n cohorts.
+func cohortsByIDSQL(n int) string {
+	return `SELECT id, program_id, json_extract(doc, '$.name'), archived FROM cohorts WHERE id IN (` + placeholders(n) + `)`
+}
+
 func scanCohort(scan func(...any) error) (models.Cohort, int64, error) {
 	var (
 		created int64
@@ -77,8 +88,7 @@ func (s *Store) CreateCohort(ctx context.Context, actor models.Actor, c models.C
 
 // Cohort returns the cohort with id in program.
 func (s *Store) Cohort(ctx context.Context, programID, id string) (models.Cohort, error) {
-	c, _, err := scanCohort(s.reader.QueryRowContext(ctx,
-		`SELECT `+cohortColumns+` FROM cohorts WHERE id = ? AND program_id = ?`, id, programID).Scan)
+	c, _, err := scanCohort(s.reader.QueryRowContext(ctx, cohortByIDSQL, id, programID).Scan)
 	if err != nil {
 		return models.Cohort{}, fmt.Errorf("find cohort %s: %w", id, translate(err))
 	}
@@ -90,30 +100,20 @@ func (s *Store) Cohorts(ctx context.Context, programID string, f models.CohortFi
 	if programID == "" {
 		return models.List[models.Cohort]{}, errNoProgramID
 	}
-	const list = "cohorts"
 	what := "list cohorts of " + programID
 	if f.IDs != nil && len(f.IDs) == 0 {
 		return models.List[models.Cohort]{Items: []models.Cohort{}}, nil
 	}
-	q := `SELECT ` + cohortColumns + ` FROM cohorts WHERE program_id = ? AND archived = ?`
-	args := []any{programID, f.Archived}
-	if f.IDs != nil {
-		q += ` AND id IN (` + placeholders(len(f.IDs)) + `)`
-		for _, id := range f.IDs {
-			args = append(args, id)
-		}
-	}
+	var after *peopleKey
 	if page.Cursor != "" {
-		k, err := peopleDecodeCursor(list, page.Cursor)
+		k, err := peopleDecodeCursor(cohortsList, page.Cursor)
 		if err != nil {
 			return models.List[models.Cohort]{}, err
 		}
-		q += ` AND (created_at, id) > (?, ?)`
-		args = append(args, k.At, k.ID)
+		after = &k
 	}
 	size := page.Size()
-	q += ` ORDER BY created_at, id LIMIT ?`
-	args = append(args, size+1)
+	q, args := cohortsPageQuery(programID, f, after, size)
 	rows, err := s.reader.QueryContext(ctx, q, args...)
 	if err != nil {
 		return models.List[models.Cohort]{}, fmt.Errorf("%s: %w", what, translate(err))
@@ -123,7 +123,7 @@ func (s *Store) Cohorts(ctx context.Context, programID string, f models.CohortFi
 	var last peopleKey
 	for rows.Next() {
 		if len(out.Items) == size {
-			out.NextCursor = peopleEncodeCursor(list, last)
+			out.NextCursor = peopleEncodeCursor(cohortsList, last)
 			break
 		}
 		c, at, err := scanCohort(rows.Scan)
@@ -139,6 +139,27 @@ func (s *Store) Cohorts(ctx context.Context, programID string, f models.CohortFi
 	return out, nil
 }
 
+// cohortsList names the cohort list's cursors.
+const cohortsList = "cohorts"
+
+// cohortsPageQuery is the query of one page (size, and one more) of the
+// cohorts f selects, after a keyset position.
+func cohortsPageQuery(programID string, f models.CohortFilter, after *peopleKey, size int) (string, []any) {
+	q := `SELECT ` + cohortColumns + ` FROM cohorts WHERE program_id = ? AND archived = ?`
+	args := []any{programID, f.Archived}
+	if f.IDs != nil {
+		q += ` AND id IN (` + placeholders(len(f.IDs)) + `)`
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
+	}
+	if after != nil {
+		q += ` AND (created_at, id) > (?, ?)`
+		args = append(args, after.At, after.ID)
+	}
+	return q + ` ORDER BY created_at, id LIMIT ?`, append(args, size+1)
+}
+
 // maxProgramCohorts bounds ProgramCohorts; a program keeps a few cohorts a
 // year.
 const maxProgramCohorts = 10000
@@ -147,8 +168,7 @@ const maxProgramCohorts = 10000
 // creation order; a roster import resolves cohort names against them.
 func (s *Store) ProgramCohorts(ctx context.Context, programID string) ([]models.Cohort, error) {
 	what := "list cohorts of " + programID
-	rows, err := s.reader.QueryContext(ctx, `SELECT `+cohortColumns+` FROM cohorts WHERE program_id = ?
-		ORDER BY created_at, id LIMIT ?`, programID, maxProgramCohorts)
+	rows, err := s.reader.QueryContext(ctx, programCohortsSQL, programID, maxProgramCohorts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, translate(err))
 	}
@@ -178,8 +198,7 @@ func (s *Store) CohortsByID(ctx context.Context, ids []string) (map[string]model
 		for i, id := range batch {
 			args[i] = id
 		}
-		rows, err := s.reader.QueryContext(ctx, `SELECT id, program_id, json_extract(doc, '$.name'), archived FROM cohorts
-			WHERE id IN (`+placeholders(len(batch))+`)`, args...)
+		rows, err := s.reader.QueryContext(ctx, cohortsByIDSQL(len(batch)), args...)
 		if err != nil {
 			return nil, fmt.Errorf("check cohorts: %w", translate(err))
 		}

@@ -19,6 +19,30 @@ import (
 // userColumns are the columns scanUser reads, in its order.
 const userColumns = `users.uid, users.pin_hash, users.pin_failures, users.created_at, users.doc`
 
+// The queries of users, named so a test can check each one's plan.
+const (
+	userByIDSQL    = `SELECT ` + userColumns + ` FROM users WHERE id = ? AND program_id = ?`
+	userByUIDSQL   = `SELECT ` + userColumns + ` FROM users WHERE uid = ?`
+	userByEmailSQL = `SELECT ` + userColumns + ` FROM users WHERE email = ?`
+	// cohortMembersSQL: active users of a role in a cohort.
+	cohortMembersSQL = `SELECT ` + userColumns + ` FROM cohort_members m JOIN users ON users.id = m.user_id
+		WHERE m.cohort_id = ? AND m.role = ? AND m.program_id = ? AND users.active = 1 ORDER BY m.user_id LIMIT ?`
+	programAdminsSQL = `SELECT ` + userColumns + ` FROM users WHERE program_id = ? AND role = ? AND active = 1
+		ORDER BY created_at, id LIMIT ?`
+	activeAdminsSQL = `SELECT count(*) FROM users WHERE program_id = ? AND role = ? AND active = 1`
+)
+
+// studentIDsSQL: the students of any of n cohorts.
+func studentIDsSQL(n int) string {
+	return `SELECT DISTINCT user_id FROM cohort_members
+		WHERE program_id = ? AND role = ? AND cohort_id IN (` + placeholders(n) + `) ORDER BY user_id`
+}
+
+// usersByEmailSQL: the users holding any of n addresses.
+func usersByEmailSQL(n int) string {
+	return `SELECT ` + userColumns + ` FROM users WHERE email IN (` + placeholders(n) + `)`
+}
+
 // scanUser reads one row of userColumns; it returns the user and its
 // creation time as stored (the list's keyset position).
 func scanUser(scan func(...any) error) (models.User, int64, error) {
@@ -158,8 +182,7 @@ func (s *Store) CreateUser(ctx context.Context, actor models.Actor, u models.Use
 
 // User returns the user with id in program.
 func (s *Store) User(ctx context.Context, programID, id string) (models.User, error) {
-	u, _, err := scanUser(s.reader.QueryRowContext(ctx,
-		`SELECT `+userColumns+` FROM users WHERE id = ? AND program_id = ?`, id, programID).Scan)
+	u, _, err := scanUser(s.reader.QueryRowContext(ctx, userByIDSQL, id, programID).Scan)
 	if err != nil {
 		return models.User{}, fmt.Errorf("find user %s: %w", id, translate(err))
 	}
@@ -168,8 +191,7 @@ func (s *Store) User(ctx context.Context, programID, id string) (models.User, er
 
 // UserByUID returns the user bound to a sign-in account (uid).
 func (s *Store) UserByUID(ctx context.Context, uid string) (models.User, error) {
-	u, _, err := scanUser(s.reader.QueryRowContext(ctx,
-		`SELECT `+userColumns+` FROM users WHERE uid = ?`, uid).Scan)
+	u, _, err := scanUser(s.reader.QueryRowContext(ctx, userByUIDSQL, uid).Scan)
 	if err != nil {
 		return models.User{}, fmt.Errorf("find user by uid: %w", translate(err))
 	}
@@ -179,8 +201,7 @@ func (s *Store) UserByUID(ctx context.Context, uid string) (models.User, error) 
 // UserByEmail returns the user with email, in any program; emails are
 // unique across programs because one sign-in has one program.
 func (s *Store) UserByEmail(ctx context.Context, email string) (models.User, error) {
-	u, _, err := scanUser(s.reader.QueryRowContext(ctx,
-		`SELECT `+userColumns+` FROM users WHERE email = ?`, models.NormalizeEmail(email)).Scan)
+	u, _, err := scanUser(s.reader.QueryRowContext(ctx, userByEmailSQL, models.NormalizeEmail(email)).Scan)
 	if err != nil {
 		return models.User{}, fmt.Errorf("find user by email: %w", translate(err))
 	}
@@ -225,9 +246,7 @@ const maxStudentsPerCohort = 5000
 
 // cohortMembers returns the active users of role in cohortID.
 func (s *Store) cohortMembers(ctx context.Context, programID, cohortID string, role models.Role, limit int, what string) ([]models.User, error) {
-	return queryUsers(ctx, s.reader, limit, what, `SELECT `+userColumns+` FROM cohort_members m JOIN users ON users.id = m.user_id
-		WHERE m.cohort_id = ? AND m.role = ? AND m.program_id = ? AND users.active = 1 ORDER BY m.user_id LIMIT ?`,
-		cohortID, string(role), programID, limit+1)
+	return queryUsers(ctx, s.reader, limit, what, cohortMembersSQL, cohortID, string(role), programID, limit+1)
 }
 
 // CohortInstructors returns the active instructors who teach cohortID.
@@ -242,8 +261,7 @@ func (s *Store) CohortStudents(ctx context.Context, programID, cohortID string) 
 
 // ProgramAdmins returns the active admins of a program.
 func (s *Store) ProgramAdmins(ctx context.Context, programID string) ([]models.User, error) {
-	return queryUsers(ctx, s.reader, maxInstructorsPerCohort, "list program admins",
-		`SELECT `+userColumns+` FROM users WHERE program_id = ? AND role = ? AND active = 1 ORDER BY created_at, id LIMIT ?`,
+	return queryUsers(ctx, s.reader, maxInstructorsPerCohort, "list program admins", programAdminsSQL,
 		programID, string(models.RoleAdmin), maxInstructorsPerCohort+1)
 }
 
@@ -257,8 +275,7 @@ func (s *Store) StudentIDsInCohorts(ctx context.Context, programID string, cohor
 	for _, c := range cohortIDs {
 		args = append(args, c)
 	}
-	rows, err := s.reader.QueryContext(ctx, `SELECT DISTINCT user_id FROM cohort_members
-		WHERE program_id = ? AND role = ? AND cohort_id IN (`+placeholders(len(cohortIDs))+`) ORDER BY user_id`, args...)
+	rows, err := s.reader.QueryContext(ctx, studentIDsSQL(len(cohortIDs)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list students of cohorts: %w", translate(err))
 	}

@@ -46,23 +46,20 @@ func (s *Store) Users(ctx context.Context, programID string, f models.UserFilter
 	if programID == "" {
 		return models.List[models.User]{}, errNoProgramID
 	}
-	const list = "users"
 	what := "list users of " + programID
-	q, args := usersQuery(programID, f)
-	if q == "" {
-		return models.List[models.User]{Items: []models.User{}}, nil
-	}
+	var after *peopleKey
 	if page.Cursor != "" {
-		k, err := peopleDecodeCursor(list, page.Cursor)
+		k, err := peopleDecodeCursor(usersList, page.Cursor)
 		if err != nil {
 			return models.List[models.User]{}, err
 		}
-		q += ` AND (users.created_at, users.id) > (?, ?)`
-		args = append(args, k.At, k.ID)
+		after = &k
 	}
 	size := page.Size()
-	q += ` ORDER BY users.created_at, users.id LIMIT ?`
-	args = append(args, size+1)
+	q, args := usersPageQuery(programID, f, after, size)
+	if q == "" {
+		return models.List[models.User]{Items: []models.User{}}, nil
+	}
 	rows, err := s.reader.QueryContext(ctx, q, args...)
 	if err != nil {
 		return models.List[models.User]{}, fmt.Errorf("%s: %w", what, translate(err))
@@ -72,7 +69,7 @@ func (s *Store) Users(ctx context.Context, programID string, f models.UserFilter
 	var last peopleKey
 	for rows.Next() {
 		if len(out.Items) == size {
-			out.NextCursor = peopleEncodeCursor(list, last)
+			out.NextCursor = peopleEncodeCursor(usersList, last)
 			break
 		}
 		u, at, err := scanUser(rows.Scan)
@@ -88,9 +85,13 @@ func (s *Store) Users(ctx context.Context, programID string, f models.UserFilter
 	return out, nil
 }
 
-// usersQuery is the query of the users f selects, without order or page;
-// "" when it selects nobody.
-func usersQuery(programID string, f models.UserFilter) (string, []any) {
+// usersList names the user list's cursors.
+const usersList = "users"
+
+// usersPageQuery is the query of one page (size, and one more to tell
+// whether another follows) of the users f selects, after a keyset
+// position; "" when it selects nobody.
+func usersPageQuery(programID string, f models.UserFilter, after *peopleKey, size int) (string, []any) {
 	q := `SELECT ` + userColumns + ` FROM users WHERE users.program_id = ?`
 	args := []any{programID}
 	if f.Role != "" {
@@ -118,7 +119,11 @@ func usersQuery(programID string, f models.UserFilter) (string, []any) {
 		q += ` AND (instr(users.name_fold, ?) > 0 OR instr(users.email, ?) > 0)`
 		args = append(args, text, text)
 	}
-	return q, args
+	if after != nil {
+		q += ` AND (users.created_at, users.id) > (?, ?)`
+		args = append(args, after.At, after.ID)
+	}
+	return q + ` ORDER BY users.created_at, users.id LIMIT ?`, append(args, size+1)
 }
 
 // emailBatch bounds the addresses asked for in one query.
@@ -134,7 +139,7 @@ func (s *Store) UsersByEmail(ctx context.Context, emails []string) (map[string]m
 	}
 	for batch := range slices.Chunk(norm, emailBatch) {
 		found, err := queryUsers(ctx, s.reader, 0, "find users by email",
-			`SELECT `+userColumns+` FROM users WHERE email IN (`+placeholders(len(batch))+`)`, batch...)
+			usersByEmailSQL(len(batch)), batch...)
 		if err != nil {
 			return nil, err
 		}
@@ -158,8 +163,7 @@ func countActiveAdmins(ctx context.Context, db interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, programID string) (int64, error) {
 	var n int64
-	err := db.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE program_id = ? AND role = ? AND active = 1`,
-		programID, string(models.RoleAdmin)).Scan(&n)
+	err := db.QueryRowContext(ctx, activeAdminsSQL, programID, string(models.RoleAdmin)).Scan(&n)
 	return n, err
 }
 
