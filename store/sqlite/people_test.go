@@ -133,6 +133,11 @@ func peopleWantMembers(tb testing.TB, s *Store, programID, id string) {
 	if got := peopleMembers(tb, s, id); !slices.Equal(got, want) {
 		tb.Errorf("cohort_members of %s = %v; want %v (its cohorts, role %s)", u.Email, got, want, u.Role)
 	}
+	var off int
+	if err := s.reader.QueryRow(`SELECT count(*) FROM cohort_members WHERE user_id = ? AND (created_at <> ? OR program_id <> ?)`,
+		id, ms(u.CreatedAt), u.ProgramID).Scan(&off); err != nil || off != 0 {
+		tb.Errorf("cohort_members of %s: %d rows without its creation time and program (%v)", u.Email, off, err)
+	}
 }
 
 // peopleAssertNoScan fails when the plan of query scans a table (or a

@@ -150,8 +150,8 @@ func updateUserRow(ctx context.Context, tx *sql.Tx, was, u models.User) error {
 // putMembers records u in each of its cohorts, with its role.
 func putMembers(ctx context.Context, tx *sql.Tx, u models.User) error {
 	for _, c := range u.CohortIDs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cohort_members (cohort_id, user_id, program_id, role) VALUES (?, ?, ?, ?)
-				ON CONFLICT (cohort_id, user_id) DO NOTHING`, c, u.ID, u.ProgramID, string(u.Role)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cohort_members (cohort_id, user_id, program_id, role, created_at) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (cohort_id, user_id) DO NOTHING`, c, u.ID, u.ProgramID, string(u.Role), ms(u.CreatedAt)); err != nil {
 			return err
 		}
 	}

@@ -92,15 +92,24 @@ const usersList = "users"
 // whether another follows) of the users f selects, after a keyset
 // position; "" when it selects nobody.
 func usersPageQuery(programID string, f models.UserFilter, after *peopleKey, size int) (string, []any) {
+	// A cohort's members are read from its memberships, a range of
+	// cohort_members_page in creation order (the user's created_at, kept
+	// beside each membership); any other list from the program's users.
 	q := `SELECT ` + userColumns + ` FROM users WHERE users.program_id = ?`
 	args := []any{programID}
-	if f.Role != "" {
+	order := `users.created_at, users.id`
+	if f.CohortID != "" {
+		q = `SELECT ` + userColumns + ` FROM cohort_members m CROSS JOIN users ON users.id = m.user_id
+			WHERE m.cohort_id = ? AND users.program_id = ?`
+		args = []any{f.CohortID, programID}
+		order = `m.created_at, m.user_id`
+		if f.Role != "" {
+			q += ` AND m.role = ?`
+			args = append(args, string(f.Role))
+		}
+	} else if f.Role != "" {
 		q += ` AND users.role = ?`
 		args = append(args, string(f.Role))
-	}
-	if f.CohortID != "" {
-		q += ` AND users.id IN (SELECT user_id FROM cohort_members WHERE cohort_id = ?)`
-		args = append(args, f.CohortID)
 	}
 	if f.AnyCohort != nil {
 		if len(f.AnyCohort) == 0 {
@@ -120,10 +129,10 @@ func usersPageQuery(programID string, f models.UserFilter, after *peopleKey, siz
 		args = append(args, text, text)
 	}
 	if after != nil {
-		q += ` AND (users.created_at, users.id) > (?, ?)`
+		q += ` AND (` + order + `) > (?, ?)`
 		args = append(args, after.At, after.ID)
 	}
-	return q + ` ORDER BY users.created_at, users.id LIMIT ?`, append(args, size+1)
+	return q + ` ORDER BY ` + order + ` LIMIT ?`, append(args, size+1)
 }
 
 // emailBatch bounds the addresses asked for in one query.

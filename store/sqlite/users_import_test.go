@@ -74,6 +74,28 @@ func TestPeopleImportUsersInBatches(t *testing.T) {
 	if err != nil || len(page.Items) != 100 || page.Items[0].ID != ws[0].After.ID || page.NextCursor == "" {
 		t.Errorf("Users(students of C) = %d users, %v; want a first page of 100 starting with the first row", len(page.Items), err)
 	}
+	// Every page of the cohort's students, in creation (here: id) order,
+	// each student once.
+	seen, last, cursor := 0, "", ""
+	for pages := 0; ; pages++ {
+		l, err := s.Users(ctx, p, models.UserFilter{Role: models.RoleStudent, CohortID: c.ID}, models.Page{Limit: 200, Cursor: cursor})
+		if err != nil || pages > 3 {
+			t.Fatalf("page %d of C's students = %v (%d pages)", pages, err, pages)
+		}
+		for _, u := range l.Items {
+			if u.ID <= last {
+				t.Fatalf("page %d: %s after %s; want creation order", pages, u.ID, last)
+			}
+			last = u.ID
+			seen++
+		}
+		if cursor = l.NextCursor; cursor == "" {
+			break
+		}
+	}
+	if seen != n-2 {
+		t.Errorf("the pages of C's students held %d; want %d", seen, n-2)
+	}
 
 	// Changes: one applies, one finds its version moved, one would take
 	// the last admin and is undone.
