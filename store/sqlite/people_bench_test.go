@@ -56,3 +56,39 @@ func BenchmarkPeopleUsersOfCohort(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPeopleUserByUID is the look-up every signed-in request makes.
+func BenchmarkPeopleUserByUID(b *testing.B) {
+	s, _ := openTest(b)
+	ctx := context.Background()
+	p := peopleProgram(b, s)
+	u := peopleInvite(b, s, p, "in@example.com", models.RoleInstructor)
+	bound := u
+	bound.UID, bound.Bound = "uid-1", true
+	if _, err := s.BindInvitation(ctx, models.UserWrite{Before: u, After: bound}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := s.UserByUID(ctx, "uid-1"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPeopleSaveUser is one admin's edit of a user: the write, its
+// memberships and its audit entry in one transaction.
+func BenchmarkPeopleSaveUser(b *testing.B) {
+	s, _ := openTest(b)
+	p := peopleProgram(b, s)
+	c := peopleCohort(b, s, p, "C")
+	u := peopleInvite(b, s, p, "st@example.com", models.RoleStudent, c.ID)
+	b.ResetTimer()
+	for i := range b.N {
+		next, err := peopleSaveUser(s, peopleAdmin, u, func(u *models.User) { u.Name = fmt.Sprint("Name ", i) })
+		if err != nil {
+			b.Fatal(err)
+		}
+		u = next
+	}
+}
