@@ -120,9 +120,9 @@ func insertUserRow(ctx context.Context, tx *sql.Tx, u models.User) error {
 	return putMembers(ctx, tx, u)
 }
 
-// updateUserRow writes u, whose stored version is before, over its row,
-// and its cohort memberships when its role or cohorts changed from was.
-// It reports whether the row was still at before.
+// updateUserRow writes u over its row, read as was, guarded by was's
+// version (models.ErrPreconditionFailed when it moved), and its cohort
+// memberships when its role or cohorts changed from was.
 func updateUserRow(ctx context.Context, tx *sql.Tx, was, u models.User) error {
 	doc, err := encode(u)
 	if err != nil {
