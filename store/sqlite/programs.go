@@ -1,0 +1,41 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"skillbook/models"
+)
+
+// CreateProgram stores a new program with the default grading rule.
+func (s *Store) CreateProgram(ctx context.Context, name string) (models.Program, error) {
+	p := models.Program{ID: newID(), Name: name, Grading: models.DefaultGrading,
+		ProcedureTargets: models.DefaultProcedureTargets, CreatedAt: s.now()}
+	doc, err := encode(p)
+	if err != nil {
+		return models.Program{}, fmt.Errorf("create program: %w", err)
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO programs (id, name, created_at, doc) VALUES (?, ?, ?, ?)`,
+			p.ID, p.Name, ms(p.CreatedAt), doc)
+		return translate(err)
+	})
+	if err != nil {
+		return models.Program{}, fmt.Errorf("create program: %w", err)
+	}
+	return p, nil
+}
+
+// Program returns the program with id.
+func (s *Store) Program(ctx context.Context, id string) (models.Program, error) {
+	var doc string
+	if err := s.reader.QueryRowContext(ctx, `SELECT doc FROM programs WHERE id = ?`, id).Scan(&doc); err != nil {
+		return models.Program{}, fmt.Errorf("find program %s: %w", id, translate(err))
+	}
+	var p models.Program
+	if err := decode(doc, &p); err != nil {
+		return models.Program{}, fmt.Errorf("find program %s: %w", id, err)
+	}
+	return p, nil
+}
