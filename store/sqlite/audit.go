@@ -24,33 +24,15 @@ func (s *Store) Audit(ctx context.Context, programID string, f models.AuditFilte
 	if programID == "" {
 		return models.List[models.Event]{}, errAuditNoProgram
 	}
-	q := `SELECT at, id, doc FROM events WHERE program_id = ?`
-	args := []any{programID}
-	for _, c := range []struct{ column, value string }{
-		{"actor_id", f.ActorID}, {"subject", f.Subject}, {"subject_id", f.SubjectID}, {"type", string(f.Type)},
-	} {
-		if c.value != "" {
-			q += ` AND ` + c.column + ` = ?`
-			args = append(args, c.value)
-		}
-	}
-	if f.StudentID != "" {
-		// student_id <> '' is spelled out: it lets SQLite use the partial
-		// index events_student_at.
-		q += ` AND student_id = ? AND student_id <> ''`
-		args = append(args, f.StudentID)
-	}
+	var after *auditKey
 	if page.Cursor != "" {
-		var k auditKey
-		if err := decodeNoticeCursor("audit", page.Cursor, &k); err != nil {
+		after = &auditKey{}
+		if err := decodeNoticeCursor("audit", page.Cursor, after); err != nil {
 			return models.List[models.Event]{}, err
 		}
-		q += ` AND (at, id) < (?, ?)`
-		args = append(args, k.At, k.ID)
 	}
 	size := page.Size()
-	q += ` ORDER BY at DESC, id DESC LIMIT ?`
-	args = append(args, size+1)
+	q, args := auditQuery(programID, f, after, size+1)
 	what := "list audit of " + programID
 	rows, err := s.reader.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -82,4 +64,40 @@ func (s *Store) Audit(ctx context.Context, programID string, f models.AuditFilte
 		return models.List[models.Event]{}, fmt.Errorf("%s: %w", what, translate(err))
 	}
 	return out, nil
+}
+
+// auditQuery is the query of Audit: one walk of the index of the filter's
+// most selective column, already in order. The other columns are filtered
+// as read (a unary + keeps SQLite, which has no statistics of the trail,
+// from walking a coarser index such as the type's).
+func auditQuery(programID string, f models.AuditFilter, after *auditKey, limit int) (string, []any) {
+	q := `SELECT at, id, doc FROM events WHERE program_id = ?`
+	args := []any{programID}
+	walked := false
+	// Most selective first.
+	for _, c := range []struct{ column, value string }{
+		{"subject_id", f.SubjectID}, {"student_id", f.StudentID}, {"actor_id", f.ActorID},
+		{"type", string(f.Type)}, {"subject", f.Subject},
+	} {
+		switch {
+		case c.value == "":
+			continue
+		case walked:
+			q += ` AND +` + c.column + ` = ?`
+		case c.column == "student_id":
+			// student_id <> '' is spelled out: it lets SQLite use the
+			// partial index events_student_at.
+			q += ` AND student_id = ? AND student_id <> ''`
+		default:
+			q += ` AND ` + c.column + ` = ?`
+		}
+		walked = true
+		args = append(args, c.value)
+	}
+	if after != nil {
+		q += ` AND (at, id) < (?, ?)`
+		args = append(args, after.At, after.ID)
+	}
+	q += ` ORDER BY at DESC, id DESC LIMIT ?`
+	return q, append(args, limit)
 }

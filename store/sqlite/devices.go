@@ -129,6 +129,10 @@ func (s *Store) DropDevice(ctx context.Context, token string) (bool, error) {
 // maxDevicesQueried bounds one device lookup.
 const maxDevicesQueried = 100_000
 
+// devicesOfSQL reads the devices of a JSON list of users, at most limit.
+const devicesOfSQL = `SELECT program_id, user_id, doc FROM devices
+	WHERE user_id IN (SELECT value FROM json_each(?)) LIMIT ?`
+
 // DevicesOf returns the devices of users.
 func (s *Store) DevicesOf(ctx context.Context, userIDs []string) ([]models.Device, error) {
 	if len(userIDs) == 0 {
@@ -138,8 +142,7 @@ func (s *Store) DevicesOf(ctx context.Context, userIDs []string) ([]models.Devic
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.reader.QueryContext(ctx, `SELECT program_id, user_id, doc FROM devices
-		WHERE user_id IN (SELECT value FROM json_each(?)) LIMIT ?`,
+	rows, err := s.reader.QueryContext(ctx, devicesOfSQL,
 		ids, min(maxDevicesQueried, len(userIDs)*models.MaxDevicesPerUser*2))
 	if err != nil {
 		return nil, fmt.Errorf("list devices: %w", translate(err))

@@ -96,20 +96,7 @@ func (s *Store) Notifications(ctx context.Context, programID, userID string, f m
 // the position after (nil: from the start): the unread ones only, the read
 // ones only, or (neither) all.
 func (s *Store) feedPart(ctx context.Context, programID, userID string, unreadOnly, readOnly bool, after *noticeFeedKey, limit int) ([]models.FeedItem, error) {
-	q := `SELECT ` + feedColumns + ` FROM notifications WHERE user_id = ? AND program_id = ?`
-	args := []any{userID, programID}
-	switch {
-	case unreadOnly:
-		q += ` AND read = 0`
-	case readOnly:
-		q += ` AND read = 1`
-	}
-	if after != nil {
-		q += ` AND (created_at, id) < (?, ?)`
-		args = append(args, after.At, after.ID)
-	}
-	q += ` ORDER BY created_at DESC, id DESC LIMIT ?`
-	args = append(args, limit)
+	q, args := feedQuery(programID, userID, unreadOnly, readOnly, after, limit)
 	rows, err := s.reader.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list notifications: %w", translate(err))
@@ -127,6 +114,25 @@ func (s *Store) feedPart(ctx context.Context, programID, userID string, unreadOn
 		return nil, fmt.Errorf("list notifications: %w", translate(err))
 	}
 	return items, nil
+}
+
+// feedQuery is the query of feedPart: one walk of notifications_feed or
+// notifications_unread, already in order.
+func feedQuery(programID, userID string, unreadOnly, readOnly bool, after *noticeFeedKey, limit int) (string, []any) {
+	q := `SELECT ` + feedColumns + ` FROM notifications WHERE user_id = ? AND program_id = ?`
+	args := []any{userID, programID}
+	switch {
+	case unreadOnly:
+		q += ` AND read = 0`
+	case readOnly:
+		q += ` AND read = 1`
+	}
+	if after != nil {
+		q += ` AND (created_at, id) < (?, ?)`
+		args = append(args, after.At, after.ID)
+	}
+	q += ` ORDER BY created_at DESC, id DESC LIMIT ?`
+	return q, append(args, limit)
 }
 
 // Notification returns one notification of a user's feed.

@@ -19,6 +19,15 @@ import (
 // the same notification at once and a claim never holds the writer long;
 // a worker that dies leaves a lease that simply expires.
 
+// claimSQL leases a batch of due pending notifications: owner, lease
+// until, now, now, limit. state = 'pending' is spelled out: it is what lets
+// SQLite use the partial index notifications_due.
+const claimSQL = `UPDATE notifications SET lease_owner = ?, lease_until = ?, version = version + 1
+	WHERE id IN (SELECT id FROM notifications
+		WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ?
+		ORDER BY next_attempt_at, id LIMIT ?)
+	RETURNING id, program_id, user_id, category, title, body, data, attempts, delivered, created_at, next_attempt_at`
+
 // ClaimPushes leases up to limit pending notifications whose next attempt is
 // due to the claim owner for lease, oldest due first.
 func (s *Store) ClaimPushes(ctx context.Context, owner string, limit int, lease time.Duration) ([]models.Push, error) {
@@ -32,14 +41,7 @@ func (s *Store) ClaimPushes(ctx context.Context, owner string, limit int, lease 
 	var got []claimed
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		now := s.now()
-		// state = 'pending' is spelled out: it is what lets SQLite use the
-		// partial index notifications_due.
-		rows, err := tx.QueryContext(ctx, `UPDATE notifications SET lease_owner = ?, lease_until = ?, version = version + 1
-			WHERE id IN (SELECT id FROM notifications
-				WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ?
-				ORDER BY next_attempt_at, id LIMIT ?)
-			RETURNING id, program_id, user_id, category, title, body, data, attempts, delivered, created_at, next_attempt_at`,
-			owner, ms(now.Add(lease)), ms(now), ms(now), limit)
+		rows, err := tx.QueryContext(ctx, claimSQL, owner, ms(now.Add(lease)), ms(now), ms(now), limit)
 		if err != nil {
 			return fmt.Errorf("claim notifications: %w", translate(err))
 		}
