@@ -95,6 +95,12 @@ func (s *Store) ClaimPushes(ctx context.Context, owner string, limit int, lease 
 // of notification id, and frees its lease. It is ErrConflict when owner no
 // longer holds the lease (it expired and another worker claimed it).
 func (s *Store) FinishPush(ctx context.Context, owner, id string, o models.PushOutcome) error {
+	return s.write(ctx, func(tx *sql.Tx) error { return finishPush(ctx, tx, owner, id, o) })
+}
+
+// finishPush is FinishPush inside the transaction tx (so a whole batch's
+// outcomes could commit at once).
+func finishPush(ctx context.Context, tx *sql.Tx, owner, id string, o models.PushOutcome) error {
 	delivered := "delivered"
 	args := []any{string(o.State), o.Attempts, o.Error, o.State == models.PushPending, ms(o.NextAttemptAt)}
 	if len(o.Delivered) > 0 {
@@ -106,21 +112,19 @@ func (s *Store) FinishPush(ctx context.Context, owner, id string, o models.PushO
 		}
 	}
 	args = append(args, id, owner)
-	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE notifications SET state = ?, attempts = ?, lease_owner = '', lease_until = 0,
-				last_error = ?, next_attempt_at = CASE WHEN ? THEN ? ELSE next_attempt_at END,
-				delivered = `+delivered+`, version = version + 1
-			WHERE id = ? AND lease_owner = ? AND state = 'pending'`, args...)
-		if err != nil {
-			return fmt.Errorf("finish push %s: %w", id, translate(err))
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("finish push %s: %w", id, translate(err))
-		} else if n == 0 {
-			return fmt.Errorf("finish push %s: lease lost: %w", id, models.ErrConflict)
-		}
-		return nil
-	})
+	res, err := tx.ExecContext(ctx, `UPDATE notifications SET state = ?, attempts = ?, lease_owner = '', lease_until = 0,
+			last_error = ?, next_attempt_at = CASE WHEN ? THEN ? ELSE next_attempt_at END,
+			delivered = `+delivered+`, version = version + 1
+		WHERE id = ? AND lease_owner = ? AND state = 'pending'`, args...)
+	if err != nil {
+		return fmt.Errorf("finish push %s: %w", id, translate(err))
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("finish push %s: %w", id, translate(err))
+	} else if n == 0 {
+		return fmt.Errorf("finish push %s: lease lost: %w", id, models.ErrConflict)
+	}
+	return nil
 }
 
 // PushStatus returns the delivery record of notification id.
