@@ -68,17 +68,11 @@ func (s *Store) Notifications(ctx context.Context, programID, userID string, f m
 	var err error
 	switch {
 	case !unreadFirst:
-		items, err = s.feedPart(ctx, programID, userID, f.UnreadOnly, false, after, size+1)
+		items, err = feedPart(ctx, s.reader, programID, userID, f.UnreadOnly, false, after, size+1)
 	case after == nil || !after.Read:
-		// The unread part from the position, then the read part from its
-		// start: two index walks, each already in order.
-		if items, err = s.feedPart(ctx, programID, userID, true, false, after, size+1); err == nil && len(items) <= size {
-			var read []models.FeedItem
-			read, err = s.feedPart(ctx, programID, userID, false, true, nil, size+1-len(items))
-			items = append(items, read...)
-		}
+		items, err = s.unreadThenRead(ctx, programID, userID, after, size+1)
 	default:
-		items, err = s.feedPart(ctx, programID, userID, false, true, after, size+1)
+		items, err = feedPart(ctx, s.reader, programID, userID, false, true, after, size+1)
 	}
 	if err != nil {
 		return models.List[models.FeedItem]{}, err
@@ -92,12 +86,36 @@ func (s *Store) Notifications(ctx context.Context, programID, userID string, f m
 	return out, nil
 }
 
+// unreadThenRead reads up to limit items of the unread-first feed from the
+// unread position after (nil: from the start): the unread part from there,
+// then the read part from its start. Two index walks, each already in
+// order, in one read transaction so a notification read meanwhile is
+// neither shown twice nor skipped.
+func (s *Store) unreadThenRead(ctx context.Context, programID, userID string, after *noticeFeedKey, limit int) ([]models.FeedItem, error) {
+	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("list notifications: %w", translate(err))
+	}
+	defer tx.Rollback()
+	items, err := feedPart(ctx, tx, programID, userID, true, false, after, limit)
+	if err != nil || len(items) == limit {
+		return items, err
+	}
+	read, err := feedPart(ctx, tx, programID, userID, false, true, nil, limit-len(items))
+	return append(items, read...), err
+}
+
+// noticeQuerier is the reader pool or a transaction.
+type noticeQuerier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // feedPart reads up to limit items of a user's feed, newest first, after
 // the position after (nil: from the start): the unread ones only, the read
 // ones only, or (neither) all.
-func (s *Store) feedPart(ctx context.Context, programID, userID string, unreadOnly, readOnly bool, after *noticeFeedKey, limit int) ([]models.FeedItem, error) {
+func feedPart(ctx context.Context, db noticeQuerier, programID, userID string, unreadOnly, readOnly bool, after *noticeFeedKey, limit int) ([]models.FeedItem, error) {
 	q, args := feedQuery(programID, userID, unreadOnly, readOnly, after, limit)
-	rows, err := s.reader.QueryContext(ctx, q, args...)
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list notifications: %w", translate(err))
 	}
