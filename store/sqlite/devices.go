@@ -41,9 +41,9 @@ func (s *Store) SaveDevice(ctx context.Context, d models.Device, keep int, stale
 		stored  models.Device
 		created bool
 	)
+	// Times are kept to the millisecond, as every record keeps them.
+	d.RefreshedAt = d.RefreshedAt.UTC().Truncate(time.Millisecond)
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		// Times kept to the millisecond, as every record keeps them.
-		d.RefreshedAt = d.RefreshedAt.UTC().Truncate(time.Millisecond)
 		old, err := scanDevice(tx.QueryRowContext(ctx, `SELECT program_id, user_id, doc FROM devices WHERE token = ?`, d.Token))
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
