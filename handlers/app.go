@@ -18,7 +18,6 @@ import (
 
 	"skillbook/clock"
 	"skillbook/models"
-	"skillbook/store/mongo"
 	"skillbook/workflow"
 )
 
@@ -33,7 +32,7 @@ type TokenVerifier interface {
 
 // Deps is what the API needs from the rest of the program.
 type Deps struct {
-	Store    *mongo.Store
+	Store    Store
 	Workflow *workflow.Workflow
 	Clock    clock.Clock // expires idempotency keys; nil is the system clock
 	Tokens   TokenVerifier
@@ -57,13 +56,12 @@ type Deps struct {
 
 // server holds the dependencies every operation uses.
 type server struct {
-	store      *mongo.Store
-	idempotent IdempotencyStore
-	app        *workflow.Workflow
-	tokens     TokenVerifier
-	log        *slog.Logger
-	gatherer   prometheus.Gatherer
-	clock      clock.Clock
+	store    Store
+	app      *workflow.Workflow
+	tokens   TokenVerifier
+	log      *slog.Logger
+	gatherer prometheus.Gatherer
+	clock    clock.Clock
 }
 
 // New returns the Fiber app serving the whole API.
@@ -114,7 +112,7 @@ func New(d Deps) *fiber.App {
 	}
 	api := humafiber.New(app, cfg)
 
-	s := &server{store: d.Store, idempotent: d.Store, app: d.Workflow, tokens: d.Tokens, log: d.Logger, gatherer: d.Metrics, clock: cmp.Or[clock.Clock](d.Clock, clock.System{})}
+	s := &server{store: d.Store, app: d.Workflow, tokens: d.Tokens, log: d.Logger, gatherer: d.Metrics, clock: cmp.Or[clock.Clock](d.Clock, clock.System{})}
 	app.Use("/v1", func(c *fiber.Ctx) error {
 		if err := s.authenticate(c); err != nil {
 			return err

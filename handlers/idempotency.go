@@ -51,7 +51,7 @@ func (s *server) idempotency(lease time.Duration) fiber.Handler {
 		scope := models.Digest(caller.ID, c.Method(), c.Path(), key)
 		fingerprint := models.Digest(string(c.Request().URI().QueryString()), string(c.Body()))
 
-		stored, err := s.idempotent.BeginIdempotent(ctx, scope, fingerprint, s.clock.Now(), lease)
+		stored, err := s.store.BeginIdempotent(ctx, scope, fingerprint, s.clock.Now(), lease)
 		switch {
 		case errors.Is(err, models.ErrIdempotencyMismatch):
 			return problemWithType(http.StatusUnprocessableEntity, "idempotency-key-reused",
@@ -78,7 +78,7 @@ func (s *server) idempotency(lease time.Duration) fiber.Handler {
 		}
 		status := c.Response().StatusCode()
 		if status >= 500 || status == http.StatusConflict || status == http.StatusTooManyRequests || status == http.StatusUnauthorized {
-			if err := s.idempotent.AbandonIdempotent(ctx, scope); err != nil {
+			if err := s.store.AbandonIdempotent(ctx, scope); err != nil {
 				logFrom(ctx).Warn("abandon idempotency key", "error", err)
 			}
 			return nil
@@ -89,7 +89,7 @@ func (s *server) idempotency(lease time.Duration) fiber.Handler {
 				resp.Header[h] = v
 			}
 		}
-		if err := s.idempotent.FinishIdempotent(ctx, scope, resp); err != nil {
+		if err := s.store.FinishIdempotent(ctx, scope, resp); err != nil {
 			// The work is done; a retry will see the key in progress until
 			// the lease ends and then run again, which the handlers'
 			// own guards (client-chosen ids, version checks) absorb.

@@ -17,3 +17,11 @@ type IdempotencyStore interface {
 	FinishIdempotent(ctx context.Context, key string, resp models.StoredResponse) error
 	AbandonIdempotent(ctx context.Context, key string) error
 }
+
+// Store is what the HTTP layer itself asks of the engine: whether it
+// answers (/readyz) and the Idempotency-Key records. Everything else goes
+// through the use cases.
+type Store interface {
+	IdempotencyStore
+	Ping(ctx context.Context) error
+}
