@@ -24,7 +24,6 @@ import (
 	"github.com/google/uuid"
 
 	"skillbook/models"
-	"skillbook/store/mongo"
 )
 
 // Options shape a seeded program.
@@ -108,7 +107,7 @@ type gen struct {
 	lib     []models.Checklist
 	grading map[string]models.Grading
 
-	b        mongo.SeedBatch
+	b        models.SeedBatch
 	accounts []Account
 	sum      Summary
 
@@ -124,10 +123,10 @@ type cohortPlan struct {
 }
 
 // Generate prepares every record of a seeded program p whose checklist
-// library is lib. Nothing is written; mongo.InsertSeed writes the batch.
-func Generate(p models.Program, lib []models.Checklist, o Options) (mongo.SeedBatch, []Account, Summary, error) {
+// library is lib. Nothing is written; the store's InsertSeed writes the batch.
+func Generate(p models.Program, lib []models.Checklist, o Options) (models.SeedBatch, []Account, Summary, error) {
 	if err := o.Validate(); err != nil {
-		return mongo.SeedBatch{}, nil, Summary{}, err
+		return models.SeedBatch{}, nil, Summary{}, err
 	}
 	h := fnv.New64a()
 	h.Write([]byte(p.ID))
@@ -143,7 +142,7 @@ func Generate(p models.Program, lib []models.Checklist, o Options) (mongo.SeedBa
 	}
 	g.lib = currentVersions(lib)
 	if len(g.lib) == 0 {
-		return mongo.SeedBatch{}, nil, Summary{}, errors.New("seed: the checklist library is empty")
+		return models.SeedBatch{}, nil, Summary{}, errors.New("seed: the checklist library is empty")
 	}
 	for _, c := range g.lib {
 		g.grading[c.ID] = c.Grading.Apply(p.Grading)
@@ -351,7 +350,7 @@ func (g *gen) assignAll() {
 			due := co.start.Add(time.Duration(float64(area+1) / float64(len(models.Areas)) * 0.9 * float64(programLength)))
 			a := models.Assignment{ProgramID: g.p.ID, ChecklistID: cl.ID, ChecklistVersion: cl.Version, Area: cl.Area,
 				CohortID: co.ID, DueDate: due.Format(models.DateLayout), AssignedBy: g.admin.ID, Version: 1, CreatedAt: at}
-			a.ID = mongo.SeedAssignmentID(a)
+			a.ID = a.Key()
 			g.b.Assignments = append(g.b.Assignments, a)
 			g.sum.Assignments++
 			g.event(models.Event{Type: "assignment.created", Actor: by, At: at, Subject: "assignment", SubjectID: a.ID,

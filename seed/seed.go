@@ -8,8 +8,14 @@ import (
 	"time"
 
 	"skillbook/models"
-	"skillbook/store/mongo"
 )
+
+// Store is what seeding asks of an engine: a program, then the whole
+// batch written in bulk.
+type Store interface {
+	CreateProgram(ctx context.Context, name string) (models.Program, error)
+	InsertSeed(ctx context.Context, b models.SeedBatch) (written int, err error)
+}
 
 // Result is a seeded program.
 type Result struct {
@@ -25,7 +31,7 @@ type Result struct {
 
 // Program creates a program named name in st and fills it as o says, with
 // lib (the library the store holds) assigned to every cohort.
-func Program(ctx context.Context, st *mongo.Store, name string, lib []models.Checklist, o Options) (Result, error) {
+func Program(ctx context.Context, st Store, name string, lib []models.Checklist, o Options) (Result, error) {
 	if err := o.Validate(); err != nil {
 		return Result{}, err
 	}

@@ -259,7 +259,7 @@ func TestBulkSeedRebuildsValueIndexes(t *testing.T) {
 		t.Fatal("no value indexes after Open")
 	}
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	var b SeedBatch
+	var b models.SeedBatch
 	for i := range bulkLoadDocs {
 		b.Devices = append(b.Devices, models.Device{Token: fmt.Sprintf("tok-%05d", i), ProgramID: "p",
 			UserID: fmt.Sprintf("u%03d", i%500), Platform: models.Platform("android"), CreatedAt: now, RefreshedAt: now})

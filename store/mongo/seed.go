@@ -9,27 +9,6 @@ import (
 	"skillbook/models"
 )
 
-// SeedBatch is a set of prepared records that `skillbook seed` writes in
-// bulk for load tests and demos. Records are stored as given (ids,
-// versions, times, uids, signatures), as if every event about them had
-// already been relayed; the audit trail is Audit.
-type SeedBatch struct {
-	Cohorts      []models.Cohort
-	Users        []models.User
-	Assignments  []models.Assignment
-	Attempts     []models.Attempt
-	Remediations []models.Remediation
-	Procedures   []models.Procedure
-	Devices      []models.Device
-	Audit        []models.Event
-}
-
-// Size is the number of records in b.
-func (b *SeedBatch) Size() int {
-	return len(b.Cohorts) + len(b.Users) + len(b.Assignments) + len(b.Attempts) + len(b.Remediations) +
-		len(b.Procedures) + len(b.Devices) + len(b.Audit)
-}
-
 // Seed writes go out in unordered inserts of seedChunk documents, from
 // seedWriters connections at once so that encoding overlaps the engine's
 // writes.
@@ -51,10 +30,6 @@ func asRelayed[T any](v T) relayed[T] {
 	return relayed[T]{Doc: v, Pending: map[string]any{}, PendingIDs: []string{}}
 }
 
-// SeedAssignmentID is the id the store gives assignment a (derived from
-// what is assigned to whom), so a seeder can refer to it.
-func SeedAssignmentID(a models.Assignment) string { return assignmentID(a) }
-
 // bulkLoadDocs is the size of a seed from which the embedded engine's
 // value indexes are built after the load rather than during it.
 const bulkLoadDocs = 20000
@@ -64,7 +39,7 @@ const bulkLoadDocs = 20000
 // derives them, invitations that are not bound get their placeholder uid,
 // and emails are normalized. It is meant for a new program: a duplicate key
 // is an error.
-func (s *Store) InsertSeed(ctx context.Context, b SeedBatch) (written int, err error) {
+func (s *Store) InsertSeed(ctx context.Context, b models.SeedBatch) (written int, err error) {
 	type chunk struct {
 		col  string
 		docs []any
