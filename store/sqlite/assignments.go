@@ -67,7 +67,7 @@ type queryer interface {
 func assignmentIn(ctx context.Context, q queryer, programID, id string) (models.Assignment, error) {
 	var doc string
 	var a models.Assignment
-	err := q.QueryRowContext(ctx, `SELECT doc FROM assignments WHERE id = ? AND program_id = ?`, id, programID).Scan(&doc)
+	err := q.QueryRowContext(ctx, qAssignment, id, programID).Scan(&doc)
 	if err != nil {
 		return a, fmt.Errorf("find assignment %s: %w", id, translate(err))
 	}
@@ -81,6 +81,12 @@ func (s *Store) Assignment(ctx context.Context, programID, id string) (models.As
 
 // Assignments lists a program's assignments, ordered by id.
 func (s *Store) Assignments(ctx context.Context, programID string, f models.AssignmentFilter, page models.Page) (models.List[models.Assignment], error) {
+	where, args := assignmentsWhere(programID, f)
+	return skillListByID[models.Assignment](ctx, s.reader, "assignments", where, args, page, 1, "list assignments")
+}
+
+// assignmentsWhere is the condition of Assignments.
+func assignmentsWhere(programID string, f models.AssignmentFilter) ([]string, []any) {
 	where, args := []string{"program_id = ?"}, []any{programID}
 	if f.CohortID != "" {
 		where, args = append(where, "cohort_id = ?", "cohort_id <> ''"), append(args, f.CohortID)
@@ -88,7 +94,7 @@ func (s *Store) Assignments(ctx context.Context, programID string, f models.Assi
 	if f.StudentID != "" {
 		where, args = append(where, "student_id = ?", "student_id <> ''"), append(args, f.StudentID)
 	}
-	return skillListByID[models.Assignment](ctx, s.reader, "assignments", where, args, page, 1, "list assignments")
+	return where, args
 }
 
 // AssignmentFor returns the assignment of checklistID that applies to
@@ -162,14 +168,21 @@ func (s *Store) AssignmentsOf(ctx context.Context, programID string, students []
 	return out, nil
 }
 
+// The assignment queries (each checked against its plan in a test; the
+// lists are skillListQuery's, the bulk reads assignmentsOfQuery's).
+const (
+	qAssignment     = `SELECT doc FROM assignments WHERE id = ? AND program_id = ?`
+	qDueAssignments = `SELECT doc FROM assignments
+		WHERE due_date >= ? AND due_date <= ? AND due_date <> '' ORDER BY due_date, id LIMIT ?`
+)
+
 // maxDueAssignments bounds one reminder scan.
 const maxDueAssignments = 5000
 
 // DueAssignments returns the assignments of every program due between the
 // dates from and to (inclusive, DateLayout), by due date then id.
 func (s *Store) DueAssignments(ctx context.Context, from, to string) ([]models.Assignment, error) {
-	out, err := skillQueryDocs[models.Assignment](ctx, s.reader, `SELECT doc FROM assignments
-		WHERE due_date >= ? AND due_date <= ? AND due_date <> '' ORDER BY due_date, id LIMIT ?`, from, to, maxDueAssignments)
+	out, err := skillQueryDocs[models.Assignment](ctx, s.reader, qDueAssignments, from, to, maxDueAssignments)
 	if err != nil {
 		return nil, fmt.Errorf("list due assignments: %w", err)
 	}
@@ -232,8 +245,7 @@ func skillListByID[T any](ctx context.Context, db *sql.DB, table string, where [
 		where, args = append(where, "id "+op+" ?"), append(args, string(after))
 	}
 	size := page.Size()
-	q := fmt.Sprintf("SELECT doc, id FROM %s WHERE %s ORDER BY id %s LIMIT ?", table, strings.Join(where, " AND "), order)
-	rows, err := db.QueryContext(ctx, q, append(args, size+1)...)
+	rows, err := db.QueryContext(ctx, skillListQuery(table, where, order), append(args, size+1)...)
 	if err != nil {
 		return models.List[T]{}, fmt.Errorf("%s: %w", what, translate(err))
 	}
@@ -259,6 +271,12 @@ func skillListByID[T any](ctx context.Context, db *sql.DB, table string, where [
 		return models.List[T]{}, fmt.Errorf("%s: %w", what, translate(err))
 	}
 	return out, nil
+}
+
+// skillListQuery selects the docs and ids of table matching where, by id
+// in order (ASC or DESC), up to a limit (the last parameter).
+func skillListQuery(table string, where []string, order string) string {
+	return fmt.Sprintf("SELECT doc, id FROM %s WHERE %s ORDER BY id %s LIMIT ?", table, strings.Join(where, " AND "), order)
 }
 
 func skillInvalidCursor() error {

@@ -118,7 +118,7 @@ func (s *Store) UpsertLibrary(ctx context.Context, lib []models.Checklist) (int,
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		errs, added = nil, 0
 		stored := map[checklistKey]string{}
-		rows, err := tx.QueryContext(ctx, `SELECT checklist_id, version, json_extract(doc, '$.digest') FROM checklists WHERE program_id = ''`)
+		rows, err := tx.QueryContext(ctx, qLibraryDigests)
 		if err != nil {
 			return fmt.Errorf("read checklist library: %w", translate(err))
 		}
@@ -180,15 +180,33 @@ func insertChecklist(ctx context.Context, tx *sql.Tx, c models.Checklist) error 
 	return translate(err)
 }
 
-// checklistColumns are what queryChecklistRows reads.
-const checklistColumns = `program_id, checklist_id, version, status, doc`
+// The checklist queries (each checked against its plan in a test).
+const (
+	// checklistColumns are what queryChecklistRows reads.
+	checklistColumns = `program_id, checklist_id, version, status, doc`
+
+	qChecklist = `SELECT ` + checklistColumns + ` FROM checklists
+		WHERE program_id IN ('', ?) AND checklist_id = ? AND version = ?`
+	qCurrentChecklist = `SELECT ` + checklistColumns + ` FROM checklists
+		WHERE program_id IN ('', ?) AND status = ? AND checklist_id = ? ORDER BY version DESC LIMIT 2`
+	qChecklistVersions = `SELECT ` + checklistColumns + ` FROM checklists
+		WHERE program_id IN ('', ?) AND checklist_id = ? ORDER BY version`
+	qChecklistsPublished = `SELECT program_id, checklist_id, version FROM checklists
+		WHERE program_id IN ('', ?) AND status = ? AND checklist_id > ? ORDER BY checklist_id, version DESC`
+	qChecklistInStatus = `SELECT doc FROM checklists WHERE program_id = ? AND checklist_id = ? AND version = ? AND status = ?`
+	qChecklistOwn      = `SELECT status, doc FROM checklists WHERE program_id = ? AND checklist_id = ? AND version = ?`
+	qChecklistNumbers  = `SELECT program_id, version, status FROM checklists WHERE program_id IN ('', ?) AND checklist_id = ?`
+	qChecklistRevision = `SELECT revision, doc FROM checklists WHERE program_id = ? AND checklist_id = ? AND version = ?`
+	qChecklistRef      = `SELECT program_id, checklist_id, version, status FROM checklists
+		WHERE program_id IN ('', ?) AND checklist_id = ? AND version = ?`
+	qLibraryDigests = `SELECT checklist_id, version, json_extract(doc, '$.digest') FROM checklists WHERE program_id = ''`
+)
 
 // Checklist returns version of checklist id as programID sees it: shipped
 // or the program's own, in any status. Callers decide who may see a draft.
 func (s *Store) Checklist(ctx context.Context, programID, id string, version int) (models.Checklist, error) {
 	what := fmt.Sprintf("find checklist %s version %d", id, version)
-	found, err := s.queryChecklistRows(ctx, `SELECT `+checklistColumns+` FROM checklists
-		WHERE program_id IN ('', ?) AND checklist_id = ? AND version = ?`, programID, id, version)
+	found, err := s.queryChecklistRows(ctx, qChecklist, programID, id, version)
 	if err != nil {
 		return models.Checklist{}, fmt.Errorf("%s: %w", what, err)
 	}
@@ -209,9 +227,7 @@ func (s *Store) Checklist(ctx context.Context, programID, id string, version int
 // program's own version beats a shipped one of the same number.
 func (s *Store) CurrentChecklist(ctx context.Context, programID, id string) (models.Checklist, error) {
 	what := "find current checklist " + id
-	found, err := s.queryChecklistRows(ctx, `SELECT `+checklistColumns+` FROM checklists
-		WHERE program_id IN ('', ?) AND status = ? AND checklist_id = ? ORDER BY version DESC LIMIT 2`,
-		programID, string(models.ChecklistPublished), id)
+	found, err := s.queryChecklistRows(ctx, qCurrentChecklist, programID, string(models.ChecklistPublished), id)
 	if err != nil {
 		return models.Checklist{}, fmt.Errorf("%s: %w", what, err)
 	}
@@ -230,8 +246,7 @@ func (s *Store) CurrentChecklist(ctx context.Context, programID, id string) (mod
 // number, chosen as Checklist chooses.
 func (s *Store) ChecklistVersions(ctx context.Context, programID, id string) ([]models.Checklist, error) {
 	what := "list versions of checklist " + id
-	found, err := s.queryChecklistRows(ctx, `SELECT `+checklistColumns+` FROM checklists
-		WHERE program_id IN ('', ?) AND checklist_id = ? ORDER BY version`, programID, id)
+	found, err := s.queryChecklistRows(ctx, qChecklistVersions, programID, id)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
@@ -277,9 +292,7 @@ func (s *Store) Checklists(ctx context.Context, programID string, f models.Check
 			return models.List[models.Checklist]{}, err
 		}
 	}
-	rows, err := s.reader.QueryContext(ctx, `SELECT program_id, checklist_id, version FROM checklists
-		WHERE program_id IN ('', ?) AND status = ? AND checklist_id > ? ORDER BY checklist_id, version DESC`,
-		programID, string(models.ChecklistPublished), after.ID)
+	rows, err := s.reader.QueryContext(ctx, qChecklistsPublished, programID, string(models.ChecklistPublished), after.ID)
 	if err != nil {
 		return models.List[models.Checklist]{}, fmt.Errorf("list checklists: %w", translate(err))
 	}
@@ -336,8 +349,7 @@ func (s *Store) publishedChecklist(ctx context.Context, k checklistKey) (models.
 		return c, nil
 	}
 	var doc string
-	err := s.reader.QueryRowContext(ctx, `SELECT doc FROM checklists WHERE program_id = ? AND checklist_id = ? AND version = ? AND status = ?`,
-		k.programID, k.id, k.version, string(k.status)).Scan(&doc)
+	err := s.reader.QueryRowContext(ctx, qChecklistInStatus, k.programID, k.id, k.version, string(k.status)).Scan(&doc)
 	if err != nil {
 		return models.Checklist{}, translate(err)
 	}

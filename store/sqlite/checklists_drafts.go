@@ -18,8 +18,7 @@ var errSkillNoProgram = errors.New("program id is required")
 // or its own, any status; 0 for a new id) and the number of the program's
 // own draft of it (0 when it has none).
 func (s *Store) ChecklistNumbering(ctx context.Context, programID, id string) (latest, draft int, err error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT program_id, version, status FROM checklists
-		WHERE program_id IN ('', ?) AND checklist_id = ?`, programID, id)
+	rows, err := s.reader.QueryContext(ctx, qChecklistNumbers, programID, id)
 	if err != nil {
 		return 0, 0, fmt.Errorf("number the next version of checklist %s: %w", id, translate(err))
 	}
@@ -79,8 +78,7 @@ func (s *Store) UpdateChecklist(ctx context.Context, c models.Checklist, revisio
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var doc string
 		var have int64
-		err := tx.QueryRowContext(ctx, `SELECT revision, doc FROM checklists WHERE program_id = ? AND checklist_id = ? AND version = ?`,
-			c.ProgramID, c.ID, c.Version).Scan(&have, &doc)
+		err := tx.QueryRowContext(ctx, qChecklistRevision, c.ProgramID, c.ID, c.Version).Scan(&have, &doc)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%s: %w", what, notFound(fmt.Sprintf("find checklist %s version %d", c.ID, c.Version)))
 		}
@@ -118,8 +116,7 @@ func (s *Store) UpdateChecklist(ctx context.Context, c models.Checklist, revisio
 func (s *Store) OwnChecklist(ctx context.Context, programID, id string, version int) (models.Checklist, error) {
 	what := fmt.Sprintf("find checklist %s version %d", id, version)
 	var status, doc string
-	err := s.reader.QueryRowContext(ctx, `SELECT status, doc FROM checklists WHERE program_id = ? AND checklist_id = ? AND version = ?`,
-		programID, id, version).Scan(&status, &doc)
+	err := s.reader.QueryRowContext(ctx, qChecklistOwn, programID, id, version).Scan(&status, &doc)
 	if err != nil {
 		return models.Checklist{}, fmt.Errorf("%s: %w", what, translate(err))
 	}

@@ -62,7 +62,7 @@ func (s *Store) CreateProcedure(ctx context.Context, p models.Procedure, events 
 func procedureIn(ctx context.Context, q queryer, programID, id string) (models.Procedure, error) {
 	var doc string
 	var p models.Procedure
-	err := q.QueryRowContext(ctx, `SELECT doc FROM procedures WHERE id = ? AND program_id = ?`, id, programID).Scan(&doc)
+	err := q.QueryRowContext(ctx, qProcedure, id, programID).Scan(&doc)
 	if err != nil {
 		return p, fmt.Errorf("find procedure %s: %w", id, translate(err))
 	}
@@ -83,6 +83,26 @@ func (s *Store) Procedures(ctx context.Context, programID string, f models.Proce
 	if f.StudentIDs != nil && len(f.StudentIDs) == 0 {
 		return models.List[models.Procedure]{Items: []models.Procedure{}}, nil
 	}
+	where, args := proceduresWhere(programID, f)
+	return skillListByID[models.Procedure](ctx, s.reader, proceduresFrom(f), where, args, page, -1, "list procedures of "+programID)
+}
+
+// proceduresFrom is the table Procedures reads, with the index to read it
+// by when students are named: without statistics the planner would walk
+// the whole program's procedures in id order rather than sort the named
+// students' few.
+func proceduresFrom(f models.ProcedureFilter) string {
+	switch {
+	case len(f.StudentIDs) == 0:
+		return "procedures"
+	case f.Status != "":
+		return "procedures INDEXED BY procedures_student_status_id"
+	}
+	return "procedures INDEXED BY procedures_student_id"
+}
+
+// proceduresWhere is the condition of Procedures.
+func proceduresWhere(programID string, f models.ProcedureFilter) ([]string, []any) {
 	where, args := []string{"program_id = ?"}, []any{programID}
 	switch len(f.StudentIDs) {
 	case 0:
@@ -97,7 +117,7 @@ func (s *Store) Procedures(ctx context.Context, programID string, f models.Proce
 	if f.Status != "" {
 		where, args = append(where, "status = ?"), append(args, string(f.Status))
 	}
-	return skillListByID[models.Procedure](ctx, s.reader, "procedures", where, args, page, -1, "list procedures of "+programID)
+	return where, args
 }
 
 // ReviewProcedure records decided, the review of a pending procedure,
@@ -143,6 +163,15 @@ func (s *Store) ReviewProcedure(ctx context.Context, decided models.Procedure, v
 	return p, nil
 }
 
+// The procedure queries (each checked against its plan in a test; the
+// lists are skillListQuery's).
+const qProcedure = `SELECT doc FROM procedures WHERE id = ? AND program_id = ?`
+
+func qProcedureCounts(n int) string {
+	return `SELECT student_id, kind, status, count(*) FROM procedures
+		WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `) GROUP BY student_id, kind, status`
+}
+
 // ProcedureCounts counts, in one query on a covering index, the
 // procedures of each student by kind and status: counts[studentID][kind].
 func (s *Store) ProcedureCounts(ctx context.Context, programID string, studentIDs []string) (map[string]map[string]models.ProcedureCount, error) {
@@ -155,8 +184,7 @@ func (s *Store) ProcedureCounts(ctx context.Context, programID string, studentID
 	for _, id := range studentIDs {
 		args = append(args, id)
 	}
-	rows, err := s.reader.QueryContext(ctx, `SELECT student_id, kind, status, count(*) FROM procedures
-		WHERE program_id = ? AND student_id IN (`+skillPlaceholders(len(studentIDs))+`) GROUP BY student_id, kind, status`, args...)
+	rows, err := s.reader.QueryContext(ctx, qProcedureCounts(len(studentIDs)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("count procedures: %w", translate(err))
 	}

@@ -58,8 +58,7 @@ func (s *Store) AttemptsOf(ctx context.Context, programID string, studentIDs []s
 	if len(studentIDs) == 0 {
 		return []models.Attempt{}, nil
 	}
-	out, err := skillQueryDocs[models.Attempt](ctx, s.reader, `SELECT `+progressAttemptDoc+` FROM attempts
-		WHERE program_id = ? AND student_id IN (`+skillPlaceholders(len(studentIDs))+`)`, skillArgs(programID, studentIDs)...)
+	out, err := skillQueryDocs[models.Attempt](ctx, s.reader, qAttemptsOf(len(studentIDs)), skillArgs(programID, studentIDs)...)
 	if err != nil {
 		return nil, fmt.Errorf("list attempts of students: %w", err)
 	}
@@ -71,8 +70,7 @@ func (s *Store) RemediationsOf(ctx context.Context, programID string, studentIDs
 	if len(studentIDs) == 0 {
 		return []models.Remediation{}, nil
 	}
-	out, err := skillQueryDocs[models.Remediation](ctx, s.reader, `SELECT doc FROM remediations
-		WHERE program_id = ? AND student_id IN (`+skillPlaceholders(len(studentIDs))+`)`, skillArgs(programID, studentIDs)...)
+	out, err := skillQueryDocs[models.Remediation](ctx, s.reader, qRemediationsOf(len(studentIDs)), skillArgs(programID, studentIDs)...)
 	if err != nil {
 		return nil, fmt.Errorf("list remediations of students: %w", err)
 	}
@@ -120,8 +118,7 @@ func (s *Store) checklistKeysOf(ctx context.Context, programID string, refs []mo
 		if i > 0 {
 			q.WriteString(" UNION ALL ")
 		}
-		q.WriteString(`SELECT program_id, checklist_id, version, status FROM checklists
-			WHERE program_id IN ('', ?) AND checklist_id = ? AND version = ?`)
+		q.WriteString(qChecklistRef)
 		args = append(args, programID, r.ID, r.Version)
 	}
 	rows, err := s.reader.QueryContext(ctx, q.String(), args...)
@@ -150,9 +147,8 @@ func (s *Store) checklistVersion(ctx context.Context, k checklistKey) (models.Ch
 	if c, ok := s.checklists.get(k); ok {
 		return c, nil
 	}
-	var doc string
-	err := s.reader.QueryRowContext(ctx, `SELECT doc FROM checklists WHERE program_id = ? AND checklist_id = ? AND version = ?`,
-		k.programID, k.id, k.version).Scan(&doc)
+	var status, doc string
+	err := s.reader.QueryRowContext(ctx, qChecklistOwn, k.programID, k.id, k.version).Scan(&status, &doc)
 	if err != nil {
 		return models.Checklist{}, translate(err)
 	}
@@ -196,9 +192,7 @@ func (s *Store) cohortStudentPage(ctx context.Context, programID, cohortID strin
 		after = string(b)
 	}
 	size := page.Size()
-	rows, err := s.reader.QueryContext(ctx, `SELECT u.id, u.uid, u.doc FROM cohort_members m JOIN users u ON u.id = m.user_id
-		WHERE m.cohort_id = ? AND m.user_id > ? AND u.program_id = ? AND u.role = ? ORDER BY m.user_id LIMIT ?`,
-		cohortID, after, programID, string(models.RoleStudent), size+1)
+	rows, err := s.reader.QueryContext(ctx, qCohortStudentPage, cohortID, after, programID, string(models.RoleStudent), size+1)
 	if err != nil {
 		return models.List[models.User]{}, fmt.Errorf("%s: %w", what, translate(err))
 	}
@@ -240,8 +234,7 @@ func (s *Store) StudentIDsInCohorts(ctx context.Context, programID string, cohor
 		args = append(args, c)
 	}
 	args = append(args, programID, string(models.RoleStudent))
-	rows, err := s.reader.QueryContext(ctx, `SELECT DISTINCT u.id FROM cohort_members m JOIN users u ON u.id = m.user_id
-		WHERE m.cohort_id IN (`+skillPlaceholders(len(cohortIDs))+`) AND u.program_id = ? AND u.role = ?`, args...)
+	rows, err := s.reader.QueryContext(ctx, qStudentIDsInCohorts(len(cohortIDs)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list students of cohorts: %w", translate(err))
 	}
@@ -255,6 +248,25 @@ func (s *Store) StudentIDsInCohorts(ctx context.Context, programID string, cohor
 		ids = append(ids, id)
 	}
 	return ids, translate(rows.Err())
+}
+
+// The progress queries (each checked against its plan in a test). CROSS
+// JOIN keeps the roster the outer loop: without statistics the planner
+// would otherwise walk every student of the program.
+const qCohortStudentPage = `SELECT u.id, u.uid, u.doc FROM cohort_members m CROSS JOIN users u ON u.id = m.user_id
+	WHERE m.cohort_id = ? AND m.user_id > ? AND u.program_id = ? AND u.role = ? ORDER BY m.user_id LIMIT ?`
+
+func qAttemptsOf(n int) string {
+	return `SELECT ` + progressAttemptDoc + ` FROM attempts WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `)`
+}
+
+func qRemediationsOf(n int) string {
+	return `SELECT doc FROM remediations WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `)`
+}
+
+func qStudentIDsInCohorts(n int) string {
+	return `SELECT DISTINCT u.id FROM cohort_members m CROSS JOIN users u ON u.id = m.user_id
+		WHERE m.cohort_id IN (` + skillPlaceholders(n) + `) AND u.program_id = ? AND u.role = ?`
 }
 
 // skillArgs is first followed by ids, as query arguments.

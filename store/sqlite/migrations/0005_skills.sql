@@ -11,5 +11,6 @@ CREATE INDEX assignments_due_id ON assignments (due_date, id) WHERE due_date <> 
 CREATE INDEX procedures_program_id ON procedures (program_id, id);
 CREATE INDEX procedures_student_id ON procedures (program_id, student_id, id);
 CREATE INDEX procedures_status_id ON procedures (program_id, status, id);
+CREATE INDEX procedures_student_status_id ON procedures (program_id, student_id, status, id);
 -- Covers the per-student counts by kind and status.
 CREATE INDEX procedures_counts ON procedures (program_id, student_id, kind, status);
