@@ -197,9 +197,7 @@ const (
 	qChecklistOwn      = `SELECT status, doc FROM checklists WHERE program_id = ? AND checklist_id = ? AND version = ?`
 	qChecklistNumbers  = `SELECT program_id, version, status FROM checklists WHERE program_id IN ('', ?) AND checklist_id = ?`
 	qChecklistRevision = `SELECT revision, doc FROM checklists WHERE program_id = ? AND checklist_id = ? AND version = ?`
-	qChecklistRef      = `SELECT program_id, checklist_id, version, status FROM checklists
-		WHERE program_id IN ('', ?) AND checklist_id = ? AND version = ?`
-	qLibraryDigests = `SELECT checklist_id, version, json_extract(doc, '$.digest') FROM checklists WHERE program_id = ''`
+	qLibraryDigests    = `SELECT checklist_id, version, json_extract(doc, '$.digest') FROM checklists WHERE program_id = ''`
 )
 
 // Checklist returns version of checklist id as programID sees it: shipped

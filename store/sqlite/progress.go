@@ -5,7 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"slices"
-	"strings"
+	"time"
 
 	"skillbook/models"
 )
@@ -44,25 +44,90 @@ func (s *Store) ProgressRecords(ctx context.Context, programID string, students 
 	return r, nil
 }
 
-// progressAttemptDoc is an attempt's doc without what progress does not
-// read (the MongoDB engine's projection): no names or titles, step grades,
-// notes, amendments, comments or grading rules. SQLite drops them before
-// the JSON reaches Go, so they are never decoded.
-const progressAttemptDoc = `json_remove(doc, '$.studentName', '$.checklistTitle', '$.steps', '$.note', '$.amendments',
-	'$.evaluation.steps', '$.evaluation.comment', '$.evaluation.failedCritical', '$.evaluation.grading')`
+// progressAttempt is the part of an attempt progress reads (the MongoDB
+// engine's projection): no names or titles, step grades, notes,
+// amendments, comments or grading rules. Decoding into it skips the rest
+// of the doc without building it.
+type progressAttempt struct {
+	ID               string               `json:"id"`
+	ProgramID        string               `json:"programId"`
+	StudentID        string               `json:"studentId"`
+	CohortID         string               `json:"cohortId"`
+	ChecklistID      string               `json:"checklistId"`
+	ChecklistVersion int                  `json:"checklistVersion"`
+	Area             models.Area          `json:"area"`
+	Kind             models.AttemptKind   `json:"kind"`
+	Status           models.AttemptStatus `json:"status"`
+	RequestedAt      time.Time            `json:"requestedAt"`
+	Version          int64                `json:"version"`
+	UpdatedAt        time.Time            `json:"updatedAt"`
+	Evaluation       *struct {
+		ID          string            `json:"id"`
+		EvaluatorID string            `json:"evaluatorId"`
+		Outcome     models.Outcome    `json:"outcome"`
+		Score       int               `json:"score"`
+		Setting     models.Setting    `json:"setting"`
+		EvaluatedAt time.Time         `json:"evaluatedAt"`
+		Signature   *models.Signature `json:"signature"`
+	} `json:"evaluation"`
+}
 
-// AttemptsOf returns, in one query, every attempt of students, with only
-// the fields progress needs (step grades, notes and amendments are left
-// out).
+func (p progressAttempt) attempt() models.Attempt {
+	a := models.Attempt{ID: p.ID, ProgramID: p.ProgramID, StudentID: p.StudentID, CohortID: p.CohortID, ChecklistID: p.ChecklistID,
+		ChecklistVersion: p.ChecklistVersion, Area: p.Area, Kind: p.Kind, Status: p.Status, RequestedAt: p.RequestedAt,
+		Version: p.Version, UpdatedAt: p.UpdatedAt}
+	if e := p.Evaluation; e != nil {
+		a.Evaluation = &models.Evaluation{ID: e.ID, EvaluatorID: e.EvaluatorID, Outcome: e.Outcome, Score: e.Score,
+			Setting: e.Setting, EvaluatedAt: e.EvaluatedAt, Signature: e.Signature}
+	}
+	return a
+}
+
+// AttemptsOf returns, in two queries, every attempt of students, with
+// only the fields progress needs (step grades, notes and amendments are
+// left out). A practice attempt counts in progress by its status alone,
+// so practice attempts are read from a covering index (attempts_progress)
+// and their docs are not read: they carry no checklistVersion or updatedAt
+// (the MongoDB engine's projection does). Requests and evaluations are
+// decoded from their docs.
 func (s *Store) AttemptsOf(ctx context.Context, programID string, studentIDs []string) ([]models.Attempt, error) {
 	if len(studentIDs) == 0 {
 		return []models.Attempt{}, nil
 	}
-	out, err := skillQueryDocs[models.Attempt](ctx, s.reader, qAttemptsOf(len(studentIDs)), skillArgs(programID, studentIDs)...)
+	args := append(skillArgs(programID, studentIDs), string(models.StatusPracticed))
+	out, err := s.practiceOf(ctx, programID, args)
 	if err != nil {
 		return nil, fmt.Errorf("list attempts of students: %w", err)
 	}
+	graded, err := skillQueryDocs[progressAttempt](ctx, s.reader, qEvaluationsOf(len(studentIDs)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list attempts of students: %w", err)
+	}
+	for _, p := range graded {
+		out = append(out, p.attempt())
+	}
 	return out, nil
+}
+
+// practiceOf reads the practice attempts qPracticeOf selects.
+func (s *Store) practiceOf(ctx context.Context, programID string, args []any) ([]models.Attempt, error) {
+	rows, err := s.reader.QueryContext(ctx, qPracticeOf(len(args)-2), args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := []models.Attempt{}
+	for rows.Next() {
+		a := models.Attempt{ProgramID: programID, Kind: models.AttemptPractice, Status: models.StatusPracticed}
+		var area string
+		var requested int64
+		if err := rows.Scan(&a.ID, &a.StudentID, &a.CohortID, &a.ChecklistID, &area, &requested, &a.Version); err != nil {
+			return nil, translate(err)
+		}
+		a.Area, a.RequestedAt = models.Area(area), fromMS(requested)
+		out = append(out, a)
+	}
+	return out, translate(rows.Err())
 }
 
 // RemediationsOf returns, in one query, every remediation of students.
@@ -105,23 +170,24 @@ func (s *Store) ChecklistsByRef(ctx context.Context, programID string, refs []mo
 	return out, nil
 }
 
-// refsPerQuery bounds the refs one query asks for (SQLite allows 500
-// SELECTs in a compound one).
-const refsPerQuery = 200
+// refsPerQuery bounds the checklist ids one query asks for.
+const refsPerQuery = 500
 
 // checklistKeysOf puts in best, for each of refs, the key of the version
-// programID sees.
+// programID sees: one search of the primary key per id, every version of
+// it (a handful) read as keys only.
 func (s *Store) checklistKeysOf(ctx context.Context, programID string, refs []models.ChecklistRef, best map[models.ChecklistRef]checklistKey) error {
-	var q strings.Builder
-	args := make([]any, 0, 3*len(refs))
-	for i, r := range refs {
-		if i > 0 {
-			q.WriteString(" UNION ALL ")
+	wanted := make(map[models.ChecklistRef]bool, len(refs))
+	args := make([]any, 0, len(refs)+1)
+	args = append(args, programID)
+	for _, r := range refs {
+		if !wanted[models.ChecklistRef{ID: r.ID}] {
+			wanted[models.ChecklistRef{ID: r.ID}] = true
+			args = append(args, r.ID)
 		}
-		q.WriteString(qChecklistRef)
-		args = append(args, programID, r.ID, r.Version)
+		wanted[r] = true
 	}
-	rows, err := s.reader.QueryContext(ctx, q.String(), args...)
+	rows, err := s.reader.QueryContext(ctx, qChecklistRefs(len(args)-1), args...)
 	if err != nil {
 		return translate(err)
 	}
@@ -134,11 +200,21 @@ func (s *Store) checklistKeysOf(ctx context.Context, programID string, refs []mo
 		}
 		k.status = models.ChecklistStatus(status)
 		ref := models.ChecklistRef{ID: k.id, Version: k.version}
+		if !wanted[ref] {
+			continue
+		}
 		if b, ok := best[ref]; !ok || checklistRank(k.programID, k.status) < checklistRank(b.programID, b.status) {
 			best[ref] = k
 		}
 	}
 	return translate(rows.Err())
+}
+
+// qChecklistRefs selects the keys of every version of n checklist ids a
+// program sees.
+func qChecklistRefs(n int) string {
+	return `SELECT program_id, checklist_id, version, status FROM checklists
+		WHERE program_id IN ('', ?) AND checklist_id IN (` + skillPlaceholders(n) + `)`
 }
 
 // checklistVersion reads the version k names (in any status), from the
@@ -256,8 +332,16 @@ func (s *Store) StudentIDsInCohorts(ctx context.Context, programID string, cohor
 const qCohortStudentPage = `SELECT u.id, u.uid, u.doc FROM cohort_members m CROSS JOIN users u ON u.id = m.user_id
 	WHERE m.cohort_id = ? AND m.user_id > ? AND u.program_id = ? AND u.role = ? ORDER BY m.user_id LIMIT ?`
 
-func qAttemptsOf(n int) string {
-	return `SELECT ` + progressAttemptDoc + ` FROM attempts WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `)`
+// qPracticeOf selects the practice attempts of n students (attempts'
+// kind is practice exactly when their status is practiced).
+func qPracticeOf(n int) string {
+	return `SELECT id, student_id, cohort_id, checklist_id, area, requested_at, version FROM attempts INDEXED BY attempts_progress
+		WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `) AND status = ?`
+}
+
+// qEvaluationsOf selects the docs of the other attempts of n students.
+func qEvaluationsOf(n int) string {
+	return `SELECT doc FROM attempts WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `) AND status <> ?`
 }
 
 func qRemediationsOf(n int) string {

@@ -83,7 +83,7 @@ func TestSkillQueriesUseIndexes(t *testing.T) {
 		{"OwnChecklist", qChecklistOwn, skillArgsN(3)},
 		{"ChecklistNumbering", qChecklistNumbers, skillArgsN(2)},
 		{"UpdateChecklist read", qChecklistRevision, skillArgsN(3)},
-		{"ChecklistsByRef", qChecklistRef + " UNION ALL " + qChecklistRef, skillArgsN(6)},
+		{"ChecklistsByRef", qChecklistRefs(3), skillArgsN(4)},
 		{"UpsertLibrary", qLibraryDigests, nil},
 		{"Assignment", qAssignment, skillArgsN(2)},
 		{"DueAssignments", qDueAssignments, []any{"2026-05-01", "2026-05-03", 5000}},
@@ -92,7 +92,8 @@ func TestSkillQueriesUseIndexes(t *testing.T) {
 		{"AssignmentFor", assignmentFor + " ORDER BY checklist_version DESC LIMIT 1", assignmentForArgs},
 		{"Procedure", qProcedure, skillArgsN(2)},
 		{"ProcedureCounts", qProcedureCounts(3), skillArgsN(4)},
-		{"AttemptsOf", qAttemptsOf(3), skillArgsN(4)},
+		{"AttemptsOf practice", qPracticeOf(3), skillArgsN(5)},
+		{"AttemptsOf evaluations", qEvaluationsOf(3), skillArgsN(5)},
 		{"RemediationsOf", qRemediationsOf(3), skillArgsN(4)},
 		{"CohortProgress students", qCohortStudentPage, []any{"c1", "", "p1", "student", 51}},
 		{"StudentIDsInCohorts", qStudentIDsInCohorts(2), skillArgsN(4)},
@@ -113,7 +114,7 @@ func TestSkillQueriesUseIndexes(t *testing.T) {
 		"StudentIDsInCohorts":     "SEARCH m USING PRIMARY KEY (cohort_id=?)",
 		"CohortProgress students": "SEARCH m USING PRIMARY KEY (cohort_id=? AND user_id>?)",
 		"ProcedureCounts":         "SEARCH procedures USING COVERING INDEX procedures_counts (program_id=? AND student_id=?)",
-		"AttemptsOf":              "SEARCH attempts USING INDEX attempts_student_skill (program_id=? AND student_id=?)",
+		"AttemptsOf practice":     "SEARCH attempts USING COVERING INDEX attempts_progress (program_id=? AND student_id=? AND status=?)",
 		"Checklists":              "SEARCH checklists USING COVERING INDEX checklists_status (program_id=? AND status=? AND checklist_id>?)",
 	}
 	for _, q := range queries {

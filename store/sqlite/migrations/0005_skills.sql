@@ -14,3 +14,8 @@ CREATE INDEX procedures_status_id ON procedures (program_id, status, id);
 CREATE INDEX procedures_student_status_id ON procedures (program_id, student_id, status, id);
 -- Covers the per-student counts by kind and status.
 CREATE INDEX procedures_counts ON procedures (program_id, student_id, kind, status);
+
+-- Progress counts a practice attempt by its status alone: this index
+-- covers what progress reads of one (attempts_progress), so a cohort's
+-- practice history is read from it without touching the attempts' docs.
+CREATE INDEX attempts_progress ON attempts (program_id, student_id, status, checklist_id, kind, area, cohort_id, requested_at, version, id);
