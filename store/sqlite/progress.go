@@ -10,12 +10,13 @@ import (
 	"skillbook/models"
 )
 
-// Progress is read in bulk: each read below is one indexed query whatever
-// the number of students, checklists or attempts, so a dashboard costs a
-// fixed number of queries (and the assigned checklist versions come from
-// the cache once warm).
+// Progress is read in bulk: each read below is one indexed search whatever
+// the number of students or checklists, so a dashboard costs a fixed
+// number of queries (the assigned checklist versions come from the cache
+// once warm). The rows read still grow with the students' history (every
+// attempt is read): no read model is kept yet.
 
-// ProgressRecords loads, in five reads, everything the progress of
+// ProgressRecords loads, in six indexed reads, everything the progress of
 // students needs besides their program: the assignments that apply to
 // them, their attempts, remediations and procedure counts, and the
 // assigned checklist versions. The caller sets Program.
