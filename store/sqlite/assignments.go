@@ -58,13 +58,13 @@ func (s *Store) CreateAssignment(ctx context.Context, a models.Assignment, event
 	return a, true, nil
 }
 
-// queryer is a transaction or the reader pool.
-type queryer interface {
+// skillQueryer is a transaction or the reader pool.
+type skillQueryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // assignmentIn reads one assignment of a program through q.
-func assignmentIn(ctx context.Context, q queryer, programID, id string) (models.Assignment, error) {
+func assignmentIn(ctx context.Context, q skillQueryer, programID, id string) (models.Assignment, error) {
 	var doc string
 	var a models.Assignment
 	err := q.QueryRowContext(ctx, qAssignment, id, programID).Scan(&doc)

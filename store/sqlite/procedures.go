@@ -59,7 +59,7 @@ func (s *Store) CreateProcedure(ctx context.Context, p models.Procedure, events 
 }
 
 // procedureIn reads one procedure of a program through q.
-func procedureIn(ctx context.Context, q queryer, programID, id string) (models.Procedure, error) {
+func procedureIn(ctx context.Context, q skillQueryer, programID, id string) (models.Procedure, error) {
 	var doc string
 	var p models.Procedure
 	err := q.QueryRowContext(ctx, qProcedure, id, programID).Scan(&doc)
