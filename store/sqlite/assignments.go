@@ -274,9 +274,15 @@ func skillListByID[T any](ctx context.Context, db *sql.DB, table string, where [
 }
 
 // skillListQuery selects the docs and ids of table matching where, by id
-// in order (ASC or DESC), up to a limit (the last parameter).
-func skillListQuery(table string, where []string, order string) string {
-	return fmt.Sprintf("SELECT doc, id FROM %s WHERE %s ORDER BY id %s LIMIT ?", table, strings.Join(where, " AND "), order)
+// in order (ASC or DESC), up to a limit (the last parameter). The page's
+// ids are chosen first, from the index alone (every list index ends in
+// id), and only their docs are read: when several students' rows are
+// merged and sorted, what is sorted is ids, not records. from is the
+// table, with an INDEXED BY clause where the planner needs one.
+func skillListQuery(from string, where []string, order string) string {
+	table, _, _ := strings.Cut(from, " ")
+	return fmt.Sprintf("SELECT doc, id FROM %s WHERE id IN (SELECT id FROM %s WHERE %s ORDER BY id %s LIMIT ?) ORDER BY id %s",
+		table, from, strings.Join(where, " AND "), order, order)
 }
 
 func skillInvalidCursor() error {
