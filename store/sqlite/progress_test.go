@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"errors"
 	"slices"
 	"testing"
 
@@ -251,5 +252,15 @@ func TestSkillStudentIDsInCohortsAndCohortProgress(t *testing.T) {
 	}
 	if !slices.Equal(got, c1) {
 		t.Errorf("CohortProgress students = %v; want %v (by id, students only)", got, c1)
+	}
+	var ve *models.ValidationError
+	if _, err := s.CohortProgress(ctx, "p1", "c1", models.Page{Cursor: "***"}); !errors.As(err, &ve) {
+		t.Errorf("CohortProgress(bad cursor) = %v; want a ValidationError", err)
+	}
+	if _, err := s.CohortProgress(ctx, "", "c1", models.Page{}); err == nil {
+		t.Errorf("CohortProgress(no program) = nil; want an error")
+	}
+	if cp, err := s.CohortProgress(ctx, "p2", "c3", models.Page{}); err != nil || len(cp.Students.Items) != 0 || cp.Students.NextCursor != "" {
+		t.Errorf("CohortProgress(empty cohort) = %+v, %v; want no students", cp.Students, err)
 	}
 }
