@@ -47,6 +47,9 @@ type Store struct {
 	log    *slog.Logger
 	lock   *dirLock
 	path   string
+	// checklists caches published and retired checklist versions
+	// (checklists.go).
+	checklists checklistCache
 }
 
 // Open locks dir, opens (or creates) its database and brings its schema up

@@ -1,0 +1,365 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"time"
+
+	"skillbook/models"
+)
+
+// Progress is read in bulk: each read below is one indexed search whatever
+// the number of students or checklists, so a dashboard costs a fixed
+// number of queries (the assigned checklist versions come from the cache
+// once warm). The rows read still grow with the students' history (every
+// attempt is read): no read model is kept yet.
+
+// ProgressRecords loads, in six indexed reads, everything the progress of
+// students needs besides their program: the assignments that apply to
+// them, their attempts, remediations and procedure counts, and the
+// assigned checklist versions. The caller sets Program.
+func (s *Store) ProgressRecords(ctx context.Context, programID string, students []models.User) (models.ProgressRecords, error) {
+	r := models.ProgressRecords{Checklists: map[models.ChecklistRef]models.Checklist{}}
+	ids := make([]string, len(students))
+	for i, u := range students {
+		ids[i] = u.ID
+	}
+	var err error
+	if r.Assignments, err = s.AssignmentsOf(ctx, programID, students); err != nil {
+		return r, err
+	}
+	if r.Attempts, err = s.AttemptsOf(ctx, programID, ids); err != nil {
+		return r, err
+	}
+	if r.Remediations, err = s.RemediationsOf(ctx, programID, ids); err != nil {
+		return r, err
+	}
+	if r.Procedures, err = s.ProcedureCounts(ctx, programID, ids); err != nil {
+		return r, err
+	}
+	if r.Checklists, err = s.ChecklistsByRef(ctx, programID, models.ChecklistRefs(r.Assignments)); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// progressAttempt is the part of an attempt progress reads (the MongoDB
+// engine's projection): no names or titles, step grades, notes,
+// amendments, comments or grading rules. Decoding into it skips the rest
+// of the doc without building it.
+type progressAttempt struct {
+	ID               string               `json:"id"`
+	ProgramID        string               `json:"programId"`
+	StudentID        string               `json:"studentId"`
+	CohortID         string               `json:"cohortId"`
+	ChecklistID      string               `json:"checklistId"`
+	ChecklistVersion int                  `json:"checklistVersion"`
+	Area             models.Area          `json:"area"`
+	Kind             models.AttemptKind   `json:"kind"`
+	Status           models.AttemptStatus `json:"status"`
+	RequestedAt      time.Time            `json:"requestedAt"`
+	Version          int64                `json:"version"`
+	UpdatedAt        time.Time            `json:"updatedAt"`
+	Evaluation       *struct {
+		ID          string            `json:"id"`
+		EvaluatorID string            `json:"evaluatorId"`
+		Outcome     models.Outcome    `json:"outcome"`
+		Score       int               `json:"score"`
+		Setting     models.Setting    `json:"setting"`
+		EvaluatedAt time.Time         `json:"evaluatedAt"`
+		Signature   *models.Signature `json:"signature"`
+	} `json:"evaluation"`
+}
+
+func (p progressAttempt) attempt() models.Attempt {
+	a := models.Attempt{ID: p.ID, ProgramID: p.ProgramID, StudentID: p.StudentID, CohortID: p.CohortID, ChecklistID: p.ChecklistID,
+		ChecklistVersion: p.ChecklistVersion, Area: p.Area, Kind: p.Kind, Status: p.Status, RequestedAt: p.RequestedAt,
+		Version: p.Version, UpdatedAt: p.UpdatedAt}
+	if e := p.Evaluation; e != nil {
+		a.Evaluation = &models.Evaluation{ID: e.ID, EvaluatorID: e.EvaluatorID, Outcome: e.Outcome, Score: e.Score,
+			Setting: e.Setting, EvaluatedAt: e.EvaluatedAt, Signature: e.Signature}
+	}
+	return a
+}
+
+// AttemptsOf returns, in two queries, every attempt of students, with
+// only the fields progress needs (step grades, notes and amendments are
+// left out). A practice attempt counts in progress by its status alone,
+// so practice attempts are read from a covering index (attempts_progress)
+// and their docs are not read: they carry no checklistVersion or updatedAt
+// (the MongoDB engine's projection does). Requests and evaluations are
+// decoded from their docs.
+func (s *Store) AttemptsOf(ctx context.Context, programID string, studentIDs []string) ([]models.Attempt, error) {
+	if len(studentIDs) == 0 {
+		return []models.Attempt{}, nil
+	}
+	args := append(skillArgs(programID, studentIDs), string(models.StatusPracticed))
+	out, err := s.practiceOf(ctx, programID, args)
+	if err != nil {
+		return nil, fmt.Errorf("list attempts of students: %w", err)
+	}
+	graded, err := skillQueryDocs[progressAttempt](ctx, s.reader, qEvaluationsOf(len(studentIDs)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list attempts of students: %w", err)
+	}
+	for _, p := range graded {
+		out = append(out, p.attempt())
+	}
+	return out, nil
+}
+
+// practiceOf reads the practice attempts qPracticeOf selects.
+func (s *Store) practiceOf(ctx context.Context, programID string, args []any) ([]models.Attempt, error) {
+	rows, err := s.reader.QueryContext(ctx, qPracticeOf(len(args)-2), args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := []models.Attempt{}
+	for rows.Next() {
+		a := models.Attempt{ProgramID: programID, Kind: models.AttemptPractice, Status: models.StatusPracticed}
+		var area string
+		var requested int64
+		if err := rows.Scan(&a.ID, &a.StudentID, &a.CohortID, &a.ChecklistID, &area, &requested, &a.Version); err != nil {
+			return nil, translate(err)
+		}
+		a.Area, a.RequestedAt = models.Area(area), fromMS(requested)
+		out = append(out, a)
+	}
+	return out, translate(rows.Err())
+}
+
+// RemediationsOf returns, in one query, every remediation of students.
+func (s *Store) RemediationsOf(ctx context.Context, programID string, studentIDs []string) ([]models.Remediation, error) {
+	if len(studentIDs) == 0 {
+		return []models.Remediation{}, nil
+	}
+	out, err := skillQueryDocs[models.Remediation](ctx, s.reader, qRemediationsOf(len(studentIDs)), skillArgs(programID, studentIDs)...)
+	if err != nil {
+		return nil, fmt.Errorf("list remediations of students: %w", err)
+	}
+	return out, nil
+}
+
+// ChecklistsByRef returns the checklist versions refs name as programID
+// sees them (its own published version before the shipped one), from the
+// cache where it holds them and else in one query. Versions that do not
+// exist are left out.
+func (s *Store) ChecklistsByRef(ctx context.Context, programID string, refs []models.ChecklistRef) (map[models.ChecklistRef]models.Checklist, error) {
+	out := make(map[models.ChecklistRef]models.Checklist, len(refs))
+	if len(refs) == 0 {
+		return out, nil
+	}
+	// One row per (owner, id, version), keys only: which versions exist
+	// and in what status, on the primary key; refs go in chunks under
+	// SQLite's bound on a compound SELECT.
+	best := map[models.ChecklistRef]checklistKey{}
+	for chunk := range slices.Chunk(refs, refsPerQuery) {
+		if err := s.checklistKeysOf(ctx, programID, chunk, best); err != nil {
+			return nil, fmt.Errorf("list assigned checklists: %w", err)
+		}
+	}
+	for ref, k := range best {
+		c, err := s.checklistVersion(ctx, k)
+		if err != nil {
+			return nil, fmt.Errorf("list assigned checklists: %w", err)
+		}
+		out[ref] = c
+	}
+	return out, nil
+}
+
+// refsPerQuery bounds the checklist ids one query asks for.
+const refsPerQuery = 500
+
+// checklistKeysOf puts in best, for each of refs, the key of the version
+// programID sees: one search of the primary key per id, every version of
+// it (a handful) read as keys only.
+func (s *Store) checklistKeysOf(ctx context.Context, programID string, refs []models.ChecklistRef, best map[models.ChecklistRef]checklistKey) error {
+	wanted := make(map[models.ChecklistRef]bool, len(refs))
+	args := make([]any, 0, len(refs)+1)
+	args = append(args, programID)
+	for _, r := range refs {
+		if !wanted[models.ChecklistRef{ID: r.ID}] {
+			wanted[models.ChecklistRef{ID: r.ID}] = true
+			args = append(args, r.ID)
+		}
+		wanted[r] = true
+	}
+	rows, err := s.reader.QueryContext(ctx, qChecklistRefs(len(args)-1), args...)
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k checklistKey
+		var status string
+		if err := rows.Scan(&k.programID, &k.id, &k.version, &status); err != nil {
+			return translate(err)
+		}
+		k.status = models.ChecklistStatus(status)
+		ref := models.ChecklistRef{ID: k.id, Version: k.version}
+		if !wanted[ref] {
+			continue
+		}
+		if b, ok := best[ref]; !ok || checklistRank(k.programID, k.status) < checklistRank(b.programID, b.status) {
+			best[ref] = k
+		}
+	}
+	return translate(rows.Err())
+}
+
+// qChecklistRefs selects the keys of every version of n checklist ids a
+// program sees.
+func qChecklistRefs(n int) string {
+	return `SELECT program_id, checklist_id, version, status FROM checklists
+		WHERE program_id IN ('', ?) AND checklist_id IN (` + skillPlaceholders(n) + `)`
+}
+
+// checklistVersion reads the version k names (in any status), from the
+// cache when it holds it.
+func (s *Store) checklistVersion(ctx context.Context, k checklistKey) (models.Checklist, error) {
+	if c, ok := s.checklists.get(k); ok {
+		return c, nil
+	}
+	var status, doc string
+	err := s.reader.QueryRowContext(ctx, qChecklistOwn, k.programID, k.id, k.version).Scan(&status, &doc)
+	if err != nil {
+		return models.Checklist{}, translate(err)
+	}
+	var c models.Checklist
+	if err := decode(doc, &c); err != nil {
+		return models.Checklist{}, err
+	}
+	// Cache it under the status it has now, which may have moved on.
+	s.checklists.put(checklistKey{programID: k.programID, id: k.id, version: k.version, status: c.Status}, c)
+	return c, nil
+}
+
+// CohortProgress loads one page of cohort id's students (ordered by id) and
+// their progress records, in a fixed number of queries: the page of
+// students, then ProgressRecords. The caller checks the cohort and sets
+// Records.Program.
+func (s *Store) CohortProgress(ctx context.Context, programID, cohortID string, page models.Page) (models.CohortProgressPage, error) {
+	var out models.CohortProgressPage
+	var err error
+	if out.Students, err = s.cohortStudentPage(ctx, programID, cohortID, page); err != nil {
+		return out, err
+	}
+	out.Records, err = s.ProgressRecords(ctx, programID, out.Students.Items)
+	return out, err
+}
+
+// cohortStudentPage is one page of the students of a cohort, by id, read
+// through the cohort's roster (cohort_members, kept with the users), as
+// Users with a student role and cohort filter pages them.
+func (s *Store) cohortStudentPage(ctx context.Context, programID, cohortID string, page models.Page) (models.List[models.User], error) {
+	what := "list users of " + programID
+	if programID == "" {
+		return models.List[models.User]{}, errSkillNoProgram
+	}
+	after := ""
+	if page.Cursor != "" {
+		b, err := base64.RawURLEncoding.DecodeString(page.Cursor)
+		if err != nil || len(b) == 0 || len(b) > 64 {
+			return models.List[models.User]{}, skillInvalidCursor()
+		}
+		after = string(b)
+	}
+	size := page.Size()
+	rows, err := s.reader.QueryContext(ctx, qCohortStudentPage, cohortID, after, programID, string(models.RoleStudent), size+1)
+	if err != nil {
+		return models.List[models.User]{}, fmt.Errorf("%s: %w", what, translate(err))
+	}
+	defer rows.Close()
+	out := models.List[models.User]{Items: make([]models.User, 0, min(size, 64))}
+	for rows.Next() {
+		if len(out.Items) == size {
+			out.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(out.Items[size-1].ID))
+			break
+		}
+		var id, doc string
+		var uid *string
+		if err := rows.Scan(&id, &uid, &doc); err != nil {
+			return models.List[models.User]{}, fmt.Errorf("%s: %w", what, translate(err))
+		}
+		var u models.User
+		if err := decode(doc, &u); err != nil {
+			return models.List[models.User]{}, fmt.Errorf("%s: %w", what, err)
+		}
+		if uid != nil {
+			u.UID = *uid
+		}
+		out.Items = append(out.Items, u)
+	}
+	if err := rows.Err(); err != nil {
+		return models.List[models.User]{}, fmt.Errorf("%s: %w", what, translate(err))
+	}
+	return out, nil
+}
+
+// StudentIDsInCohorts returns, in one query, the ids of every student of
+// program who belongs to one of cohortIDs.
+func (s *Store) StudentIDsInCohorts(ctx context.Context, programID string, cohortIDs []string) ([]string, error) {
+	if len(cohortIDs) == 0 {
+		return []string{}, nil
+	}
+	args := make([]any, 0, len(cohortIDs)+2)
+	for _, c := range cohortIDs {
+		args = append(args, c)
+	}
+	args = append(args, programID, string(models.RoleStudent))
+	rows, err := s.reader.QueryContext(ctx, qStudentIDsInCohorts(len(cohortIDs)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list students of cohorts: %w", translate(err))
+	}
+	defer rows.Close()
+	ids := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("list students of cohorts: %w", translate(err))
+		}
+		ids = append(ids, id)
+	}
+	return ids, translate(rows.Err())
+}
+
+// The progress queries (each checked against its plan in a test). CROSS
+// JOIN keeps the roster the outer loop: without statistics the planner
+// would otherwise walk every student of the program.
+const qCohortStudentPage = `SELECT u.id, u.uid, u.doc FROM cohort_members m CROSS JOIN users u ON u.id = m.user_id
+	WHERE m.cohort_id = ? AND m.user_id > ? AND u.program_id = ? AND u.role = ? ORDER BY m.user_id LIMIT ?`
+
+// qPracticeOf selects the practice attempts of n students (attempts'
+// kind is practice exactly when their status is practiced).
+func qPracticeOf(n int) string {
+	return `SELECT id, student_id, cohort_id, checklist_id, area, requested_at, version FROM attempts INDEXED BY attempts_progress
+		WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `) AND status = ?`
+}
+
+// qEvaluationsOf selects the docs of the other attempts of n students.
+func qEvaluationsOf(n int) string {
+	return `SELECT doc FROM attempts WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `) AND status <> ?`
+}
+
+func qRemediationsOf(n int) string {
+	return `SELECT doc FROM remediations WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `)`
+}
+
+func qStudentIDsInCohorts(n int) string {
+	return `SELECT DISTINCT u.id FROM cohort_members m CROSS JOIN users u ON u.id = m.user_id
+		WHERE m.cohort_id IN (` + skillPlaceholders(n) + `) AND u.program_id = ? AND u.role = ?`
+}
+
+// skillArgs is first followed by ids, as query arguments.
+func skillArgs(first string, ids []string) []any {
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, first)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	return args
+}
