@@ -26,8 +26,8 @@ const attemptOpenSlot = "open"
 // checklist may hold when loaded whole (as the MongoDB engine).
 const attemptMaxPerSkill = 2000
 
-// attemptErrTooMany is a history larger than attemptMaxPerSkill allows.
-var attemptErrTooMany = errors.New("too many results")
+// errAttemptTooMany is a history larger than attemptMaxPerSkill allows.
+var errAttemptTooMany = errors.New("too many results")
 
 // attemptSelect reads an attempt: its record and the open slot kept beside
 // it (the API never shows it).
@@ -164,7 +164,7 @@ func (s *Store) SkillAttempts(ctx context.Context, programID string, studentIDs,
 		return nil, fmt.Errorf("list attempts: %w", translate(err))
 	}
 	if len(out) > limit {
-		return nil, fmt.Errorf("list attempts: %w (more than %d)", attemptErrTooMany, limit)
+		return nil, fmt.Errorf("list attempts: %w (more than %d)", errAttemptTooMany, limit)
 	}
 	return out, nil
 }

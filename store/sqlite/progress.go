@@ -131,18 +131,6 @@ func (s *Store) practiceOf(ctx context.Context, programID string, args []any) ([
 	return out, translate(rows.Err())
 }
 
-// RemediationsOf returns, in one query, every remediation of students.
-func (s *Store) RemediationsOf(ctx context.Context, programID string, studentIDs []string) ([]models.Remediation, error) {
-	if len(studentIDs) == 0 {
-		return []models.Remediation{}, nil
-	}
-	out, err := skillQueryDocs[models.Remediation](ctx, s.reader, qRemediationsOf(len(studentIDs)), skillArgs(programID, studentIDs)...)
-	if err != nil {
-		return nil, fmt.Errorf("list remediations of students: %w", err)
-	}
-	return out, nil
-}
-
 // ChecklistsByRef returns the checklist versions refs name as programID
 // sees them (its own published version before the shipped one), from the
 // cache where it holds them and else in one query. Versions that do not
@@ -300,33 +288,6 @@ func (s *Store) cohortStudentPage(ctx context.Context, programID, cohortID strin
 	return out, nil
 }
 
-// StudentIDsInCohorts returns, in one query, the ids of every student of
-// program who belongs to one of cohortIDs.
-func (s *Store) StudentIDsInCohorts(ctx context.Context, programID string, cohortIDs []string) ([]string, error) {
-	if len(cohortIDs) == 0 {
-		return []string{}, nil
-	}
-	args := make([]any, 0, len(cohortIDs)+2)
-	for _, c := range cohortIDs {
-		args = append(args, c)
-	}
-	args = append(args, programID, string(models.RoleStudent))
-	rows, err := s.reader.QueryContext(ctx, qStudentIDsInCohorts(len(cohortIDs)), args...)
-	if err != nil {
-		return nil, fmt.Errorf("list students of cohorts: %w", translate(err))
-	}
-	defer rows.Close()
-	ids := []string{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("list students of cohorts: %w", translate(err))
-		}
-		ids = append(ids, id)
-	}
-	return ids, translate(rows.Err())
-}
-
 // The progress queries (each checked against its plan in a test). CROSS
 // JOIN keeps the roster the outer loop: without statistics the planner
 // would otherwise walk every student of the program.
@@ -343,15 +304,6 @@ func qPracticeOf(n int) string {
 // qEvaluationsOf selects the docs of the other attempts of n students.
 func qEvaluationsOf(n int) string {
 	return `SELECT doc FROM attempts WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `) AND status <> ?`
-}
-
-func qRemediationsOf(n int) string {
-	return `SELECT doc FROM remediations WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `)`
-}
-
-func qStudentIDsInCohorts(n int) string {
-	return `SELECT DISTINCT u.id FROM cohort_members m CROSS JOIN users u ON u.id = m.user_id
-		WHERE m.cohort_id IN (` + skillPlaceholders(n) + `) AND u.program_id = ? AND u.role = ?`
 }
 
 // skillArgs is first followed by ids, as query arguments.
