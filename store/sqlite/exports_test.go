@@ -398,4 +398,3 @@ func TestExportQueriesUseIndexes(t *testing.T) {
 		exportAssertNoScan(t, s.reader, `SELECT 1 FROM `+tb.table+` WHERE program_id = ? LIMIT 1`, "p")
 	}
 }
-
