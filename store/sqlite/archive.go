@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 
 	"skillbook/models"
 )
@@ -77,7 +79,10 @@ type archiveSource struct {
 var archiveSources = []archiveSource{
 	{ArchiveProgram, "programs", `SELECT doc FROM programs WHERE id = ?`, func(rows *sql.Rows) (any, *models.ChecklistRef, error) {
 		var p models.Program
-		return &p, nil, archiveScanDoc(rows, &p)
+		if err := archiveScanDoc(rows, &p); err != nil {
+			return nil, nil, err
+		}
+		return archiveSortedMap(p, "procedureTargets")
 	}},
 	{"user", "users", `SELECT id, uid, doc FROM users WHERE program_id = ? ORDER BY created_at, id`, scanArchiveUser},
 	{"cohort", "cohorts", `SELECT name_key, doc FROM cohorts WHERE program_id = ? ORDER BY archived, created_at, id`,
@@ -125,13 +130,61 @@ var archiveSources = []archiveSource{
 		}},
 	{"audit", "events", `SELECT doc FROM events WHERE program_id = ? ORDER BY at, id`,
 		func(rows *sql.Rows) (any, *models.ChecklistRef, error) {
-			var e archiveAudit
-			if err := archiveScanDoc(rows, &e.Event); err != nil {
+			var e models.Event
+			if err := archiveScanDoc(rows, &e); err != nil {
 				return nil, nil, err
 			}
-			e.ID = e.Event.ID
-			return &e, nil, nil
+			return archiveAuditDoc(e)
 		}},
+}
+
+// A map's keys come out of Go in any order; an archive writes them
+// sorted, so the same records always make the same archive.
+
+// archiveAuditDoc is e as archived: its data, sorted, after its other
+// fields.
+func archiveAuditDoc(e models.Event) (any, *models.ChecklistRef, error) {
+	data := e.Data
+	e.Data = nil
+	raw, err := bson.Marshal(archiveAudit{ID: e.ID, Event: e})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(data) == 0 {
+		return bson.Raw(raw), nil, nil
+	}
+	doc := slices.Clone(raw[:len(raw)-1])
+	idx, doc := bsoncore.AppendDocumentElementStart(doc, "data")
+	keys := slices.Sorted(maps.Keys(data))
+	for _, k := range keys {
+		doc = bsoncore.AppendStringElement(doc, k, data[k])
+	}
+	doc, err = bsoncore.AppendDocumentEnd(doc, idx)
+	if err != nil {
+		return nil, nil, err
+	}
+	doc = append(doc, 0)
+	doc = bsoncore.UpdateLength(doc, 0, int32(len(doc)))
+	return bson.Raw(doc), nil, nil
+}
+
+// archiveSortedMap is v as a document whose field key, a map, has its
+// keys sorted.
+func archiveSortedMap(v any, key string) (any, *models.ChecklistRef, error) {
+	raw, err := bson.Marshal(v)
+	if err != nil {
+		return nil, nil, err
+	}
+	var d bson.D
+	if err := bson.Unmarshal(raw, &d); err != nil {
+		return nil, nil, err
+	}
+	for _, e := range d {
+		if m, ok := e.Value.(bson.D); ok && e.Key == key {
+			slices.SortFunc(m, func(a, b bson.E) int { return strings.Compare(a.Key, b.Key) })
+		}
+	}
+	return d, nil, nil
 }
 
 func archiveScanDoc(rows *sql.Rows, v any) error {
