@@ -1,10 +1,17 @@
 package sqlite
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
+
+	"skillbook/exportjob"
 	"skillbook/models"
 )
 
@@ -124,5 +131,81 @@ func TestExportEachStudentRecordReadsInBatches(t *testing.T) {
 	staff, err := s.ExportStaff(ctx, c.program.ID)
 	if err != nil || len(staff) != 1 || staff[c.instructor.ID].Name != "Ivy Instructor" || staff[c.instructor.ID].PINHash != "" {
 		t.Errorf("ExportStaff = %+v, %v; want Ivy, without her PIN", staff, err)
+	}
+}
+
+// TestExportJobWrittenAsTheWorkerDoesImportsElsewhere runs an archive job
+// the way exportjob's worker does — claim, render into a chunked file,
+// finish — then downloads the file and imports it into another store.
+func TestExportJobWrittenAsTheWorkerDoesImportsElsewhere(t *testing.T) {
+	s, clk := openTest(t)
+	ctx := t.Context()
+	c := exportSeed(t, s)
+	units, err := s.CountArchive(ctx, c.program.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := exportjob.Plan{Request: models.ExportRequest{Kind: models.ExportArchive, Format: models.FormatNDJSON}, Program: c.program,
+		Subject: c.program.Name, Units: units, At: clk.Now()}
+	if _, err := s.CreateExportJob(ctx, exportAdmin, plan.Job()); err != nil {
+		t.Fatal(err)
+	}
+	claimed, ok, err := s.ClaimExport(ctx, "w", time.Minute)
+	if err != nil || !ok {
+		t.Fatalf("ClaimExport = %v, %v", ok, err)
+	}
+	file := s.CreateExportFile(ctx, c.program.ID, claimed.FileID)
+	var last int
+	if err := exportjob.Render(ctx, s, plan, file, func(done, total int) error {
+		last = done
+		return s.ExportProgress(ctx, "w", claimed.Job.ID, done, total, time.Minute)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := file.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if last != units {
+		t.Errorf("progress ended at %d; want %d", last, units)
+	}
+	done, err := s.FinishExport(ctx, "w", claimed, FinishedFile{Name: plan.FileName(plan.At), ContentType: plan.Request.Format.ContentType(),
+		Size: file.Size(), Chunks: file.Chunks(), Units: units}, clk.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fileID, chunks, err := s.ExportFileOf(ctx, done)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(s.OpenExportFile(ctx, c.program.ID, fileID, chunks))
+	if err != nil || int64(len(data)) != done.Size {
+		t.Fatalf("download = %d bytes, %v; want %d", len(data), err, done.Size)
+	}
+	dst, _ := openTest(t)
+	exportLibrary(t, dst)
+	if _, _, err := exportImport(t, dst, data); err != nil {
+		t.Fatal(err)
+	}
+	_, want := exportArchiveOf(t, s, c.program.ID)
+	_, got := exportArchiveOf(t, dst, c.program.ID)
+	// The archive holds the job's request, not its completion.
+	if len(got["audit"]) != len(want["audit"])-1 {
+		t.Errorf("imported %d audit entries; want %d (all but the job's completion)", len(got["audit"]), len(want["audit"])-1)
+	}
+	delete(want, "audit")
+	delete(got, "audit")
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("records after the job's archive was imported (-source +imported):\n%s", diff)
+	}
+
+	// A matrix renders from the same reads.
+	var csv bytes.Buffer
+	matrix := exportjob.Plan{Request: models.ExportRequest{Kind: models.ExportMatrix, Format: models.FormatCSV, CohortID: c.cohort.ID},
+		Program: c.program, Cohort: c.cohort, Subject: c.cohort.Name, Units: 2, At: clk.Now()}
+	if err := exportjob.Render(ctx, s, matrix, &csv, nil); err != nil {
+		t.Fatal(err)
+	}
+	if out := csv.String(); !strings.Contains(out, "Ann Archer") || !strings.Contains(out, "Bob Baker") || strings.Contains(out, "Cal Carter") {
+		t.Errorf("matrix =\n%s\nwant Ann and Bob, not Cal", out)
 	}
 }
