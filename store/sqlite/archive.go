@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
@@ -67,71 +70,72 @@ func archiveChecklistKey(programID, id string, version int) string {
 	return fmt.Sprintf("%s/%s/%d", owner, id, version)
 }
 
+// archiveRow is a row as text, as read; converting it (decoding, encoding
+// as Extended JSON) is the costly part of an archive, done off the
+// reading goroutine (see EachArchiveRecord).
+type archiveRow []sql.NullString
+
+func (r archiveRow) int(i int) int64 {
+	n, _ := strconv.ParseInt(r[i].String, 10, 64)
+	return n
+}
+
 // archiveSource reads one kind of record of a program, in an index's
-// order; scan turns a row into the archived document and, for
+// order; convert turns a row into the archived document and, for
 // assignments and attempts, the checklist version it names.
 type archiveSource struct {
 	kind, table string
 	query       string
-	scan        func(rows *sql.Rows) (doc any, ref *models.ChecklistRef, err error)
+	convert     func(row archiveRow) (doc any, ref *models.ChecklistRef, err error)
 }
 
 var archiveSources = []archiveSource{
-	{ArchiveProgram, "programs", `SELECT doc FROM programs WHERE id = ?`, func(rows *sql.Rows) (any, *models.ChecklistRef, error) {
+	{ArchiveProgram, "programs", `SELECT doc FROM programs WHERE id = ?`, func(row archiveRow) (any, *models.ChecklistRef, error) {
 		var p models.Program
-		if err := archiveScanDoc(rows, &p); err != nil {
+		if err := decode(row[0].String, &p); err != nil {
 			return nil, nil, err
 		}
 		return archiveSortedMap(p, "procedureTargets")
 	}},
-	{"user", "users", `SELECT id, uid, doc FROM users WHERE program_id = ? ORDER BY created_at, id`, scanArchiveUser},
+	{"user", "users", `SELECT id, uid, doc FROM users WHERE program_id = ? ORDER BY created_at, id`, archiveUser},
 	{"cohort", "cohorts", `SELECT name_key, doc FROM cohorts WHERE program_id = ? ORDER BY archived, created_at, id`,
-		func(rows *sql.Rows) (any, *models.ChecklistRef, error) {
-			var c archiveCohort
-			var doc string
-			if err := rows.Scan(&c.NameKey, &doc); err != nil {
-				return nil, nil, translate(err)
-			}
-			return &c, nil, decode(doc, &c.Cohort)
+		func(row archiveRow) (any, *models.ChecklistRef, error) {
+			c := archiveCohort{NameKey: row[0].String}
+			return &c, nil, decode(row[1].String, &c.Cohort)
 		}},
 	{"checklist", "checklists", `SELECT program_id, status, revision, doc, checklist_id, version FROM checklists
-		WHERE program_id = ? ORDER BY checklist_id, version`, scanArchiveChecklist},
+		WHERE program_id = ? ORDER BY checklist_id, version`, archiveChecklistOf},
 	{"assignment", "assignments", `SELECT doc FROM assignments WHERE program_id = ? ORDER BY id`,
-		func(rows *sql.Rows) (any, *models.ChecklistRef, error) {
+		func(row archiveRow) (any, *models.ChecklistRef, error) {
 			var a models.Assignment
-			if err := archiveScanDoc(rows, &a); err != nil {
+			if err := decode(row[0].String, &a); err != nil {
 				return nil, nil, err
 			}
 			return &a, &models.ChecklistRef{ID: a.ChecklistID, Version: a.ChecklistVersion}, nil
 		}},
 	{"attempt", "attempts", `SELECT open_slot, doc FROM attempts WHERE program_id = ? ORDER BY student_id, checklist_id, requested_at`,
-		func(rows *sql.Rows) (any, *models.ChecklistRef, error) {
+		func(row archiveRow) (any, *models.ChecklistRef, error) {
 			var a models.Attempt
-			var doc string
-			if err := rows.Scan(&a.OpenSlot, &doc); err != nil {
-				return nil, nil, translate(err)
-			}
-			slot := a.OpenSlot
-			if err := decode(doc, &a); err != nil {
+			if err := decode(row[1].String, &a); err != nil {
 				return nil, nil, err
 			}
-			a.OpenSlot = slot
+			a.OpenSlot = row[0].String
 			return &a, &models.ChecklistRef{ID: a.ChecklistID, Version: a.ChecklistVersion}, nil
 		}},
 	{"remediation", "remediations", `SELECT doc FROM remediations WHERE program_id = ? ORDER BY student_id, created_at`,
-		func(rows *sql.Rows) (any, *models.ChecklistRef, error) {
+		func(row archiveRow) (any, *models.ChecklistRef, error) {
 			var m models.Remediation
-			return &m, nil, archiveScanDoc(rows, &m)
+			return &m, nil, decode(row[0].String, &m)
 		}},
 	{"procedure", "procedures", `SELECT doc FROM procedures WHERE program_id = ? ORDER BY student_id, created_at, id`,
-		func(rows *sql.Rows) (any, *models.ChecklistRef, error) {
+		func(row archiveRow) (any, *models.ChecklistRef, error) {
 			var p models.Procedure
-			return &p, nil, archiveScanDoc(rows, &p)
+			return &p, nil, decode(row[0].String, &p)
 		}},
 	{"audit", "events", `SELECT doc FROM events WHERE program_id = ? ORDER BY at, id`,
-		func(rows *sql.Rows) (any, *models.ChecklistRef, error) {
+		func(row archiveRow) (any, *models.ChecklistRef, error) {
 			var e models.Event
-			if err := archiveScanDoc(rows, &e); err != nil {
+			if err := decode(row[0].String, &e); err != nil {
 				return nil, nil, err
 			}
 			return archiveAuditDoc(e)
@@ -187,26 +191,14 @@ func archiveSortedMap(v any, key string) (any, *models.ChecklistRef, error) {
 	return d, nil, nil
 }
 
-func archiveScanDoc(rows *sql.Rows, v any) error {
-	var doc string
-	if err := rows.Scan(&doc); err != nil {
-		return translate(err)
-	}
-	return decode(doc, v)
-}
-
-// scanArchiveUser reads a user as archived: no PIN secrets, pinSet false,
-// an unbound user's uid as the MongoDB engine writes it.
-func scanArchiveUser(rows *sql.Rows) (any, *models.ChecklistRef, error) {
-	var id, doc string
-	var uid sql.NullString
-	if err := rows.Scan(&id, &uid, &doc); err != nil {
-		return nil, nil, translate(err)
-	}
+// archiveUser is a user as archived: no PIN secrets, pinSet false, an
+// unbound user's uid as the MongoDB engine writes it.
+func archiveUser(row archiveRow) (any, *models.ChecklistRef, error) {
 	var u models.User
-	if err := decode(doc, &u); err != nil {
+	if err := decode(row[2].String, &u); err != nil {
 		return nil, nil, err
 	}
+	id, uid := row[0].String, row[1]
 	u.ID, u.UID, u.PINHash, u.PINFailures, u.PINSet = id, uid.String, "", 0, false
 	if !uid.Valid || uid.String == "" {
 		u.UID = archiveUnboundUID + id
@@ -214,18 +206,16 @@ func scanArchiveUser(rows *sql.Rows) (any, *models.ChecklistRef, error) {
 	return &u, nil, nil
 }
 
-func scanArchiveChecklist(rows *sql.Rows) (any, *models.ChecklistRef, error) {
-	var owner, status, doc, id string
-	var revision int64
-	var version int
-	if err := rows.Scan(&owner, &status, &revision, &doc, &id, &version); err != nil {
-		return nil, nil, translate(err)
-	}
+// archiveChecklistOf is a checklist version (program_id, status, revision,
+// doc, checklist_id, version) as archived, keyed as the MongoDB engine
+// keys it.
+func archiveChecklistOf(row archiveRow) (any, *models.ChecklistRef, error) {
+	owner, id, version := row[0].String, row[4].String, int(row.int(5))
 	c := archiveChecklist{Key: archiveChecklistKey(owner, id, version)}
-	if err := decode(doc, &c.Checklist); err != nil {
+	if err := decode(row[3].String, &c.Checklist); err != nil {
 		return nil, nil, err
 	}
-	c.ProgramID, c.ID, c.Version, c.Status, c.Revision = owner, id, version, models.ChecklistStatus(status), revision
+	c.ProgramID, c.ID, c.Version, c.Status, c.Revision = owner, id, version, models.ChecklistStatus(row[1].String), row.int(2)
 	return &c, nil, nil
 }
 
@@ -249,85 +239,165 @@ func (s *Store) CountArchive(ctx context.Context, programID string) (int, error)
 
 // EachArchiveRecord calls fn with every record of programID, kind by kind,
 // each as canonical Extended JSON. It reads in one read transaction (one
-// consistent snapshot, which never blocks the writer), a row at a time,
-// so one record is in memory at a time.
+// consistent snapshot, which never blocks the writer), a batch of rows at
+// a time: while fn takes one batch, the next is read and converted by as
+// many goroutines as there are processors, so memory holds a few batches
+// whatever the size of the program.
 func (s *Store) EachArchiveRecord(ctx context.Context, programID string, fn func(kind string, doc []byte) error) error {
 	if programID == "" {
 		return errArchiveNoProgram
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan archiveBatch, 1)
+	done := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		done <- s.readArchive(ctx, programID, batches)
+	}()
+	var ferr error
+	for b := range batches {
+		if ferr != nil {
+			continue // drain, so the reader ends
+		}
+		for i, doc := range b.docs {
+			if ferr = fn(b.kinds[i], doc); ferr != nil {
+				cancel()
+				break
+			}
+		}
+	}
+	if err := <-done; ferr == nil && err != nil {
+		return err
+	}
+	return ferr
+}
+
+// archiveBatchSize is how many records are converted at once.
+const archiveBatchSize = 512
+
+// archiveBatch is a run of converted records, in order.
+type archiveBatch struct {
+	kinds []string
+	docs  [][]byte
+}
+
+// readArchive reads every record of programID in tx order, converts them
+// batch by batch and sends the batches to out.
+func (s *Store) readArchive(ctx context.Context, programID string, out chan<- archiveBatch) error {
 	tx, err := s.reader.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("archive: %w", translate(err))
 	}
 	defer tx.Rollback()
-	refs := map[string]models.ChecklistRef{}
+	c := archiveConverter{ctx: ctx, out: out, refs: map[string]models.ChecklistRef{}}
 	for _, src := range archiveSources {
-		if err := eachArchiveRow(ctx, tx, src, programID, refs, fn); err != nil {
+		if err := c.each(tx, src, src.query, programID); err != nil {
 			return err
 		}
 	}
-	keys := make([]string, 0, len(refs))
-	for k := range refs {
-		keys = append(keys, k)
+	if err := c.flush(); err != nil { // every reference is known
+		return err
 	}
-	slices.Sort(keys)
+	keys := slices.Sorted(maps.Keys(c.refs))
+	library := archiveSource{kind: ArchiveLibraryChecklist, table: "checklists", convert: archiveChecklistOf}
 	for _, k := range keys {
-		ref := refs[k]
-		rows, err := tx.QueryContext(ctx, `SELECT program_id, status, revision, doc, checklist_id, version FROM checklists
-			WHERE program_id = '' AND checklist_id = ? AND version = ?`, ref.ID, ref.Version)
-		if err != nil {
-			return fmt.Errorf("archive shipped checklist %s: %w", k, translate(err))
+		ref := c.refs[k]
+		if err := c.each(tx, library, `SELECT program_id, status, revision, doc, checklist_id, version FROM checklists
+			WHERE program_id = '' AND checklist_id = ? AND version = ?`, ref.ID, ref.Version); err != nil {
+			return err
 		}
-		err = archiveEachRow(rows, func() error {
-			doc, _, err := scanArchiveChecklist(rows)
-			if err != nil {
+	}
+	return c.flush()
+}
+
+// archiveConverter gathers rows into batches and converts each batch in
+// parallel.
+type archiveConverter struct {
+	ctx     context.Context
+	out     chan<- archiveBatch
+	refs    map[string]models.ChecklistRef
+	rows    []archiveRow
+	sources []*archiveSource
+}
+
+func (c *archiveConverter) each(tx *sql.Tx, src archiveSource, query string, args ...any) error {
+	rows, err := tx.QueryContext(c.ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("archive %s: %w", src.table, translate(err))
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return fmt.Errorf("archive %s: %w", src.table, translate(err))
+	}
+	for rows.Next() {
+		row := make(archiveRow, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range row {
+			ptrs[i] = &row[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return fmt.Errorf("archive %s: %w", src.table, translate(err))
+		}
+		c.rows, c.sources = append(c.rows, row), append(c.sources, &src)
+		if len(c.rows) == archiveBatchSize {
+			if err := c.flush(); err != nil {
 				return err
 			}
-			return archiveEmit(fn, ArchiveLibraryChecklist, doc)
-		})
-		if err != nil {
-			return fmt.Errorf("archive shipped checklist %s: %w", k, err)
 		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("archive %s: %w", src.table, translate(err))
 	}
 	return nil
 }
 
-func eachArchiveRow(ctx context.Context, tx *sql.Tx, src archiveSource, programID string, refs map[string]models.ChecklistRef,
-	fn func(string, []byte) error) error {
-	rows, err := tx.QueryContext(ctx, src.query, programID)
-	if err != nil {
-		return fmt.Errorf("archive %s: %w", src.table, translate(err))
+// flush converts the gathered rows and sends them on.
+func (c *archiveConverter) flush() error {
+	n := len(c.rows)
+	if n == 0 {
+		return nil
 	}
-	err = archiveEachRow(rows, func() error {
-		doc, ref, err := src.scan(rows)
-		if err != nil {
-			return fmt.Errorf("archive %s: %w", src.table, err)
-		}
+	b := archiveBatch{kinds: make([]string, n), docs: make([][]byte, n)}
+	refs := make([]*models.ChecklistRef, n)
+	errs := make([]error, n)
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				src := c.sources[i]
+				b.kinds[i] = src.kind
+				doc, ref, err := src.convert(c.rows[i])
+				if err == nil {
+					b.docs[i], err = bson.MarshalExtJSON(doc, true, false)
+				}
+				if err != nil {
+					errs[i] = fmt.Errorf("archive %s: %w", src.table, err)
+				}
+				refs[i] = ref
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for _, ref := range refs {
 		if ref != nil {
-			refs[archiveChecklistKey("", ref.ID, ref.Version)] = *ref
-		}
-		return archiveEmit(fn, src.kind, doc)
-	})
-	return err
-}
-
-// archiveEachRow calls fn for each row of rows and closes them.
-func archiveEachRow(rows *sql.Rows, fn func() error) error {
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(); err != nil {
-			return err
+			c.refs[archiveChecklistKey("", ref.ID, ref.Version)] = *ref
 		}
 	}
-	return translate(rows.Err())
-}
-
-func archiveEmit(fn func(string, []byte) error, kind string, v any) error {
-	b, err := bson.MarshalExtJSON(v, true, false)
-	if err != nil {
-		return fmt.Errorf("archive %s: encode: %w", kind, err)
+	c.rows, c.sources = c.rows[:0], c.sources[:0]
+	select {
+	case c.out <- b:
+		return nil
+	case <-c.ctx.Done():
+		return c.ctx.Err()
 	}
-	return fn(kind, b)
 }
 
 // archiveUnbound reports whether uid marks a user not bound to an account.
