@@ -3,8 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 
 	"skillbook/exportjob"
 	"skillbook/models"
@@ -340,20 +343,34 @@ func exportAttempts(ctx context.Context, db *sql.DB, programID string, studentID
 		return nil, fmt.Errorf("list attempts to export: %w", translate(err))
 	}
 	defer rows.Close()
-	out := make([]models.Attempt, 0, len(studentIDs)*16)
+	var slots, docs []string
 	for rows.Next() {
 		var slot, doc string
 		if err := rows.Scan(&slot, &doc); err != nil {
 			return nil, fmt.Errorf("list attempts to export: %w", translate(err))
 		}
-		var a models.Attempt
-		if err := decode(doc, &a); err != nil {
-			return nil, err
-		}
-		a.OpenSlot = slot
-		out = append(out, a)
+		slots, docs = append(slots, slot), append(docs, doc)
 	}
-	return out, translate(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list attempts to export: %w", translate(err))
+	}
+	// Decoding is most of an export's work: it runs on every processor.
+	out := make([]models.Attempt, len(docs))
+	errs := make([]error, len(docs))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(docs)/64))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(docs); i += workers {
+				errs[i] = decode(docs[i], &out[i])
+				out[i].OpenSlot = slots[i]
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // exportProcedureCounts counts students' procedures by kind and status.
