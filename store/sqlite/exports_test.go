@@ -398,3 +398,36 @@ func TestExportQueriesUseIndexes(t *testing.T) {
 		exportAssertNoScan(t, s.reader, `SELECT 1 FROM `+tb.table+` WHERE program_id = ? LIMIT 1`, "p")
 	}
 }
+
+func TestExportProgressRenewsTheLease(t *testing.T) {
+	s, clk := openTest(t)
+	ctx := t.Context()
+	p := exportProgram(t, s)
+	older, err := s.CreateExportJob(ctx, exportAdmin, models.ExportJob{ProgramID: p, Request: models.ExportRequest{Kind: models.ExportArchive, Format: models.FormatNDJSON}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer, err := s.CreateExportJob(ctx, exportAdmin, models.ExportJob{ProgramID: p, Request: models.ExportRequest{Kind: models.ExportArchive, Format: models.FormatNDJSON}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _, _ := s.ClaimExport(ctx, "a", time.Second)
+	if a.Job.ID != older.ID {
+		t.Fatalf("first claim = %s; want the oldest job %s", a.Job.ID, older.ID)
+	}
+	if b, _, _ := s.ClaimExport(ctx, "b", time.Second); b.Job.ID != newer.ID {
+		t.Fatalf("second claim = %s; want the next job %s", b.Job.ID, newer.ID)
+	}
+	clk.Advance(800 * time.Millisecond)
+	if err := s.ExportProgress(ctx, "a", a.Job.ID, 1, 4, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(500 * time.Millisecond) // a's first lease has run out, its renewal not
+	if c, ok, _ := s.ClaimExport(ctx, "c", time.Second); ok && c.Job.ID == a.Job.ID {
+		t.Fatalf("a job whose lease was renewed was taken over")
+	}
+	clk.Advance(500 * time.Millisecond)
+	if c, ok, err := s.ClaimExport(ctx, "c", time.Second); err != nil || !ok || c.Job.ID != a.Job.ID || c.Job.Attempts != 2 {
+		t.Fatalf("claim after the renewed lease ran out = %+v, %v, %v", c, ok, err)
+	}
+}
