@@ -81,19 +81,20 @@ func TestExportQueriesUseIndexes(t *testing.T) {
 	} {
 		exportAssertNoScan(t, s.reader, q.query, q.args...)
 	}
-	// The per-student reads seek each student, never the whole program.
-	for index, q := range map[string]string{
-		"attempts_student_skill (program_id=? AND student_id=?)": exportAttemptsQuery + `?, ?)`,
-		"remediations_student (program_id=? AND student_id=?)":   `SELECT doc FROM remediations WHERE program_id = ? AND student_id IN (?, ?)`,
-		"procedures_student (program_id=? AND student_id=?)":     `SELECT student_id, kind, status, count(*) FROM procedures WHERE program_id = ? AND student_id IN (?, ?) GROUP BY student_id, kind, status`,
+	// The per-student reads seek each student, never the whole program
+	// (through whichever index the planner prefers).
+	for _, q := range []string{
+		exportAttemptsQuery + `?, ?)`,
+		`SELECT doc FROM remediations WHERE program_id = ? AND student_id IN (?, ?)`,
+		`SELECT student_id, kind, status, count(*) FROM procedures WHERE program_id = ? AND student_id IN (?, ?) GROUP BY student_id, kind, status`,
 	} {
-		exportAssertPlanUses(t, s.reader, index, q, ids...)
+		exportAssertPlanUses(t, s.reader, "(program_id=? AND student_id=?)", q, ids...)
 	}
-	exportAssertPlanUses(t, s.reader, "assignments_student (program_id=? AND student_id=?)", exportColumnsQuery,
+	exportAssertPlanUses(t, s.reader, "(program_id=? AND student_id=?)", exportColumnsQuery,
 		"p", "c", "", "", "p", "c", "p", "student", "", "")
 	batchAssignments := `SELECT id, doc FROM assignments WHERE program_id = ? AND student_id <> '' AND student_id IN (?, ?)
 			UNION SELECT id, doc FROM assignments WHERE program_id = ? AND cohort_id <> '' AND cohort_id IN (?)`
-	for _, index := range []string{"assignments_student (program_id=? AND student_id=?)", "assignments_cohort (program_id=? AND cohort_id=?)"} {
+	for _, index := range []string{"(program_id=? AND student_id=?)", "(program_id=? AND cohort_id=?)"} {
 		exportAssertPlanUses(t, s.reader, index, batchAssignments, "p", "s1", "s2", "p", "c")
 	}
 	exportAssertPlanUses(t, s.reader, "USING PRIMARY KEY (cohort_id=? AND user_id>?)", exportCohortQuery, "c", "", "p", "student", 100)
