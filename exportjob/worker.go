@@ -2,6 +2,8 @@ package exportjob
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,7 +13,6 @@ import (
 
 	"skillbook/clock"
 	"skillbook/models"
-	"skillbook/store/mongo"
 )
 
 // Worker runs export jobs: it claims one at a time with a lease, renews
@@ -20,7 +21,7 @@ import (
 // instances, may run at once; a job whose worker died is taken up again
 // once its lease runs out.
 type Worker struct {
-	Store *mongo.Store
+	Store WorkerStore
 	Log   *slog.Logger
 	// Owner names this worker in leases; unique per process.
 	Owner string
@@ -43,11 +44,36 @@ type Worker struct {
 	beat func(done, total int)
 }
 
+// WorkerStore is what the worker asks of the store: leased claims of
+// queued jobs, progress that renews the lease, the file written chunk by
+// chunk, the job's end, and the retention sweep; and what it finds and
+// renders (Finder, Source).
+type WorkerStore interface {
+	Finder
+	Source
+	ClaimExport(ctx context.Context, owner string, lease time.Duration) (models.ClaimedExport, bool, error)
+	ExportProgress(ctx context.Context, owner, id string, done, total int, lease time.Duration) error
+	CreateExportFile(ctx context.Context, programID, fileID string) models.ExportFileWriter
+	DeleteExportFile(ctx context.Context, fileID string) error
+	FinishExport(ctx context.Context, owner string, c models.ClaimedExport, f models.FinishedFile, expiresAt time.Time) (models.ExportJob, error)
+	FailExport(ctx context.Context, owner string, c models.ClaimedExport, msg string, retry bool) error
+	RemoveStaleExportFiles(ctx context.Context, id string) error
+	SweepExports(ctx context.Context) (expired int, err error)
+}
+
+// newWorkerTag is a short random tag that tells this process's worker
+// from another's on the same host and pid (a restarted container).
+func newWorkerTag() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
 // DefaultRetention is how long finished files are kept unless configured.
 const DefaultRetention = 24 * time.Hour
 
 // NewWorker returns a worker with the usual timings.
-func NewWorker(st *mongo.Store, log *slog.Logger, retention time.Duration) *Worker {
+func NewWorker(st WorkerStore, log *slog.Logger, retention time.Duration) *Worker {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -55,7 +81,7 @@ func NewWorker(st *mongo.Store, log *slog.Logger, retention time.Duration) *Work
 		retention = DefaultRetention
 	}
 	host, _ := os.Hostname()
-	return &Worker{Store: st, Log: log, Owner: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), mongo.NewID()[24:]),
+	return &Worker{Store: st, Log: log, Owner: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), newWorkerTag()),
 		Lease: 2 * time.Minute, Beat: time.Second, Poll: 2 * time.Second, Retention: retention, Sweep: time.Minute,
 		Clock: clock.System{}}
 }
@@ -97,7 +123,7 @@ func (w *Worker) RunOnce(ctx context.Context) (bool, error) {
 }
 
 // run writes claimed job c's file and records the outcome.
-func (w *Worker) run(ctx context.Context, c mongo.ClaimedExport) error {
+func (w *Worker) run(ctx context.Context, c models.ClaimedExport) error {
 	j := c.Job
 	log := w.Log.With("exportId", j.ID, "kind", j.Request.Kind, "attempt", j.Attempts)
 	if err := w.Store.RemoveStaleExportFiles(ctx, j.ID); err != nil {
@@ -180,7 +206,7 @@ func (w *Worker) run(ctx context.Context, c mongo.ClaimedExport) error {
 	}
 	finished := w.Clock.Now()
 	expires := finished.UTC().Add(w.Retention)
-	_, err = w.Store.FinishExport(octx, w.Owner, c, mongo.FinishedFile{
+	_, err = w.Store.FinishExport(octx, w.Owner, c, models.FinishedFile{
 		Name: plan.FileName(started), ContentType: plan.Request.Format.ContentType(), Size: file.Size(), Chunks: file.Chunks(),
 		Units: plan.Units,
 	}, expires)

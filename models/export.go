@@ -2,8 +2,10 @@ package models
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"time"
 )
@@ -320,4 +322,39 @@ func ExportEvent(typ EventType, actor Actor, j ExportJob, at time.Time) Event {
 		"from": r.Filter.From, "to": r.Filter.To, "students": fmt.Sprint(j.Total), "direct": fmt.Sprint(j.Direct)}
 	return Event{Type: typ, ProgramID: j.ProgramID, Actor: actor, At: at, Subject: "export", SubjectID: j.ID,
 		StudentID: r.StudentID, Summary: fmt.Sprintf("%s %s %q (%s)", verb, exportWhat[r.Kind], j.Subject, r.Format), Data: data}
+}
+
+// ClaimedExport is a job leased to a worker, with the id of the file this
+// attempt writes (a new one per attempt, so a dead worker's partial file
+// is never mistaken for this one's).
+type ClaimedExport struct {
+	Job    ExportJob
+	FileID string
+}
+
+// FinishedFile describes the file a finished export job wrote.
+type FinishedFile struct {
+	Name, ContentType string
+	Size              int64
+	Chunks            int
+	// Units is what the file covers (students, or archive records).
+	Units int
+}
+
+// ExportFileWriter writes an export file into the store chunk by chunk,
+// so no file is ever held whole in memory; Close writes the last chunk.
+type ExportFileWriter interface {
+	io.WriteCloser
+	Size() int64
+	Chunks() int
+}
+
+// ArchiveImport restores one program's archive into a store, one record
+// (kind and Extended JSON document) at a time. Close finishes it and
+// counts what was stored by kind; Abort gives up, keeping what the engine
+// cannot take back.
+type ArchiveImport interface {
+	Add(ctx context.Context, kind string, extJSON []byte) error
+	Close(ctx context.Context) (map[string]int, error)
+	Abort()
 }

@@ -99,18 +99,12 @@ func (s *Store) exportDoc(ctx context.Context, id string) (exportDoc, error) {
 	return d, translate(err, "find export "+id)
 }
 
-// ClaimedExport is a job a worker holds: what to write and the file to
-// write it to.
-type ClaimedExport struct {
-	Job    models.ExportJob
-	FileID string
-}
 
 // ClaimExport leases the oldest job that is queued, or running under a
 // lease that expired (its worker died), to owner for lease, and starts
 // its next attempt with a new file id. It returns false when there is
 // none.
-func (s *Store) ClaimExport(ctx context.Context, owner string, lease time.Duration) (ClaimedExport, bool, error) {
+func (s *Store) ClaimExport(ctx context.Context, owner string, lease time.Duration) (models.ClaimedExport, bool, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	col := s.collection(colExports)
@@ -122,10 +116,10 @@ func (s *Store) ClaimExport(ctx context.Context, owner string, lease time.Durati
 			"attempts": bson.M{"$lt": MaxExportAttempts}, "direct": false,
 		}, options.FindOne().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(hideEvents)).Decode(&d)
 		if errors.Is(err, mongo.ErrNoDocuments) {
-			return ClaimedExport{}, false, nil
+			return models.ClaimedExport{}, false, nil
 		}
 		if err != nil {
-			return ClaimedExport{}, false, translate(err, "find export job to claim")
+			return models.ClaimedExport{}, false, translate(err, "find export job to claim")
 		}
 		fileID := NewID()
 		update := bson.M{
@@ -138,16 +132,16 @@ func (s *Store) ClaimExport(ctx context.Context, owner string, lease time.Durati
 		}
 		res, err := col.UpdateOne(ctx, bson.M{"_id": d.ID, "version": d.Version}, update)
 		if err != nil {
-			return ClaimedExport{}, false, translate(err, "claim export job "+d.ID)
+			return models.ClaimedExport{}, false, translate(err, "claim export job "+d.ID)
 		}
 		if res.ModifiedCount == 0 {
 			continue // another worker took it first
 		}
 		j := d.ExportJob
 		j.Status, j.Attempts, j.Version, j.StartedAt, j.Done, j.Percent = models.ExportRunning, j.Attempts+1, j.Version+1, &now, 0, 0
-		return ClaimedExport{Job: j, FileID: fileID}, true, nil
+		return models.ClaimedExport{Job: j, FileID: fileID}, true, nil
 	}
-	return ClaimedExport{}, false, nil
+	return models.ClaimedExport{}, false, nil
 }
 
 // errLeaseLost is a worker write after its lease passed to another.
@@ -173,19 +167,11 @@ func (s *Store) ExportProgress(ctx context.Context, owner, id string, done, tota
 	return nil
 }
 
-// FinishedFile describes a written export file.
-type FinishedFile struct {
-	Name, ContentType string
-	Size              int64
-	Chunks            int
-	// Units is what the file covers (students, or archive records).
-	Units int
-}
 
 // FinishExport marks job id done with its file, kept until expiresAt;
 // ErrConflict when owner lost the lease (the caller then removes its
 // file).
-func (s *Store) FinishExport(ctx context.Context, owner string, c ClaimedExport, f FinishedFile, expiresAt time.Time) (models.ExportJob, error) {
+func (s *Store) FinishExport(ctx context.Context, owner string, c models.ClaimedExport, f models.FinishedFile, expiresAt time.Time) (models.ExportJob, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	now := s.now()
@@ -215,7 +201,7 @@ func (s *Store) FinishExport(ctx context.Context, owner string, c ClaimedExport,
 // FailExport records that owner's attempt at job id failed with msg. With
 // retry, and attempts left, the job is queued again (its file becomes
 // stale); otherwise it fails for good.
-func (s *Store) FailExport(ctx context.Context, owner string, c ClaimedExport, msg string, retry bool) error {
+func (s *Store) FailExport(ctx context.Context, owner string, c models.ClaimedExport, msg string, retry bool) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	now := s.now()

@@ -208,7 +208,7 @@ type ArchiveImport struct {
 const importBatch = 500
 
 // BeginArchiveImport checks that programID may be imported here.
-func (s *Store) BeginArchiveImport(ctx context.Context, programID string) (*ArchiveImport, error) {
+func (s *Store) BeginArchiveImport(ctx context.Context, programID string) (models.ArchiveImport, error) {
 	if programID == "" {
 		return nil, errEmptyProgram
 	}
@@ -279,6 +279,11 @@ func (im *ArchiveImport) flush(ctx context.Context, kind string) error {
 	im.batches[kind] = docs[:0]
 	return err
 }
+
+// Abort gives up an import. The MongoDB engine stores records as they
+// are added (there is no transaction to roll back): what was added stays,
+// and importing the archive again completes it.
+func (im *ArchiveImport) Abort() {}
 
 // Close writes what is buffered and returns how many records of each kind
 // were imported (shipped checklist versions and audit entries already

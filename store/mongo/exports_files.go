@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"skillbook/models"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -29,8 +30,8 @@ type exportChunk struct {
 
 func chunkID(fileID string, n int) string { return fmt.Sprintf("%s/%06d", fileID, n) }
 
-// ExportFileWriter writes an export file chunk by chunk.
-type ExportFileWriter struct {
+// exportFileWriter writes an export file chunk by chunk.
+type exportFileWriter struct {
 	s         *Store
 	ctx       context.Context
 	fileID    string
@@ -43,12 +44,12 @@ type ExportFileWriter struct {
 
 // CreateExportFile starts file fileID of programID; ctx bounds every
 // write. Close writes the last chunk.
-func (s *Store) CreateExportFile(ctx context.Context, programID, fileID string) *ExportFileWriter {
-	return &ExportFileWriter{s: s, ctx: ctx, fileID: fileID, programID: programID, buf: make([]byte, 0, ExportChunkSize)}
+func (s *Store) CreateExportFile(ctx context.Context, programID, fileID string) models.ExportFileWriter {
+	return &exportFileWriter{s: s, ctx: ctx, fileID: fileID, programID: programID, buf: make([]byte, 0, ExportChunkSize)}
 }
 
 // Write implements io.Writer.
-func (w *ExportFileWriter) Write(p []byte) (int, error) {
+func (w *exportFileWriter) Write(p []byte) (int, error) {
 	if w.err != nil {
 		return 0, w.err
 	}
@@ -66,7 +67,7 @@ func (w *ExportFileWriter) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-func (w *ExportFileWriter) flush() error {
+func (w *exportFileWriter) flush() error {
 	if len(w.buf) == 0 {
 		return nil
 	}
@@ -83,7 +84,7 @@ func (w *ExportFileWriter) flush() error {
 }
 
 // Close writes what is left.
-func (w *ExportFileWriter) Close() error {
+func (w *exportFileWriter) Close() error {
 	if w.err != nil {
 		return w.err
 	}
@@ -96,10 +97,10 @@ func (w *ExportFileWriter) Close() error {
 }
 
 // Size is the number of bytes written so far.
-func (w *ExportFileWriter) Size() int64 { return w.size + int64(len(w.buf)) }
+func (w *exportFileWriter) Size() int64 { return w.size + int64(len(w.buf)) }
 
 // Chunks is the number of chunks stored so far.
-func (w *ExportFileWriter) Chunks() int { return w.chunks }
+func (w *exportFileWriter) Chunks() int { return w.chunks }
 
 // OpenExportFile reads file fileID of programID, of chunks chunks, one
 // chunk at a time. ctx bounds every read, so a response streamed after

@@ -35,7 +35,7 @@ var archiveTables = []struct{ kind, table string }{
 // BeginArchiveImport checks that programID may be imported here and
 // starts the import's transaction. A program that already holds records
 // is ErrConflict.
-func (s *Store) BeginArchiveImport(ctx context.Context, programID string) (*ArchiveImport, error) {
+func (s *Store) BeginArchiveImport(ctx context.Context, programID string) (models.ArchiveImport, error) {
 	if programID == "" {
 		return nil, errArchiveNoProgram
 	}
@@ -142,8 +142,7 @@ func (im *ArchiveImport) add(ctx context.Context, kind string, extJSON []byte) e
 		if err := owner(c.ProgramID, im.programID); err != nil {
 			return err
 		}
-		return archiveExec(ctx, tx, kind, c, `INSERT INTO cohorts (id, program_id, name_key, archived, version, created_at, doc)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.ID, c.ProgramID, models.CohortNameKey(c.Name), c.Archived, c.Version, ms(c.CreatedAt))
+		return archiveErr(kind, insertCohortRow(ctx, tx, c))
 	case "checklist", ArchiveLibraryChecklist:
 		var c models.Checklist
 		if err := unmarshal(&c); err != nil {
@@ -166,9 +165,8 @@ func (im *ArchiveImport) add(ctx context.Context, kind string, extJSON []byte) e
 		if err := owner(a.ProgramID, im.programID); err != nil {
 			return err
 		}
-		return archiveExec(ctx, tx, kind, a, `INSERT INTO assignments (id, program_id, checklist_id, checklist_version, area, cohort_id,
-			student_id, due_date, created_at, version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.ID, a.ProgramID, a.ChecklistID, a.ChecklistVersion, string(a.Area), a.CohortID, a.StudentID, a.DueDate, ms(a.CreatedAt), a.Version)
+		_, err := insertAssignmentRow(ctx, tx, a, false)
+		return archiveErr(kind, err)
 	case "attempt":
 		var a models.Attempt
 		if err := unmarshal(&a); err != nil {
@@ -177,18 +175,7 @@ func (im *ArchiveImport) add(ctx context.Context, kind string, extJSON []byte) e
 		if err := owner(a.ProgramID, im.programID); err != nil {
 			return err
 		}
-		if a.OpenSlot == "" {
-			a.OpenSlot = a.ID
-		}
-		var evaluationID string
-		var evaluatedAt int64
-		if a.Evaluation != nil {
-			evaluationID, evaluatedAt = a.Evaluation.ID, ms(a.Evaluation.EvaluatedAt)
-		}
-		return archiveExec(ctx, tx, kind, a, `INSERT INTO attempts (id, program_id, student_id, cohort_id, checklist_id, area, kind, status,
-			open_slot, evaluation_id, requested_at, evaluated_at, version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.ID, a.ProgramID, a.StudentID, a.CohortID, a.ChecklistID, string(a.Area), string(a.Kind), string(a.Status),
-			a.OpenSlot, evaluationID, ms(a.RequestedAt), evaluatedAt, a.Version)
+		return archiveErr(kind, insertAttemptRow(ctx, tx, a))
 	case "remediation":
 		var m models.Remediation
 		if err := unmarshal(&m); err != nil {
@@ -197,8 +184,7 @@ func (im *ArchiveImport) add(ctx context.Context, kind string, extJSON []byte) e
 		if err := owner(m.ProgramID, im.programID); err != nil {
 			return err
 		}
-		return archiveExec(ctx, tx, kind, m, `INSERT INTO remediations (id, program_id, student_id, checklist_id, created_at, doc)
-			VALUES (?, ?, ?, ?, ?, ?)`, m.ID, m.ProgramID, m.StudentID, m.ChecklistID, ms(m.CreatedAt))
+		return archiveErr(kind, insertRemediationRow(ctx, tx, m))
 	case "procedure":
 		var p models.Procedure
 		if err := unmarshal(&p); err != nil {
@@ -207,9 +193,8 @@ func (im *ArchiveImport) add(ctx context.Context, kind string, extJSON []byte) e
 		if err := owner(p.ProgramID, im.programID); err != nil {
 			return err
 		}
-		return archiveExec(ctx, tx, kind, p, `INSERT INTO procedures (id, program_id, student_id, kind, status, performed_at, created_at,
-			version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.ID, p.ProgramID, p.StudentID, p.Kind, string(p.Status), p.PerformedAt, ms(p.CreatedAt), p.Version)
+		_, err := insertProcedureRow(ctx, tx, p, false)
+		return archiveErr(kind, err)
 	case "audit":
 		var a archiveAudit
 		if err := unmarshal(&a); err != nil {
@@ -225,9 +210,7 @@ func (im *ArchiveImport) add(ctx context.Context, kind string, extJSON []byte) e
 		// The archive's entry is the record; its pushes were delivered
 		// (or not) where it was written.
 		e.Notify = nil
-		return archiveExec(ctx, tx, kind, e, `INSERT INTO events (id, program_id, type, at, actor_id, subject, subject_id, student_id, doc)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-			e.ID, e.ProgramID, string(e.Type), ms(e.At), e.Actor.UserID, e.Subject, e.SubjectID, e.StudentID)
+		return archiveErr(kind, insertEventRow(ctx, tx, e))
 	}
 	return fmt.Errorf("import: unknown record kind %q", kind)
 }
@@ -258,20 +241,19 @@ func archiveInsertProgram(ctx context.Context, tx *sql.Tx, p models.Program, rep
 // cohort memberships.
 func archiveInsertUser(ctx context.Context, tx *sql.Tx, u models.User) error {
 	u.PINHash, u.PINFailures, u.PINSet = "", 0, false
-	var uid any
-	if !archiveUnbound(u.UID) {
-		uid = u.UID
+	if archiveUnbound(u.UID) {
+		u.UID = ""
 	}
-	if err := archiveExec(ctx, tx, "user", u, `INSERT INTO users (id, program_id, email, uid, role, active, pin_hash, pin_failures,
-		version, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, '', 0, ?, ?, ?)`,
-		u.ID, u.ProgramID, models.NormalizeEmail(u.Email), uid, string(u.Role), u.Active, u.Version, ms(u.CreatedAt)); err != nil {
-		return err
-	}
-	for _, c := range u.CohortIDs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cohort_members (cohort_id, user_id, program_id, role) VALUES (?, ?, ?, ?)
-			ON CONFLICT DO NOTHING`, c, u.ID, u.ProgramID, string(u.Role)); err != nil {
-			return fmt.Errorf("import user %s: cohort %s: %w", u.ID, c, translate(err))
-		}
+	// An account id in the archive is a bound sign-in, whatever an older
+	// record's flag says.
+	u.Bound = u.UID != ""
+	return archiveErr("user", insertUserRow(ctx, tx, u))
+}
+
+// archiveErr names the kind of record an import could not store.
+func archiveErr(kind string, err error) error {
+	if err != nil {
+		return fmt.Errorf("import %s: %w", kind, translate(err))
 	}
 	return nil
 }

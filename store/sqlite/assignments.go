@@ -24,25 +24,14 @@ func (s *Store) CreateAssignment(ctx context.Context, a models.Assignment, event
 		a.ID = a.Key()
 	}
 	a.CreatedAt = skillTime(a.CreatedAt)
-	doc, err := encode(a)
-	if err != nil {
-		return models.Assignment{}, false, fmt.Errorf("create assignment: %w", err)
-	}
 	var existing models.Assignment
 	created := false
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO assignments (id, program_id, checklist_id, checklist_version, area, cohort_id,
-			student_id, due_date, created_at, version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-			a.ID, a.ProgramID, a.ChecklistID, a.ChecklistVersion, string(a.Area), a.CohortID, a.StudentID, a.DueDate,
-			ms(a.CreatedAt), a.Version, doc)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		ok, err := insertAssignmentRow(ctx, tx, a, true)
 		if err != nil {
 			return fmt.Errorf("create assignment: %w", translate(err))
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return fmt.Errorf("create assignment: %w", translate(err))
-		}
-		if n == 0 {
+		if !ok {
 			existing, err = assignmentIn(ctx, tx, a.ProgramID, a.ID)
 			return err
 		}

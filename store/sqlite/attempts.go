@@ -76,14 +76,7 @@ func (s *Store) CreateAttempt(ctx context.Context, a models.Attempt, events ...m
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("create attempt: %w", translate(err))
 		}
-		doc, err := encode(a)
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO attempts (id, program_id, student_id, cohort_id, checklist_id, area, kind, status,
-				open_slot, evaluation_id, requested_at, evaluated_at, version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.ID, a.ProgramID, a.StudentID, a.CohortID, a.ChecklistID, string(a.Area), string(a.Kind), string(a.Status),
-			a.OpenSlot, attemptEvaluationID(&a), ms(a.RequestedAt), attemptEvaluatedAt(&a), a.Version, doc)
+		err = insertAttemptRow(ctx, tx, a)
 		if err = translate(err); errors.Is(err, models.ErrConflict) {
 			return fmt.Errorf("create attempt: %w: an evaluation of this checklist is already requested and waiting for an instructor", models.ErrConflict)
 		} else if err != nil {

@@ -50,13 +50,8 @@ func (s *Store) InsertCohort(ctx context.Context, c models.Cohort, events ...mod
 	if c.ProgramID == "" {
 		return fmt.Errorf("create cohort: %w", errNoProgramID)
 	}
-	doc, err := encode(c)
-	if err != nil {
-		return fmt.Errorf("create cohort: %w", err)
-	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO cohorts (id, program_id, name_key, archived, version, created_at, doc)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.ID, c.ProgramID, models.CohortNameKey(c.Name), c.Archived, c.Version, ms(c.CreatedAt), doc)
+		err := insertCohortRow(ctx, tx, c)
 		if isUniqueViolation(err) {
 			return duplicateCohortName("create cohort", c.Name)
 		}

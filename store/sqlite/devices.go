@@ -53,14 +53,7 @@ func (s *Store) SaveDevice(ctx context.Context, d models.Device, keep int, stale
 		default:
 			d.CreatedAt = old.CreatedAt
 		}
-		doc, err := encode(d)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO devices (token, program_id, user_id, refreshed_at, doc) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (token) DO UPDATE SET program_id = excluded.program_id, user_id = excluded.user_id,
-				refreshed_at = excluded.refreshed_at, doc = excluded.doc`,
-			d.Token, d.ProgramID, d.UserID, ms(d.RefreshedAt), doc); err != nil {
+		if err := putDeviceRow(ctx, tx, d); err != nil {
 			return fmt.Errorf("register device: %w", translate(err))
 		}
 		if !staleBefore.IsZero() {

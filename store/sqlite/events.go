@@ -33,13 +33,7 @@ func (s *Store) recordEvents(ctx context.Context, tx *sql.Tx, events ...models.E
 		if e.At.IsZero() {
 			e.At = s.now()
 		}
-		doc, err := encode(e)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO events (id, program_id, type, at, actor_id, subject, subject_id, student_id, doc)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-			e.ID, e.ProgramID, string(e.Type), ms(e.At), e.Actor.UserID, e.Subject, e.SubjectID, e.StudentID, doc); err != nil {
+		if err := insertEventRow(ctx, tx, *e); err != nil {
 			return fmt.Errorf("record event %s: %w", e.Type, translate(err))
 		}
 		seen := make(map[string]bool, len(e.Notify))

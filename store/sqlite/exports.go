@@ -169,19 +169,12 @@ func (s *Store) ExportJob(ctx context.Context, programID, id string) (models.Exp
 	return r.job, nil
 }
 
-// ClaimedExport is a job a worker holds: what to write and the file to
-// write it to. (The same shape as the MongoDB engine's.)
-type ClaimedExport struct {
-	Job    models.ExportJob
-	FileID string
-}
-
 // ClaimExport leases the oldest job that is queued, or running under a
 // lease that expired (its worker died), to owner for lease, and starts
 // its next attempt with a new file id. It returns false when there is
 // none.
-func (s *Store) ClaimExport(ctx context.Context, owner string, lease time.Duration) (ClaimedExport, bool, error) {
-	var c ClaimedExport
+func (s *Store) ClaimExport(ctx context.Context, owner string, lease time.Duration) (models.ClaimedExport, bool, error) {
+	var c models.ClaimedExport
 	found := false
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		now := s.now()
@@ -207,11 +200,11 @@ func (s *Store) ClaimExport(ctx context.Context, owner string, lease time.Durati
 		if err := saveExport(ctx, tx, &r); err != nil {
 			return err
 		}
-		c, found = ClaimedExport{Job: r.job, FileID: r.fileID}, true
+		c, found = models.ClaimedExport{Job: r.job, FileID: r.fileID}, true
 		return nil
 	})
 	if err != nil {
-		return ClaimedExport{}, false, err
+		return models.ClaimedExport{}, false, err
 	}
 	return c, found, nil
 }
@@ -256,20 +249,10 @@ func (s *Store) ExportProgress(ctx context.Context, owner, id string, done, tota
 	})
 }
 
-// FinishedFile describes a written export file. (The same shape as the
-// MongoDB engine's.)
-type FinishedFile struct {
-	Name, ContentType string
-	Size              int64
-	Chunks            int
-	// Units is what the file covers (students, or archive records).
-	Units int
-}
-
 // FinishExport marks job id done with its file, kept until expiresAt;
 // ErrConflict when owner lost the lease (the caller then removes its
 // file).
-func (s *Store) FinishExport(ctx context.Context, owner string, c ClaimedExport, f FinishedFile, expiresAt time.Time) (models.ExportJob, error) {
+func (s *Store) FinishExport(ctx context.Context, owner string, c models.ClaimedExport, f models.FinishedFile, expiresAt time.Time) (models.ExportJob, error) {
 	var out models.ExportJob
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		r, err := workerExport(ctx, tx, owner, c.Job.ID)
@@ -306,7 +289,7 @@ func (s *Store) FinishExport(ctx context.Context, owner string, c ClaimedExport,
 // FailExport records that owner's attempt at job id failed with msg. With
 // retry, and attempts left, the job is queued again (its file becomes
 // stale); otherwise it fails for good.
-func (s *Store) FailExport(ctx context.Context, owner string, c ClaimedExport, msg string, retry bool) error {
+func (s *Store) FailExport(ctx context.Context, owner string, c models.ClaimedExport, msg string, retry bool) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		r, err := workerExport(ctx, tx, owner, c.Job.ID)
 		if err != nil {

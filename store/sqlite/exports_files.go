@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"skillbook/models"
 )
 
 // An export file is a run of rows of export_chunks (file_id, n), each
@@ -15,8 +16,8 @@ import (
 // ExportChunkSize is the size of a file chunk (as the MongoDB engine's).
 const ExportChunkSize = 255 << 10
 
-// ExportFileWriter writes an export file chunk by chunk.
-type ExportFileWriter struct {
+// exportFileWriter writes an export file chunk by chunk.
+type exportFileWriter struct {
 	s         *Store
 	ctx       context.Context
 	fileID    string
@@ -29,12 +30,12 @@ type ExportFileWriter struct {
 
 // CreateExportFile starts file fileID of programID; ctx bounds every
 // write. Close writes the last chunk.
-func (s *Store) CreateExportFile(ctx context.Context, programID, fileID string) *ExportFileWriter {
-	return &ExportFileWriter{s: s, ctx: ctx, fileID: fileID, programID: programID, buf: make([]byte, 0, ExportChunkSize)}
+func (s *Store) CreateExportFile(ctx context.Context, programID, fileID string) models.ExportFileWriter {
+	return &exportFileWriter{s: s, ctx: ctx, fileID: fileID, programID: programID, buf: make([]byte, 0, ExportChunkSize)}
 }
 
 // Write implements io.Writer.
-func (w *ExportFileWriter) Write(p []byte) (int, error) {
+func (w *exportFileWriter) Write(p []byte) (int, error) {
 	if w.err != nil {
 		return 0, w.err
 	}
@@ -52,7 +53,7 @@ func (w *ExportFileWriter) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-func (w *ExportFileWriter) flush() error {
+func (w *exportFileWriter) flush() error {
 	if len(w.buf) == 0 {
 		return nil
 	}
@@ -71,7 +72,7 @@ func (w *ExportFileWriter) flush() error {
 }
 
 // Close writes what is left.
-func (w *ExportFileWriter) Close() error {
+func (w *exportFileWriter) Close() error {
 	if w.err != nil {
 		return w.err
 	}
@@ -84,10 +85,10 @@ func (w *ExportFileWriter) Close() error {
 }
 
 // Size is the number of bytes written so far.
-func (w *ExportFileWriter) Size() int64 { return w.size + int64(len(w.buf)) }
+func (w *exportFileWriter) Size() int64 { return w.size + int64(len(w.buf)) }
 
 // Chunks is the number of chunks stored so far.
-func (w *ExportFileWriter) Chunks() int { return w.chunks }
+func (w *exportFileWriter) Chunks() int { return w.chunks }
 
 // OpenExportFile reads file fileID of programID, of chunks chunks, one
 // chunk at a time. ctx bounds every read, so a response streamed after

@@ -106,14 +106,11 @@ func exportSeed(tb testing.TB, s *Store) exportClass {
 		u := models.User{ID: fmt.Sprintf("%s-u%02d", p[:8], n), ProgramID: p, Email: fmt.Sprintf("User%d-%s@Example.com", n, p[24:]), Name: name, Role: role,
 			Credential: map[models.Role]string{models.RoleInstructor: "CMA (AAMA)"}[role], CohortIDs: cohorts,
 			Active: true, Version: 1, CreatedAt: now, UpdatedAt: now}
-		pin := ""
 		if role == models.RoleInstructor {
-			u.PINSet, pin = true, "$argon2id$v=19$fake-hash"
+			u.PINSet, u.PINHash = true, "$argon2id$v=19$fake-hash"
 		}
-		exportExec(tb, s, `INSERT INTO users (id, program_id, email, uid, role, active, pin_hash, version, created_at, doc)
-			VALUES (?, ?, ?, NULL, ?, 1, ?, 1, ?, ?)`, u.ID, p, models.NormalizeEmail(u.Email), string(role), pin, ms(now), exportJSON(tb, u))
-		for _, co := range cohorts {
-			exportExec(tb, s, `INSERT INTO cohort_members (cohort_id, user_id, program_id, role) VALUES (?, ?, ?, ?)`, co, u.ID, p, string(role))
+		if err := s.write(context.Background(), func(tx *sql.Tx) error { return insertUserRow(context.Background(), tx, u) }); err != nil {
+			tb.Fatal(err)
 		}
 		exportEvents(tb, s, models.UserInvitedEvent(models.EventUserInvited, exportAdmin, u, now))
 		return u

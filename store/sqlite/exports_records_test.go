@@ -168,7 +168,7 @@ func TestExportJobWrittenAsTheWorkerDoesImportsElsewhere(t *testing.T) {
 	if last != units {
 		t.Errorf("progress ended at %d; want %d", last, units)
 	}
-	done, err := s.FinishExport(ctx, "w", claimed, FinishedFile{Name: plan.FileName(plan.At), ContentType: plan.Request.Format.ContentType(),
+	done, err := s.FinishExport(ctx, "w", claimed, models.FinishedFile{Name: plan.FileName(plan.At), ContentType: plan.Request.Format.ContentType(),
 		Size: file.Size(), Chunks: file.Chunks(), Units: units}, clk.Now().Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)

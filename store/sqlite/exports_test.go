@@ -148,10 +148,10 @@ func TestExportJobIsTakenOverAfterItsWorkerDies(t *testing.T) {
 	w := s.CreateExportFile(ctx, p, b.FileID)
 	w.Write([]byte("student id,student\n"))
 	w.Close()
-	if _, err := s.FinishExport(ctx, "worker-a", a, FinishedFile{Name: "x.csv"}, clk.Now().Add(time.Hour)); !errors.Is(err, models.ErrConflict) {
+	if _, err := s.FinishExport(ctx, "worker-a", a, models.FinishedFile{Name: "x.csv"}, clk.Now().Add(time.Hour)); !errors.Is(err, models.ErrConflict) {
 		t.Errorf("finish by the dead worker = %v; want conflict", err)
 	}
-	done, err := s.FinishExport(ctx, "worker-b", b, FinishedFile{Name: "matrix.csv", ContentType: "text/csv", Size: w.Size(), Chunks: w.Chunks(), Units: 10},
+	done, err := s.FinishExport(ctx, "worker-b", b, models.FinishedFile{Name: "matrix.csv", ContentType: "text/csv", Size: w.Size(), Chunks: w.Chunks(), Units: 10},
 		clk.Now().Add(-time.Second))
 	if err != nil || done.Status != models.ExportDone || done.Percent != 100 || done.Size != w.Size() || done.Attempts != 2 || done.FileName != "matrix.csv" {
 		t.Fatalf("FinishExport = %+v, %v", done, err)

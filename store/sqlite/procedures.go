@@ -23,23 +23,13 @@ func (s *Store) CreateProcedure(ctx context.Context, p models.Procedure, events 
 		p.ID = newID()
 	}
 	p.CreatedAt, p.UpdatedAt = skillTime(p.CreatedAt), skillTime(p.UpdatedAt)
-	doc, err := encode(p)
-	if err != nil {
-		return models.Procedure{}, false, err
-	}
 	var stored models.Procedure
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO procedures (id, program_id, student_id, kind, status, performed_at, created_at, version, doc)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-			p.ID, p.ProgramID, p.StudentID, p.Kind, string(p.Status), p.PerformedAt, ms(p.CreatedAt), p.Version, doc)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		ok, err := insertProcedureRow(ctx, tx, p, true)
 		if err != nil {
 			return fmt.Errorf("create procedure: %w", translate(err))
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return fmt.Errorf("create procedure: %w", translate(err))
-		}
-		if n == 0 {
+		if !ok {
 			stored, err = procedureIn(ctx, tx, p.ProgramID, p.ID)
 			if errors.Is(err, models.ErrNotFound) {
 				return fmt.Errorf("create procedure %s: %w: this id is already used by another procedure", p.ID, models.ErrConflict)

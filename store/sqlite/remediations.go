@@ -12,13 +12,8 @@ import (
 // made it (id, author, time stamp), with its event. An id already used is
 // ErrConflict.
 func (s *Store) CreateRemediation(ctx context.Context, r models.Remediation, ev models.Event) (models.Remediation, error) {
-	doc, err := encode(r)
-	if err != nil {
-		return models.Remediation{}, err
-	}
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO remediations (id, program_id, student_id, checklist_id, created_at, doc)
-				VALUES (?, ?, ?, ?, ?, ?)`, r.ID, r.ProgramID, r.StudentID, r.ChecklistID, ms(r.CreatedAt), doc); err != nil {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := insertRemediationRow(ctx, tx, r); err != nil {
 			return fmt.Errorf("create remediation: %w", translate(err))
 		}
 		return s.recordEvents(ctx, tx, ev)

@@ -105,7 +105,8 @@ func uidColumn(u models.User) any {
 	return u.UID
 }
 
-// insertUserRow stores a new user and its cohort memberships in tx.
+// insertUserRow stores a new user and its cohort memberships in tx; the
+// email column is normalised, so lookups and uniqueness ignore case.
 func insertUserRow(ctx context.Context, tx *sql.Tx, u models.User) error {
 	doc, err := encode(u)
 	if err != nil {
@@ -113,7 +114,7 @@ func insertUserRow(ctx context.Context, tx *sql.Tx, u models.User) error {
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO users (id, program_id, email, uid, role, active, pin_hash, pin_failures,
 			version, created_at, name_fold, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.ID, u.ProgramID, u.Email, uidColumn(u), string(u.Role), u.Active, u.PINHash, u.PINFailures,
+		u.ID, u.ProgramID, models.NormalizeEmail(u.Email), uidColumn(u), string(u.Role), u.Active, u.PINHash, u.PINFailures,
 		u.Version, ms(u.CreatedAt), strings.ToLower(u.Name), doc); err != nil {
 		return err
 	}
@@ -130,7 +131,7 @@ func updateUserRow(ctx context.Context, tx *sql.Tx, was, u models.User) error {
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE users SET email = ?, uid = ?, role = ?, active = ?, pin_hash = ?, pin_failures = ?,
 			version = ?, name_fold = ?, doc = ? WHERE id = ? AND version = ?`,
-		u.Email, uidColumn(u), string(u.Role), u.Active, u.PINHash, u.PINFailures,
+		models.NormalizeEmail(u.Email), uidColumn(u), string(u.Role), u.Active, u.PINHash, u.PINFailures,
 		u.Version, strings.ToLower(u.Name), doc, u.ID, was.Version)
 	if err != nil {
 		return err
