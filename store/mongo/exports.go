@@ -99,7 +99,6 @@ func (s *Store) exportDoc(ctx context.Context, id string) (exportDoc, error) {
 	return d, translate(err, "find export "+id)
 }
 
-
 // ClaimExport leases the oldest job that is queued, or running under a
 // lease that expired (its worker died), to owner for lease, and starts
 // its next attempt with a new file id. It returns false when there is
@@ -166,7 +165,6 @@ func (s *Store) ExportProgress(ctx context.Context, owner, id string, done, tota
 	}
 	return nil
 }
-
 
 // FinishExport marks job id done with its file, kept until expiresAt;
 // ErrConflict when owner lost the lease (the caller then removes its
