@@ -18,7 +18,6 @@ import (
 	"skillbook/export"
 	"skillbook/exportjob"
 	"skillbook/models"
-	"skillbook/store/mongo"
 )
 
 // cliActor is the actor of exports and imports run from the command line.
@@ -163,7 +162,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 // startExportWorker runs the export job worker until the returned stop
 // is called (serve calls it at shutdown, before closing the store); a job
 // running then goes back to the queue for another instance.
-func startExportWorker(ctx context.Context, st *mongo.Store, clk clock.Clock, cfg config, log *slog.Logger) (stop func()) {
+func startExportWorker(ctx context.Context, st engine, clk clock.Clock, cfg config, log *slog.Logger) (stop func()) {
 	w := exportjob.NewWorker(st, log.With("component", "exports"), cfg.ExportRetention)
 	w.Clock = clk
 	wctx, cancel := context.WithCancel(ctx)

@@ -10,7 +10,6 @@ import (
 
 	"skillbook/clock"
 	"skillbook/models"
-	"skillbook/store/mongo"
 )
 
 // bootstrap creates a program and invites its first admin, who becomes an
@@ -46,7 +45,7 @@ func bootstrap(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 // createProgram stores a program and its first admin's invitation.
-func createProgram(ctx context.Context, st *mongo.Store, program, email, name string) (models.Program, models.User, error) {
+func createProgram(ctx context.Context, st engine, program, email, name string) (models.Program, models.User, error) {
 	email = models.NormalizeEmail(email)
 	if name == "" {
 		name, _, _ = strings.Cut(email, "@")

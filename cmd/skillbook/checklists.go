@@ -13,7 +13,6 @@ import (
 
 	"skillbook/checklists"
 	"skillbook/models"
-	"skillbook/store/mongo"
 )
 
 const checklistsUsage = `usage: skillbook checklists validate [DIR]   check checklist files (default: the built-in library)
@@ -86,7 +85,7 @@ func printChecklists(w io.Writer, lib []models.Checklist) error {
 // loadLibrary stores the built-in checklist library at start-up. A broken
 // library, or a shipped version edited without a version bump, stops
 // start-up with the error.
-func loadLibrary(ctx context.Context, st *mongo.Store, log *slog.Logger) error {
+func loadLibrary(ctx context.Context, st engine, log *slog.Logger) error {
 	lib, err := checklists.Library()
 	if err != nil {
 		return fmt.Errorf("checklist library:\n%w", err)

@@ -10,7 +10,6 @@ import (
 
 	"skillbook/auth"
 	"skillbook/models"
-	"skillbook/store/mongo"
 )
 
 // demoPassword is the password of every demo sign-in; they exist only in
@@ -33,7 +32,7 @@ var demoUsers = []demoUser{
 // seedDemo creates, once, a demo program with an admin, an instructor and
 // students, and their sign-ins in the auth emulator; then it prints how to
 // use them. Running it again changes nothing.
-func seedDemo(ctx context.Context, st *mongo.Store, v *auth.Verifier, cfg config, stdout io.Writer) error {
+func seedDemo(ctx context.Context, st engine, v *auth.Verifier, cfg config, stdout io.Writer) error {
 	var program models.Program
 	admin, err := st.UserByEmail(ctx, demoUsers[0].email)
 	switch {

@@ -9,7 +9,6 @@ import (
 
 	"skillbook/clock"
 	"skillbook/notify"
-	"skillbook/store/mongo"
 )
 
 // newMetrics is the registry served at /metrics: the Go runtime, the
@@ -25,7 +24,7 @@ func newMetrics() (*prometheus.Registry, *notify.Metrics) {
 // the function that stops it and waits. The worker outlives ctx's
 // cancellation, so it keeps delivering while requests drain; serve stops
 // it before closing the mongo.
-func startNotifier(ctx context.Context, cfg config, st *mongo.Store, clk clock.Clock, m *notify.Metrics, log *slog.Logger) (stop func(), err error) {
+func startNotifier(ctx context.Context, cfg config, st engine, clk clock.Clock, m *notify.Metrics, log *slog.Logger) (stop func(), err error) {
 	sender, _, err := notify.NewSender(ctx, notify.SenderConfig{ProjectID: cfg.ProjectID, CredentialsFile: cfg.Credentials,
 		Endpoint: cfg.FCMEndpoint, Logger: log})
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 	"skillbook/auth"
 	"skillbook/clock"
 	"skillbook/handlers"
-	"skillbook/store/mongo"
 	"skillbook/workflow"
 )
 
@@ -33,19 +32,6 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return &usageError{msg: fmt.Sprintf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))}
 	}
 	return nil
-}
-
-// openStore opens the configured store on clk, the clock that stamps its
-// records and judges its leases and expiries.
-func openStore(ctx context.Context, cfg config, clk clock.Clock, log *slog.Logger) (*mongo.Store, error) {
-	return mongo.Open(ctx, mongo.Options{
-		URI:      cfg.MongoURI,
-		Database: cfg.Database,
-		DataDir:  cfg.DataDir,
-		Logger:   log,
-		Timeout:  cfg.RequestTimeout,
-		Clock:    clk,
-	})
 }
 
 func newVerifier(ctx context.Context, cfg config) (*auth.Verifier, error) {
