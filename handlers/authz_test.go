@@ -13,8 +13,9 @@ import (
 
 	"skillbook/handlers/apitest"
 	"skillbook/models"
-	"skillbook/store/mongo"
 	"skillbook/store/storetest"
+
+	"github.com/google/uuid"
 )
 
 // The authorization matrix: every /v1 operation, called by each kind of
@@ -136,7 +137,7 @@ type authzWorld struct {
 // unique returns a new short token for names and ids.
 func (w *authzWorld) unique() string {
 	w.seq++
-	return fmt.Sprintf("%d%s", w.seq, strings.ReplaceAll(mongo.NewID(), "-", "")[20:])
+	return fmt.Sprintf("%d%s", w.seq, strings.ReplaceAll(uuid.Must(uuid.NewV7()).String(), "-", "")[20:])
 }
 
 // must returns v once the test has checked err: must(f())(t).
@@ -204,13 +205,13 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 		}
 		r.attempt = w.newAttempt(t, r, r.assigned, models.AttemptPractice)
 		req := w.newAttempt(t, r, "hand-washing", models.AttemptEvaluation)
-		r.graded = must(env.Store.EvaluateAttempt(ctx, r.program.ID, req.ID, req.Version, models.StatusFailed, models.Evaluation{ID: mongo.NewID(), EvaluatorID: r.teacher.ID,
+		r.graded = must(env.Store.EvaluateAttempt(ctx, r.program.ID, req.ID, req.Version, models.StatusFailed, models.Evaluation{ID: uuid.Must(uuid.NewV7()).String(), EvaluatorID: r.teacher.ID,
 			Setting: models.SettingSkillsLab, Steps: []models.StepGrade{{StepID: "x", Result: models.StepFail, Comment: "missed"}},
 			Outcome: models.OutcomeFailed, Grading: models.DefaultGrading, EvaluatedAt: time.Now().UTC()},
 			models.Event{Type: "evaluation.failed", ProgramID: r.program.ID, Actor: sys, Subject: "attempt", SubjectID: req.ID,
 				StudentID: r.student.ID, Summary: "failed hand-washing", Notify: []models.Notification{{UserID: r.student.ID,
 					Category: "evaluation-results", Title: "Evaluation not passed", Body: "Hand washing: practise again"}}}))(t)
-		feed := must(env.Store.Notifications(ctx, r.program.ID, r.student.ID, mongo.FeedFilter{}, models.Page{}))(t)
+		feed := must(env.Store.Notifications(ctx, r.program.ID, r.student.ID, models.FeedFilter{}, models.Page{}))(t)
 		if len(feed.Items) != 1 {
 			t.Fatalf("the record student's feed has %d items; want the evaluation's", len(feed.Items))
 		}
@@ -235,7 +236,7 @@ func (w *authzWorld) newAttempt(t *testing.T, r *authzRecords, checklistID strin
 	c := must(w.env.Store.Checklist(context.Background(), r.program.ID, checklistID, 1))(t)
 	a := models.Attempt{ProgramID: r.program.ID, StudentID: r.student.ID, StudentName: r.student.Name, CohortID: r.cohort.ID,
 		ChecklistID: c.ID, ChecklistVersion: c.Version, ChecklistTitle: c.Title, Area: c.Area, Kind: kind,
-		ID: mongo.NewID(), Status: models.StatusPracticed, RequestedAt: time.Now().UTC().Truncate(time.Millisecond)}
+		ID: uuid.Must(uuid.NewV7()).String(), Status: models.StatusPracticed, RequestedAt: time.Now().UTC().Truncate(time.Millisecond)}
 	if kind == models.AttemptEvaluation {
 		a.Status = models.StatusRequested
 	}

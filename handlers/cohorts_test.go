@@ -8,7 +8,6 @@ import (
 
 	"skillbook/handlers/apitest"
 	"skillbook/models"
-	"skillbook/store/mongo"
 )
 
 // tenancy is a program with a cohort taught by an instructor, a student in
@@ -186,7 +185,7 @@ func TestCohortLifecycle(t *testing.T) {
 		}
 	}
 
-	list, err := env.Store.Audit(context.Background(), tn.program.ID, mongo.AuditFilter{SubjectID: c.ID}, models.Page{})
+	list, err := env.Store.Audit(context.Background(), tn.program.ID, models.AuditFilter{SubjectID: c.ID}, models.Page{})
 	if err != nil || len(list.Items) != 3 || list.Items[0].Type != "cohort.updated" || list.Items[2].Type != "cohort.created" {
 		t.Fatalf("audit of the cohort = %+v, %v; want created, updated twice", list.Items, err)
 	}

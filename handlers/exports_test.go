@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/ledongthuc/pdf"
 	"github.com/xuri/excelize/v2"
 
@@ -19,7 +20,7 @@ import (
 	"skillbook/exportjob"
 	"skillbook/handlers/apitest"
 	"skillbook/models"
-	"skillbook/store/mongo"
+	"skillbook/store/storetest"
 )
 
 // exportClass is a class of two in vital signs: Ann passed blood
@@ -213,7 +214,7 @@ func TestExportTranscripts(t *testing.T) {
 }
 
 // runExportJobs runs every queued export job.
-func runExportJobs(tb testing.TB, st *mongo.Store) {
+func runExportJobs(tb testing.TB, st storetest.Store) {
 	tb.Helper()
 	w := exportjob.NewWorker(st, slog.New(slog.NewTextHandler(io.Discard, nil)), 0)
 	for {
@@ -324,7 +325,7 @@ func TestExportOfALargeCohortIsAJob(t *testing.T) {
 	c := newClass(t, 0, models.AreaVitalSigns)
 	for i := range exportjob.DirectLimit + 1 {
 		if _, err := c.env.Store.CreateUser(context.Background(), models.SystemActor, models.User{ProgramID: c.program.ID,
-			Email: "bulk" + strings.Repeat("x", i%3) + mongo.NewID()[24:] + "@test.skillbook.test", Name: "Bulk student",
+			Email: "bulk" + strings.Repeat("x", i%3) + uuid.Must(uuid.NewV7()).String()[24:] + "@test.skillbook.test", Name: "Bulk student",
 			Role: models.RoleStudent, CohortIDs: []string{c.cohort.ID}}); err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,6 @@ import (
 	"skillbook/auth/authtest"
 	"skillbook/handlers/apitest"
 	"skillbook/models"
-	"skillbook/store/mongo"
 )
 
 func TestMeReturnsStoredProfile(t *testing.T) {
@@ -97,12 +96,12 @@ func TestInvitationBindsOnlyToVerifiedEmail(t *testing.T) {
 		t.Errorf("GET /v1/me = %+v; want bound %s", me, email)
 	}
 	// Accepting the invitation is audited, once: the unverified try was not.
-	list, err := env.Store.Audit(t.Context(), p.ID, mongo.AuditFilter{SubjectID: me.ID, Type: models.EventInvitationAccepted}, models.Page{})
+	list, err := env.Store.Audit(t.Context(), p.ID, models.AuditFilter{SubjectID: me.ID, Type: models.EventInvitationAccepted}, models.Page{})
 	if err != nil || len(list.Items) != 1 || list.Items[0].StudentID != me.ID {
 		t.Errorf("audit of the acceptance = %+v, %v; want one entry filed under the student", list.Items, err)
 	}
 	env.Get(t, "/v1/me", token).WantStatus(t, http.StatusOK)
-	if again, err := env.Store.Audit(t.Context(), p.ID, mongo.AuditFilter{SubjectID: me.ID, Type: models.EventInvitationAccepted}, models.Page{}); err != nil || len(again.Items) != 1 {
+	if again, err := env.Store.Audit(t.Context(), p.ID, models.AuditFilter{SubjectID: me.ID, Type: models.EventInvitationAccepted}, models.Page{}); err != nil || len(again.Items) != 1 {
 		t.Errorf("acceptances after a second request = %d, %v; want 1", len(again.Items), err)
 	}
 }

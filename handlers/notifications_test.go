@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"skillbook/clock"
@@ -19,7 +20,6 @@ import (
 	"skillbook/models"
 	"skillbook/notify"
 	"skillbook/notify/fcmtest"
-	"skillbook/store/mongo"
 	"skillbook/store/storetest"
 )
 
@@ -112,7 +112,7 @@ func TestDeviceRegistration(t *testing.T) {
 	env := apitest.New(t)
 	p := env.Program(t)
 	alice, bob := env.NewUser(t, p.ID, models.RoleStudent), env.NewUser(t, p.ID, models.RoleInstructor)
-	tok := "fcm-" + strings.ReplaceAll(mongo.NewID(), "-", "") + ":APA91b-x_y"
+	tok := "fcm-" + strings.ReplaceAll(uuid.Must(uuid.NewV7()).String(), "-", "") + ":APA91b-x_y"
 
 	first := registerDevice(t, env, alice, tok, http.StatusCreated)
 	again := registerDevice(t, env, alice, tok, http.StatusOK)

@@ -10,7 +10,8 @@ import (
 
 	"skillbook/handlers/apitest"
 	"skillbook/models"
-	"skillbook/store/mongo"
+
+	"github.com/google/uuid"
 )
 
 func logProcedure(t *testing.T, env *apitest.Env, student apitest.User, body map[string]any) models.Procedure {
@@ -24,7 +25,7 @@ func TestLogProcedure(t *testing.T) {
 	t.Parallel()
 	s := newSchool(t, nil)
 	env := s.env
-	id := mongo.NewID()
+	id := uuid.Must(uuid.NewV7()).String()
 	body := map[string]any{"id": id, "kind": "venipuncture", "performedAt": "2026-03-01", "site": "Clinic A", "note": "Antecubital, first stick"}
 
 	r := env.Post(t, "/v1/procedures", s.student.Token, body).WantStatus(t, http.StatusCreated)
@@ -118,7 +119,7 @@ func TestConfirmAndRejectProcedure(t *testing.T) {
 	if got.Status != models.ProcedureRejected || got.Review.Reason != "Practised on a manikin, not a person" {
 		t.Errorf("reject = %+v; want rejected with the reason", got)
 	}
-	env.Post(t, "/v1/procedures/"+mongo.NewID()+"/confirm", s.teacher.Token, nil).WantProblem(t, http.StatusNotFound, "not-found")
+	env.Post(t, "/v1/procedures/"+uuid.Must(uuid.NewV7()).String()+"/confirm", s.teacher.Token, nil).WantProblem(t, http.StatusNotFound, "not-found")
 
 	// The student sees both decisions; progress counts only the confirmed.
 	env.Get(t, path, s.student.Token).WantStatus(t, http.StatusOK).JSON(t, &got)

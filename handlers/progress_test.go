@@ -13,9 +13,10 @@ import (
 	"skillbook/handlers"
 	"skillbook/handlers/apitest"
 	"skillbook/models"
-	"skillbook/store/mongo"
 	"skillbook/store/storetest"
 	"skillbook/workflow"
+
+	"github.com/google/uuid"
 )
 
 // school is a program with two cohorts and a second program, with every
@@ -103,7 +104,7 @@ func record(t *testing.T, env *apitest.Env, student apitest.User, signer apitest
 	for range practice {
 		a := base
 		a.Kind, a.Steps = models.AttemptPractice, steps
-		a.ID, a.Status, a.RequestedAt = mongo.NewID(), models.StatusPracticed, time.Now().UTC().Truncate(time.Millisecond)
+		a.ID, a.Status, a.RequestedAt = uuid.Must(uuid.NewV7()).String(), models.StatusPracticed, time.Now().UTC().Truncate(time.Millisecond)
 		stored, _, err := env.Store.CreateAttempt(ctx, a)
 		if err != nil {
 			t.Fatal(err)
@@ -113,7 +114,7 @@ func record(t *testing.T, env *apitest.Env, student apitest.User, signer apitest
 	for _, o := range outcomes {
 		a := base
 		a.Kind = models.AttemptEvaluation
-		a.ID, a.Status, a.RequestedAt = mongo.NewID(), models.StatusRequested, time.Now().UTC().Truncate(time.Millisecond)
+		a.ID, a.Status, a.RequestedAt = uuid.Must(uuid.NewV7()).String(), models.StatusRequested, time.Now().UTC().Truncate(time.Millisecond)
 		req, _, err := env.Store.CreateAttempt(ctx, a)
 		if err != nil {
 			t.Fatal(err)
@@ -122,7 +123,7 @@ func record(t *testing.T, env *apitest.Env, student apitest.User, signer apitest
 			out = append(out, req) // left open
 			continue
 		}
-		e := models.Evaluation{ID: mongo.NewID(), EvaluatorID: signer.ID, Steps: steps, Setting: models.SettingSkillsLab,
+		e := models.Evaluation{ID: uuid.Must(uuid.NewV7()).String(), EvaluatorID: signer.ID, Steps: steps, Setting: models.SettingSkillsLab,
 			Score: 100, Outcome: o, Grading: models.DefaultGrading, EvaluatedAt: time.Now().UTC().Truncate(time.Millisecond)}
 		if o == models.OutcomePassed {
 			e.Signature = &models.Signature{SignerID: signer.ID, SignerName: signer.Name, SignerCredential: signer.Credential,
@@ -253,7 +254,7 @@ func TestStudentProgressAccess(t *testing.T) {
 		{"admin of another program", s.foreignAdmin, s.student.ID, http.StatusNotFound},
 		{"instructor of another program", s.foreignTeacher, s.student.ID, http.StatusNotFound},
 		{"not a student", s.admin, s.teacher.ID, http.StatusNotFound},
-		{"nobody", s.admin, mongo.NewID(), http.StatusNotFound},
+		{"nobody", s.admin, uuid.Must(uuid.NewV7()).String(), http.StatusNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

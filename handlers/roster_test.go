@@ -10,7 +10,6 @@ import (
 	"skillbook/handlers"
 	"skillbook/handlers/apitest"
 	"skillbook/models"
-	"skillbook/store/mongo"
 )
 
 func importRoster(t *testing.T, env *apitest.Env, caller apitest.User, query, csv string) apitest.Response {
@@ -29,7 +28,7 @@ func auditCount(t *testing.T, env *apitest.Env, programID string) int {
 	t.Helper()
 	n, cursor := 0, ""
 	for {
-		l, err := env.Store.Audit(context.Background(), programID, mongo.AuditFilter{}, models.Page{Limit: 200, Cursor: cursor})
+		l, err := env.Store.Audit(context.Background(), programID, models.AuditFilter{}, models.Page{Limit: 200, Cursor: cursor})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,8 +98,8 @@ func TestRosterImportIsIdempotent(t *testing.T) {
 	if after-before != 4 {
 		t.Errorf("the import wrote %d audit entries; want 4 (3 created, 1 updated)", after-before)
 	}
-	created, _ := env.Store.Audit(context.Background(), tn.program.ID, mongo.AuditFilter{Type: models.EventRosterUserCreated}, models.Page{})
-	updated, _ := env.Store.Audit(context.Background(), tn.program.ID, mongo.AuditFilter{Type: models.EventRosterUserUpdated}, models.Page{})
+	created, _ := env.Store.Audit(context.Background(), tn.program.ID, models.AuditFilter{Type: models.EventRosterUserCreated}, models.Page{})
+	updated, _ := env.Store.Audit(context.Background(), tn.program.ID, models.AuditFilter{Type: models.EventRosterUserUpdated}, models.Page{})
 	if len(created.Items) != 3 || len(updated.Items) != 1 || updated.Items[0].Data["newName"] != "Renamed Student" || updated.Items[0].Actor.UserID != tn.admin.ID {
 		t.Errorf("roster audit entries: %d created, %d updated (%+v)", len(created.Items), len(updated.Items), updated.Items)
 	}

@@ -11,7 +11,6 @@ import (
 	"skillbook/clock"
 	"skillbook/handlers/apitest"
 	"skillbook/models"
-	"skillbook/store/mongo"
 	"skillbook/workflow"
 )
 
@@ -117,7 +116,7 @@ func TestLastAdminIsKept(t *testing.T) {
 		t.Errorf("ActiveAdmins after the undone write = %d, %v; want 1", n, err)
 	}
 
-	list, err := env.Store.Audit(context.Background(), tn.program.ID, mongo.AuditFilter{SubjectID: second.ID, Type: "user.updated"}, models.Page{})
+	list, err := env.Store.Audit(context.Background(), tn.program.ID, models.AuditFilter{SubjectID: second.ID, Type: "user.updated"}, models.Page{})
 	if err != nil || len(list.Items) != 1 {
 		t.Fatalf("user.updated entries = %d, %v; want 1", len(list.Items), err)
 	}
@@ -190,7 +189,7 @@ func TestInviteThenSignIn(t *testing.T) {
 	if strings.Contains(string(r.Body), "uid") || strings.Contains(string(r.Body), "pinHash") {
 		t.Errorf("the profile shows internal fields: %s", r.Body)
 	}
-	list, err := env.Store.Audit(context.Background(), tn.program.ID, mongo.AuditFilter{SubjectID: u.ID}, models.Page{})
+	list, err := env.Store.Audit(context.Background(), tn.program.ID, models.AuditFilter{SubjectID: u.ID}, models.Page{})
 	if err != nil || len(list.Items) != 1 || list.Items[0].Type != "user.invited" || list.Items[0].Actor.UserID != tn.admin.ID {
 		t.Errorf("audit of the invitation = %+v, %v", list.Items, err)
 	}

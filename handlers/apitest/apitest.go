@@ -26,7 +26,6 @@ import (
 	"skillbook/clock"
 	"skillbook/handlers"
 	"skillbook/models"
-	"skillbook/store/mongo"
 	"skillbook/store/storetest"
 	"skillbook/workflow"
 )
@@ -34,7 +33,7 @@ import (
 // Env is one API on its own database.
 type Env struct {
 	App   *fiber.App
-	Store *mongo.Store
+	Store storetest.Store
 	// Verifier checks the API's tokens: a *Tokens (New) or the emulator's
 	// *auth.Verifier (NewE2E).
 	Verifier handlers.TokenVerifier
@@ -69,8 +68,8 @@ func NewE2E(tb testing.TB, configure ...func(*handlers.Deps)) *Env {
 
 func start(tb testing.TB, v handlers.TokenVerifier, clk clock.Clock, configure []func(*handlers.Deps)) *Env {
 	tb.Helper()
-	st := storetest.NewWithClock(tb, clk)
-	// Like serve, start with the shipped checklist library in the mongo.
+	st := storetest.Engine(tb, clk)
+	// Like serve, start with the shipped checklist library in the store.
 	lib, err := checklists.Library()
 	if err != nil {
 		tb.Fatalf("load checklist library: %v", err)
@@ -101,7 +100,7 @@ func (e *Env) Tokens() *Tokens {
 // Program creates a program.
 func (e *Env) Program(tb testing.TB) models.Program {
 	tb.Helper()
-	p, err := e.Store.CreateProgram(context.Background(), "Program "+mongo.NewID()[24:])
+	p, err := e.Store.CreateProgram(context.Background(), "Program "+newID()[24:])
 	if err != nil {
 		tb.Fatalf("create program: %v", err)
 	}
@@ -121,7 +120,7 @@ type User struct {
 // edit.
 func (e *Env) NewUser(tb testing.TB, programID string, role models.Role, edit ...func(*models.User)) User {
 	tb.Helper()
-	email := fmt.Sprintf("%s-%s@test.skillbook.test", role, strings.ReplaceAll(mongo.NewID(), "-", "")[16:])
+	email := fmt.Sprintf("%s-%s@test.skillbook.test", role, strings.ReplaceAll(newID(), "-", "")[16:])
 	u := models.User{ProgramID: programID, Email: email, Name: "Test " + string(role), Role: role}
 	if role == models.RoleInstructor {
 		u.Credential = "CMA (AAMA)"

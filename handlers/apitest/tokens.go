@@ -7,7 +7,8 @@ import (
 	"sync"
 
 	"skillbook/models"
-	"skillbook/store/mongo"
+
+	"github.com/google/uuid"
 )
 
 // Tokens is a fake handlers.TokenVerifier: it knows the sign-ins and tokens
@@ -44,7 +45,7 @@ func NewTokens() *Tokens {
 func (f *Tokens) SignUp(email string, verified bool) models.Identity {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	id := models.Identity{UID: "fake-" + strings.ReplaceAll(mongo.NewID(), "-", ""), Email: email, EmailVerified: verified}
+	id := models.Identity{UID: "fake-" + strings.ReplaceAll(newID(), "-", ""), Email: email, EmailVerified: verified}
 	f.users[id.UID] = &account{id: id}
 	return id
 }
@@ -133,3 +134,6 @@ func (f *Tokens) check(ctx context.Context, token string, fresh bool) (models.Id
 	}
 	return a.id, nil
 }
+
+// newID is a fresh random id for names and emails a test makes up.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
