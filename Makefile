@@ -13,11 +13,13 @@ STATICCHECK = go run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 run: $(FIREBASE)
 	$(EMULATOR) 'go run ./cmd/skillbook serve --demo'
 
-# Run the whole suite with the race detector, against the embedded store
-# (and the real emulator for the end-to-end tests), then every fuzz target
-# for a few seconds each (scripts/fuzz.sh).
+# Run the whole suite with the race detector (the HTTP scenarios on the
+# SQLite engine, the real emulator for the end-to-end tests), the HTTP
+# scenarios again on the MongoDB engine (its FerretDB stand-in, or
+# TEST_MONGODB_URI), then every fuzz target for a few seconds each
+# (scripts/fuzz.sh).
 test: $(FIREBASE) vet
-	$(EMULATOR) 'go test -race -count=1 -timeout 60m ./... && scripts/fuzz.sh'
+	$(EMULATOR) 'go test -race -count=1 -timeout 60m ./... && SKILLBOOK_TEST_ENGINE=mongo go test -race -count=1 -timeout 30m ./handlers/... && scripts/fuzz.sh'
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt: the files above need formatting'; exit 1; }
