@@ -19,7 +19,10 @@ import (
 func TestImportUsersInBatches(t *testing.T) {
 	t.Parallel()
 	s := storetest.New(t)
-	ctx := context.Background()
+	// More than the store's default deadline: the FerretDB stand-in scans
+	// the collection for each of the relay's updates by _id.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
 	p, other := newProgramID(t, s), newProgramID(t, s)
 	c := newCohort(t, s, p, "C")
 	taken := invite(t, s, other, "taken@example.com", models.RoleAdmin)
