@@ -44,7 +44,7 @@ func TestStoreOutageAndRecovery(t *testing.T) {
 	bin := build(t, dir)
 	ferretBin := buildCommand(t, dir, "skillbook/test/ferretdb")
 	dataDir := filepath.Join(dir, "data")
-	dbDir := filepath.Join(dir, "ferretdb")
+	dbDir := filepath.Join(dir, "store")
 	dbLogs := logFile(t, dir, "db")
 	db := start(t, ferretBin, []string{"--dir", dbDir, "--addr", "127.0.0.1:0"}, nil, dbLogs)
 	addr := db.Addr
