@@ -11,6 +11,8 @@ import (
 	"skillbook/handlers/apitest"
 	"skillbook/models"
 
+	"skillbook/store/storetest"
+
 	"github.com/google/uuid"
 )
 
@@ -141,6 +143,9 @@ func TestConfirmAndRejectProcedure(t *testing.T) {
 
 func TestConcurrentConfirmationsOneWins(t *testing.T) {
 	t.Parallel()
+	if !storetest.EngineAtomic(t) {
+		return
+	}
 	s := newSchool(t, nil)
 	env := s.env
 	second := env.NewUser(t, s.program.ID, models.RoleInstructor, func(u *models.User) { u.CohortIDs = []string{s.cohort.ID} })

@@ -10,6 +10,7 @@ import (
 
 	"skillbook/handlers/apitest"
 	"skillbook/models"
+	"skillbook/store/storetest"
 )
 
 // class is a program with one cohort, its instructor, an admin and
@@ -211,6 +212,9 @@ func TestEvaluationFailThenPassAndSign(t *testing.T) {
 
 func TestConcurrentSignOffsExactlyOneWins(t *testing.T) {
 	t.Parallel()
+	if !storetest.EngineAtomic(t) {
+		return
+	}
 	c := newClass(t, 1, models.AreaVitalSigns)
 	a := c.request(t, c.students[0], "bp-manual")
 	body := map[string]any{"steps": c.grades(t, a), "setting": "skills-lab", "attest": true}

@@ -16,12 +16,13 @@ if [ -z "$targets" ]; then
 	echo "fuzz: no fuzz targets found" >&2
 	exit 1
 fi
-# Fuzzing instruments every package in the binary, the embedded engine's
+# Fuzzing instruments every package in the binary, the stand-in store's
 # SQLite included, which slows it to a crawl; the targets that need a store
-# use one served by a separate, uninstrumented process instead.
+# use the FerretDB stand-in served by a separate, uninstrumented process
+# (test/ferretdb) instead.
 dbdir=$(mktemp -d)
-go build -o "$dbdir/skillbook" ./cmd/skillbook
-SKILLBOOK_DATA_DIR="$dbdir" "$dbdir/skillbook" db --addr 127.0.0.1:"${FUZZ_DB_PORT:-27219}" >"$dbdir/db.log" 2>&1 &
+go build -o "$dbdir/ferretdb" ./test/ferretdb
+"$dbdir/ferretdb" --dir "$dbdir/data" --addr 127.0.0.1:"${FUZZ_DB_PORT:-27219}" >"$dbdir/db.log" 2>&1 &
 dbpid=$!
 trap 'kill $dbpid 2>/dev/null; wait $dbpid 2>/dev/null; rm -rf "$dbdir"' EXIT
 export TEST_MONGODB_URI="mongodb://127.0.0.1:${FUZZ_DB_PORT:-27219}/"

@@ -3,7 +3,6 @@
 //	skillbook [serve] [--demo]   run the API (the default)
 //	skillbook bootstrap --program NAME --admin-email EMAIL [--admin-name NAME]
 //	skillbook seed --students N --cohorts C [--program NAME] [--seed S]
-//	skillbook db [--addr 127.0.0.1:27017]
 //	skillbook backup --out FILE
 //	skillbook restore --in FILE
 //
@@ -58,7 +57,6 @@ commands:
                       the built-in library)
   seed                fill a new program with realistic records for load tests:
                       --students N --cohorts C [--program NAME] [--seed S] [--out FILE]
-  db                  serve the embedded store alone: [--addr 127.0.0.1:27017]
   backup              write a consistent snapshot of the data directory's database,
                       also while the server runs: --out FILE (must not exist)
   restore             put a backup into the stopped data directory, replacing its
@@ -85,8 +83,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return checklistsCmd(args, stdout, stderr)
 	case "seed":
 		return seedCmd(ctx, args, getenv, stdout)
-	case "db":
-		return dbCmd(ctx, args, getenv, stdout)
 	case "backup":
 		return backupCmd(ctx, args, getenv, stdout)
 	case "restore":

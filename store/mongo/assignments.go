@@ -89,7 +89,7 @@ func (s *Store) AssignmentFor(ctx context.Context, student models.User, checklis
 var errTooMany = errors.New("too many results")
 
 // findAll decodes every document matching q, refusing more than limit.
-func findAll[T any](ctx context.Context, col collection, q bson.M, limit int, what string) ([]T, error) {
+func findAll[T any](ctx context.Context, col *mongo.Collection, q bson.M, limit int, what string) ([]T, error) {
 	cur, err := col.Find(ctx, q, optionsFind(int64(limit)+1))
 	if err != nil {
 		return nil, translate(err, what)

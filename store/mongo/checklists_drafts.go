@@ -81,8 +81,8 @@ func (s *Store) UpdateChecklist(ctx context.Context, c models.Checklist, revisio
 		"publishedAt": c.PublishedAt, "updatedAt": c.UpdatedAt,
 	}}, events...)
 	var d checklistDoc
-	// No projection: the embedded engine's findAndModify lacks it, and the
-	// pending events it would hide are ignored when decoding anyway.
+	// No projection: FerretDB's findAndModify (the tests' stand-in) lacks
+	// it, and the pending events it would hide are ignored when decoding.
 	err := s.collection(colChecklists).FindOneAndUpdate(ctx,
 		bson.M{"_id": key, "programId": c.ProgramID, "revision": revision}, update,
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)

@@ -589,6 +589,9 @@ func TestCreateChecklistDraftRace(t *testing.T) {
 // same revision; exactly one wins and the others get ErrPreconditionFailed.
 func TestUpdateChecklistDraftRace(t *testing.T) {
 	t.Parallel()
+	if !storetest.AtomicUpdates(t) {
+		return
+	}
 	s := storetest.New(t)
 	p := mustProgram(t, s)
 	mustCreate(t, s, p, draft("contested"))

@@ -89,8 +89,7 @@ func (s *Store) Cohort(ctx context.Context, programID, id string) (models.Cohort
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	var c models.Cohort
-	// By _id alone (the embedded engine scans for any other filter), then
-	// the program is checked here.
+	// By _id alone, then the program is checked here.
 	err := s.collection(colCohorts).FindOne(ctx, bson.M{"_id": id}).Decode(&c)
 	if err == nil && c.ProgramID != programID {
 		err = mongo.ErrNoDocuments
@@ -202,33 +201,10 @@ const raceRetries = 3
 
 // compareAndUpdate applies update to document id if its version is still
 // version and returns the document after it, or mongo.ErrNoDocuments when
-// the version moved. MongoDB checks the guard in the update itself. The
-// embedded engine checks nothing atomically and scans the collection for
-// any filter but {_id}, so there the engine's write lock is held from a
-// version read by _id to the write by _id, which is as atomic (every write
-// on that engine takes the lock) and costs no scan.
-func compareAndUpdate[T any](ctx context.Context, c collection, id string, version int64, update bson.M) (T, error) {
+// the version moved. MongoDB checks the guard in the update itself.
+func compareAndUpdate[T any](ctx context.Context, c *mongo.Collection, id string, version int64, update bson.M) (T, error) {
 	var out T
-	ctx, end, err := c.begin(ctx)
-	if err != nil {
-		return out, err
-	}
-	defer end()
-	filter := bson.M{"_id": id, "version": version}
-	if c.serialize {
-		var now struct {
-			Version int64 `bson:"version"`
-		}
-		err := c.Collection.FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{"version": 1})).Decode(&now)
-		if err != nil {
-			return out, err
-		}
-		if now.Version != version {
-			return out, mongo.ErrNoDocuments
-		}
-		filter = bson.M{"_id": id}
-	}
-	err = c.Collection.FindOneAndUpdate(ctx, filter, update,
+	err := c.FindOneAndUpdate(ctx, bson.M{"_id": id, "version": version}, update,
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&out)
 	return out, err
 }

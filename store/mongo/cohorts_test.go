@@ -125,6 +125,9 @@ func TestSaveCohortIsVersionGuarded(t *testing.T) {
 
 func TestConcurrentCohortUpdatesOneWins(t *testing.T) {
 	t.Parallel()
+	if !storetest.AtomicUpdates(t) {
+		return
+	}
 	s := storetest.New(t)
 	p := newProgramID(t, s)
 	c := newCohort(t, s, p, "Race")

@@ -14,8 +14,8 @@ import (
 
 // Pending events ride in the document they describe: a map "pending" keyed
 // by event id, and the scalar array "pendingIds" that lets the relay find
-// such documents. (A map and scalar $pull, because the embedded engine does
-// not remove array elements by a sub-document condition.)
+// such documents. (A map and scalar $pull, because FerretDB, the tests'
+// stand-in, does not remove array elements by a sub-document condition.)
 const (
 	fieldPending    = "pending"
 	fieldPendingIDs = "pendingIds"

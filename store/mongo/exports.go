@@ -89,8 +89,7 @@ func (s *Store) ExportJob(ctx context.Context, programID, id string) (models.Exp
 	return d.ExportJob, nil
 }
 
-// exportDoc reads an export by id alone (the embedded engine answers a
-// filter on _id alone from its primary key and scans for any other).
+// exportDoc reads an export by id alone.
 func (s *Store) exportDoc(ctx context.Context, id string) (exportDoc, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()

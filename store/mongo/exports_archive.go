@@ -136,7 +136,7 @@ func emitExtJSON(fn func(string, []byte) error, kind string, v any) error {
 }
 
 // eachRaw calls fn with every document of col matching q, in natural
-// order (no sort, so the embedded engine streams rather than sorts).
+// order (no sort, so the engine streams rather than sorts).
 func (s *Store) eachRaw(ctx context.Context, col string, q bson.M, fn func(bson.Raw) error) error {
 	cur, err := s.collection(col).Find(ctx, q, options.Find().SetBatchSize(500))
 	if err != nil {

@@ -12,8 +12,8 @@ import (
 )
 
 // An export file is a run of chunk documents {_id: "<fileId>/<n>", fileId,
-// programId, n, data}, like GridFS but on operations the embedded engine
-// is known to support: inserts, finds by _id alone (its primary key), and
+// programId, n, data}, like GridFS but on operations FerretDB (the tests'
+// stand-in) is known to support: inserts, finds by _id alone, and
 // deletes. Memory holds one chunk at a time, writing or reading.
 
 // ExportChunkSize is the size of a file chunk, as GridFS's default.

@@ -17,8 +17,7 @@ import (
 // students by id, then one query each for their assignments, attempts,
 // remediations, procedure counts and checklist versions. Memory holds one
 // batch, whatever the size of the cohort or program. A hundred students
-// with a full history (30 skills × 3 evaluations each) is 9,000 attempts,
-// within what one direct read on the embedded engine takes (maxDirectRows).
+// with a full history (30 skills × 3 evaluations each) is 9,000 attempts.
 const ExportBatch = 100
 
 // selectionQuery finds the students sel chooses in programID.
@@ -54,7 +53,7 @@ var userFields = bson.M{"pinHash": 0, "pinFailures": 0, fieldPending: 0, fieldPe
 // positive sel.Batch overrides ExportBatch. It
 // lists the chosen students' ids first (a few bytes each), then reads a
 // batch of students at a time by id (see ExportBatch), so no query asks
-// the engine to sort the cohort (the embedded engine sorts in memory).
+// the engine to sort the cohort.
 func (s *Store) EachStudentRecord(ctx context.Context, program models.Program, sel models.ExportSelection, asOf string, fn func(*models.StudentRecord) error) error {
 	batch := sel.Batch
 	if batch <= 0 {
@@ -105,8 +104,7 @@ func (s *Store) exportStudents(ctx context.Context, q bson.M, limit int) ([]mode
 }
 
 // exportQueryTimeout bounds one read of an export whose caller set no
-// deadline (a job): on the embedded engine every query decodes its whole
-// collection, which takes minutes for a large program.
+// deadline (a job): a large program's export reads for minutes.
 const exportQueryTimeout = 10 * time.Minute
 
 // boundExport is bound with exportQueryTimeout.

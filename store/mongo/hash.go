@@ -24,8 +24,8 @@ func optionsFind(limit int64) *options.FindOptionsBuilder {
 		SetProjection(bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0})
 }
 
-// returnAfter makes FindOneAndUpdate return the updated document. (The
-// embedded engine has no projection on findAndModify; decoding into a
+// returnAfter makes FindOneAndUpdate return the updated document. (FerretDB,
+// the tests' stand-in, has no projection on findAndModify; decoding into a
 // model drops the pending events anyway.)
 func returnAfter() *options.FindOneAndUpdateOptionsBuilder {
 	return options.FindOneAndUpdate().SetReturnDocument(options.After)

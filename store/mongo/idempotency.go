@@ -97,8 +97,8 @@ func (s *Store) AbandonIdempotent(ctx context.Context, key string) error {
 	return translate(err, "abandon idempotent request")
 }
 
-// PurgeIdempotency deletes expired keys (the embedded engine has no TTL
-// indexes, so the maintenance loop does this).
+// PurgeIdempotency deletes expired keys (FerretDB, the tests' stand-in, has
+// no TTL indexes, so the maintenance loop does this).
 func (s *Store) PurgeIdempotency(ctx context.Context) (int64, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()

@@ -2,7 +2,6 @@ package mongo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -121,27 +120,12 @@ func declaredIndexes() map[string][]mongo.IndexModel {
 	return all
 }
 
-// EnsureIndexes creates every index that does not exist yet.
+// EnsureIndexes creates every index that does not exist yet, one per
+// command: FerretDB 1.24, the tests' stand-in for MongoDB, panics when one
+// createIndexes names two or more indexes that already exist.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
-	all := declaredIndexes()
-	// One index per command: FerretDB 1.24 panics (and drops the
-	// connection) when one createIndexes names two or more indexes that
-	// already exist, which is every start-up after the first.
-	for col, models := range all {
-		if s.serializeWrites {
-			if err := s.createCollection(ctx, col); err != nil {
-				return err
-			}
-		}
+	for col, models := range declaredIndexes() {
 		for _, m := range models {
-			if s.serializeWrites && !isUnique(m) {
-				// FerretDB 1.24 never reads through an index but _id's, so
-				// on the embedded engine a plain index would only slow every
-				// write; the store's direct queries use value indexes of
-				// their own (engineFiles.valueIndexes). Unique indexes stay:
-				// they enforce the constraint.
-				continue
-			}
 			ictx, cancel := context.WithTimeout(ctx, 30*s.timeout)
 			_, err := s.collection(col).Indexes().CreateOne(ictx, m)
 			cancel()
@@ -151,27 +135,4 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-func isUnique(m mongo.IndexModel) bool {
-	u := indexOptions(m).Unique
-	return u != nil && *u
-}
-
-// indexOptions is the options m sets.
-func indexOptions(m mongo.IndexModel) options.IndexOptions {
-	if m.Options == nil {
-		return options.IndexOptions{}
-	}
-	return applied([]options.Lister[options.IndexOptions]{m.Options})
-}
-
-// createCollection creates col unless it exists.
-func (s *Store) createCollection(ctx context.Context, col string) error {
-	err := s.db.CreateCollection(ctx, col)
-	var ce mongo.CommandError
-	if err == nil || (errors.As(err, &ce) && ce.Code == 48) { // NamespaceExists
-		return nil
-	}
-	return translate(err, "create collection "+col)
 }

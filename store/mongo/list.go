@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"skillbook/models"
@@ -15,7 +16,7 @@ import (
 // (ascending for dir 1, descending for -1). Ids are UUIDv7, so that is
 // creation order; the cursor is the last id of the page, so pages stay
 // stable while documents are added.
-func listByID[T any](ctx context.Context, col collection, q bson.M, page models.Page, dir int, what string) (models.List[T], error) {
+func listByID[T any](ctx context.Context, col *mongo.Collection, q bson.M, page models.Page, dir int, what string) (models.List[T], error) {
 	if page.Cursor != "" {
 		after, err := base64.RawURLEncoding.DecodeString(page.Cursor)
 		if err != nil || len(after) == 0 || len(after) > 64 {

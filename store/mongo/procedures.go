@@ -97,7 +97,7 @@ func (s *Store) ReviewProcedure(ctx context.Context, decided models.Procedure, v
 	err := s.collection(colProcedures).FindOneAndUpdate(ctx,
 		bson.M{"_id": decided.ID, "programId": decided.ProgramID, "status": models.ProcedurePending, "version": version},
 		update,
-		// No projection: the embedded engine does not support one on
+		// No projection: FerretDB (the tests' stand-in) does not support one on
 		// findAndModify; decoding drops the pending events.
 		options.FindOneAndUpdate().SetReturnDocument(options.After),
 	).Decode(&p)

@@ -30,10 +30,6 @@ func asRelayed[T any](v T) relayed[T] {
 	return relayed[T]{Doc: v, Pending: map[string]any{}, PendingIDs: []string{}}
 }
 
-// bulkLoadDocs is the size of a seed from which the embedded engine's
-// value indexes are built after the load rather than during it.
-const bulkLoadDocs = 20000
-
 // InsertSeed writes b with unordered bulk inserts and returns how many
 // documents it wrote. Assignment ids are derived here as CreateAssignment
 // derives them, invitations that are not bound get their placeholder uid,
@@ -76,23 +72,6 @@ func (s *Store) InsertSeed(ctx context.Context, b models.SeedBatch) (written int
 	add(&rest, colAudit, each(b.Audit, func(e models.Event) any { return auditEntry{ID: e.ID, Event: e} }))
 
 	chunks := append(first, rest...)
-	total := 0
-	for _, c := range chunks {
-		total += len(c.docs)
-	}
-	if s.files != nil && total >= bulkLoadDocs {
-		// SQLite builds an index over loaded rows faster than it keeps it
-		// up row by row: a 2,000-student program seeded in 53 s instead of
-		// 56–65 s here. Queries stay right meanwhile, only unindexed.
-		if err := s.files.dropValueIndexes(ctx); err != nil {
-			return 0, err
-		}
-		defer func() {
-			if ierr := s.files.valueIndexes(context.WithoutCancel(ctx)); ierr != nil && err == nil {
-				err = ierr
-			}
-		}()
-	}
 	for _, c := range chunks {
 		cctx, cancel := s.bound(ctx)
 		res, err := s.collection(c.col).InsertMany(cctx, c.docs, options.InsertMany().SetOrdered(false))

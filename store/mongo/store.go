@@ -1,8 +1,7 @@
-// Package mongo keeps Skillbook's records in MongoDB (or the embedded
-// FerretDB engine that speaks its wire protocol). Every state change is one
-// single-document atomic write guarded by a version field, so the same code
-// is correct on both engines; driver errors leave this package as models
-// sentinels.
+// Package mongo keeps Skillbook's records in MongoDB 7+ (or Atlas) through
+// the official driver. Every state change is one single-document atomic
+// write guarded by a version field; driver errors leave this package as
+// models sentinels.
 package mongo
 
 import (
@@ -24,12 +23,10 @@ import (
 
 // Options says where the store lives.
 type Options struct {
-	// URI of a MongoDB deployment; empty starts the embedded engine.
+	// URI of a MongoDB deployment (required).
 	URI string
 	// Database is the database name.
 	Database string
-	// DataDir holds the embedded engine's files.
-	DataDir string
 	// Logger receives start-up and engine messages.
 	Logger *slog.Logger
 	// Timeout bounds every call that has no earlier deadline of its own.
@@ -41,18 +38,12 @@ type Options struct {
 
 // Store is the database behind Skillbook.
 type Store struct {
-	client   *mongo.Client
-	db       *mongo.Database
-	embedded *Embedded
-	timeout  time.Duration
+	client  *mongo.Client
+	db      *mongo.Database
+	timeout time.Duration
 	// now reads the injected clock in UTC, to the millisecond MongoDB keeps.
 	now func() time.Time
 	log *slog.Logger
-	// serializeWrites is set on the embedded engine (see collection).
-	serializeWrites bool
-	// files reads the embedded engine's tables directly (see engineFiles);
-	// set by Open or ReadEngineFiles.
-	files *engineFiles
 	// uids remembers uid → user id bindings (see UserByUID).
 	uids sync.Map
 	// shipped remembers shipped checklist versions, which never change
@@ -60,35 +51,22 @@ type Store struct {
 	shipped sync.Map
 }
 
-// Open connects to opts.URI, or starts the embedded engine under
-// opts.DataDir when it is empty, and ensures every index.
+// Open connects to opts.URI and ensures every index.
 func Open(ctx context.Context, opts Options) (*Store, error) {
+	if opts.URI == "" {
+		return nil, errors.New("open store: no MongoDB URI")
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
 	if opts.Timeout == 0 {
 		opts.Timeout = 10 * time.Second
 	}
-	uri := opts.URI
-	var emb *Embedded
-	if uri == "" {
-		var err error
-		emb, err = StartEmbedded(ctx, opts.DataDir, opts.Logger)
-		if err != nil {
-			return nil, err
-		}
-		uri = emb.URI()
-		opts.Logger.Info("using the embedded store (FerretDB on SQLite); set MONGODB_URI for production", "dataDir", opts.DataDir)
-	}
-	client, err := Connect(ctx, uri, emb == nil, opts.Logger)
+	client, err := Connect(ctx, opts.URI, true, opts.Logger)
 	if err != nil {
-		if emb != nil {
-			emb.Close()
-		}
 		return nil, err
 	}
 	s := New(client, opts.Database, opts.Timeout, opts.Clock)
-	s.embedded = emb
 	s.log = opts.Logger
 	if err := s.Init(ctx); err != nil {
 		_ = s.Close(context.Background())
@@ -148,56 +126,14 @@ func New(client *mongo.Client, database string, timeout time.Duration, clk clock
 	}
 }
 
-// Init learns which engine the store talks to and ensures every index;
-// call it once before use.
+// Init ensures every index; call it once before use.
 func (s *Store) Init(ctx context.Context) error {
-	ferret, err := detectEngine(ctx, s.db)
-	if err != nil {
-		return err
-	}
-	s.serializeWrites = ferret
-	if err := s.EnsureIndexes(ctx); err != nil {
-		return err
-	}
-	if s.embedded != nil {
-		if err := s.embedded.IndexIDs(ctx); err != nil {
-			return err
-		}
-		return s.ReadEngineFiles(ctx, s.embedded)
-	}
-	return nil
+	return s.EnsureIndexes(ctx)
 }
 
-// ReadEngineFiles lets the store answer selective queries from the
-// embedded engine's files (see engineFiles); Open does it for the engine
-// it starts, and a store on a shared engine in the same process calls it
-// after Init.
-func (s *Store) ReadEngineFiles(ctx context.Context, e *Embedded) error {
-	f, err := openEngineFiles(e.indexer.dir, s.db.Name())
-	if err != nil {
-		return err
-	}
-	if err := f.valueIndexes(ctx); err != nil {
-		_ = f.close()
-		return err
-	}
-	if s.files != nil {
-		_ = s.files.close()
-	}
-	s.files = f
-	return nil
-}
-
-// Close disconnects and stops the embedded engine, if any.
+// Close disconnects.
 func (s *Store) Close(ctx context.Context) error {
-	if s.files != nil {
-		_ = s.files.close()
-	}
-	err := s.client.Disconnect(ctx)
-	if s.embedded != nil {
-		s.embedded.Close()
-	}
-	return err
+	return s.client.Disconnect(ctx)
 }
 
 // Ping reports whether the store answers.

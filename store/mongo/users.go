@@ -10,8 +10,8 @@ import (
 )
 
 // unboundUID is the uid an invitation holds until its first sign-in. It is
-// unique per user so the unique uid index needs no partial filter, which the
-// embedded engine lacks.
+// unique per user so the unique uid index needs no partial filter, which
+// FerretDB (the tests' stand-in) lacks.
 func unboundUID(userID string) string { return "invited:" + userID }
 
 // CreateUser stores an invited user for bootstrap, seeding and tests,

@@ -89,8 +89,7 @@ func (s *Store) Users(ctx context.Context, programID string, f models.UserFilter
 	return listByID[models.User](ctx, s.collection(colUsers), q, page, 1, "list users of "+programID)
 }
 
-// emailBatch bounds the addresses asked for in one query: a whole roster,
-// since the embedded engine scans the collection once per query.
+// emailBatch bounds the addresses asked for in one query: a whole roster.
 const emailBatch = 5000
 
 // UsersByEmail returns the users, of any program, holding the given

@@ -23,8 +23,8 @@ import (
 // rosterBatch bounds the documents of one insert.
 const rosterBatch = 500
 
-// bulkUpdateBatch bounds the updates of one bulk write. The embedded engine
-// (FerretDB 1.24) keeps every statement's query open until the whole
+// bulkUpdateBatch bounds the updates of one bulk write. FerretDB 1.24 (the
+// tests' stand-in) keeps every statement's query open until the whole
 // command ends, so about a hundred statements in one command take every
 // SQLite connection and the command deadlocks.
 const bulkUpdateBatch = 50
@@ -158,8 +158,8 @@ func (s *Store) relayBatch(ctx context.Context, col string, docs []writtenDoc) e
 	if len(docs) == 0 {
 		return nil
 	}
-	// A batch gets time in proportion to its size: on the embedded engine a
-	// few hundred documents' clears take longer than one call's deadline.
+	// A batch gets time in proportion to its size: a few hundred documents'
+	// clears can take longer than one call's deadline.
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, s.timeout+time.Duration(len(docs))*100*time.Millisecond)

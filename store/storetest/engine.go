@@ -77,3 +77,15 @@ var (
 	_ Store = (*mongo.Store)(nil)
 	_ Store = (*sqlite.Store)(nil)
 )
+
+// EngineAtomic reports whether the engine Engine returns applies a
+// conditional update atomically: SQLite always (one writer, one
+// transaction per change); MongoDB unless it is the FerretDB stand-in (see
+// AtomicUpdates, which says so in the test's output).
+func EngineAtomic(tb testing.TB) bool {
+	tb.Helper()
+	if os.Getenv(EngineEnv) == "mongo" {
+		return AtomicUpdates(tb)
+	}
+	return true
+}

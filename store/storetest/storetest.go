@@ -1,5 +1,7 @@
-// Package storetest gives each test its own database on one engine per test
-// binary: the embedded engine, or TEST_MONGODB_URI when it is set.
+// Package storetest gives each test its own database on one MongoDB engine
+// per test binary: TEST_MONGODB_URI when it is set, otherwise an embedded
+// FerretDB started on first use as a wire-protocol stand-in (see FerretDB;
+// only tests link it).
 package storetest
 
 import (
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	mongodriver "go.mongodb.org/mongo-driver/v2/mongo"
 
 	"skillbook/clock"
@@ -24,7 +27,10 @@ var engine struct {
 	client *mongodriver.Client
 	err    error
 	dir    string
-	emb    *mongo.Embedded
+	emb    *FerretDB
+	// ferret says the engine is a FerretDB (the stand-in, or one served
+	// at TEST_MONGODB_URI).
+	ferret bool
 }
 
 // Main runs a package's tests and then stops the shared engine; call it from
@@ -54,18 +60,42 @@ func URI(tb testing.TB) string {
 				return
 			}
 			quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-			engine.emb, engine.err = mongo.StartEmbedded(context.Background(), engine.dir, quiet)
+			engine.emb, engine.err = StartFerretDB(context.Background(), engine.dir, "127.0.0.1:0", quiet)
 			if engine.err != nil {
 				return
 			}
 			engine.uri = engine.emb.URI()
 		}
 		engine.client, engine.err = mongo.Connect(context.Background(), engine.uri, false, nil)
+		if engine.err != nil {
+			return
+		}
+		var info bson.M
+		engine.err = engine.client.Database("admin").RunCommand(context.Background(), bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info)
+		_, engine.ferret = info["ferretdbVersion"]
 	})
 	if engine.err != nil {
 		tb.Fatalf("start test store: %v", engine.err)
 	}
 	return engine.uri
+}
+
+// AtomicUpdates reports whether the engine applies a conditional update
+// atomically, as MongoDB does. A FerretDB does not (it reads, then writes
+// by _id), so a test that races writers for one document asserts the race
+// only when this is true; otherwise it says so in its output and returns:
+//
+//	if !storetest.AtomicUpdates(t) {
+//		return
+//	}
+func AtomicUpdates(tb testing.TB) bool {
+	tb.Helper()
+	URI(tb)
+	if engine.ferret {
+		tb.Log("racing case needs a real MongoDB (TEST_MONGODB_URI); FerretDB's updates are not atomic")
+		return false
+	}
+	return true
 }
 
 // New returns a store on a fresh database with every index, dropped when the
@@ -85,11 +115,6 @@ func NewWithClock(tb testing.TB, clk clock.Clock) *mongo.Store {
 	defer cancel()
 	if err := s.Init(ctx); err != nil {
 		tb.Fatalf("init store: %v", err)
-	}
-	if engine.emb != nil {
-		if err := s.ReadEngineFiles(ctx, engine.emb); err != nil {
-			tb.Fatalf("read engine files: %v", err)
-		}
 	}
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

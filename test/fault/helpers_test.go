@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -27,8 +28,14 @@ const password = "fault-password-1"
 // build compiles the skillbook binary into dir.
 func build(t *testing.T, dir string) string {
 	t.Helper()
-	bin := filepath.Join(dir, "skillbook")
-	cmd := exec.Command("go", "build", "-o", bin, "skillbook/cmd/skillbook")
+	return buildCommand(t, dir, "skillbook/cmd/skillbook")
+}
+
+// buildCommand compiles the command pkg into dir and returns its path.
+func buildCommand(t *testing.T, dir, pkg string) string {
+	t.Helper()
+	bin := filepath.Join(dir, path.Base(pkg))
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

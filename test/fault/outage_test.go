@@ -33,17 +33,20 @@ func (o *outcome) add(route string, r answer) {
 	o.statuses[r.status]++
 }
 
-// TestStoreOutageAndRecovery runs the store as its own process (`skillbook
-// db`), serves the API on it, and stops the store in the middle of a load:
-// requests then get 503 problems and /readyz fails. When the store is
-// started again, everything recovers without restarting the server.
+// TestStoreOutageAndRecovery runs the MongoDB engine's store as its own
+// process (the FerretDB stand-in, test/ferretdb), serves the API on it, and
+// stops the store in the middle of a load: requests then get 503 problems
+// and /readyz fails. When the store is started again, everything recovers
+// without restarting the server.
 func TestStoreOutageAndRecovery(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	bin := build(t, dir)
+	ferretBin := buildCommand(t, dir, "skillbook/test/ferretdb")
 	dataDir := filepath.Join(dir, "data")
+	dbDir := filepath.Join(dir, "store")
 	dbLogs := logFile(t, dir, "db")
-	db := start(t, bin, []string{"db", "--addr", "127.0.0.1:0"}, environment(t, dataDir), dbLogs)
+	db := start(t, ferretBin, []string{"--dir", dbDir, "--addr", "127.0.0.1:0"}, nil, dbLogs)
 	addr := db.Addr
 	env := environment(t, dataDir, "MONGODB_URI=mongodb://"+addr+"/", "REQUEST_TIMEOUT=10s")
 	m := seedProgram(t, bin, env, 12, 2)
@@ -129,7 +132,7 @@ func TestStoreOutageAndRecovery(t *testing.T) {
 	// The store comes back on the same address and data; the server
 	// reconnects by itself.
 	after := &outcome{statuses: map[int]int{}}
-	start(t, bin, []string{"db", "--addr", addr}, environment(t, dataDir), dbLogs)
+	start(t, ferretBin, []string{"--dir", dbDir, "--addr", addr}, nil, dbLogs)
 	waitFor("/readyz answering 200 again", time.Minute, func() bool { return readyz().status == http.StatusOK })
 	setPhase(after)
 	waitFor("requests answered 200 again", time.Minute, func() bool {
