@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"skillbook/clock"
 	"skillbook/exportjob"
 	"skillbook/models"
 	"skillbook/store/storetest"
@@ -38,7 +39,7 @@ func BenchmarkExport(b *testing.B) {
 		}
 		students = n
 	}
-	st := storetest.New(b)
+	st := storetest.Engine(b, clock.System{})
 	s := seedProgram(b, st, students, 30, 3)
 	b.Logf("seeded %d students, %d evaluations in %s (%.0f evaluations/s)", s.students, s.evaluations, s.took.Round(time.Second),
 		float64(s.evaluations)/s.took.Seconds())

@@ -9,8 +9,9 @@ import (
 
 	"skillbook/checklists"
 	"skillbook/models"
-	"skillbook/store/mongo"
 	"skillbook/store/storetest"
+
+	"github.com/google/uuid"
 )
 
 // seeded is a program seeded with prepared documents in bulk: students ×
@@ -26,9 +27,9 @@ type seeded struct {
 
 // seedProgram stores one cohort of students, each assigned checklists
 // (of the shipped library), with evals evaluations each: the first
-// failed, the others passed and signed. Documents go in with unordered
-// bulk inserts of 1,000.
-func seedProgram(tb testing.TB, st *mongo.Store, students, checklistCount, evals int) seeded {
+// failed, the others passed and signed. Records go in through the
+// store's bulk seed, about 1,000 at a time.
+func seedProgram(tb testing.TB, st storetest.Store, students, checklistCount, evals int) seeded {
 	tb.Helper()
 	ctx := context.Background()
 	started := time.Now()
@@ -63,34 +64,32 @@ func seedProgram(tb testing.TB, st *mongo.Store, students, checklistCount, evals
 			tb.Fatal(err)
 		}
 	}
-	var users, attempts []any
-	flush := func(kind string, docs *[]any, force bool) {
-		if len(*docs) == 0 || (!force && len(*docs) < 1000) {
+	var batch models.SeedBatch
+	flush := func(force bool) {
+		if batch.Size() == 0 || (!force && batch.Size() < 1000) {
 			return
 		}
-		if _, err := st.ImportDocuments(ctx, kind, *docs); err != nil {
+		if _, err := st.InsertSeed(ctx, batch); err != nil {
 			tb.Fatal(err)
 		}
-		*docs = (*docs)[:0]
+		batch = models.SeedBatch{}
 	}
 	base := time.Date(2026, 9, 15, 9, 0, 0, 0, time.UTC)
 	n := 0
 	for i := range students {
-		u := models.User{ID: mongo.NewID(), ProgramID: program.ID, Email: fmt.Sprintf("student%06d@bench.test", i),
+		u := models.User{ID: uuid.Must(uuid.NewV7()).String(), ProgramID: program.ID, Email: fmt.Sprintf("student%06d@bench.test", i),
 			Name: fmt.Sprintf("Student %06d", i), Role: models.RoleStudent, CohortIDs: []string{cohort.ID}, Active: true, Version: 1,
 			CreatedAt: base, UpdatedAt: base}
-		u.UID = "invited:" + u.ID
-		users = append(users, u)
-		flush("user", &users, false)
+		batch.Users = append(batch.Users, u)
 		for ci, c := range lib {
 			for k := range evals {
 				n++
 				at := base.Add(time.Duration(ci*24+k) * time.Hour)
-				a := models.Attempt{ID: mongo.NewID(), ProgramID: program.ID, StudentID: u.ID, StudentName: u.Name, CohortID: cohort.ID,
+				a := models.Attempt{ID: uuid.Must(uuid.NewV7()).String(), ProgramID: program.ID, StudentID: u.ID, StudentName: u.Name, CohortID: cohort.ID,
 					ChecklistID: c.ID, ChecklistVersion: c.Version, ChecklistTitle: c.Title, Area: c.Area, Kind: models.AttemptEvaluation,
 					RequestedAt: at.Add(-time.Hour), Version: 2, UpdatedAt: at}
 				a.OpenSlot = a.ID
-				e := models.Evaluation{ID: mongo.NewID(), EvaluatorID: instructor.ID, Setting: models.SettingSkillsLab,
+				e := models.Evaluation{ID: uuid.Must(uuid.NewV7()).String(), EvaluatorID: instructor.ID, Setting: models.SettingSkillsLab,
 					Grading: models.DefaultGrading, EvaluatedAt: at, Score: 100, Outcome: models.OutcomePassed}
 				for si, s := range c.Steps {
 					g := models.StepGrade{StepID: s.ID, Result: models.StepPass}
@@ -109,13 +108,12 @@ func seedProgram(tb testing.TB, st *mongo.Store, students, checklistCount, evals
 					sig.Digest = models.EvaluationRecord(&a, sig).Digest()
 					e.Signature = &sig
 				}
-				attempts = append(attempts, a)
-				flush("attempt", &attempts, false)
+				batch.Attempts = append(batch.Attempts, a)
+				flush(false)
 			}
 		}
 	}
-	flush("user", &users, true)
-	flush("attempt", &attempts, true)
+	flush(true)
 	return seeded{program: program, cohort: cohort, students: students, evaluations: n, took: time.Since(started)}
 }
 

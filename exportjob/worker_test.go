@@ -13,7 +13,6 @@ import (
 	"skillbook/clock"
 	"skillbook/exportjob"
 	"skillbook/models"
-	"skillbook/store/mongo"
 	"skillbook/store/storetest"
 )
 
@@ -24,7 +23,7 @@ import (
 func TestJobClaimedByADeadWorkerIsPickedUpAgain(t *testing.T) {
 	t.Parallel()
 	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	st := storetest.NewWithClock(t, clk)
+	st := storetest.Engine(t, clk)
 	ctx := context.Background()
 	s := seedProgram(t, st, 7, 3, 2)
 
@@ -41,7 +40,7 @@ func TestJobClaimedByADeadWorkerIsPickedUpAgain(t *testing.T) {
 		t.Fatalf("claim = %v, %v", ok, err)
 	}
 	partial := st.CreateExportFile(ctx, s.program.ID, dead.FileID)
-	partial.Write(bytes.Repeat([]byte("x"), mongo.ExportChunkSize+10))
+	partial.Write(bytes.Repeat([]byte("x"), 300<<10)) // more than one chunk of either engine
 	if err := st.ExportProgress(ctx, "dead-worker", job.ID, 3, 7, 3*time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +86,7 @@ func TestJobClaimedByADeadWorkerIsPickedUpAgain(t *testing.T) {
 // next worker writes it whole.
 func TestWorkerHandsAJobBackAtShutdown(t *testing.T) {
 	t.Parallel()
-	st := storetest.New(t)
+	st := storetest.Engine(t, clock.System{})
 	s := seedProgram(t, st, 200, 5, 3)
 	plan, err := exportjob.Prepare(context.Background(), st, nil, s.program.ID,
 		models.ExportRequest{Kind: models.ExportTranscripts, CohortID: s.cohort.ID})

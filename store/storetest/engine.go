@@ -39,6 +39,7 @@ type Store interface {
 	SweepExports(ctx context.Context) (expired int, err error)
 	RegisterDevice(ctx context.Context, d models.Device) (models.Device, bool, error)
 	DevicesOf(ctx context.Context, userIDs []string) ([]models.Device, error)
+	InsertSeed(ctx context.Context, b models.SeedBatch) (written int, err error)
 }
 
 // EngineEnv names the engine the HTTP suite runs on: "sqlite" (the
