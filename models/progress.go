@@ -185,9 +185,9 @@ func assignedSkills(student User, assignments []Assignment) []assignedSkill {
 // hold other students' records too) on date today (DateLayout).
 func StudentProgressOf(student User, r *ProgressRecords, today string) StudentProgress {
 	attempts := map[string][]Attempt{}
-	for _, a := range r.Attempts {
-		if a.StudentID == student.ID && a.ProgramID == student.ProgramID {
-			attempts[a.ChecklistID] = append(attempts[a.ChecklistID], a)
+	for i := range r.Attempts {
+		if a := &r.Attempts[i]; a.StudentID == student.ID && a.ProgramID == student.ProgramID {
+			attempts[a.ChecklistID] = append(attempts[a.ChecklistID], *a)
 		}
 	}
 	reopened := map[string]time.Time{}
