@@ -114,7 +114,16 @@ func (s *Skills) CohortProgress(ctx context.Context, caller Caller, in CohortPro
 // students reads each record once instead of once per student
 // (StudentProgressOf filters the records it is given by student).
 func recordsByStudent(r *models.ProgressRecords) map[string]*models.ProgressRecords {
-	own := map[string]*models.ProgressRecords{}
+	n := map[string]int{}
+	for i := range r.Attempts {
+		n[r.Attempts[i].StudentID]++
+	}
+	own := make(map[string]*models.ProgressRecords, len(n))
+	for id, k := range n {
+		o := recordsOfNone(r)
+		o.Attempts = make([]models.Attempt, 0, k)
+		own[id] = o
+	}
 	of := func(id string) *models.ProgressRecords {
 		o, ok := own[id]
 		if !ok {

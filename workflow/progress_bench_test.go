@@ -32,6 +32,7 @@ func BenchmarkProgressReads(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Logf("seeded %+v", res.Summary)
 	students, err := st.CohortStudents(ctx, res.Program.ID, res.Cohorts[0].ID)
 	if err != nil || len(students) == 0 {
 		b.Fatalf("CohortStudents = %d, %v", len(students), err)

@@ -121,6 +121,7 @@ func (s *Store) AttemptsOf(ctx context.Context, programID string, studentIDs []s
 	if err != nil {
 		return nil, fmt.Errorf("list attempts of students: %w", err)
 	}
+	out = slices.Grow(out, len(graded))
 	for _, p := range graded {
 		out = append(out, p.attempt())
 	}
