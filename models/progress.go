@@ -184,10 +184,20 @@ func assignedSkills(student User, assignments []Assignment) []assignedSkill {
 // StudentProgressOf computes student's progress from records (which may
 // hold other students' records too) on date today (DateLayout).
 func StudentProgressOf(student User, r *ProgressRecords, today string) StudentProgress {
-	attempts := map[string][]Attempt{}
-	for _, a := range r.Attempts {
-		if a.StudentID == student.ID && a.ProgramID == student.ProgramID {
-			attempts[a.ChecklistID] = append(attempts[a.ChecklistID], a)
+	// Count first, so that each checklist's attempts are copied once.
+	perChecklist := map[string]int{}
+	for i := range r.Attempts {
+		if a := &r.Attempts[i]; a.StudentID == student.ID && a.ProgramID == student.ProgramID {
+			perChecklist[a.ChecklistID]++
+		}
+	}
+	attempts := make(map[string][]Attempt, len(perChecklist))
+	for i := range r.Attempts {
+		if a := &r.Attempts[i]; a.StudentID == student.ID && a.ProgramID == student.ProgramID {
+			if attempts[a.ChecklistID] == nil {
+				attempts[a.ChecklistID] = make([]Attempt, 0, perChecklist[a.ChecklistID])
+			}
+			attempts[a.ChecklistID] = append(attempts[a.ChecklistID], *a)
 		}
 	}
 	reopened := map[string]time.Time{}

@@ -208,9 +208,13 @@ func (s *Store) EvaluateAttempt(ctx context.Context, programID, attemptID string
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE attempts SET status = ?, open_slot = ?, evaluation_id = ?, evaluated_at = ?, version = ?, doc = ?
+		progress, err := attemptProgress(&a)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE attempts SET status = ?, open_slot = ?, evaluation_id = ?, evaluated_at = ?, version = ?, doc = ?, progress = ?
 				WHERE id = ? AND program_id = ? AND version = ? AND status = ?`,
-			string(a.Status), a.OpenSlot, e.ID, ms(e.EvaluatedAt), a.Version, doc, attemptID, programID, version, string(models.StatusRequested))
+			string(a.Status), a.OpenSlot, e.ID, ms(e.EvaluatedAt), a.Version, doc, progress, attemptID, programID, version, string(models.StatusRequested))
 		if err != nil {
 			return fmt.Errorf("evaluate attempt %s: %w", attemptID, translate(err))
 		}
@@ -254,8 +258,12 @@ func (s *Store) AddAmendment(ctx context.Context, programID, attemptID string, v
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE attempts SET version = ?, doc = ? WHERE id = ? AND program_id = ? AND version = ?`,
-			a.Version, doc, attemptID, programID, version)
+		progress, err := attemptProgress(&a)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE attempts SET version = ?, doc = ?, progress = ? WHERE id = ? AND program_id = ? AND version = ?`,
+			a.Version, doc, progress, attemptID, programID, version)
 		if err != nil {
 			return fmt.Errorf("amend attempt %s: %w", attemptID, translate(err))
 		}

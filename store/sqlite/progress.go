@@ -62,15 +62,32 @@ type progressAttempt struct {
 	RequestedAt      time.Time            `json:"requestedAt"`
 	Version          int64                `json:"version"`
 	UpdatedAt        time.Time            `json:"updatedAt"`
-	Evaluation       *struct {
-		ID          string            `json:"id"`
-		EvaluatorID string            `json:"evaluatorId"`
-		Outcome     models.Outcome    `json:"outcome"`
-		Score       int               `json:"score"`
-		Setting     models.Setting    `json:"setting"`
-		EvaluatedAt time.Time         `json:"evaluatedAt"`
-		Signature   *models.Signature `json:"signature"`
-	} `json:"evaluation"`
+	Evaluation       *progressEvaluation  `json:"evaluation"`
+}
+
+// progressEvaluation is the part of an evaluation progress reads.
+type progressEvaluation struct {
+	ID          string            `json:"id"`
+	EvaluatorID string            `json:"evaluatorId"`
+	Outcome     models.Outcome    `json:"outcome"`
+	Score       int               `json:"score"`
+	Setting     models.Setting    `json:"setting"`
+	EvaluatedAt time.Time         `json:"evaluatedAt"`
+	Signature   *models.Signature `json:"signature"`
+}
+
+// attemptProgress is a's progress column: a as progressAttempt, which is
+// what progress reads decode (every write of an attempt row sets it with
+// the doc).
+func attemptProgress(a *models.Attempt) (string, error) {
+	p := progressAttempt{ID: a.ID, ProgramID: a.ProgramID, StudentID: a.StudentID, CohortID: a.CohortID, ChecklistID: a.ChecklistID,
+		ChecklistVersion: a.ChecklistVersion, Area: a.Area, Kind: a.Kind, Status: a.Status, RequestedAt: a.RequestedAt,
+		Version: a.Version, UpdatedAt: a.UpdatedAt}
+	if e := a.Evaluation; e != nil {
+		p.Evaluation = &progressEvaluation{ID: e.ID, EvaluatorID: e.EvaluatorID, Outcome: e.Outcome, Score: e.Score,
+			Setting: e.Setting, EvaluatedAt: e.EvaluatedAt, Signature: e.Signature}
+	}
+	return encode(p)
 }
 
 func (p progressAttempt) attempt() models.Attempt {
@@ -90,7 +107,7 @@ func (p progressAttempt) attempt() models.Attempt {
 // so practice attempts are read from a covering index (attempts_progress)
 // and their docs are not read: they carry no checklistVersion or updatedAt
 // (the MongoDB engine's projection does). Requests and evaluations are
-// decoded from their docs.
+// decoded from their progress column (0009), not their docs.
 func (s *Store) AttemptsOf(ctx context.Context, programID string, studentIDs []string) ([]models.Attempt, error) {
 	if len(studentIDs) == 0 {
 		return []models.Attempt{}, nil
@@ -104,6 +121,7 @@ func (s *Store) AttemptsOf(ctx context.Context, programID string, studentIDs []s
 	if err != nil {
 		return nil, fmt.Errorf("list attempts of students: %w", err)
 	}
+	out = slices.Grow(out, len(graded))
 	for _, p := range graded {
 		out = append(out, p.attempt())
 	}
@@ -163,8 +181,10 @@ func (s *Store) ChecklistsByRef(ctx context.Context, programID string, refs []mo
 const refsPerQuery = 500
 
 // checklistKeysOf puts in best, for each of refs, the key of the version
-// programID sees: one search of the primary key per id, every version of
-// it (a handful) read as keys only.
+// programID sees: every version the program and the library hold, read as
+// keys from the narrow checklists_status index (a few hundred short
+// entries), which costs less than a search per id of the primary key,
+// whose leaves hold the whole docs.
 func (s *Store) checklistKeysOf(ctx context.Context, programID string, refs []models.ChecklistRef, best map[models.ChecklistRef]checklistKey) error {
 	wanted := make(map[models.ChecklistRef]bool, len(refs))
 	args := make([]any, 0, len(refs)+1)
@@ -200,9 +220,9 @@ func (s *Store) checklistKeysOf(ctx context.Context, programID string, refs []mo
 }
 
 // qChecklistRefs selects the keys of every version of n checklist ids a
-// program sees.
+// program sees, from the covering index (see checklistKeysOf).
 func qChecklistRefs(n int) string {
-	return `SELECT program_id, checklist_id, version, status FROM checklists
+	return `SELECT program_id, checklist_id, version, status FROM checklists INDEXED BY checklists_status
 		WHERE program_id IN ('', ?) AND checklist_id IN (` + skillPlaceholders(n) + `)`
 }
 
@@ -301,9 +321,10 @@ func qPracticeOf(n int) string {
 		WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `) AND status = ?`
 }
 
-// qEvaluationsOf selects the docs of the other attempts of n students.
+// qEvaluationsOf selects the progress summaries of the other attempts of n
+// students (the doc of a row written without one, which only tests do).
 func qEvaluationsOf(n int) string {
-	return `SELECT doc FROM attempts WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `) AND status <> ?`
+	return `SELECT iif(progress = '', doc, progress) FROM attempts WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `) AND status <> ?`
 }
 
 // skillArgs is first followed by ids, as query arguments.

@@ -113,6 +113,7 @@ func TestSkillQueriesUseIndexes(t *testing.T) {
 		"ProcedureCounts":         "SEARCH procedures USING COVERING INDEX procedures_counts (program_id=? AND student_id=?)",
 		"AttemptsOf practice":     "SEARCH attempts USING COVERING INDEX attempts_progress (program_id=? AND student_id=? AND status=?)",
 		"Checklists":              "SEARCH checklists USING COVERING INDEX checklists_status (program_id=? AND status=? AND checklist_id>?)",
+		"ChecklistsByRef":         "SEARCH checklists USING COVERING INDEX checklists_status (program_id=?)",
 	}
 	for _, q := range queries {
 		t.Run(q.name, func(t *testing.T) {

@@ -43,10 +43,14 @@ func insertAttemptRow(ctx context.Context, tx *sql.Tx, a models.Attempt) error {
 	if err != nil {
 		return err
 	}
+	progress, err := attemptProgress(&a)
+	if err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO attempts (id, program_id, student_id, cohort_id, checklist_id, area, kind, status,
-		open_slot, evaluation_id, requested_at, evaluated_at, version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		open_slot, evaluation_id, requested_at, evaluated_at, version, doc, progress) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.ProgramID, a.StudentID, a.CohortID, a.ChecklistID, string(a.Area), string(a.Kind), string(a.Status),
-		a.OpenSlot, attemptEvaluationID(&a), ms(a.RequestedAt), attemptEvaluatedAt(&a), a.Version, doc)
+		a.OpenSlot, attemptEvaluationID(&a), ms(a.RequestedAt), attemptEvaluatedAt(&a), a.Version, doc, progress)
 	return err
 }
 
