@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/danielgtaylor/huma/v2"
 	"github.com/prometheus/common/expfmt"
 
 	"skillbook/models"
@@ -119,7 +120,7 @@ func (s *server) metrics(ctx context.Context, _ *struct{}) (*metricsOutput, erro
 	format := expfmt.NewFormat(expfmt.TypeTextPlain)
 	out := &metricsOutput{ContentType: string(format)}
 	if s.gatherer == nil {
-		return out, nil
+		return nil, huma.Error404NotFound("metrics are not served on this address (METRICS_ADDR gives them their own)")
 	}
 	families, err := s.gatherer.Gather()
 	if err != nil {

@@ -273,3 +273,9 @@ func TestMetricsEndpoint(t *testing.T) {
 		}
 	}
 }
+
+func TestMetricsOnTheirOwnAddressAreNotOnTheAPIs(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t, func(d *handlers.Deps) { d.Metrics = nil })
+	env.Get(t, "/metrics", "").WantProblem(t, http.StatusNotFound, "not-found")
+}

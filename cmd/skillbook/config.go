@@ -32,6 +32,9 @@ type config struct {
 	NotifyWorker bool
 	// ExportRetention is how long a finished export job's file is kept.
 	ExportRetention time.Duration
+	// MetricsAddr, when set, serves /metrics and /debug/pprof on their own
+	// listener (host:port) and not on the API's.
+	MetricsAddr string
 }
 
 // configError is a bad setting; the process exits with status 2.
@@ -102,6 +105,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.CORSOrigins = list("CORS_ORIGINS")
 	c.TrustedProxies = list("TRUSTED_PROXIES")
 	c.FCMEndpoint = strings.TrimSpace(getenv("FCM_ENDPOINT"))
+	c.MetricsAddr = strings.TrimSpace(getenv("METRICS_ADDR"))
+	if c.MetricsAddr != "" {
+		if host, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || (host != "" && host != "localhost" && net.ParseIP(host) == nil) {
+			bad("METRICS_ADDR", "must be host:port such as 127.0.0.1:9090, not %q", c.MetricsAddr)
+		} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			bad("METRICS_ADDR", "must be host:port such as 127.0.0.1:9090, not %q", c.MetricsAddr)
+		}
+	}
 	switch v := strings.ToLower(strings.TrimSpace(getenv("NOTIFY_WORKER"))); v {
 	case "", "true", "1", "on", "yes":
 		c.NotifyWorker = true

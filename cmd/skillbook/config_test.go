@@ -43,6 +43,9 @@ func TestLoadConfigRejectsBadValues(t *testing.T) {
 		{"TRUSTED_PROXIES": "10.0.0.0/99"},
 		{"SKILLBOOK_DATABASE": "a/b"},
 		{"HOST": "example.com"},
+		{"METRICS_ADDR": "9090"},
+		{"METRICS_ADDR": "metrics.example.com:9090"},
+		{"METRICS_ADDR": "127.0.0.1:99999"},
 		{"FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099", "FIREBASE_PROJECT_ID": "real-project"},
 		{"FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099", "HOST": "0.0.0.0"},
 	}

@@ -14,6 +14,8 @@ import (
 	"skillbook/clock"
 	"skillbook/handlers"
 	"skillbook/workflow"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -93,6 +95,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	metrics, notifyMetrics := newMetrics()
+	// The API's own /metrics answers 404 when the metrics have a listener
+	// of their own.
+	var apiMetrics prometheus.Gatherer = metrics
+	if cfg.MetricsAddr != "" {
+		stopMetrics, err := serveMetrics(cfg.MetricsAddr, metrics, log)
+		if err != nil {
+			return fmt.Errorf("metrics listener: %w", err)
+		}
+		defer stopMetrics()
+		apiMetrics = nil
+	}
 	app := handlers.New(handlers.Deps{
 		Store:          st,
 		Workflow:       workflow.New(st, clk),
@@ -104,7 +117,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		TrustedProxies: cfg.TrustedProxies,
 		RequestTimeout: cfg.RequestTimeout,
 		Version:        version,
-		Metrics:        metrics,
+		Metrics:        apiMetrics,
 	})
 
 	maintCtx, stopMaint := context.WithCancel(ctx)
