@@ -55,7 +55,7 @@ func newFixture() fixture {
 		ChecklistTitle: vp.Title, Area: vp.Area, Kind: models.AttemptEvaluation, Status: models.StatusFailed, RequestedAt: failed.Add(-time.Hour),
 		Evaluation: &models.Evaluation{ID: "e-fail", EvaluatorID: "u-ivy", Setting: models.SettingClinicalSite, Score: 80, Outcome: models.OutcomeFailed,
 			Comment: "=HYPERLINK(\"http://x.test\",\"click\")", EvaluatedAt: failed}}
-	r.Attempts = []models.Attempt{pass, fail}
+	r.Standings = models.StandingsOf([]models.Attempt{pass, fail})
 
 	rec := func(u models.User, evals ...models.Attempt) *models.StudentRecord {
 		return &models.StudentRecord{Student: u, CohortNames: []string{"Fall 2026"},

@@ -158,18 +158,20 @@ func (r ExportRequest) FileName(subject string, at time.Time) string {
 	return fmt.Sprintf("%s-%s-%s.%s", r.Kind, subject, at.UTC().Format("20060102-150405"), ext)
 }
 
-// Apply narrows progress records to the filter: assignments of the area,
-// attempts of the period.
-func (f ExportFilter) Apply(r *ProgressRecords) {
+// Apply narrows progress records to the filter: the assignments of the
+// area, and standings from the attempts of the period, which it returns.
+func (f ExportFilter) Apply(r *ProgressRecords, attempts []Attempt) []Attempt {
 	if f.Area != "" {
 		r.Assignments = slices.DeleteFunc(r.Assignments, func(a Assignment) bool { return a.Area != f.Area })
 	}
 	if f.From != "" || f.To != "" {
-		r.Attempts = slices.DeleteFunc(r.Attempts, func(a Attempt) bool {
+		attempts = slices.DeleteFunc(attempts, func(a Attempt) bool {
 			d := AttemptDate(a)
 			return (f.From != "" && d < f.From) || (f.To != "" && d > f.To)
 		})
 	}
+	r.Standings = StandingsOf(attempts)
+	return attempts
 }
 
 // AttemptDate is the day an attempt counts on (DateLayout, UTC): the day

@@ -82,26 +82,26 @@ func TestTally(t *testing.T) {
 		want     SkillTally // pointers compared by ID
 	}{
 		{name: "nothing", want: SkillTally{}},
-		{name: "practice and an open request", attempts: []Attempt{practice, practice, open}, want: SkillTally{Practice: 2, Open: &open}},
+		{name: "practice and an open request", attempts: []Attempt{practice, practice, open}, want: SkillTally{Practice: 2, Open: "open"}},
 		{name: "failures and the latest of them", attempts: []Attempt{evaluated("f1", StatusFailed, 1), evaluated("f2", StatusFailed, 3), evaluated("r1", StatusReturned, 2)},
-			want: SkillTally{Failed: 2, LastFail: &Attempt{ID: "f2"}}},
+			want: SkillTally{Failed: 2, LastFail: &GradedAttempt{AttemptID: "f2"}}},
 		{name: "a returned request is the latest setback but no failure", attempts: []Attempt{evaluated("f1", StatusFailed, 1), evaluated("r1", StatusReturned, 2)},
-			want: SkillTally{Failed: 1, LastFail: &Attempt{ID: "r1"}}},
+			want: SkillTally{Failed: 1, LastFail: &GradedAttempt{AttemptID: "r1"}}},
 		{name: "failures before the remediation do not count", attempts: []Attempt{evaluated("f1", StatusFailed, 1), evaluated("f2", StatusFailed, 2), evaluated("f3", StatusFailed, 5)},
-			reopened: day(4), want: SkillTally{Failed: 1, LastFail: &Attempt{ID: "f3"}}},
+			reopened: day(4), want: SkillTally{Failed: 1, LastFail: &GradedAttempt{AttemptID: "f3"}}},
 		{name: "passes count whenever they were", attempts: []Attempt{evaluated("s1", StatusPassed, 1), evaluated("s2", StatusPassed, 6)},
-			reopened: day(4), want: SkillTally{Passed: 2, LastPass: &Attempt{ID: "s2"}}},
+			reopened: day(4), want: SkillTally{Passed: 2, LastPass: &GradedAttempt{AttemptID: "s2"}}},
 	}
-	id := func(a *Attempt) string {
-		if a == nil {
+	id := func(g *GradedAttempt) string {
+		if g == nil {
 			return ""
 		}
-		return a.ID
+		return g.AttemptID
 	}
 	for _, tt := range tests {
 		got := Tally(tt.attempts, tt.reopened)
 		if got.Practice != tt.want.Practice || got.Failed != tt.want.Failed || got.Passed != tt.want.Passed ||
-			id(got.Open) != id(tt.want.Open) || id(got.LastPass) != id(tt.want.LastPass) || id(got.LastFail) != id(tt.want.LastFail) {
+			got.Open != tt.want.Open || id(got.LastPass) != id(tt.want.LastPass) || id(got.LastFail) != id(tt.want.LastFail) {
 			t.Errorf("%s: Tally = %+v; want %+v", tt.name, got, tt.want)
 		}
 	}

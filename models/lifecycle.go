@@ -187,8 +187,8 @@ func (t SkillTally) RequestRefusal(g Grading, title string) error {
 	case t.Practice < g.RequiredPractice:
 		missing := g.RequiredPractice - t.Practice
 		return &RuleError{Code: "practice-required", Detail: fmt.Sprintf("log %d more practice attempt(s) of %s before requesting an evaluation (%d of %d done)", missing, title, t.Practice, g.RequiredPractice)}
-	case t.Open != nil:
-		return fmt.Errorf("%w: an evaluation of this checklist is already requested and waiting for an instructor (attempt %s)", ErrConflict, t.Open.ID)
+	case t.Open != "":
+		return fmt.Errorf("%w: an evaluation of this checklist is already requested and waiting for an instructor (attempt %s)", ErrConflict, t.Open)
 	}
 	return nil
 }

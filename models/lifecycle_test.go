@@ -121,7 +121,7 @@ func TestRequestRefusal(t *testing.T) {
 		{"competent beats flagged", SkillTally{Passed: 1, Failed: 3}, "already-competent"},
 		{"flagged", SkillTally{Practice: 2, Failed: 3}, "remediation-required"},
 		{"flagged beats practice", SkillTally{Failed: 3}, "remediation-required"},
-		{"a request waits", SkillTally{Practice: 2, Open: &Attempt{ID: "a1"}}, "conflict"},
+		{"a request waits", SkillTally{Practice: 2, Open: "a1"}, "conflict"},
 	}
 	for _, tt := range tests {
 		err := tt.t.RequestRefusal(g, "Measure blood pressure")

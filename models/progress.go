@@ -117,7 +117,8 @@ type ChecklistRef struct {
 type ProgressRecords struct {
 	Program     Program
 	Assignments []Assignment
-	Attempts    []Attempt
+	// Standings hold the students' attempts as progress reads them.
+	Standings Standings
 	// Remediations reopen a skill: failures before the latest one do not
 	// count.
 	Remediations []Remediation
@@ -184,22 +185,7 @@ func assignedSkills(student User, assignments []Assignment) []assignedSkill {
 // StudentProgressOf computes student's progress from records (which may
 // hold other students' records too) on date today (DateLayout).
 func StudentProgressOf(student User, r *ProgressRecords, today string) StudentProgress {
-	// Count first, so that each checklist's attempts are copied once.
-	perChecklist := map[string]int{}
-	for i := range r.Attempts {
-		if a := &r.Attempts[i]; a.StudentID == student.ID && a.ProgramID == student.ProgramID {
-			perChecklist[a.ChecklistID]++
-		}
-	}
-	attempts := make(map[string][]Attempt, len(perChecklist))
-	for i := range r.Attempts {
-		if a := &r.Attempts[i]; a.StudentID == student.ID && a.ProgramID == student.ProgramID {
-			if attempts[a.ChecklistID] == nil {
-				attempts[a.ChecklistID] = make([]Attempt, 0, perChecklist[a.ChecklistID])
-			}
-			attempts[a.ChecklistID] = append(attempts[a.ChecklistID], *a)
-		}
-	}
+	standings := r.Standings[student.ID]
 	reopened := map[string]time.Time{}
 	for _, m := range r.Remediations {
 		if m.StudentID == student.ID && m.ProgramID == student.ProgramID && m.CreatedAt.After(reopened[m.ChecklistID]) {
@@ -218,7 +204,7 @@ func StudentProgressOf(student User, r *ProgressRecords, today string) StudentPr
 			// assignment says under the program's rule.
 			c = Checklist{ID: as.ref.ID, Version: as.ref.Version, Area: as.area, Title: as.ref.ID}
 		}
-		sp := skillProgress(c, c.Grading.Apply(r.Program.Grading), attempts[as.ref.ID], reopened[as.ref.ID], as.due, today)
+		sp := skillProgress(c, c.Grading.Apply(r.Program.Grading), standings[as.ref.ID], reopened[as.ref.ID], as.due, today)
 		p.Skills = append(p.Skills, sp)
 		competent := sp.Status == SkillCompetent
 		if areas[sp.Area] == nil {
@@ -254,59 +240,29 @@ func StudentProgressOf(student User, r *ProgressRecords, today string) StudentPr
 }
 
 // skillProgress is the standing on checklist c under rule g, from the
-// student's attempts at it (any version), failures before reopenedAt not
+// student's standing at it (any version), failures before reopenedAt not
 // counting.
-func skillProgress(c Checklist, g Grading, attempts []Attempt, reopenedAt time.Time, due, today string) SkillProgress {
-	t := Tally(attempts, reopenedAt)
+func skillProgress(c Checklist, g Grading, st Standing, reopenedAt time.Time, due, today string) SkillProgress {
+	t := st.Tally(reopenedAt)
 	sp := SkillProgress{
 		ChecklistID: c.ID, ChecklistVersion: c.Version, Title: c.Title, Area: c.Area,
 		Status: t.Status(g, due, today), DueDate: due,
 		Practice: t.Practice, RequiredPractice: g.RequiredPractice,
 		Failed: t.Failed, MaxAttempts: g.MaxAttempts,
 		Passed: t.Passed, RequiredEvaluations: g.RequiredEvaluations,
-		Competencies: c.Competencies,
+		Competencies: c.Competencies, OpenRequestID: t.Open,
 	}
 	if sp.Competencies == nil {
 		sp.Competencies = []string{}
 	}
-	if t.Open != nil {
-		sp.OpenRequestID = t.Open.ID
-	}
 	if sp.Status == SkillCompetent {
-		if a := completingPass(attempts, g.RequiredEvaluations); a != nil {
-			at := passedAt(a)
-			sp.CompetentAt, sp.CompetentAttemptID = &at, a.ID
-			if sig := a.Evaluation.Signature; sig != nil {
-				sp.Evaluator, sp.EvaluatorCredential = sig.SignerName, sig.SignerCredential
-			}
+		if p := st.completingPass(g.RequiredEvaluations); p != nil {
+			at := p.passedAt()
+			sp.CompetentAt, sp.CompetentAttemptID = &at, p.AttemptID
+			sp.Evaluator, sp.EvaluatorCredential = p.Signer, p.Credential
 		}
 	}
 	return sp
-}
-
-// completingPass returns the passed evaluation that met the requirement
-// of required passes: the required-th in time order.
-func completingPass(attempts []Attempt, required int) *Attempt {
-	var passes []*Attempt
-	for i := range attempts {
-		if a := &attempts[i]; a.Status == StatusPassed && a.Evaluation != nil {
-			passes = append(passes, a)
-		}
-	}
-	if len(passes) == 0 {
-		return nil
-	}
-	slices.SortStableFunc(passes, func(a, b *Attempt) int { return passedAt(a).Compare(passedAt(b)) })
-	return passes[min(max(required, 1), len(passes))-1]
-}
-
-// passedAt is when a passed evaluation was signed (or graded, if it
-// carries no signature).
-func passedAt(a *Attempt) time.Time {
-	if s := a.Evaluation.Signature; s != nil {
-		return s.SignedAt
-	}
-	return a.Evaluation.EvaluatedAt
 }
 
 // areaRank orders areas as the curriculum does; unknown ones go last.

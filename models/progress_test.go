@@ -54,7 +54,7 @@ func TestStudentProgressOf(t *testing.T) {
 		{ID: "x2", ProgramID: "p1", ChecklistID: "pulse-ox", ChecklistVersion: 1, Area: AreaVitalSigns, StudentID: "s2"},
 		{ID: "x3", ProgramID: "p2", ChecklistID: "pulse-ox", ChecklistVersion: 1, Area: AreaVitalSigns, CohortID: "c1"},
 	}
-	r.Attempts = []Attempt{
+	r.Standings = StandingsOf([]Attempt{
 		practice("t1", "bp-manual"), practice("t2", "bp-manual"),
 		passed("e2", "bp-manual", day0.Add(48*time.Hour), "Second Signer"),
 		passed("e1", "bp-manual", day0, "First Signer"),
@@ -62,7 +62,7 @@ func TestStudentProgressOf(t *testing.T) {
 		failed("f1", "venipuncture", day0),
 		{ID: "other", ProgramID: "p1", StudentID: "s2", ChecklistID: "pulse", Status: StatusPassed,
 			Evaluation: &Evaluation{EvaluatedAt: day0}},
-	}
+	})
 
 	got := StudentProgressOf(student, r, "2026-03-10")
 
@@ -123,7 +123,7 @@ func TestSkillProgressStatuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := skillProgress(c, g, tt.attempts, tt.reopenedAt, tt.due, "2026-03-10")
+			got := skillProgress(c, g, StandingsOf(tt.attempts)["s1"]["pulse"], tt.reopenedAt, tt.due, "2026-03-10")
 			if got.Status != tt.want || got.OpenRequestID != tt.wantOpen || got.Failed != tt.wantFailed {
 				t.Errorf("skillProgress = status %q, open %q, failed %d; want %q, %q, %d", got.Status, got.OpenRequestID, got.Failed, tt.want, tt.wantOpen, tt.wantFailed)
 			}

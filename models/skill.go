@@ -16,51 +16,32 @@ type Remediation struct {
 	CreatedAt   time.Time `json:"createdAt" bson:"createdAt"`
 }
 
-// SkillTally sums one student's attempts at one checklist.
+// SkillTally sums one student's standing at one checklist.
 type SkillTally struct {
 	Practice int
 	// Failed counts failed evaluations since the latest remediation.
 	Failed int
 	// Passed counts passed, signed evaluations.
 	Passed int
-	// Open is the evaluation request waiting in the queue, if any.
-	Open *Attempt
+	// Open is the id of the evaluation request waiting in the queue ("":
+	// none).
+	Open string
 	// LastPass is the most recent passed evaluation.
-	LastPass *Attempt
+	LastPass *GradedAttempt
 	// LastFail is the most recent failed or returned evaluation since the
 	// latest remediation.
-	LastFail *Attempt
+	LastFail *GradedAttempt
 }
 
 // Tally counts attempts (of one student at one checklist, any order);
 // failures before reopenedAt (the latest remediation) are not counted.
 func Tally(attempts []Attempt, reopenedAt time.Time) SkillTally {
-	var t SkillTally
-	for i := range attempts {
-		a := &attempts[i]
-		switch a.Status {
-		case StatusPracticed:
-			t.Practice++
-		case StatusRequested:
-			t.Open = a
-		case StatusPassed:
-			t.Passed++
-			if t.LastPass == nil || a.Evaluation.EvaluatedAt.After(t.LastPass.Evaluation.EvaluatedAt) {
-				t.LastPass = a
-			}
-		case StatusFailed, StatusReturned:
-			if a.Evaluation == nil || a.Evaluation.EvaluatedAt.Before(reopenedAt) {
-				continue
-			}
-			if a.Status == StatusFailed {
-				t.Failed++
-			}
-			if t.LastFail == nil || a.Evaluation.EvaluatedAt.After(t.LastFail.Evaluation.EvaluatedAt) {
-				t.LastFail = a
-			}
+	for _, of := range StandingsOf(attempts) {
+		for _, s := range of {
+			return s.Tally(reopenedAt)
 		}
 	}
-	return t
+	return SkillTally{}
 }
 
 // Competent reports whether the tally meets rule g.
@@ -92,7 +73,7 @@ func (t SkillTally) Status(g Grading, due, today string) SkillStatus {
 		return SkillCompetent
 	case t.Flagged(g):
 		return SkillFlagged
-	case t.Open != nil:
+	case t.Open != "":
 		return SkillAwaitingEvaluation
 	case due != "" && due < today:
 		return SkillOverdue

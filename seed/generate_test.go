@@ -197,17 +197,14 @@ func TestProgramReadsBack(t *testing.T) {
 		}
 		competent += p.Overall.Competent
 	}
-	for _, a := range records.Attempts {
-		if a.Status != models.StatusPassed {
-			continue
-		}
-		full, err := st.Attempt(ctx, res.Program.ID, a.ID)
+	for _, g := range passes(records.Standings) {
+		full, err := st.Attempt(ctx, res.Program.ID, g.AttemptID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		sig := full.Evaluation.Signature
 		if sig == nil || sig.Digest != models.EvaluationRecord(&full, *sig).Digest() {
-			t.Fatalf("attempt %s read back: signature %+v does not verify", a.ID, sig)
+			t.Fatalf("attempt %s read back: signature %+v does not verify", g.AttemptID, sig)
 		}
 		signed++
 	}
@@ -218,4 +215,19 @@ func TestProgramReadsBack(t *testing.T) {
 	if err != nil || len(queue.Items) != res.Summary.Requested {
 		t.Errorf("queue = %d items, %v; want the %d seeded requests", len(queue.Items), err, res.Summary.Requested)
 	}
+}
+
+// passes are the passed evaluations in standings.
+func passes(standings models.Standings) []models.GradedAttempt {
+	var out []models.GradedAttempt
+	for _, of := range standings {
+		for _, st := range of {
+			for _, g := range st.Graded {
+				if g.Status == models.StatusPassed {
+					out = append(out, g)
+				}
+			}
+		}
+	}
+	return out
 }

@@ -97,53 +97,9 @@ func (s *Skills) CohortProgress(ctx context.Context, caller Caller, in CohortPro
 	page.Records.Program = program
 	out := models.CohortProgress{CohortID: cohort.ID, CohortName: cohort.Name, AsOf: models.ProgressDate(s.clock.Now()),
 		Items: make([]models.StudentProgress, 0, len(page.Students.Items)), NextCursor: page.Students.NextCursor}
-	own := recordsByStudent(&page.Records)
 	for _, st := range page.Students.Items {
-		r, ok := own[st.ID]
-		if !ok {
-			r = recordsOfNone(&page.Records)
-		}
-		out.Items = append(out.Items, models.StudentProgressOf(st, r, out.AsOf))
+		out.Items = append(out.Items, models.StudentProgressOf(st, &page.Records, out.AsOf))
 	}
 	out.Checklists = models.ProgressColumns(out.Items)
 	return out, nil
-}
-
-// recordsByStudent splits r's attempts and remediations by student, each
-// share keeping r's order and the rest of r, so that computing a page of
-// students reads each record once instead of once per student
-// (StudentProgressOf filters the records it is given by student).
-func recordsByStudent(r *models.ProgressRecords) map[string]*models.ProgressRecords {
-	n := map[string]int{}
-	for i := range r.Attempts {
-		n[r.Attempts[i].StudentID]++
-	}
-	own := make(map[string]*models.ProgressRecords, len(n))
-	for id, k := range n {
-		o := recordsOfNone(r)
-		o.Attempts = make([]models.Attempt, 0, k)
-		own[id] = o
-	}
-	of := func(id string) *models.ProgressRecords {
-		o, ok := own[id]
-		if !ok {
-			o = recordsOfNone(r)
-			own[id] = o
-		}
-		return o
-	}
-	for i := range r.Attempts {
-		o := of(r.Attempts[i].StudentID)
-		o.Attempts = append(o.Attempts, r.Attempts[i])
-	}
-	for i := range r.Remediations {
-		o := of(r.Remediations[i].StudentID)
-		o.Remediations = append(o.Remediations, r.Remediations[i])
-	}
-	return own
-}
-
-// recordsOfNone is r without attempts or remediations.
-func recordsOfNone(r *models.ProgressRecords) *models.ProgressRecords {
-	return &models.ProgressRecords{Program: r.Program, Assignments: r.Assignments, Checklists: r.Checklists, Procedures: r.Procedures}
 }

@@ -154,7 +154,8 @@ func (s *Store) exportBatch(ctx context.Context, program models.Program, student
 	if r.Assignments, err = s.AssignmentsOf(ctx, program.ID, students); err != nil {
 		return err
 	}
-	if r.Attempts, err = s.exportAttempts(ctx, program.ID, ids); err != nil {
+	attempts, err := s.exportAttempts(ctx, program.ID, ids)
+	if err != nil {
 		return err
 	}
 	if r.Remediations, err = s.RemediationsOf(ctx, program.ID, ids); err != nil {
@@ -163,13 +164,13 @@ func (s *Store) exportBatch(ctx context.Context, program models.Program, student
 	if r.Procedures, err = s.ProcedureCounts(ctx, program.ID, ids); err != nil {
 		return err
 	}
-	f.Apply(&r)
+	attempts = f.Apply(&r, attempts)
 	if r.Checklists, err = s.ChecklistsByRef(ctx, program.ID, models.ChecklistRefs(r.Assignments)); err != nil {
 		return err
 	}
-	attempts := map[string][]models.Attempt{}
-	for _, a := range r.Attempts {
-		attempts[a.StudentID] = append(attempts[a.StudentID], a)
+	attemptsOf := map[string][]models.Attempt{}
+	for _, a := range attempts {
+		attemptsOf[a.StudentID] = append(attemptsOf[a.StudentID], a)
 	}
 	remediations := map[string][]models.Remediation{}
 	for _, m := range r.Remediations {
@@ -177,14 +178,14 @@ func (s *Store) exportBatch(ctx context.Context, program models.Program, student
 	}
 	for _, st := range students {
 		own := r
-		own.Attempts, own.Remediations = attempts[st.ID], remediations[st.ID]
+		own.Remediations = remediations[st.ID]
 		rec := &models.StudentRecord{Student: st, Progress: models.StudentProgressOf(st, &own, asOf)}
 		for _, c := range st.CohortIDs {
 			if n, ok := cohortNames[c]; ok {
 				rec.CohortNames = append(rec.CohortNames, n)
 			}
 		}
-		for _, a := range own.Attempts {
+		for _, a := range attemptsOf[st.ID] {
 			if a.Kind == models.AttemptEvaluation && a.Evaluation != nil {
 				rec.Evaluations = append(rec.Evaluations, a)
 			}

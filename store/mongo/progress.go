@@ -32,9 +32,11 @@ func (s *Store) ProgressRecords(ctx context.Context, programID string, students 
 	if r.Assignments, err = s.AssignmentsOf(ctx, programID, students); err != nil {
 		return r, err
 	}
-	if r.Attempts, err = s.AttemptsOf(ctx, programID, ids); err != nil {
+	attempts, err := s.AttemptsOf(ctx, programID, ids)
+	if err != nil {
 		return r, err
 	}
+	r.Standings = models.StandingsOf(attempts)
 	if r.Remediations, err = s.RemediationsOf(ctx, programID, ids); err != nil {
 		return r, err
 	}

@@ -112,16 +112,20 @@ func TestProgressRecordsLoadsWhatAppliesToStudents(t *testing.T) {
 	if want := []string{"bp-manual", "pulse-oximetry", "temperature-oral"}; !slices.Equal(assigned, want) {
 		t.Errorf("Assignments = %v; want %v", assigned, want)
 	}
-	if len(r.Attempts) != 5 {
-		t.Errorf("Attempts = %d; want 5 (amy 4, ben 1)", len(r.Attempts))
+	if len(r.Standings) != 2 || r.Standings[cal.ID] != nil {
+		t.Errorf("Standings of %d students; want amy's and ben's only", len(r.Standings))
 	}
-	for _, a := range r.Attempts {
-		if a.StudentID == cal.ID || len(a.Steps) != 0 || (a.Evaluation != nil && len(a.Evaluation.Steps) != 0) {
-			t.Errorf("attempt %+v: want only amy's and ben's, without step grades", a)
+	amyBP := r.Standings[amy.ID]["bp-manual"]
+	if amyBP.Practice != 2 || len(amyBP.Graded) != 2 || amyBP.OpenRequestID != "" {
+		t.Errorf("amy at bp-manual = %+v; want 2 practices and 2 graded evaluations", amyBP)
+	}
+	for _, g := range amyBP.Graded {
+		if g.Status == models.StatusPassed && (g.Signer != "Ivy Instructor" || g.SignedAt == nil || g.EvaluatedAt.IsZero()) {
+			t.Errorf("passed %+v: want its signature and date", g)
 		}
-		if a.Status == models.StatusPassed && (a.Evaluation.Signature == nil || a.Evaluation.Signature.SignerName != "Ivy Instructor" || a.Evaluation.EvaluatedAt.IsZero()) {
-			t.Errorf("passed attempt %+v: want its signature and date", a.Evaluation)
-		}
+	}
+	if st := r.Standings[ben.ID]["pulse-oximetry"]; st.Practice != 1 || len(st.Graded) != 0 {
+		t.Errorf("ben at pulse-oximetry = %+v; want 1 practice", st)
 	}
 	if len(r.Remediations) != 1 || r.Remediations[0].StudentID != amy.ID {
 		t.Errorf("Remediations = %+v; want amy's one", r.Remediations)
@@ -221,8 +225,8 @@ func TestProgressRecordsRoundTrips(t *testing.T) {
 	}
 	nSmall, _ := trips(small)
 	nBig, r := trips(big)
-	if len(r.Attempts) != 30*4 || len(r.Checklists) != 30 {
-		t.Fatalf("big student's records: %d attempts, %d checklists; want 120 and 30", len(r.Attempts), len(r.Checklists))
+	if len(r.Standings[big.ID]) != 30 || len(r.Checklists) != 30 {
+		t.Fatalf("big student's records: standings at %d checklists, %d checklists; want 30 and 30", len(r.Standings[big.ID]), len(r.Checklists))
 	}
 	if nSmall != nBig || nBig != 5 {
 		t.Errorf("ProgressRecords round trips = %d (1 assignment), %d (30 assignments, 120 attempts): %v; want 5 for both",

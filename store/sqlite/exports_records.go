@@ -158,7 +158,8 @@ func (b *exportBatchReader) each(ctx context.Context, students []models.User, f 
 	if r.Assignments, err = exportAssignments(ctx, b.s.reader, programID, ids, cohorts); err != nil {
 		return err
 	}
-	if r.Attempts, err = exportAttempts(ctx, b.s.reader, programID, ids); err != nil {
+	attempts, err := exportAttempts(ctx, b.s.reader, programID, ids)
+	if err != nil {
 		return err
 	}
 	if r.Remediations, err = exportDocs[models.Remediation](ctx, b.s.reader, "remediations",
@@ -168,13 +169,13 @@ func (b *exportBatchReader) each(ctx context.Context, students []models.User, f 
 	if r.Procedures, err = exportProcedureCounts(ctx, b.s.reader, programID, ids); err != nil {
 		return err
 	}
-	f.Apply(&r)
+	attempts = f.Apply(&r, attempts)
 	if r.Checklists, err = b.checklistsOf(ctx, models.ChecklistRefs(r.Assignments)); err != nil {
 		return err
 	}
-	attempts := map[string][]models.Attempt{}
-	for _, a := range r.Attempts {
-		attempts[a.StudentID] = append(attempts[a.StudentID], a)
+	attemptsOf := map[string][]models.Attempt{}
+	for _, a := range attempts {
+		attemptsOf[a.StudentID] = append(attemptsOf[a.StudentID], a)
 	}
 	remediations := map[string][]models.Remediation{}
 	for _, m := range r.Remediations {
@@ -182,14 +183,14 @@ func (b *exportBatchReader) each(ctx context.Context, students []models.User, f 
 	}
 	for _, st := range students {
 		own := r
-		own.Attempts, own.Remediations = attempts[st.ID], remediations[st.ID]
+		own.Remediations = remediations[st.ID]
 		rec := &models.StudentRecord{Student: st, Progress: models.StudentProgressOf(st, &own, asOf)}
 		for _, c := range st.CohortIDs {
 			if n, ok := cohortNames[c]; ok {
 				rec.CohortNames = append(rec.CohortNames, n)
 			}
 		}
-		for _, a := range own.Attempts {
+		for _, a := range attemptsOf[st.ID] {
 			if a.Kind == models.AttemptEvaluation && a.Evaluation != nil {
 				rec.Evaluations = append(rec.Evaluations, a)
 			}

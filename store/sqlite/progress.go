@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -30,7 +31,7 @@ func (s *Store) ProgressRecords(ctx context.Context, programID string, students 
 	if r.Assignments, err = s.AssignmentsOf(ctx, programID, students); err != nil {
 		return r, err
 	}
-	if r.Attempts, err = s.AttemptsOf(ctx, programID, ids); err != nil {
+	if r.Standings, err = s.StandingsOf(ctx, programID, ids); err != nil {
 		return r, err
 	}
 	if r.Remediations, err = s.RemediationsOf(ctx, programID, ids); err != nil {
@@ -101,52 +102,42 @@ func (p progressAttempt) attempt() models.Attempt {
 	return a
 }
 
-// AttemptsOf returns, in two queries, every attempt of students, with
-// only the fields progress needs (step grades, notes and amendments are
-// left out). A practice attempt counts in progress by its status alone,
-// so practice attempts are read from a covering index (attempts_progress)
-// and their docs are not read: they carry no checklistVersion or updatedAt
-// (the MongoDB engine's projection does). Requests and evaluations are
-// decoded from their progress column (0009), not their docs.
-func (s *Store) AttemptsOf(ctx context.Context, programID string, studentIDs []string) ([]models.Attempt, error) {
+// StandingsOf returns the standings of students, by student and
+// checklist, in one indexed read of the standings read model (0010).
+func (s *Store) StandingsOf(ctx context.Context, programID string, studentIDs []string) (models.Standings, error) {
+	out := models.Standings{}
 	if len(studentIDs) == 0 {
-		return []models.Attempt{}, nil
+		return out, nil
 	}
-	args := append(skillArgs(programID, studentIDs), string(models.StatusPracticed))
-	out, err := s.practiceOf(ctx, programID, args)
+	rows, err := s.reader.QueryContext(ctx, qStandingsOf(len(studentIDs)), skillArgs(programID, studentIDs)...)
 	if err != nil {
-		return nil, fmt.Errorf("list attempts of students: %w", err)
-	}
-	graded, err := skillQueryDocs[progressAttempt](ctx, s.reader, qEvaluationsOf(len(studentIDs)), args...)
-	if err != nil {
-		return nil, fmt.Errorf("list attempts of students: %w", err)
-	}
-	out = slices.Grow(out, len(graded))
-	for _, p := range graded {
-		out = append(out, p.attempt())
-	}
-	return out, nil
-}
-
-// practiceOf reads the practice attempts qPracticeOf selects.
-func (s *Store) practiceOf(ctx context.Context, programID string, args []any) ([]models.Attempt, error) {
-	rows, err := s.reader.QueryContext(ctx, qPracticeOf(len(args)-2), args...)
-	if err != nil {
-		return nil, translate(err)
+		return nil, fmt.Errorf("read standings: %w", translate(err))
 	}
 	defer rows.Close()
-	out := []models.Attempt{}
 	for rows.Next() {
-		a := models.Attempt{ProgramID: programID, Kind: models.AttemptPractice, Status: models.StatusPracticed}
-		var area string
-		var requested int64
-		if err := rows.Scan(&a.ID, &a.StudentID, &a.CohortID, &a.ChecklistID, &area, &requested, &a.Version); err != nil {
-			return nil, translate(err)
+		var student, checklist string
+		var st models.Standing
+		var graded []byte
+		if err := rows.Scan(&student, &checklist, &st.Practice, &st.OpenRequestID, &graded); err != nil {
+			return nil, fmt.Errorf("read standings: %w", translate(err))
 		}
-		a.Area, a.RequestedAt = models.Area(area), fromMS(requested)
-		out = append(out, a)
+		if len(graded) > 2 { // not "[]"
+			if err := json.Unmarshal(graded, &st.Graded); err != nil {
+				return nil, fmt.Errorf("read standings of %s at %s: %w", student, checklist, err)
+			}
+			st.SortGraded()
+		}
+		of := out[student]
+		if of == nil {
+			of = map[string]models.Standing{}
+			out[student] = of
+		}
+		of[checklist] = st
 	}
-	return out, translate(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read standings: %w", translate(err))
+	}
+	return out, nil
 }
 
 // ChecklistsByRef returns the checklist versions refs name as programID
@@ -314,17 +305,10 @@ func (s *Store) cohortStudentPage(ctx context.Context, programID, cohortID strin
 const qCohortStudentPage = `SELECT u.id, u.uid, u.doc FROM cohort_members m CROSS JOIN users u ON u.id = m.user_id
 	WHERE m.cohort_id = ? AND m.user_id > ? AND u.program_id = ? AND u.role = ? ORDER BY m.user_id LIMIT ?`
 
-// qPracticeOf selects the practice attempts of n students (attempts'
-// kind is practice exactly when their status is practiced).
-func qPracticeOf(n int) string {
-	return `SELECT id, student_id, cohort_id, checklist_id, area, requested_at, version FROM attempts INDEXED BY attempts_progress
-		WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `) AND status = ?`
-}
-
-// qEvaluationsOf selects the progress summaries of the other attempts of n
-// students (the doc of a row written without one, which only tests do).
-func qEvaluationsOf(n int) string {
-	return `SELECT iif(progress = '', doc, progress) FROM attempts WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `) AND status <> ?`
+// qStandingsOf selects the standings of n students.
+func qStandingsOf(n int) string {
+	return `SELECT student_id, checklist_id, practice, open_id, graded FROM standings
+		WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `)`
 }
 
 // skillArgs is first followed by ids, as query arguments.

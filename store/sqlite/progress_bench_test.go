@@ -60,8 +60,8 @@ func BenchmarkSkillCohortProgress(b *testing.B) {
 	b.Run("cohort page of 200", func(b *testing.B) {
 		for b.Loop() {
 			cp, err := s.CohortProgress(b.Context(), "p1", "c1", models.Page{Limit: models.MaxPageLimit})
-			if err != nil || len(cp.Students.Items) != models.MaxPageLimit || len(cp.Records.Attempts) != models.MaxPageLimit*120 {
-				b.Fatalf("CohortProgress = %d students, %d attempts, %v", len(cp.Students.Items), len(cp.Records.Attempts), err)
+			if err != nil || len(cp.Students.Items) != models.MaxPageLimit || len(cp.Records.Standings) != models.MaxPageLimit {
+				b.Fatalf("CohortProgress = %d students, standings of %d, %v", len(cp.Students.Items), len(cp.Records.Standings), err)
 			}
 		}
 	})
@@ -69,8 +69,8 @@ func BenchmarkSkillCohortProgress(b *testing.B) {
 		student := models.User{ID: "s007", ProgramID: "p1", CohortIDs: []string{"c1"}}
 		for b.Loop() {
 			r, err := s.ProgressRecords(b.Context(), "p1", []models.User{student})
-			if err != nil || len(r.Attempts) != 120 || len(r.Checklists) != 30 {
-				b.Fatalf("ProgressRecords = %d attempts, %d checklists, %v", len(r.Attempts), len(r.Checklists), err)
+			if err != nil || len(r.Standings[student.ID]) != 30 || len(r.Checklists) != 30 {
+				b.Fatalf("ProgressRecords = standings at %d checklists, %d checklists, %v", len(r.Standings[student.ID]), len(r.Checklists), err)
 			}
 		}
 	})

@@ -81,9 +81,9 @@ func TestProgressColumnFollowsEveryWriteOfAnAttempt(t *testing.T) {
 	}
 	check("after AddAmendment", 1)
 
-	got, err := s.AttemptsOf(ctx, p, []string{"ann"})
-	if err != nil || len(got) != 1 || got[0].Version != passed.Version+1 || got[0].Evaluation == nil ||
-		got[0].Evaluation.Signature == nil || got[0].Evaluation.Signature.SignerName != "Ivy" {
-		t.Fatalf("AttemptsOf = %+v, %v; want the amended, signed evaluation", got, err)
+	got, err := s.StandingsOf(ctx, p, []string{"ann"})
+	if g := got["ann"]["bp-manual"].Graded; err != nil || len(g) != 1 || g[0].AttemptID != req.ID || g[0].Status != models.StatusPassed ||
+		g[0].Signer != "Ivy" || g[0].Credential != "RN" || g[0].SignedAt == nil {
+		t.Fatalf("StandingsOf = %+v, %v; want the amended, signed evaluation", got, err)
 	}
 }

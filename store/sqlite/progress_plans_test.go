@@ -16,7 +16,9 @@ import (
 var skillScan = regexp.MustCompile(`^SCAN (\w+)`)
 
 // skillAssertNoScan fails when the plan of query reads a whole table. It
-// returns the plan, one step a line.
+// returns the plan, one step a line. A scan of a subquery's result (a
+// co-routine or materialized view, whose own steps are checked) is not
+// a scan of a table.
 func skillAssertNoScan(tb testing.TB, db *sql.DB, query string, args ...any) string {
 	tb.Helper()
 	rows, err := db.Query("EXPLAIN QUERY PLAN "+query, args...)
@@ -25,6 +27,7 @@ func skillAssertNoScan(tb testing.TB, db *sql.DB, query string, args ...any) str
 	}
 	defer rows.Close()
 	var plan []string
+	subqueries := map[string]bool{}
 	for rows.Next() {
 		var id, parent, notUsed int
 		var detail string
@@ -32,7 +35,10 @@ func skillAssertNoScan(tb testing.TB, db *sql.DB, query string, args ...any) str
 			tb.Fatal(err)
 		}
 		plan = append(plan, detail)
-		if m := skillScan.FindStringSubmatch(detail); m != nil {
+		if f := strings.Fields(detail); len(f) == 2 && (f[0] == "CO-ROUTINE" || f[0] == "MATERIALIZE") {
+			subqueries[f[1]] = true
+		}
+		if m := skillScan.FindStringSubmatch(detail); m != nil && !subqueries[m[1]] {
 			tb.Errorf("plan of\n\t%s\nscans %s: %q", strings.Join(strings.Fields(query), " "), m[1], detail)
 		}
 	}
@@ -92,8 +98,10 @@ func TestSkillQueriesUseIndexes(t *testing.T) {
 		{"AssignmentFor", assignmentFor + " ORDER BY checklist_version DESC LIMIT 1", assignmentForArgs},
 		{"Procedure", qProcedure, skillArgsN(2)},
 		{"ProcedureCounts", qProcedureCounts(3), skillArgsN(4)},
-		{"AttemptsOf practice", qPracticeOf(3), skillArgsN(5)},
-		{"AttemptsOf evaluations", qEvaluationsOf(3), skillArgsN(5)},
+		{"StandingsOf", qStandingsOf(3), skillArgsN(4)},
+		// What the standings triggers of 0010 run on every write of an attempt.
+		{"standings refresh", `SELECT program_id, student_id, checklist_id, practice, open_id, graded FROM standings_source
+			WHERE program_id = ? AND student_id = ? AND checklist_id = ?`, skillArgsN(3)},
 		{"CohortProgress students", qCohortStudentPage, []any{"c1", "", "p1", "student", 51}},
 	}
 	for _, f := range []models.AssignmentFilter{{}, {CohortID: "c1"}, {StudentID: "s1"}, {CohortID: "c1", StudentID: "s1"}} {
@@ -111,7 +119,8 @@ func TestSkillQueriesUseIndexes(t *testing.T) {
 	first := map[string]string{
 		"CohortProgress students": "SEARCH m USING PRIMARY KEY (cohort_id=? AND user_id>?)",
 		"ProcedureCounts":         "SEARCH procedures USING COVERING INDEX procedures_counts (program_id=? AND student_id=?)",
-		"AttemptsOf practice":     "SEARCH attempts USING COVERING INDEX attempts_progress (program_id=? AND student_id=? AND status=?)",
+		"StandingsOf":             "SEARCH standings USING PRIMARY KEY (program_id=? AND student_id=?)",
+		"standings refresh":       "CO-ROUTINE standings_source\nSEARCH attempts USING INDEX attempts_student_skill (program_id=? AND student_id=? AND checklist_id=?)",
 		"Checklists":              "SEARCH checklists USING COVERING INDEX checklists_status (program_id=? AND status=? AND checklist_id>?)",
 		"ChecklistsByRef":         "SEARCH checklists USING COVERING INDEX checklists_status (program_id=?)",
 	}

@@ -1,0 +1,118 @@
+package sqlite
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"skillbook/checklists"
+	"skillbook/models"
+	"skillbook/seed"
+)
+
+// TestStandingsReadModelMatchesTheAttempts holds the standings the
+// triggers of 0010 keep to models.StandingsOf over the same attempts:
+// after seeding a program (inserts), and after evaluating, returning and
+// practising through the store's writes (updates and inserts).
+func TestStandingsReadModelMatchesTheAttempts(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := t.Context()
+	lib, err := checklists.Library()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpsertLibrary(ctx, lib); err != nil {
+		t.Fatal(err)
+	}
+	res, err := seed.Program(ctx, s, "Standings College", lib, seed.Options{Students: 30, Cohorts: 2, Seed: 11, Now: testEpoch,
+		Bind: func(id string) string { return "uid-" + id }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	programID := res.Program.ID
+	var ids []string
+	for _, c := range res.Cohorts {
+		page, err := s.CohortStudents(ctx, programID, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range page {
+			ids = append(ids, u.ID)
+		}
+	}
+	attemptsOf := func() []models.Attempt {
+		t.Helper()
+		args := make([]any, len(ids))
+		for i, id := range ids {
+			args[i] = id
+		}
+		all, err := exportAttempts(ctx, s.reader, programID, args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return all
+	}
+	same := func(when string) {
+		t.Helper()
+		got, err := s.StandingsOf(ctx, programID, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := models.StandingsOf(attemptsOf())
+		if len(got) != len(want) {
+			t.Fatalf("%s: standings of %d students; want %d", when, len(got), len(want))
+		}
+		for student, of := range want {
+			for checklist, w := range of {
+				g := got[student][checklist]
+				gj, _ := json.Marshal(g)
+				wj, _ := json.Marshal(w)
+				if string(gj) != string(wj) {
+					t.Errorf("%s: standing of %s at %s =\n%s\nwant (from the attempts)\n%s", when, student, checklist, gj, wj)
+				}
+			}
+			if len(got[student]) != len(of) {
+				t.Errorf("%s: %s has standings at %d checklists; want %d", when, student, len(got[student]), len(of))
+			}
+		}
+	}
+	same("after seeding")
+
+	// Grade every waiting request: pass, fail or return in turn, signed
+	// or not; then practise once more where a request was returned.
+	at := testEpoch.Add(time.Hour)
+	n := 0
+	for _, a := range attemptsOf() {
+		if a.Status != models.StatusRequested {
+			continue
+		}
+		at = at.Add(time.Minute + 123456*time.Nanosecond)
+		e := models.Evaluation{ID: newID(), EvaluatorID: "ivy", Score: 90, Setting: models.SettingSkillsLab, EvaluatedAt: at}
+		status := []models.AttemptStatus{models.StatusPassed, models.StatusFailed, models.StatusReturned}[n%3]
+		switch status {
+		case models.StatusPassed:
+			e.Outcome = models.OutcomePassed
+			if n%2 == 0 {
+				e.Signature = &models.Signature{SignerID: "ivy", SignerName: "Ivy Ng", SignerCredential: "RN", SignedAt: at.Add(time.Second),
+					Method: models.SignedInSession, Meaning: models.SignatureMeaning, Digest: "d"}
+			}
+		case models.StatusFailed:
+			e.Outcome = models.OutcomeFailed
+		}
+		if _, err := s.EvaluateAttempt(ctx, programID, a.ID, a.Version, status, e); err != nil {
+			t.Fatalf("EvaluateAttempt(%s, %s): %v", a.ID, status, err)
+		}
+		if status == models.StatusReturned {
+			p := models.Attempt{ID: newID(), ProgramID: programID, StudentID: a.StudentID, CohortID: a.CohortID, ChecklistID: a.ChecklistID,
+				ChecklistVersion: a.ChecklistVersion, Area: a.Area, Kind: models.AttemptPractice, Status: models.StatusPracticed, RequestedAt: at, Version: 1}
+			if _, _, err := s.CreateAttempt(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n++
+	}
+	if n < 3 {
+		t.Fatalf("the seeded program had %d waiting requests; want at least 3", n)
+	}
+	same("after grading and practising")
+}
