@@ -274,7 +274,7 @@ func TestIdempotencyKeyCreatesOneAttempt(t *testing.T) {
 	if len(ids) != 1 {
 		t.Fatalf("retries produced %d distinct attempts; want 1", len(ids))
 	}
-	attempts, err := c.env.Store.SkillAttempts(context.Background(), c.program.ID, []string{student.ID}, []string{"bp-manual"})
+	attempts, err := c.env.Store.SkillAttempts(context.Background(), c.program.ID, []models.StudentSkill{{StudentID: student.ID, ChecklistID: "bp-manual"}})
 	if err != nil || len(attempts) != 1 {
 		t.Fatalf("stored attempts = %d (%v); want 1", len(attempts), err)
 	}
@@ -299,7 +299,7 @@ func TestClientChosenAttemptIDMakesRetriesSafe(t *testing.T) {
 		"steps": []map[string]any{}}
 	c.env.Post(t, "/v1/attempts", c.students[0].Token, body).WantStatus(t, http.StatusCreated)
 	c.env.Post(t, "/v1/attempts", c.students[0].Token, body).WantStatus(t, http.StatusOK)
-	attempts, err := c.env.Store.SkillAttempts(context.Background(), c.program.ID, []string{c.students[0].ID}, []string{"pulse-oximetry"})
+	attempts, err := c.env.Store.SkillAttempts(context.Background(), c.program.ID, []models.StudentSkill{{StudentID: c.students[0].ID, ChecklistID: "pulse-oximetry"}})
 	if err != nil || len(attempts) != 1 {
 		t.Fatalf("stored attempts = %d (%v); want 1", len(attempts), err)
 	}

@@ -155,6 +155,13 @@ const SignatureMeaning = "I observed this student perform this skill to standard
 // AmendmentMeaning is what a signature on an amendment attests.
 const AmendmentMeaning = "I attest that this correction to the signed evaluation is accurate."
 
+// StudentSkill names one student's attempts at one checklist (any
+// version).
+type StudentSkill struct {
+	StudentID   string
+	ChecklistID string
+}
+
 // QueueFilter narrows the instructor queue.
 type QueueFilter struct {
 	// CohortIDs limits the queue to these cohorts; nil means every cohort

@@ -50,8 +50,8 @@ func (e *Evaluations) newID() string { return uuid.Must(uuid.NewV7()).String() }
 type SkillRecords interface {
 	Checklist(ctx context.Context, programID, id string, version int) (models.Checklist, error)
 	Program(ctx context.Context, id string) (models.Program, error)
-	// SkillAttempts returns every attempt of students at checklists.
-	SkillAttempts(ctx context.Context, programID string, studentIDs, checklistIDs []string) ([]models.Attempt, error)
+	// SkillAttempts returns every attempt of each of skills.
+	SkillAttempts(ctx context.Context, programID string, skills []models.StudentSkill) ([]models.Attempt, error)
 	// RemediationsOf returns every remediation plan of students.
 	RemediationsOf(ctx context.Context, programID string, studentIDs []string) ([]models.Remediation, error)
 }
@@ -69,7 +69,7 @@ func (e *Evaluations) grading(ctx context.Context, programID string, c *models.C
 // tally sums a student's attempts at a checklist since their latest
 // remediation plan.
 func (e *Evaluations) tally(ctx context.Context, programID, studentID, checklistID string) (models.SkillTally, error) {
-	attempts, err := e.store.SkillAttempts(ctx, programID, []string{studentID}, []string{checklistID})
+	attempts, err := e.store.SkillAttempts(ctx, programID, []models.StudentSkill{{StudentID: studentID, ChecklistID: checklistID}})
 	if err != nil {
 		return models.SkillTally{}, err
 	}

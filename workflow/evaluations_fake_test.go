@@ -51,12 +51,12 @@ func (f *fakeEvaluationStore) Program(_ context.Context, id string) (models.Prog
 	return f.program, nil
 }
 
-func (f *fakeEvaluationStore) SkillAttempts(_ context.Context, programID string, studentIDs, checklistIDs []string) ([]models.Attempt, error) {
+func (f *fakeEvaluationStore) SkillAttempts(_ context.Context, programID string, skills []models.StudentSkill) ([]models.Attempt, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []models.Attempt
 	for _, a := range f.attempts {
-		if a.ProgramID == programID && slices.Contains(studentIDs, a.StudentID) && slices.Contains(checklistIDs, a.ChecklistID) {
+		if a.ProgramID == programID && slices.Contains(skills, models.StudentSkill{StudentID: a.StudentID, ChecklistID: a.ChecklistID}) {
 			out = append(out, a)
 		}
 	}

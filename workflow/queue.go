@@ -13,7 +13,7 @@ type QueueStore interface {
 	// Queue lists the open evaluation requests of a program, oldest
 	// first, narrowed by f.
 	Queue(ctx context.Context, programID string, f models.QueueFilter, page models.Page) (models.List[models.Attempt], error)
-	SkillAttempts(ctx context.Context, programID string, studentIDs, checklistIDs []string) ([]models.Attempt, error)
+	SkillAttempts(ctx context.Context, programID string, skills []models.StudentSkill) ([]models.Attempt, error)
 }
 
 // QueueInput narrows the queue to a cohort and an area, one page at a
@@ -43,14 +43,11 @@ func (e *Evaluations) Queue(ctx context.Context, caller Caller, in QueueInput) (
 	if len(page.Items) == 0 {
 		return out, nil
 	}
-	var studentIDs, checklistIDs []string
+	skills := make([]models.StudentSkill, 0, len(page.Items))
 	for _, a := range page.Items {
-		studentIDs = append(studentIDs, a.StudentID)
-		checklistIDs = append(checklistIDs, a.ChecklistID)
+		skills = append(skills, models.StudentSkill{StudentID: a.StudentID, ChecklistID: a.ChecklistID})
 	}
-	slices.Sort(studentIDs)
-	slices.Sort(checklistIDs)
-	history, err := e.store.SkillAttempts(ctx, caller.ProgramID, slices.Compact(studentIDs), slices.Compact(checklistIDs))
+	history, err := e.store.SkillAttempts(ctx, caller.ProgramID, skills)
 	if err != nil {
 		return models.List[models.QueueEntry]{}, err
 	}

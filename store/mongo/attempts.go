@@ -93,13 +93,21 @@ func (s *Store) AttemptByEvaluation(ctx context.Context, programID, evaluationID
 	return a, translate(err, "find evaluation "+evaluationID)
 }
 
-// SkillAttempts returns every attempt of students at checklists, in one
-// query: a student's history for the rules and for the queue.
-func (s *Store) SkillAttempts(ctx context.Context, programID string, studentIDs, checklistIDs []string) ([]models.Attempt, error) {
+// SkillAttempts returns every attempt of each of skills (a student at a
+// checklist), in one query: a student's history for the rules and for the
+// queue.
+func (s *Store) SkillAttempts(ctx context.Context, programID string, skills []models.StudentSkill) ([]models.Attempt, error) {
+	if len(skills) == 0 {
+		return []models.Attempt{}, nil
+	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	q := bson.M{"programId": programID, "studentId": bson.M{"$in": studentIDs}, "checklistId": bson.M{"$in": checklistIDs}}
-	return findAll[models.Attempt](ctx, s.collection(colAttempts), q, maxAttemptsPerSkill*max(1, len(studentIDs)), "list attempts")
+	pairs := make(bson.A, len(skills))
+	for i, k := range skills {
+		pairs[i] = bson.M{"studentId": k.StudentID, "checklistId": k.ChecklistID}
+	}
+	q := bson.M{"programId": programID, "$or": pairs}
+	return findAll[models.Attempt](ctx, s.collection(colAttempts), q, maxAttemptsPerSkill*len(skills), "list attempts")
 }
 
 // Queue lists open evaluation requests of some cohorts, oldest first.

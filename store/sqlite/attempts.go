@@ -132,15 +132,16 @@ func (s *Store) AttemptByEvaluation(ctx context.Context, programID, evaluationID
 	return a, nil
 }
 
-// SkillAttempts returns every attempt of students at checklists, in one
-// query: a student's history for the rules and for the queue.
-func (s *Store) SkillAttempts(ctx context.Context, programID string, studentIDs, checklistIDs []string) ([]models.Attempt, error) {
+// SkillAttempts returns every attempt of each of skills (a student at a
+// checklist), in one query: a student's history for the rules and for the
+// queue.
+func (s *Store) SkillAttempts(ctx context.Context, programID string, skills []models.StudentSkill) ([]models.Attempt, error) {
 	out := []models.Attempt{}
-	if len(studentIDs) == 0 || len(checklistIDs) == 0 {
+	if len(skills) == 0 {
 		return out, nil
 	}
-	limit := attemptMaxPerSkill * max(1, len(studentIDs))
-	q, args := attemptSkillSQL(programID, studentIDs, checklistIDs, limit+1)
+	limit := attemptMaxPerSkill * len(skills)
+	q, args := attemptSkillSQL(programID, skills, limit+1)
 	rows, err := s.reader.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list attempts: %w", translate(err))
@@ -162,16 +163,20 @@ func (s *Store) SkillAttempts(ctx context.Context, programID string, studentIDs,
 	return out, nil
 }
 
-// attemptSkillSQL is the query of every attempt of students at checklists,
-// at most limit.
-func attemptSkillSQL(programID string, studentIDs, checklistIDs []string, limit int) (string, []any) {
-	args := make([]any, 0, 2+len(studentIDs)+len(checklistIDs))
-	args = append(args, programID)
-	args = attemptArgs(args, studentIDs)
-	args = attemptArgs(args, checklistIDs)
-	return attemptSelect + `WHERE program_id = ? AND student_id IN (` + attemptPlaceholders(len(studentIDs)) + `)
-		AND checklist_id IN (` + attemptPlaceholders(len(checklistIDs)) + `) ORDER BY student_id, checklist_id, requested_at LIMIT ?`,
-		append(args, limit)
+// attemptSkillSQL is the query of every attempt of skills, at most limit:
+// a search of attempts_student_skill per pair, not of every student's
+// attempts at every checklist named.
+func attemptSkillSQL(programID string, skills []models.StudentSkill, limit int) (string, []any) {
+	args := make([]any, 0, 2+2*len(skills))
+	for _, k := range skills {
+		args = append(args, k.StudentID, k.ChecklistID)
+	}
+	// The pairs are a VALUES table joined to the index: a row-value IN
+	// would search by student only and filter the checklists.
+	return `WITH k(student_id, checklist_id) AS (VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(skills)), ", ") + `)
+		SELECT a.doc, a.open_slot FROM k CROSS JOIN attempts a
+		WHERE a.program_id = ? AND a.student_id = k.student_id AND a.checklist_id = k.checklist_id LIMIT ?`,
+		append(args, programID, limit)
 }
 
 // attemptPlaceholders is n comma-separated "?".

@@ -43,7 +43,11 @@ func TestSeedWritesAProgramThatReadsBackWhole(t *testing.T) {
 	if err != nil || u.ID != students[0].ID {
 		t.Fatalf("UserByUID(bound seed user) = %+v, %v; want %s", u, err, students[0].ID)
 	}
-	attempts, err := s.SkillAttempts(ctx, res.Program.ID, []string{students[0].ID}, checklistIDs(lib))
+	var skills []models.StudentSkill
+	for _, id := range checklistIDs(lib) {
+		skills = append(skills, models.StudentSkill{StudentID: students[0].ID, ChecklistID: id})
+	}
+	attempts, err := s.SkillAttempts(ctx, res.Program.ID, skills)
 	if err != nil {
 		t.Fatal(err)
 	}
