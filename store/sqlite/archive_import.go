@@ -23,6 +23,8 @@ type ArchiveImport struct {
 	replace   bool
 	counts    map[string]int
 	err       error
+	// committed tells the store's read caches the import has ended.
+	committed func()
 }
 
 // archiveTables are the tables of a program's records, which must be
@@ -61,7 +63,7 @@ func (s *Store) BeginArchiveImport(ctx context.Context, programID string) (model
 		_ = tx.Rollback()
 		return nil, fmt.Errorf("import: %w", translate(err))
 	}
-	return &ArchiveImport{tx: tx, programID: programID, replace: n > 0, counts: map[string]int{}}, nil
+	return &ArchiveImport{tx: tx, programID: programID, replace: n > 0, counts: map[string]int{}, committed: s.wroteSkills}, nil
 }
 
 // Add imports one record of kind given as canonical Extended JSON. After
@@ -87,7 +89,9 @@ func (im *ArchiveImport) Close(ctx context.Context) (map[string]int, error) {
 		return im.counts, im.err
 	}
 	im.err = errors.New("import: closed")
-	if err := im.tx.Commit(); err != nil {
+	err := im.tx.Commit()
+	im.committed()
+	if err != nil {
 		return im.counts, fmt.Errorf("import: %w", translate(err))
 	}
 	return im.counts, nil

@@ -17,6 +17,7 @@ import (
 // so the same assignment made twice is stored once, and the events of the
 // second are dropped with it.
 func (s *Store) CreateAssignment(ctx context.Context, a models.Assignment, events ...models.Event) (models.Assignment, bool, error) {
+	defer s.wroteSkills()
 	if a.ProgramID == "" {
 		return models.Assignment{}, false, fmt.Errorf("create assignment: %w", errSkillNoProgram)
 	}
@@ -130,31 +131,50 @@ func assignmentsOfQuery(programID string, studentIDs, cohortIDs []string, extra 
 	return q.String(), args
 }
 
-// AssignmentsOf returns, in one query, every assignment of program that
-// applies to one of students: made to the student or to a cohort they
-// belong to.
+// AssignmentsOf returns every assignment of program that applies to one
+// of students: made to the student (one query) or to a cohort they belong
+// to (from the cache, and one query for the cohorts it misses).
 func (s *Store) AssignmentsOf(ctx context.Context, programID string, students []models.User) ([]models.Assignment, error) {
+	out := []models.Assignment{}
 	if len(students) == 0 {
-		return []models.Assignment{}, nil
+		return out, nil
 	}
 	ids := make([]string, 0, len(students))
-	cohorts := []string{}
+	var missing []string
 	seen := map[string]bool{}
 	for _, u := range students {
 		ids = append(ids, u.ID)
 		for _, c := range u.CohortIDs {
-			if !seen[c] {
-				seen[c] = true
-				cohorts = append(cohorts, c)
+			if seen[c] {
+				continue
+			}
+			seen[c] = true
+			if cached, ok := s.cohortAssignments.get(cohortKey{programID, c}); ok {
+				out = append(out, cached...)
+			} else {
+				missing = append(missing, c)
 			}
 		}
 	}
-	q, args := assignmentsOfQuery(programID, ids, cohorts, "")
-	out, err := skillQueryDocs[models.Assignment](ctx, s.reader, q, args...)
+	gen := s.cohortAssignments.generation()
+	q, args := assignmentsOfQuery(programID, ids, missing, "")
+	read, err := skillQueryDocs[models.Assignment](ctx, s.reader, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list assignments of students: %w", err)
 	}
-	return out, nil
+	byCohort := make(map[string][]models.Assignment, len(missing))
+	for _, c := range missing {
+		byCohort[c] = []models.Assignment{}
+	}
+	for _, a := range read {
+		if a.CohortID != "" {
+			byCohort[a.CohortID] = append(byCohort[a.CohortID], a)
+		}
+	}
+	for c, as := range byCohort {
+		s.cohortAssignments.put(cohortKey{programID, c}, gen, as)
+	}
+	return append(out, read...), nil
 }
 
 // The assignment queries (each checked against its plan in a test; the

@@ -113,6 +113,7 @@ func (s *Store) queryChecklistRows(ctx context.Context, q string, args ...any) (
 // every such checklist, and start-up must stop. It returns how many
 // versions were added.
 func (s *Store) UpsertLibrary(ctx context.Context, lib []models.Checklist) (int, error) {
+	defer s.wroteSkills()
 	var errs []error
 	added := 0
 	err := s.write(ctx, func(tx *sql.Tx) error {

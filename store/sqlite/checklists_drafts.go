@@ -44,6 +44,7 @@ func (s *Store) ChecklistNumbering(ctx context.Context, programID, id string) (l
 // events. The version number is c's: when the program already holds that
 // number (another admin took it first) the answer is models.ErrConflict.
 func (s *Store) CreateChecklistDraft(ctx context.Context, c models.Checklist, events ...models.Event) (models.Checklist, error) {
+	defer s.wroteSkills()
 	what := fmt.Sprintf("create checklist %s version %d", c.ID, c.Version)
 	if c.ProgramID == "" {
 		return models.Checklist{}, fmt.Errorf("%s: %w", what, errSkillNoProgram)
@@ -70,6 +71,7 @@ func (s *Store) CreateChecklistDraft(ctx context.Context, c models.Checklist, ev
 // is models.ErrPreconditionFailed, a missing one models.ErrNotFound. Its
 // creation time is kept.
 func (s *Store) UpdateChecklist(ctx context.Context, c models.Checklist, revision int64, events ...models.Event) (models.Checklist, error) {
+	defer s.wroteSkills()
 	what := fmt.Sprintf("update checklist %s version %d", c.ID, c.Version)
 	if c.ProgramID == "" {
 		return models.Checklist{}, fmt.Errorf("%s: %w", what, errSkillNoProgram)

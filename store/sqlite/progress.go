@@ -153,10 +153,25 @@ func (s *Store) ChecklistsByRef(ctx context.Context, programID string, refs []mo
 	// and in what status, on the primary key; refs go in chunks under
 	// SQLite's bound on a compound SELECT.
 	best := map[models.ChecklistRef]checklistKey{}
-	for chunk := range slices.Chunk(refs, refsPerQuery) {
+	var missing []models.ChecklistRef
+	for _, ref := range refs {
+		if k, ok := s.checklistViews.get(checklistView{programID, ref}); ok {
+			if k.id != "" {
+				best[ref] = k
+			}
+		} else {
+			missing = append(missing, ref)
+		}
+	}
+	gen := s.checklistViews.generation()
+	for chunk := range slices.Chunk(missing, refsPerQuery) {
 		if err := s.checklistKeysOf(ctx, programID, chunk, best); err != nil {
 			return nil, fmt.Errorf("list assigned checklists: %w", err)
 		}
+	}
+	for _, ref := range missing {
+		// A version that does not exist is kept as the zero key.
+		s.checklistViews.put(checklistView{programID, ref}, gen, best[ref])
 	}
 	for ref, k := range best {
 		c, err := s.checklistVersion(ctx, k)

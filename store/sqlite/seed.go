@@ -18,6 +18,7 @@ const seedCommitEvery = 5000
 // that refers to one not written yet. It returns how many records it
 // wrote. Assignment ids are derived as CreateAssignment derives them.
 func (s *Store) InsertSeed(ctx context.Context, b models.SeedBatch) (written int, err error) {
+	defer s.wroteSkills()
 	var steps []func(tx *sql.Tx) error
 	add := func(n int, write func(tx *sql.Tx, i int) error) {
 		for i := range n {

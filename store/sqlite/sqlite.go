@@ -21,6 +21,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"skillbook/clock"
+	"skillbook/models"
 )
 
 // FileName is the database file inside the data directory.
@@ -50,6 +51,28 @@ type Store struct {
 	// checklists caches published and retired checklist versions
 	// (checklists.go).
 	checklists checklistCache
+	// cohortAssignments caches each cohort's assignments and
+	// checklistViews which stored version a program sees for a checklist
+	// version (readcache.go); writes of assignments and checklists
+	// invalidate them.
+	cohortAssignments readCache[cohortKey, []models.Assignment]
+	checklistViews    readCache[checklistView, checklistKey]
+}
+
+// cohortKey names one cohort of one program.
+type cohortKey struct{ programID, cohortID string }
+
+// checklistView names one checklist version as one program asks for it.
+type checklistView struct {
+	programID string
+	ref       models.ChecklistRef
+}
+
+// wroteSkills drops what the read caches derived from assignments and
+// checklists: every write of either calls it once the write has ended.
+func (s *Store) wroteSkills() {
+	s.cohortAssignments.invalidate()
+	s.checklistViews.invalidate()
 }
 
 // Open locks dir, opens (or creates) its database and brings its schema up
