@@ -1,3 +1,5 @@
+//go:build linux
+
 package fault_test
 
 import (
@@ -62,6 +64,7 @@ func (w *diskWrite) String() string {
 // problems while reads go on; once the limit is raised the same server
 // writes again, the failed writes retried with their Idempotency-Key happen
 // once, every write answered 2xx is stored, and the database is intact.
+// Linux only: it sets another process's limit with prlimit(2).
 func TestWritesWhenTheDatabaseCannotGrow(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
