@@ -125,13 +125,17 @@ func TestWritesWhenTheDatabaseCannotGrow(t *testing.T) {
 		t.Fatal("no skill left to practise")
 	}
 
-	// The files may not grow past their size now (and a little more, so
-	// that some writes still fit).
-	limit := int64(64 << 10)
+	// No file may grow past the larger of the database and its WAL now:
+	// the WAL has what room the larger leaves it, the database none, so a
+	// few writes still fit and then the next needs room it cannot have.
+	var sizes []int64
+	limit := int64(0)
 	for _, suffix := range []string{"", "-wal"} {
-		if fi, err := os.Stat(filepath.Join(dataDir, "skillbook.db"+suffix)); err == nil {
-			limit = max(limit, fi.Size())
+		fi, err := os.Stat(filepath.Join(dataDir, "skillbook.db"+suffix))
+		if err != nil {
+			t.Fatal(err)
 		}
+		sizes, limit = append(sizes, fi.Size()), max(limit, fi.Size())
 	}
 	pid := srv.Cmd.Process.Pid
 	var was unix.Rlimit
@@ -141,7 +145,7 @@ func TestWritesWhenTheDatabaseCannotGrow(t *testing.T) {
 	if err := unix.Prlimit(pid, unix.RLIMIT_FSIZE, &unix.Rlimit{Cur: uint64(limit), Max: was.Max}, nil); err != nil {
 		t.Fatalf("lower the server's file size limit: %v", err)
 	}
-	t.Logf("files limited to %d bytes", limit)
+	t.Logf("files limited to %d bytes (database and WAL: %v)", limit, sizes)
 
 	// Practice attempts, and now and then a sign-off, every other one
 	// without an Idempotency-Key (so that the failing write is the use
