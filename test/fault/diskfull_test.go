@@ -70,10 +70,7 @@ func TestWritesWhenTheDatabaseCannotGrow(t *testing.T) {
 	dir := t.TempDir()
 	bin := build(t, dir)
 	dataDir := filepath.Join(dir, "data")
-	// A short request timeout: the idempotency lease of a failed write
-	// whose key could not be released either (that is a write too) is
-	// this plus 5 s.
-	env := environment(t, dataDir, "REQUEST_TIMEOUT=5s")
+	env := environment(t, dataDir)
 	m := seedProgram(t, bin, env, 8, 1)
 	srv := serve(t, bin, env, logFile(t, dir, "serve"))
 	a := newAPI(srv.Addr)
@@ -217,7 +214,9 @@ func TestWritesWhenTheDatabaseCannotGrow(t *testing.T) {
 	for _, w := range writes {
 		before := w.status
 		var r answer
-		poll(30*time.Second, 500*time.Millisecond, func() bool {
+		// A failed write whose key could not be released either (that is
+		// a write too) holds the key for the request timeout (15 s) and 5 s.
+		poll(time.Minute, 500*time.Millisecond, func() bool {
 			r = w.retry(a)
 			return r.status != http.StatusConflict || r.problemType() != "/problems/idempotency-in-progress"
 		})
