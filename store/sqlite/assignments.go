@@ -3,8 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -239,19 +237,20 @@ func skillPlaceholders(n int) string {
 }
 
 // skillListByID returns one page of table's docs matching where (ANDed),
-// ordered by id (dir 1 ascending, -1 descending); the cursor is the last
-// id returned, base64url-encoded, as the MongoDB engine's lists page.
+// ordered by id (dir 1 ascending, -1 descending); the cursor holds the
+// last id returned.
 func skillListByID[T any](ctx context.Context, db *sql.DB, table string, where []string, args []any, page models.Page, dir int, what string) (models.List[T], error) {
 	op, order := ">", "ASC"
 	if dir < 0 {
 		op, order = "<", "DESC"
 	}
+	list, _, _ := strings.Cut(table, " ")
 	if page.Cursor != "" {
-		after, err := base64.RawURLEncoding.DecodeString(page.Cursor)
-		if err != nil || len(after) == 0 || len(after) > 64 {
-			return models.List[T]{}, skillInvalidCursor()
+		after, err := decodeCursor[idKey](list, page.Cursor)
+		if err != nil {
+			return models.List[T]{}, err
 		}
-		where, args = append(where, "id "+op+" ?"), append(args, string(after))
+		where, args = append(where, "id "+op+" ?"), append(args, after.ID)
 	}
 	size := page.Size()
 	rows, err := db.QueryContext(ctx, skillListQuery(table, where, order), append(args, size+1)...)
@@ -263,7 +262,7 @@ func skillListByID[T any](ctx context.Context, db *sql.DB, table string, where [
 	last := ""
 	for rows.Next() {
 		if len(out.Items) == size {
-			out.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(last))
+			out.NextCursor = encodeCursor(list, idKey{ID: last})
 			break
 		}
 		var doc, id string
@@ -292,48 +291,4 @@ func skillListQuery(from string, where []string, order string) string {
 	table, _, _ := strings.Cut(from, " ")
 	return fmt.Sprintf("SELECT doc, id FROM %s WHERE id IN (SELECT id FROM %s WHERE %s ORDER BY id %s LIMIT ?) ORDER BY id %s",
 		table, from, strings.Join(where, " AND "), order, order)
-}
-
-func skillInvalidCursor() error {
-	v := &models.ValidationError{}
-	v.Add("cursor", "is not a cursor this list returned")
-	return v
-}
-
-// skillCursor is what an opaque keyset cursor holds: the list it belongs
-// to and the position (the sort key of the last item returned), so a
-// cursor from one list is refused by another (the MongoDB engine's form).
-type skillCursor struct {
-	List string          `json:"l"`
-	Key  json.RawMessage `json:"k"`
-}
-
-// skillEncodeCursor returns the cursor for the position key in list.
-func skillEncodeCursor(list string, key any) string {
-	k, err := json.Marshal(key)
-	if err != nil {
-		panic("store: encode cursor: " + err.Error()) // keys are plain structs
-	}
-	b, _ := json.Marshal(skillCursor{List: list, Key: k})
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// skillDecodeCursor reads into key a cursor skillEncodeCursor made for
-// list; anything else is a validation problem of "cursor".
-func skillDecodeCursor(list, s string, key any) error {
-	if len(s) > 512 {
-		return skillInvalidCursor()
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return skillInvalidCursor()
-	}
-	var c skillCursor
-	if err := json.Unmarshal(b, &c); err != nil || c.List != list || len(c.Key) == 0 {
-		return skillInvalidCursor()
-	}
-	if err := json.Unmarshal(c.Key, key); err != nil {
-		return skillInvalidCursor()
-	}
-	return nil
 }

@@ -2,8 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 
 	"skillbook/models"
@@ -13,9 +11,6 @@ import (
 // is refused.
 const attemptQueueList = "queue"
 
-// attemptMaxCursorLen bounds what a queue cursor may be.
-const attemptMaxCursorLen = 512
-
 // attemptQueueKey is a queue cursor's keyset position: the request time
 // (Unix ms) and id of the last request returned.
 type attemptQueueKey struct {
@@ -23,34 +18,7 @@ type attemptQueueKey struct {
 	ID string `json:"i"`
 }
 
-type attemptCursor struct {
-	List string          `json:"l"`
-	Key  attemptQueueKey `json:"k"`
-}
-
-func (k attemptQueueKey) cursor() string {
-	b, _ := json.Marshal(attemptCursor{List: attemptQueueList, Key: k})
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// attemptDecodeCursor reads a cursor Queue returned; anything else is a
-// validation problem of the "cursor" parameter.
-func attemptDecodeCursor(s string) (attemptQueueKey, error) {
-	bad := &models.ValidationError{}
-	bad.Add("cursor", "is not a cursor this list returned")
-	if len(s) > attemptMaxCursorLen {
-		return attemptQueueKey{}, bad
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return attemptQueueKey{}, bad
-	}
-	var c attemptCursor
-	if err := json.Unmarshal(b, &c); err != nil || c.List != attemptQueueList || c.Key.ID == "" {
-		return attemptQueueKey{}, bad
-	}
-	return c.Key, nil
-}
+func (k attemptQueueKey) complete() bool { return k.ID != "" }
 
 // Queue lists open evaluation requests of some cohorts, oldest first (by
 // request time, then id), a page at a time, through the attempts_queue
@@ -62,7 +30,7 @@ func (s *Store) Queue(ctx context.Context, programID string, f models.QueueFilte
 	}
 	var after *attemptQueueKey
 	if page.Cursor != "" {
-		k, err := attemptDecodeCursor(page.Cursor)
+		k, err := decodeCursor[attemptQueueKey](attemptQueueList, page.Cursor)
 		if err != nil {
 			return models.List[models.Attempt]{}, err
 		}
@@ -79,7 +47,7 @@ func (s *Store) Queue(ctx context.Context, programID string, f models.QueueFilte
 	for rows.Next() {
 		if len(out.Items) == size {
 			last := out.Items[size-1]
-			out.NextCursor = attemptQueueKey{At: ms(last.RequestedAt), ID: last.ID}.cursor()
+			out.NextCursor = encodeCursor(attemptQueueList, attemptQueueKey{At: ms(last.RequestedAt), ID: last.ID})
 			break
 		}
 		a, err := attemptScan(rows)

@@ -109,7 +109,7 @@ func TestAttemptQueueIsOldestFirstPagedAndFiltered(t *testing.T) {
 	if err != nil || len(rest.Items) != 4 || rest.Items[0].StudentID != "s3" || rest.Items[3].ID != late.ID {
 		t.Fatalf("Queue after the first page = %+v, %v; want s3, s4, s5, s6", rest.Items, err)
 	}
-	for _, bad := range []string{"%%%", "bm90LWpzb24", strings.Repeat("A", 600), attemptQueueKey{}.cursor(),
+	for _, bad := range []string{"%%%", "bm90LWpzb24", strings.Repeat("A", 600), encodeCursor(attemptQueueList, attemptQueueKey{}),
 		"eyJsIjoidXNlcnMiLCJrIjp7InQiOjEsImkiOiJ4In19"} { // the last: another list's
 		_, err := s.Queue(ctx, p, models.QueueFilter{}, models.Page{Cursor: bad})
 		var v *models.ValidationError

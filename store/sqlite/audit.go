@@ -17,6 +17,8 @@ type auditKey struct {
 	ID string `json:"i"`
 }
 
+func (k auditKey) complete() bool { return k.ID != "" }
+
 // Audit lists a program's audit trail, newest first (by the event's time,
 // then id: ids are UUIDv7, so the two agree but for events in one
 // millisecond).
@@ -26,10 +28,11 @@ func (s *Store) Audit(ctx context.Context, programID string, f models.AuditFilte
 	}
 	var after *auditKey
 	if page.Cursor != "" {
-		after = &auditKey{}
-		if err := decodeNoticeCursor("audit", page.Cursor, after); err != nil {
+		k, err := decodeCursor[auditKey]("audit", page.Cursor)
+		if err != nil {
 			return models.List[models.Event]{}, err
 		}
+		after = &k
 	}
 	size := page.Size()
 	q, args := auditQuery(programID, f, after, size+1)
@@ -50,7 +53,7 @@ func (s *Store) Audit(ctx context.Context, programID string, f models.AuditFilte
 			return models.List[models.Event]{}, fmt.Errorf("%s: %w", what, translate(err))
 		}
 		if len(out.Items) == size {
-			out.NextCursor = encodeNoticeCursor("audit", last)
+			out.NextCursor = encodeCursor("audit", last)
 			break
 		}
 		var e models.Event

@@ -105,7 +105,7 @@ func TestNoticeAuditFiltersAndPagesNewestFirst(t *testing.T) {
 	if _, err := s.Audit(ctx, "", models.AuditFilter{}, models.Page{}); err == nil {
 		t.Error("Audit without a program = nil error; want one")
 	}
-	feedCursor := encodeNoticeCursor("feed:newest", noticeFeedKey{At: 1, ID: "x"})
+	feedCursor := encodeCursor("feed:newest", noticeFeedKey{At: 1, ID: "x"})
 	for _, c := range []string{"%%%", "AAAA", feedCursor} {
 		_, err := s.Audit(ctx, "p1", models.AuditFilter{}, models.Page{Cursor: c})
 		var v *models.ValidationError

@@ -273,11 +273,6 @@ func (s *Store) ChecklistVersions(ctx context.Context, programID, id string) ([]
 	return out, nil
 }
 
-// checklistCursor is the keyset position of Checklists: the last id.
-type checklistCursor struct {
-	ID string `json:"id"`
-}
-
 // Checklists returns one page of the current published checklists that
 // programID sees, ordered by id. The current version is chosen before the
 // filter applies (an older version's title does not match): one covering
@@ -285,11 +280,13 @@ type checklistCursor struct {
 // then the chosen versions are read (from the cache, once warm) in id
 // order until the page is full.
 func (s *Store) Checklists(ctx context.Context, programID string, f models.ChecklistFilter) (models.List[models.Checklist], error) {
-	after := checklistCursor{}
+	var after idKey
 	if f.Page.Cursor != "" {
-		if err := skillDecodeCursor("checklists", f.Page.Cursor, &after); err != nil {
+		k, err := decodeCursor[idKey]("checklists", f.Page.Cursor)
+		if err != nil {
 			return models.List[models.Checklist]{}, err
 		}
+		after = k
 	}
 	rows, err := s.reader.QueryContext(ctx, qChecklistsPublished, programID, string(models.ChecklistPublished), after.ID)
 	if err != nil {
@@ -336,7 +333,7 @@ func (s *Store) Checklists(ctx context.Context, programID string, f models.Check
 	out := models.List[models.Checklist]{Items: items}
 	if len(items) > size {
 		out.Items = items[:size]
-		out.NextCursor = skillEncodeCursor("checklists", checklistCursor{ID: items[size-1].ID})
+		out.NextCursor = encodeCursor("checklists", idKey{ID: items[size-1].ID})
 	}
 	return out, nil
 }

@@ -101,7 +101,7 @@ func (s *Store) Cohorts(ctx context.Context, programID string, f models.CohortFi
 	}
 	var after *peopleKey
 	if page.Cursor != "" {
-		k, err := peopleDecodeCursor(cohortsList, page.Cursor)
+		k, err := decodeCursor[peopleKey](cohortsList, page.Cursor)
 		if err != nil {
 			return models.List[models.Cohort]{}, err
 		}
@@ -118,7 +118,7 @@ func (s *Store) Cohorts(ctx context.Context, programID string, f models.CohortFi
 	var last peopleKey
 	for rows.Next() {
 		if len(out.Items) == size {
-			out.NextCursor = peopleEncodeCursor(cohortsList, last)
+			out.NextCursor = encodeCursor(cohortsList, last)
 			break
 		}
 		c, at, err := scanCohort(rows.Scan)

@@ -3,8 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -50,6 +48,8 @@ type noticeFeedKey struct {
 	ID   string `json:"i"`
 }
 
+func (k noticeFeedKey) complete() bool { return k.ID != "" }
+
 // Notifications lists one user's feed: newest first, or unread ones first
 // (each part newest first).
 func (s *Store) Notifications(ctx context.Context, programID, userID string, f models.FeedFilter, page models.Page) (models.List[models.FeedItem], error) {
@@ -57,10 +57,11 @@ func (s *Store) Notifications(ctx context.Context, programID, userID string, f m
 	list := "feed:" + string(f.Order)
 	var after *noticeFeedKey
 	if page.Cursor != "" {
-		after = &noticeFeedKey{}
-		if err := decodeNoticeCursor(list, page.Cursor, after); err != nil {
+		k, err := decodeCursor[noticeFeedKey](list, page.Cursor)
+		if err != nil {
 			return models.List[models.FeedItem]{}, err
 		}
+		after = &k
 	}
 	size := page.Size()
 	var items []models.FeedItem
@@ -80,7 +81,7 @@ func (s *Store) Notifications(ctx context.Context, programID, userID string, f m
 	if len(items) > size {
 		out.Items = items[:size]
 		last := items[size-1]
-		out.NextCursor = encodeNoticeCursor(list, noticeFeedKey{Read: last.Read, At: last.CreatedAt.UnixMilli(), ID: last.ID})
+		out.NextCursor = encodeCursor(list, noticeFeedKey{Read: last.Read, At: last.CreatedAt.UnixMilli(), ID: last.ID})
 	}
 	return out, nil
 }
@@ -196,48 +197,4 @@ func (s *Store) MarkAllNotificationsRead(ctx context.Context, programID, userID 
 		return err
 	})
 	return n, err
-}
-
-// noticeCursor is what an opaque page cursor of the notices' lists holds:
-// the list it belongs to and the keyset position (the sort key of the last
-// item returned), so a cursor from one list is refused by another. The
-// same shape as the MongoDB engine's.
-type noticeCursor struct {
-	List string          `json:"l"`
-	Key  json.RawMessage `json:"k"`
-}
-
-// maxNoticeCursorLen bounds what decodeNoticeCursor will read.
-const maxNoticeCursorLen = 512
-
-// encodeNoticeCursor returns the cursor for the position key in list.
-func encodeNoticeCursor(list string, key any) string {
-	k, err := json.Marshal(key)
-	if err != nil {
-		panic("sqlite: encode cursor: " + err.Error()) // keys are plain structs
-	}
-	b, _ := json.Marshal(noticeCursor{List: list, Key: k})
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// decodeNoticeCursor reads into key a cursor encodeNoticeCursor made for
-// list; anything else is a validation problem of the "cursor" parameter.
-func decodeNoticeCursor(list, s string, key any) error {
-	bad := &models.ValidationError{}
-	bad.Add("cursor", "is not a cursor this list returned")
-	if len(s) > maxNoticeCursorLen {
-		return bad
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return bad
-	}
-	var c noticeCursor
-	if err := json.Unmarshal(b, &c); err != nil || c.List != list || len(c.Key) == 0 {
-		return bad
-	}
-	if err := json.Unmarshal(c.Key, key); err != nil {
-		return bad
-	}
-	return nil
 }

@@ -1,15 +1,12 @@
 package sqlite
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"strings"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
-	"skillbook/models"
 	"skillbook/workflow"
 )
 
@@ -61,32 +58,4 @@ type peopleKey struct {
 	ID string `json:"i"`
 }
 
-type peopleCursorDoc struct {
-	List string    `json:"l"`
-	Key  peopleKey `json:"k"`
-}
-
-// peopleEncodeCursor is the opaque cursor of position k in list.
-func peopleEncodeCursor(list string, k peopleKey) string {
-	b, _ := json.Marshal(peopleCursorDoc{List: list, Key: k})
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// peopleDecodeCursor reads a cursor peopleEncodeCursor made for list; any
-// other is a validation problem of the "cursor" parameter.
-func peopleDecodeCursor(list, s string) (peopleKey, error) {
-	bad := &models.ValidationError{}
-	bad.Add("cursor", "is not a cursor this list returned")
-	if len(s) > 512 {
-		return peopleKey{}, bad
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return peopleKey{}, bad
-	}
-	var c peopleCursorDoc
-	if err := json.Unmarshal(b, &c); err != nil || c.List != list || c.Key.ID == "" {
-		return peopleKey{}, bad
-	}
-	return c.Key, nil
-}
+func (k peopleKey) complete() bool { return k.ID != "" }

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -274,16 +273,16 @@ func (s *Store) cohortStudentPage(ctx context.Context, programID, cohortID strin
 	if programID == "" {
 		return models.List[models.User]{}, errSkillNoProgram
 	}
-	after := ""
+	var after idKey
 	if page.Cursor != "" {
-		b, err := base64.RawURLEncoding.DecodeString(page.Cursor)
-		if err != nil || len(b) == 0 || len(b) > 64 {
-			return models.List[models.User]{}, skillInvalidCursor()
+		k, err := decodeCursor[idKey]("cohort-students", page.Cursor)
+		if err != nil {
+			return models.List[models.User]{}, err
 		}
-		after = string(b)
+		after = k
 	}
 	size := page.Size()
-	rows, err := s.reader.QueryContext(ctx, qCohortStudentPage, cohortID, after, programID, string(models.RoleStudent), size+1)
+	rows, err := s.reader.QueryContext(ctx, qCohortStudentPage, cohortID, after.ID, programID, string(models.RoleStudent), size+1)
 	if err != nil {
 		return models.List[models.User]{}, fmt.Errorf("%s: %w", what, translate(err))
 	}
@@ -291,7 +290,7 @@ func (s *Store) cohortStudentPage(ctx context.Context, programID, cohortID strin
 	out := models.List[models.User]{Items: make([]models.User, 0, min(size, 64))}
 	for rows.Next() {
 		if len(out.Items) == size {
-			out.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(out.Items[size-1].ID))
+			out.NextCursor = encodeCursor("cohort-students", idKey{ID: out.Items[size-1].ID})
 			break
 		}
 		var id, doc string

@@ -49,7 +49,7 @@ func (s *Store) Users(ctx context.Context, programID string, f models.UserFilter
 	what := "list users of " + programID
 	var after *peopleKey
 	if page.Cursor != "" {
-		k, err := peopleDecodeCursor(usersList, page.Cursor)
+		k, err := decodeCursor[peopleKey](usersList, page.Cursor)
 		if err != nil {
 			return models.List[models.User]{}, err
 		}
@@ -69,7 +69,7 @@ func (s *Store) Users(ctx context.Context, programID string, f models.UserFilter
 	var last peopleKey
 	for rows.Next() {
 		if len(out.Items) == size {
-			out.NextCursor = peopleEncodeCursor(usersList, last)
+			out.NextCursor = encodeCursor(usersList, last)
 			break
 		}
 		u, at, err := scanUser(rows.Scan)

@@ -101,7 +101,7 @@ func (s *Store) SaveUsers(ctx context.Context, ws []models.UserWrite) ([]models.
 			}
 			return nil
 		})
-		if err := errors.Join(failed, err); err != nil {
+		if err := unavailable(errors.Join(failed, err)); err != nil {
 			return nil, nil, err
 		}
 		i += len(batch)
