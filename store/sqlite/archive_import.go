@@ -63,7 +63,10 @@ func (s *Store) BeginArchiveImport(ctx context.Context, programID string) (model
 		_ = tx.Rollback()
 		return nil, fmt.Errorf("import: %w", translate(err))
 	}
-	return &ArchiveImport{tx: tx, programID: programID, replace: n > 0, counts: map[string]int{}, committed: s.wroteSkills}, nil
+	return &ArchiveImport{tx: tx, programID: programID, replace: n > 0, counts: map[string]int{}, committed: func() {
+		s.wroteSkills()
+		s.programs.invalidate()
+	}}, nil
 }
 
 // Add imports one record of kind given as canonical Extended JSON. After
@@ -90,7 +93,7 @@ func (im *ArchiveImport) Close(ctx context.Context) (map[string]int, error) {
 	}
 	im.err = errors.New("import: closed")
 	err := im.tx.Commit()
-	im.committed()
+	im.committed() // the import may have rewritten any record the caches hold
 	if err != nil {
 		return im.counts, fmt.Errorf("import: %w", translate(err))
 	}

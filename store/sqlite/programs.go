@@ -27,8 +27,14 @@ func (s *Store) CreateProgram(ctx context.Context, name string) (models.Program,
 	return p, nil
 }
 
-// Program returns the program with id.
+// Program returns the program with id, from the cache once read
+// (programs are written only when created and by an archive import, which
+// invalidates it).
 func (s *Store) Program(ctx context.Context, id string) (models.Program, error) {
+	if p, ok := s.programs.get(id); ok {
+		return p, nil
+	}
+	gen := s.programs.generation()
 	var doc string
 	if err := s.reader.QueryRowContext(ctx, `SELECT doc FROM programs WHERE id = ?`, id).Scan(&doc); err != nil {
 		return models.Program{}, fmt.Errorf("find program %s: %w", id, translate(err))
@@ -37,5 +43,6 @@ func (s *Store) Program(ctx context.Context, id string) (models.Program, error) 
 	if err := decode(doc, &p); err != nil {
 		return models.Program{}, fmt.Errorf("find program %s: %w", id, err)
 	}
+	s.programs.put(id, gen, p)
 	return p, nil
 }

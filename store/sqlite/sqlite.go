@@ -57,6 +57,8 @@ type Store struct {
 	// invalidate them.
 	cohortAssignments readCache[cohortKey, []models.Assignment]
 	checklistViews    readCache[checklistView, checklistKey]
+	// programs caches programs by id (programs.go).
+	programs readCache[string, models.Program]
 }
 
 // cohortKey names one cohort of one program.
