@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -51,24 +50,15 @@ func (s *server) idempotency(lease time.Duration) fiber.Handler {
 		scope := models.Digest(caller.ID, c.Method(), c.Path(), key)
 		fingerprint := models.Digest(string(c.Request().URI().QueryString()), string(c.Body()))
 
+		if us, ok := s.store.(RequestUnitStore); ok {
+			return s.idempotentUnit(c, us, scope, fingerprint)
+		}
 		stored, err := s.store.BeginIdempotent(ctx, scope, fingerprint, s.clock.Now(), lease)
 		switch {
-		case errors.Is(err, models.ErrIdempotencyMismatch):
-			return problemWithType(http.StatusUnprocessableEntity, "idempotency-key-reused",
-				"this Idempotency-Key was already used with a different request body")
-		case errors.Is(err, models.ErrIdempotencyInFlight):
-			p := problemWithType(http.StatusConflict, "idempotency-in-progress",
-				"a request with this Idempotency-Key is still being processed; retry shortly")
-			p.headers = http.Header{"Retry-After": {"1"}}
-			return p
 		case err != nil:
-			return err
+			return idempotencyRefusal(err)
 		case stored != nil:
-			for k, v := range stored.Header {
-				c.Set(k, v)
-			}
-			c.Set("Idempotent-Replayed", "true")
-			return c.Status(stored.Status).Send(stored.Body)
+			return replay(c, stored)
 		}
 
 		if err := c.Next(); err != nil {
@@ -76,20 +66,13 @@ func (s *server) idempotency(lease time.Duration) fiber.Handler {
 				return herr
 			}
 		}
-		status := c.Response().StatusCode()
-		if status >= 500 || status == http.StatusConflict || status == http.StatusTooManyRequests || status == http.StatusUnauthorized {
+		if retryable(c.Response().StatusCode()) {
 			if err := s.store.AbandonIdempotent(ctx, scope); err != nil {
 				logFrom(ctx).Warn("abandon idempotency key", "error", err)
 			}
 			return nil
 		}
-		resp := models.StoredResponse{Status: status, Header: map[string]string{}, Body: append([]byte(nil), c.Response().Body()...)}
-		for _, h := range replayedHeaders {
-			if v := c.GetRespHeader(h); v != "" {
-				resp.Header[h] = v
-			}
-		}
-		if err := s.store.FinishIdempotent(ctx, scope, resp); err != nil {
+		if err := s.store.FinishIdempotent(ctx, scope, *storedResponse(c)); err != nil {
 			// The work is done; a retry will see the key in progress until
 			// the lease ends and then run again, which the handlers'
 			// own guards (client-chosen ids, version checks) absorb.

@@ -109,7 +109,10 @@ func pushesTo(ms []fcmtest.Message, token, title string) []fcmtest.Message {
 
 func TestDeviceRegistration(t *testing.T) {
 	t.Parallel()
-	env := apitest.New(t)
+	// Devices are pruned oldest first by the time they were registered,
+	// kept to the millisecond: the clock moves between registrations.
+	clk := clock.NewFake(time.Now())
+	env := apitest.NewWithClock(t, clk)
 	p := env.Program(t)
 	alice, bob := env.NewUser(t, p.ID, models.RoleStudent), env.NewUser(t, p.ID, models.RoleInstructor)
 	tok := "fcm-" + strings.ReplaceAll(uuid.Must(uuid.NewV7()).String(), "-", "") + ":APA91b-x_y"
@@ -139,6 +142,7 @@ func TestDeviceRegistration(t *testing.T) {
 	}
 
 	for i := range models.MaxDevicesPerUser + 3 {
+		clk.Advance(time.Millisecond)
 		registerDevice(t, env, alice, fmt.Sprintf("tok-%02d-%s", i, alice.ID), http.StatusCreated)
 	}
 	ds, err := env.Store.DevicesOf(context.Background(), []string{alice.ID})

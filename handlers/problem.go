@@ -139,6 +139,11 @@ func problemFor(ctx context.Context, err error) *Problem {
 		return p
 	}
 	switch {
+	case errors.Is(err, models.ErrIdempotencyInFlight), errors.Is(err, models.ErrIdempotencyMismatch):
+		// A run of the same key committed first (SQLite's request unit).
+		var p *Problem
+		errors.As(idempotencyRefusal(err), &p)
+		return p
 	case errors.Is(err, models.ErrNotFound):
 		return newProblem(http.StatusNotFound, "no such resource")
 	case errors.Is(err, models.ErrConflict):

@@ -166,8 +166,12 @@ func (s *Store) now() time.Time { return s.clock.Now().UTC().Truncate(time.Milli
 // write runs fn in one write transaction (BEGIN IMMEDIATE), committing
 // when fn returns nil. A use case's change, its events and its
 // notifications go through one call, so they commit together or not at
-// all.
+// all. Inside a request's unit (unit.go) fn joins the unit's transaction,
+// which commits with the request's Idempotency-Key record.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if u := unitOf(ctx); u != nil {
+		return u.write(ctx, s, fn)
+	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return translate(err)
