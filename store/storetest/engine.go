@@ -29,6 +29,7 @@ type Store interface {
 	BeginIdempotent(ctx context.Context, key, fingerprint string, now time.Time, lease time.Duration) (*models.StoredResponse, error)
 	FinishIdempotent(ctx context.Context, key string, resp models.StoredResponse) error
 	AbandonIdempotent(ctx context.Context, key string) error
+	PurgeIdempotency(ctx context.Context) (int64, error)
 	UpsertLibrary(ctx context.Context, lib []models.Checklist) (int, error)
 	CreateProgram(ctx context.Context, name string) (models.Program, error)
 	CreateUser(ctx context.Context, actor models.Actor, u models.User) (models.User, error)
