@@ -2,6 +2,7 @@ package contract_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,6 +63,19 @@ func forEachAtomicEngine(t *testing.T, test func(t *testing.T, st storetest.Stor
 			test(t, e.open(t, clk), clk)
 		})
 	}
+}
+
+// anotherStore opens a second fresh store of the engine subtest t runs
+// on (a case that moves records between stores).
+func anotherStore(t *testing.T, clk clock.Clock) storetest.Store {
+	t.Helper()
+	for _, e := range engines {
+		if strings.HasSuffix(t.Name(), "/"+e.name) {
+			return e.open(t, clk)
+		}
+	}
+	t.Fatalf("%s runs on no engine", t.Name())
+	return nil
 }
 
 // admin is the actor of most cases.
