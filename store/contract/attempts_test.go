@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -156,29 +155,13 @@ func TestRacingEvaluationsHaveOneWinner(t *testing.T) {
 		p := newProgram(t, s)
 		a, ev := request(p, "ann", "bp-manual")
 		req := mustAttempt(t, s, a, ev)
-		const racers = 8
-		var wg sync.WaitGroup
-		errs := make([]error, racers)
-		for i := range racers {
-			wg.Go(func() {
-				signed := models.Event{Type: models.EventEvaluationSigned, ProgramID: p, Actor: admin, Subject: "attempt", SubjectID: req.ID,
-					StudentID: "ann", Notify: []models.Notification{{UserID: "ann", Category: "evaluation-results", Title: "Evaluated"}}}
-				_, errs[i] = s.EvaluateAttempt(context.Background(), p, req.ID, req.Version, models.StatusPassed, evaluation(models.OutcomePassed), signed)
-			})
-		}
-		wg.Wait()
-		won := 0
-		for _, err := range errs {
-			switch {
-			case err == nil:
-				won++
-			case !errors.Is(err, models.ErrConflict):
-				t.Errorf("a losing evaluation = %v; want ErrConflict", err)
-			}
-		}
-		if won != 1 {
-			t.Fatalf("%d of %d racing evaluations won; want exactly 1", won, racers)
-		}
+		errs := race(8, func(int) error {
+			signed := models.Event{Type: models.EventEvaluationSigned, ProgramID: p, Actor: admin, Subject: "attempt", SubjectID: req.ID,
+				StudentID: "ann", Notify: []models.Notification{{UserID: "ann", Category: "evaluation-results", Title: "Evaluated"}}}
+			_, err := s.EvaluateAttempt(context.Background(), p, req.ID, req.Version, models.StatusPassed, evaluation(models.OutcomePassed), signed)
+			return err
+		})
+		oneWinner(t, "evaluation", errs, models.ErrConflict)
 		if got := auditTypes(t, s, p, req.ID); !slices.Equal(got, []string{"evaluation.requested", "evaluation.signed"}) {
 			t.Fatalf("audit = %v; want one signing recorded", got)
 		}

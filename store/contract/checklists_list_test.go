@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 
 	"skillbook/clock"
@@ -188,27 +187,11 @@ func TestChecklistsFilters(t *testing.T) {
 func TestCreateChecklistDraftRace(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s storetest.Store, _ *clock.Fake) {
 		p := newProgram(t, s)
-		const n = 5
-		var wg sync.WaitGroup
-		errs := make([]error, n)
-		for i := range n {
-			wg.Go(func() {
-				_, errs[i] = storetest.CreateChecklistDraft(context.Background(), s, admin, p, draft("same-id"))
-			})
-		}
-		wg.Wait()
-		ok := 0
-		for _, err := range errs {
-			switch {
-			case err == nil:
-				ok++
-			case !errors.Is(err, models.ErrConflict):
-				t.Errorf("CreateChecklistDraft = %v; want nil or ErrConflict", err)
-			}
-		}
-		if ok != 1 {
-			t.Errorf("%d concurrent drafts of one new id succeeded; want 1", ok)
-		}
+		errs := race(5, func(int) error {
+			_, err := storetest.CreateChecklistDraft(context.Background(), s, admin, p, draft("same-id"))
+			return err
+		})
+		oneWinner(t, "first draft of one id", errs, models.ErrConflict)
 		versions, err := s.ChecklistVersions(context.Background(), p, "same-id")
 		if err != nil || len(versions) != 1 {
 			t.Errorf("ChecklistVersions = %d, %v; want 1 draft", len(versions), err)
@@ -222,29 +205,15 @@ func TestUpdateChecklistDraftRace(t *testing.T) {
 	forEachAtomicEngine(t, func(t *testing.T, s storetest.Store, _ *clock.Fake) {
 		p := newProgram(t, s)
 		d := mustDraft(t, s, p, draft("contested"))
-		const n = 10
-		var wg sync.WaitGroup
-		errs := make([]error, n)
-		for i := range n {
-			wg.Go(func() {
-				c := d
-				c.Title, c.Revision = "Edit "+string(rune('A'+i)), 2
-				_, errs[i] = s.UpdateChecklist(context.Background(), c, 1)
-			})
-		}
-		wg.Wait()
-		ok := 0
-		for _, err := range errs {
-			switch {
-			case err == nil:
-				ok++
-			case !errors.Is(err, models.ErrPreconditionFailed):
-				t.Errorf("UpdateChecklist = %v; want nil or ErrPreconditionFailed", err)
-			}
-		}
-		got, err := s.Checklist(context.Background(), p, "contested", 1)
-		if ok != 1 || err != nil || got.Revision != 2 {
-			t.Errorf("%d of %d concurrent edits at revision 1 succeeded, now revision %d (%v); want exactly 1 and revision 2", ok, n, got.Revision, err)
+		errs := race(10, func(i int) error {
+			c := d
+			c.Title, c.Revision = "Edit "+string(rune('A'+i)), 2
+			_, err := s.UpdateChecklist(context.Background(), c, 1)
+			return err
+		})
+		oneWinner(t, "edit at revision 1", errs, models.ErrPreconditionFailed)
+		if got, err := s.Checklist(context.Background(), p, "contested", 1); err != nil || got.Revision != 2 {
+			t.Errorf("after the race = revision %d, %v; want revision 2", got.Revision, err)
 		}
 	})
 }

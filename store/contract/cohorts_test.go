@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -116,27 +115,11 @@ func TestConcurrentCohortUpdatesOneWins(t *testing.T) {
 	forEachAtomicEngine(t, func(t *testing.T, s storetest.Store, _ *clock.Fake) {
 		p := newProgram(t, s)
 		c := newCohort(t, s, p, "Race")
-		const writers = 6
-		var wg sync.WaitGroup
-		errs := make([]error, writers)
-		for i := range writers {
-			wg.Go(func() {
-				_, errs[i] = saveCohort(s, c, func(c *models.Cohort) { c.Name = "Race " + string(rune('A'+i)) })
-			})
-		}
-		wg.Wait()
-		won := 0
-		for _, err := range errs {
-			switch {
-			case err == nil:
-				won++
-			case !errors.Is(err, models.ErrPreconditionFailed):
-				t.Errorf("SaveCohort = %v; want success or precondition failed", err)
-			}
-		}
-		if won != 1 {
-			t.Errorf("%d of %d writers with version 1 won; want exactly 1", won, writers)
-		}
+		errs := race(6, func(i int) error {
+			_, err := saveCohort(s, c, func(c *models.Cohort) { c.Name = "Race " + string(rune('A'+i)) })
+			return err
+		})
+		oneWinner(t, "SaveCohort at version 1", errs, models.ErrPreconditionFailed)
 		if got, _ := s.Cohort(context.Background(), p, c.ID); got.Version != 2 {
 			t.Errorf("version after the race = %d; want 2", got.Version)
 		}

@@ -2,7 +2,9 @@ package contract_test
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -148,3 +150,32 @@ func feedOf(tb testing.TB, st storetest.Store, programID, userID string) []model
 
 // newID is a fresh record id, as the use cases make them.
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// race runs write n times at once and returns each run's error.
+func race(n int, write func(i int) error) []error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { errs[i] = write(i) })
+	}
+	wg.Wait()
+	return errs
+}
+
+// oneWinner fails t unless exactly one of the racing writes that returned
+// errs won and every other one lost with lost.
+func oneWinner(t *testing.T, what string, errs []error, lost error) {
+	t.Helper()
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, lost):
+			t.Errorf("a losing %s = %v; want %v", what, err, lost)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d of %d racing %ss won; want exactly 1", won, len(errs), what)
+	}
+}

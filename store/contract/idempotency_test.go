@@ -3,7 +3,7 @@ package contract_test
 import (
 	"context"
 	"errors"
-	"sync"
+	"fmt"
 	"testing"
 	"time"
 
@@ -85,29 +85,13 @@ func TestIdempotencyLeaseAndExpiry(t *testing.T) {
 // one fresh key, exactly one runs the request.
 func TestIdempotencyOneClaimUnderRacingRetries(t *testing.T) {
 	forEachAtomicEngine(t, func(t *testing.T, s storetest.Store, clk *clock.Fake) {
-		var (
-			wg              sync.WaitGroup
-			mu              sync.Mutex
-			claims, flights int
-		)
-		for range 16 {
-			wg.Go(func() {
-				got, err := s.BeginIdempotent(t.Context(), "race", "body", clk.Now(), time.Minute)
-				mu.Lock()
-				defer mu.Unlock()
-				switch {
-				case got == nil && err == nil:
-					claims++
-				case errors.Is(err, models.ErrIdempotencyInFlight):
-					flights++
-				default:
-					t.Errorf("BeginIdempotent = %v, %v", got, err)
-				}
-			})
-		}
-		wg.Wait()
-		if claims != 1 || flights != 15 {
-			t.Fatalf("claims, in flight = %d, %d; want 1, 15", claims, flights)
-		}
+		errs := race(16, func(int) error {
+			got, err := s.BeginIdempotent(context.Background(), "race", "body", clk.Now(), time.Minute)
+			if got != nil {
+				return fmt.Errorf("a stored response %+v for a fresh key", got)
+			}
+			return err
+		})
+		oneWinner(t, "claim of a fresh key", errs, models.ErrIdempotencyInFlight)
 	})
 }

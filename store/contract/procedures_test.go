@@ -3,7 +3,6 @@ package contract_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -99,30 +98,16 @@ func TestReviewProcedureExactlyOnce(t *testing.T) {
 		p := mustProcedure(t, s, models.Procedure{ProgramID: "p1", StudentID: "s1", Kind: "venipuncture", PerformedAt: "2026-03-01"})
 		rs := reviewers(8)
 		// Eight instructors decide at once: exactly one wins.
-		var wg sync.WaitGroup
-		errs := make([]error, len(rs))
-		for i, r := range rs {
-			wg.Go(func() {
-				if i%2 == 0 {
-					_, errs[i] = review(ctx, s, clk, p, r, models.ProcedureConfirmed, "")
-				} else {
-					_, errs[i] = review(ctx, s, clk, p, r, models.ProcedureRejected, "no witness")
-				}
-			})
-		}
-		wg.Wait()
-		wins := 0
-		for _, err := range errs {
-			switch {
-			case err == nil:
-				wins++
-			case !errors.Is(err, models.ErrConflict):
-				t.Errorf("review error = %v; want ErrConflict for the losers", err)
+		errs := race(len(rs), func(i int) error {
+			var err error
+			if i%2 == 0 {
+				_, err = review(ctx, s, clk, p, rs[i], models.ProcedureConfirmed, "")
+			} else {
+				_, err = review(ctx, s, clk, p, rs[i], models.ProcedureRejected, "no witness")
 			}
-		}
-		if wins != 1 {
-			t.Fatalf("%d reviews succeeded; want exactly 1", wins)
-		}
+			return err
+		})
+		oneWinner(t, "review", errs, models.ErrConflict)
 		got, err := s.Procedure(ctx, "p1", p.ID)
 		if err != nil || got.Version != 2 || got.Status == models.ProcedurePending || got.Review == nil || got.Review.ReviewerCredential != "RMA (AMT)" {
 			t.Errorf("Procedure after review = %+v, %v; want decided at version 2 with the reviewer", got, err)

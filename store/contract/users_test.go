@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -224,15 +223,12 @@ func TestMutualDemotionKeepsAnAdmin(t *testing.T) {
 			c := newCohort(t, s, p, "C")
 			x := invite(t, s, p, fmt.Sprintf("x%d@example.com", round), models.RoleAdmin)
 			y := invite(t, s, p, fmt.Sprintf("y%d@example.com", round), models.RoleAdmin)
-			var wg sync.WaitGroup
-			errs := make([]error, 2)
-			for i, pair := range [][2]models.User{{x, y}, {y, x}} {
-				wg.Go(func() {
-					actor := models.Actor{UserID: pair[0].ID, Role: models.RoleAdmin}
-					_, errs[i] = saveUser(s, actor, pair[1], func(u *models.User) { u.Role, u.CohortIDs = models.RoleInstructor, []string{c.ID} })
-				})
-			}
-			wg.Wait()
+			pairs := [][2]models.User{{x, y}, {y, x}}
+			errs := race(len(pairs), func(i int) error {
+				actor := models.Actor{UserID: pairs[i][0].ID, Role: models.RoleAdmin}
+				_, err := saveUser(s, actor, pairs[i][1], func(u *models.User) { u.Role, u.CohortIDs = models.RoleInstructor, []string{c.ID} })
+				return err
+			})
 			refused := 0
 			for _, err := range errs {
 				switch {
