@@ -33,6 +33,17 @@ func exportTrail(tb testing.TB, st storetest.Store, programID, id string) []stri
 	return types
 }
 
+// queueArchive queues an archive export of programID, as an admin would.
+func queueArchive(t *testing.T, s storetest.Store, programID string) models.ExportJob {
+	t.Helper()
+	j, err := s.CreateExportJob(context.Background(), admin, models.ExportJob{ProgramID: programID,
+		Request: models.ExportRequest{Kind: models.ExportArchive, Format: models.FormatNDJSON}})
+	if err != nil {
+		t.Fatalf("CreateExportJob = %v", err)
+	}
+	return j
+}
+
 func TestExportFileChunksRoundTrip(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s storetest.Store, _ *clock.Fake) {
 		ctx := context.Background()
@@ -194,10 +205,7 @@ func TestExportJobFailsAfterItsAttempts(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s storetest.Store, clk *clock.Fake) {
 		ctx := context.Background()
 		p := newProgram(t, s)
-		job, err := s.CreateExportJob(ctx, admin, models.ExportJob{ProgramID: p, Request: models.ExportRequest{Kind: models.ExportArchive, Format: models.FormatNDJSON}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		job := queueArchive(t, s, p)
 		var files []models.ClaimedExport
 		for i := range maxExportAttempts {
 			c, ok, err := s.ClaimExport(ctx, "w", time.Millisecond)
@@ -234,10 +242,7 @@ func TestExportFailureRequeuesUntilItsAttemptsAreSpent(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s storetest.Store, _ *clock.Fake) {
 		ctx := context.Background()
 		p := newProgram(t, s)
-		job, err := s.CreateExportJob(ctx, admin, models.ExportJob{ProgramID: p, Request: models.ExportRequest{Kind: models.ExportArchive, Format: models.FormatNDJSON}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		job := queueArchive(t, s, p)
 		c, _, _ := s.ClaimExport(ctx, "w", time.Minute)
 		if err := s.FailExport(ctx, "w", c, "the store was unavailable", true); err != nil {
 			t.Fatal(err)
@@ -295,14 +300,8 @@ func TestExportProgressRenewsTheLease(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s storetest.Store, clk *clock.Fake) {
 		ctx := context.Background()
 		p := newProgram(t, s)
-		older, err := s.CreateExportJob(ctx, admin, models.ExportJob{ProgramID: p, Request: models.ExportRequest{Kind: models.ExportArchive, Format: models.FormatNDJSON}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		newer, err := s.CreateExportJob(ctx, admin, models.ExportJob{ProgramID: p, Request: models.ExportRequest{Kind: models.ExportArchive, Format: models.FormatNDJSON}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		older := queueArchive(t, s, p)
+		newer := queueArchive(t, s, p)
 		a, _, _ := s.ClaimExport(ctx, "a", time.Second)
 		if a.Job.ID != older.ID {
 			t.Fatalf("first claim = %s; want the oldest job %s", a.Job.ID, older.ID)
