@@ -165,3 +165,51 @@ func TestDueAssignments(t *testing.T) {
 		}
 	})
 }
+
+// TestAssignmentsOfAreEachStudentsAndTheirCohorts: the assignments that
+// apply to some students, each once, a new one seen on the next read.
+func TestAssignmentsOfAreEachStudentsAndTheirCohorts(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s storetest.Store, clk *clock.Fake) {
+		ctx := context.Background()
+		amy := models.User{ID: "amy", ProgramID: "p1", Role: models.RoleStudent, CohortIDs: []string{"c1"}}
+		ben := models.User{ID: "ben", ProgramID: "p1", Role: models.RoleStudent, CohortIDs: []string{"c1", "c2"}}
+		assign(t, s, clk, "p1", "c1", "", "bp-manual", "")
+		assign(t, s, clk, "p1", "c2", "", "pulse", "")
+		assign(t, s, clk, "p1", "", "amy", "temperature", "")
+		assign(t, s, clk, "p1", "c3", "", "apical", "")
+		assign(t, s, clk, "p1", "", "cal", "height", "")
+		assign(t, s, clk, "p2", "c1", "", "hand-washing", "")
+		of := func(programID string, students ...models.User) []string {
+			t.Helper()
+			got, err := s.AssignmentsOf(ctx, programID, students)
+			if err != nil || got == nil {
+				t.Fatalf("AssignmentsOf(%s) = %v, %v", programID, got, err)
+			}
+			ids := []string{}
+			for _, a := range got {
+				ids = append(ids, a.ChecklistID)
+			}
+			slices.Sort(ids)
+			return ids
+		}
+		if got, want := of("p1", amy), []string{"bp-manual", "temperature"}; !slices.Equal(got, want) {
+			t.Errorf("AssignmentsOf(amy) = %v; want %v", got, want)
+		}
+		if got, want := of("p1", amy, ben), []string{"bp-manual", "pulse", "temperature"}; !slices.Equal(got, want) {
+			t.Errorf("AssignmentsOf(amy, ben) = %v; want %v (each once)", got, want)
+		}
+		// A new assignment of a cohort read before is seen at once.
+		assign(t, s, clk, "p1", "c1", "", "new-skill", "")
+		if got, want := of("p1", ben), []string{"bp-manual", "new-skill", "pulse"}; !slices.Equal(got, want) {
+			t.Errorf("AssignmentsOf(ben) after a new one = %v; want %v", got, want)
+		}
+		if got := of("p1"); len(got) != 0 {
+			t.Errorf("AssignmentsOf(nobody) = %v; want none", got)
+		}
+		other := amy
+		other.ProgramID = "p2"
+		if got, want := of("p2", other), []string{"hand-washing"}; !slices.Equal(got, want) {
+			t.Errorf("AssignmentsOf(p2) = %v; want %v", got, want)
+		}
+	})
+}

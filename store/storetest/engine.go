@@ -52,6 +52,7 @@ type Store interface {
 	PushStatus(ctx context.Context, id string) (models.PushStatus, error)
 	SaveDevice(ctx context.Context, d models.Device, keep int, staleBefore time.Time) (models.Device, bool, error)
 	Assignment(ctx context.Context, programID, id string) (models.Assignment, error)
+	AssignmentsOf(ctx context.Context, programID string, students []models.User) ([]models.Assignment, error)
 }
 
 // EngineEnv names the engine the HTTP suite runs on: "sqlite" (the
