@@ -94,7 +94,7 @@ func findAll[T any](ctx context.Context, col *mongo.Collection, q bson.M, limit 
 	if err != nil {
 		return nil, translate(err, what)
 	}
-	var out []T
+	out := []T{} // none found is an empty list, as on SQLite
 	if err := cur.All(ctx, &out); err != nil {
 		return nil, translate(err, what)
 	}

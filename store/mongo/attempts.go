@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -110,7 +111,16 @@ func (s *Store) SkillAttempts(ctx context.Context, programID string, skills []mo
 	return findAll[models.Attempt](ctx, s.collection(colAttempts), q, maxAttemptsPerSkill*len(skills), "list attempts")
 }
 
-// Queue lists open evaluation requests of some cohorts, oldest first.
+// queueKey is a queue cursor's position: the request time (Unix ms) and
+// id of the last request returned.
+type queueKey struct {
+	At int64  `json:"t"`
+	ID string `json:"i"`
+}
+
+// Queue lists open evaluation requests of some cohorts, oldest first (by
+// request time, then id, as on SQLite: a request's id need not follow its
+// time, as in a seeded history).
 func (s *Store) Queue(ctx context.Context, programID string, f models.QueueFilter, page models.Page) (models.List[models.Attempt], error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
@@ -124,7 +134,36 @@ func (s *Store) Queue(ctx context.Context, programID string, f models.QueueFilte
 	if f.Area != "" {
 		q["area"] = f.Area
 	}
-	return listByID[models.Attempt](ctx, s.collection(colAttempts), q, page, 1, "list queue")
+	if page.Cursor != "" {
+		var k queueKey
+		if err := decodeCursor("queue", page.Cursor, &k); err != nil || k.ID == "" {
+			return models.List[models.Attempt]{}, invalidCursor()
+		}
+		at := time.UnixMilli(k.At).UTC()
+		q = withAnd(q, bson.M{"$or": bson.A{
+			bson.M{"requestedAt": bson.M{"$gt": at}},
+			bson.M{"requestedAt": at, "_id": bson.M{"$gt": k.ID}},
+		}})
+	}
+	size := page.Size()
+	cur, err := s.collection(colAttempts).Find(ctx, q, options.Find().
+		SetSort(bson.D{{Key: "requestedAt", Value: 1}, {Key: "_id", Value: 1}}).
+		SetLimit(int64(size)+1).
+		SetProjection(hideEvents))
+	if err != nil {
+		return models.List[models.Attempt]{}, translate(err, "list queue")
+	}
+	items := []models.Attempt{}
+	if err := cur.All(ctx, &items); err != nil {
+		return models.List[models.Attempt]{}, translate(err, "list queue")
+	}
+	out := models.List[models.Attempt]{Items: items}
+	if len(items) > size {
+		out.Items = items[:size]
+		last := items[size-1]
+		out.NextCursor = encodeCursor("queue", queueKey{At: last.RequestedAt.UnixMilli(), ID: last.ID})
+	}
+	return out, nil
 }
 
 // EvaluateAttempt records an instructor's evaluation e of a waiting

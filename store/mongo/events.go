@@ -216,5 +216,11 @@ func (s *Store) Audit(ctx context.Context, programID string, f models.AuditFilte
 			q[k] = v
 		}
 	}
-	return listByID[models.Event](ctx, s.collection(colAudit), q, page, -1, fmt.Sprintf("list audit of %s", programID))
+	l, err := listByID[models.Event](ctx, s.collection(colAudit), q, page, -1, fmt.Sprintf("list audit of %s", programID))
+	// The pushes an event caused are delivery state, not the trail (as on
+	// SQLite).
+	for i := range l.Items {
+		l.Items[i].Notify = nil
+	}
+	return l, err
 }

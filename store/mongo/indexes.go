@@ -63,8 +63,10 @@ func indexes() map[string][]mongo.IndexModel {
 			// One open evaluation request per student and skill (see Attempt.OpenSlot).
 			{Keys: bson.D{{Key: "studentId", Value: 1}, {Key: "checklistId", Value: 1}, {Key: "openSlot", Value: 1}}, Options: options.Index().SetUnique(true).SetName("one_open_request")},
 			{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "studentId", Value: 1}, {Key: "checklistId", Value: 1}}, Options: options.Index().SetName("program_student_checklist")},
-			// The instructor queue: open requests of some cohorts, oldest first.
-			{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "status", Value: 1}, {Key: "cohortId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("queue")},
+			// The instructor queue: open requests of some cohorts, oldest
+			// (requested) first. (A database made before keeps its index
+			// "queue", keyed by _id, unused.)
+			{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "status", Value: 1}, {Key: "cohortId", Value: 1}, {Key: "requestedAt", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("queue_requested")},
 			{Keys: bson.D{{Key: "evaluation.id", Value: 1}}, Options: options.Index().SetName("evaluation_id")},
 		},
 		colRemediations: {

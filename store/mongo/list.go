@@ -2,7 +2,6 @@ package mongo
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -15,18 +14,19 @@ import (
 // listByID returns one page of the documents matching q, ordered by _id
 // (ascending for dir 1, descending for -1). Ids are UUIDv7, so that is
 // creation order; the cursor is the last id of the page, so pages stay
-// stable while documents are added.
+// stable while documents are added. The cursor names the collection, so
+// one made up or taken from another list is refused (as on SQLite).
 func listByID[T any](ctx context.Context, col *mongo.Collection, q bson.M, page models.Page, dir int, what string) (models.List[T], error) {
 	if page.Cursor != "" {
-		after, err := base64.RawURLEncoding.DecodeString(page.Cursor)
-		if err != nil || len(after) == 0 || len(after) > 64 {
+		var after string
+		if err := decodeCursor(col.Name(), page.Cursor, &after); err != nil || after == "" || len(after) > 64 {
 			return models.List[T]{}, invalidCursor()
 		}
 		op := "$gt"
 		if dir < 0 {
 			op = "$lt"
 		}
-		q = withAnd(q, bson.M{"_id": bson.M{op: string(after)}})
+		q = withAnd(q, bson.M{"_id": bson.M{op: after}})
 	}
 	size := page.Size()
 	cur, err := col.Find(ctx, q, options.Find().
@@ -44,7 +44,7 @@ func listByID[T any](ctx context.Context, col *mongo.Collection, q bson.M, page 
 	for i, raw := range raws {
 		if i == size {
 			id, _ := raws[i-1].Lookup("_id").StringValueOK()
-			out.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(id))
+			out.NextCursor = encodeCursor(col.Name(), id)
 			break
 		}
 		var v T

@@ -279,6 +279,9 @@ func (s *Store) SetNotificationPreferences(ctx context.Context, programID, userI
 // MutedCategories returns the muted categories of users (only those who
 // muted any).
 func (s *Store) MutedCategories(ctx context.Context, userIDs []string) (map[string][]string, error) {
+	if len(userIDs) == 0 {
+		return map[string][]string{}, nil // a nil slice encodes as null, which $in refuses
+	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	docs, err := findAll[prefsDoc](ctx, s.collection(colNotificationPrefs),

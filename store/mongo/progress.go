@@ -1,7 +1,9 @@
 package mongo
 
 import (
+	"cmp"
 	"context"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -101,7 +103,13 @@ func (s *Store) RemediationsOf(ctx context.Context, programID string, studentIDs
 		return []models.Remediation{}, nil
 	}
 	q := bson.M{"programId": programID, "studentId": bson.M{"$in": studentIDs}}
-	return findBulk[models.Remediation](ctx, s, colRemediations, q, hideEvents, "list remediations of students")
+	plans, err := findBulk[models.Remediation](ctx, s, colRemediations, q, hideEvents, "list remediations of students")
+	// Each student's plans oldest first, as on SQLite (a find's order is
+	// the server's).
+	slices.SortStableFunc(plans, func(a, b models.Remediation) int {
+		return cmp.Or(cmp.Compare(a.StudentID, b.StudentID), a.CreatedAt.Compare(b.CreatedAt))
+	})
+	return plans, err
 }
 
 // ChecklistsByRef returns, in one query, the checklist versions refs name

@@ -49,53 +49,6 @@ func peopleSaveUser(s *Store, actor models.Actor, cur models.User, edit func(*mo
 	return s.SaveUser(context.Background(), models.UserWrite{Before: cur, After: next, Events: []models.Event{ev}})
 }
 
-// peopleAuditTypes lists the types of the events about subjectID, oldest
-// first (in the order they were appended).
-func peopleAuditTypes(tb testing.TB, s *Store, programID, subjectID string) []string {
-	tb.Helper()
-	rows, err := s.reader.Query(`SELECT type FROM events WHERE program_id = ? AND subject_id = ? ORDER BY rowid`, programID, subjectID)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer rows.Close()
-	var types []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			tb.Fatal(err)
-		}
-		types = append(types, t)
-	}
-	if err := rows.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	return types
-}
-
-// peopleAuditEvents returns the events of type typ about subjectID,
-// oldest first.
-func peopleAuditEvents(tb testing.TB, s *Store, programID, subjectID string, typ models.EventType) []models.Event {
-	tb.Helper()
-	rows, err := s.reader.Query(`SELECT doc FROM events WHERE program_id = ? AND subject_id = ? AND type = ? ORDER BY rowid`, programID, subjectID, string(typ))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer rows.Close()
-	var out []models.Event
-	for rows.Next() {
-		var doc string
-		var e models.Event
-		if err := rows.Scan(&doc); err != nil {
-			tb.Fatal(err)
-		}
-		if err := decode(doc, &e); err != nil {
-			tb.Fatal(err)
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
 // peopleMembers is the cohort_members rows of user id, as "cohort:role".
 func peopleMembers(tb testing.TB, s *Store, id string) []string {
 	tb.Helper()

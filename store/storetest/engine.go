@@ -17,10 +17,11 @@ import (
 	"skillbook/workflow"
 )
 
-// Store is what the HTTP scenario tests and the fixtures here ask of an
-// engine: every use case's store, the HTTP layer's own needs, and the
-// record-level writes tests use to set a scene, and the workers'. Both engines implement
-// it, so one suite runs on each.
+// Store is what the HTTP scenario tests, the fixtures here and the
+// contract suite (store/contract) ask of an engine: every use case's
+// store, the HTTP layer's own needs, the record-level writes tests use to
+// set a scene, and the workers'. Both engines implement it, so one suite
+// runs on each.
 type Store interface {
 	workflow.Store
 	exportjob.WorkerStore
@@ -40,6 +41,18 @@ type Store interface {
 	RegisterDevice(ctx context.Context, d models.Device) (models.Device, bool, error)
 	DevicesOf(ctx context.Context, userIDs []string) ([]models.Device, error)
 	InsertSeed(ctx context.Context, b models.SeedBatch) (written int, err error)
+	// The reads and housekeeping behind the use cases' interfaces, which
+	// the contract suite checks on their own.
+	PurgeIdempotency(ctx context.Context) (int64, error)
+	ProcedureCounts(ctx context.Context, programID string, studentIDs []string) (map[string]map[string]models.ProcedureCount, error)
+	ChecklistsByRef(ctx context.Context, programID string, refs []models.ChecklistRef) (map[models.ChecklistRef]models.Checklist, error)
+	RecordDirectExport(ctx context.Context, actor models.Actor, j models.ExportJob) (models.ExportJob, error)
+	BeginArchiveImport(ctx context.Context, programID string) (models.ArchiveImport, error)
+	Notification(ctx context.Context, programID, userID, id string) (models.FeedItem, error)
+	PushStatus(ctx context.Context, id string) (models.PushStatus, error)
+	SaveDevice(ctx context.Context, d models.Device, keep int, staleBefore time.Time) (models.Device, bool, error)
+	Assignment(ctx context.Context, programID, id string) (models.Assignment, error)
+	AssignmentsOf(ctx context.Context, programID string, students []models.User) ([]models.Assignment, error)
 }
 
 // EngineEnv names the engine the HTTP suite runs on: "sqlite" (the

@@ -38,7 +38,8 @@ func CreateProcedure(ctx context.Context, st Store, actor models.Actor, p models
 	}
 	now := clock.System{}.Now()
 	p.Status, p.Review, p.Version, p.CreatedAt, p.UpdatedAt = models.ProcedurePending, nil, 1, now, now
-	ev := models.Event{ID: uuid.Must(uuid.NewV7()).String(), Type: models.EventProcedureLogged, ProgramID: p.ProgramID, Actor: actor, At: now,
+	// The event's time is left to the store, as in CreateAssignment.
+	ev := models.Event{ID: uuid.Must(uuid.NewV7()).String(), Type: models.EventProcedureLogged, ProgramID: p.ProgramID, Actor: actor,
 		Subject: "procedure", SubjectID: p.ID, StudentID: p.StudentID,
 		Summary: fmt.Sprintf("logged a %s performed on %s", p.Kind, p.PerformedAt)}
 	return st.CreateProcedure(ctx, p, ev)

@@ -1,0 +1,91 @@
+package contract_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"skillbook/clock"
+	"skillbook/models"
+	"skillbook/store/storetest"
+)
+
+// TestSigningPINTriesLockAfterMaxFailures: wrong tries count up to the
+// lock, a right one resets the count unless locked, a new PIN unlocks;
+// tries change no version and every one is audited.
+func TestSigningPINTriesLockAfterMaxFailures(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s storetest.Store, _ *clock.Fake) {
+		ctx := context.Background()
+		p, other := newProgram(t, s), newProgram(t, s)
+		ivy := invite(t, s, p, "ivy@example.com", models.RoleInstructor)
+		event := func(typ models.EventType) models.Event {
+			return models.Event{Type: typ, ProgramID: p, Actor: admin, Subject: "user", SubjectID: ivy.ID, Summary: string(typ)}
+		}
+		setPIN := func(hash string) {
+			t.Helper()
+			if err := s.SetSigningPIN(ctx, p, ivy.ID, hash, event(models.EventSigningPINSet)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const max = 3
+		try := func(ok bool) (int, bool) {
+			t.Helper()
+			typ := models.EventSigningPINAccepted
+			if !ok {
+				typ = models.EventSigningPINRejected
+			}
+			n, locked, err := s.RecordPINTry(ctx, p, ivy.ID, ok, max, event(typ), event(models.EventSigningPINLocked))
+			if err != nil {
+				t.Fatalf("RecordPINTry = %v", err)
+			}
+			return n, locked
+		}
+		if err := s.SetSigningPIN(ctx, other, ivy.ID, "hash-0", event(models.EventSigningPINSet)); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("SetSigningPIN(another program) = %v; want ErrNotFound", err)
+		}
+		setPIN("$2a$fake")
+		if u, _ := s.User(ctx, p, ivy.ID); !u.PINSet || u.PINHash != "$2a$fake" || u.PINFailures != 0 || u.Version != 2 {
+			t.Fatalf("after SetSigningPIN user = %+v; want the hash kept, set, at version 2", u)
+		}
+		if n, locked := try(false); n != 1 || locked {
+			t.Errorf("a wrong try = %d, %v; want 1, unlocked", n, locked)
+		}
+		if n, locked := try(true); n != 0 || locked {
+			t.Errorf("a right try = %d, %v; want the count reset", n, locked)
+		}
+		for want := 1; want <= max; want++ {
+			if n, locked := try(false); n != want || locked {
+				t.Fatalf("wrong try %d = %d, %v; want %d, not locked", want, n, locked, want)
+			}
+		}
+		if n, locked := try(true); n != max || !locked {
+			t.Fatalf("right try on a locked PIN = %d, %v; want refused, locked", n, locked)
+		}
+		if u, _ := s.User(ctx, p, ivy.ID); u.PINFailures != max || u.Version != 2 {
+			t.Errorf("after the lock = failures %d, version %d; want %d, 2 (tries change no version)", u.PINFailures, u.Version, max)
+		}
+		setPIN("$2a$other")
+		if n, locked := try(false); n != 1 || locked {
+			t.Fatalf("wrong try after a new PIN = %d, %v; want 1", n, locked)
+		}
+		if n, locked := try(true); n != 0 || locked {
+			t.Fatalf("right try = %d, %v; want the count reset", n, locked)
+		}
+		want := []string{"user.invited", "user.signing-pin-set", "user.signing-pin-rejected", "user.signing-pin-accepted",
+			"user.signing-pin-rejected", "user.signing-pin-rejected", "user.signing-pin-rejected",
+			"user.signing-pin-locked", "user.signing-pin-set", "user.signing-pin-rejected", "user.signing-pin-accepted"}
+		if got := auditTypes(t, s, p, ivy.ID); !slices.Equal(got, want) {
+			t.Fatalf("audit = %v; want %v", got, want)
+		}
+		if _, _, err := s.RecordPINTry(ctx, p, newID(), true, max, event(models.EventSigningPINAccepted), event(models.EventSigningPINLocked)); !errors.Is(err, models.ErrNotFound) {
+			t.Fatalf("RecordPINTry(no such user) = %v; want ErrNotFound", err)
+		}
+		if _, _, err := s.RecordPINTry(ctx, other, ivy.ID, true, max, event(models.EventSigningPINAccepted), event(models.EventSigningPINLocked)); !errors.Is(err, models.ErrNotFound) {
+			t.Fatalf("RecordPINTry(another program) = %v; want ErrNotFound", err)
+		}
+		if err := s.SetSigningPIN(ctx, p, newID(), "h", event(models.EventSigningPINSet)); !errors.Is(err, models.ErrNotFound) {
+			t.Fatalf("SetSigningPIN(no such user) = %v; want ErrNotFound", err)
+		}
+	})
+}
