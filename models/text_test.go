@@ -178,3 +178,9 @@ func TestValidateCleansText(t *testing.T) {
 		})
 	}
 }
+
+func TestCohortNameKeyIgnoresNormalizationForm(t *testing.T) {
+	if a, b := CohortNameKey("Oto\u0303no  2027"), CohortNameKey("ot\u00f5no 2027"); a != b {
+		t.Fatalf("CohortNameKey of NFD and NFC spellings = %q, %q; want one key", a, b)
+	}
+}
