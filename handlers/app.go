@@ -119,7 +119,7 @@ func New(d Deps) *fiber.App {
 		}
 		return c.Next()
 	}, s.idempotency(d.RequestTimeout+5*time.Second))
-	api.UseMiddleware(s.authorize(api))
+	api.UseMiddleware(s.authorize(api), refuseInvalidUTF8(api))
 	s.routes(api)
 	return app
 }

@@ -8,10 +8,12 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"skillbook/models"
 	"skillbook/store/mongo"
 )
 
@@ -57,7 +59,8 @@ func validRequestID(id string) bool {
 
 // requestContext gives each request an id, a logger carrying it, and a
 // deadline on the context everything below uses (Fiber's default user
-// context has none), then writes one access log line.
+// context has none), then writes one access log line: who made the request
+// (once authenticated) and its path with any secret in it redacted.
 func requestContext(log *slog.Logger, timeout time.Duration) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
@@ -85,16 +88,42 @@ func requestContext(log *slog.Logger, timeout time.Duration) fiber.Handler {
 		if status >= 500 {
 			level = slog.LevelError
 		}
-		reqLog.LogAttrs(context.Background(), level, "request",
+		attrs := []slog.Attr{
 			slog.String("method", c.Method()),
-			slog.String("path", c.Path()),
+			slog.String("path", loggedPath(c.Path())),
 			slog.Int("status", status),
 			slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
 			slog.String("ip", c.IP()),
 			slog.Int("bytes", len(c.Response().Body())),
-		)
+		}
+		// authenticate left the caller on the user context.
+		if u, ok := c.UserContext().Value(callerKey).(models.User); ok {
+			attrs = append(attrs, slog.String("userId", u.ID), slog.String("uid", u.UID), slog.String("role", string(u.Role)))
+		}
+		reqLog.LogAttrs(context.Background(), level, "request", attrs...)
 		return nil
 	}
+}
+
+// secretPathPrefixes are the paths whose next segment is a secret: a
+// device's FCM registration token (DELETE /v1/me/devices/{token}), which
+// lets anyone who holds it push to that phone.
+var secretPathPrefixes = []string{"/v1/me/devices/"}
+
+// loggedPath is path as the access log shows it, each secret segment
+// replaced by "[redacted]". Prefixes match in any case, as routes do.
+func loggedPath(path string) string {
+	for _, prefix := range secretPathPrefixes {
+		if len(path) <= len(prefix) || !strings.EqualFold(path[:len(prefix)], prefix) {
+			continue
+		}
+		redacted := path[:len(prefix)] + "[redacted]"
+		if _, rest, ok := strings.Cut(path[len(prefix):], "/"); ok {
+			redacted += "/" + rest
+		}
+		return redacted
+	}
+	return path
 }
 
 // recoverPanics turns a panic into a logged 500 problem; the process goes on.

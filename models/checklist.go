@@ -137,7 +137,8 @@ func ValidSlug(s string) bool {
 // Validate checks the content of a checklist, shipped or drafted by a
 // program: every problem is reported under its JSON field path
 // ("steps[3].text"), so callers can point at it. A checklist without
-// critical steps is valid: it is graded on its score alone.
+// critical steps is valid: it is graded on its score alone. Its texts are
+// put in NFC (CleanText).
 func (c *Checklist) Validate() error {
 	var v ValidationError
 	if !ValidSlug(c.ID) {
@@ -149,8 +150,8 @@ func (c *Checklist) Validate() error {
 	if !c.Area.Valid() {
 		v.Add("area", "must be one of %s", joinAreas())
 	}
-	requireText(&v, "title", c.Title, MaxTitleLen)
-	requireText(&v, "purpose", c.Purpose, MaxPurposeLen)
+	requireText(&v, "title", &c.Title, MaxTitleLen, Line)
+	requireText(&v, "purpose", &c.Purpose, MaxPurposeLen, Lines)
 
 	switch n := len(c.Competencies); {
 	case n == 0:
@@ -175,8 +176,8 @@ func (c *Checklist) Validate() error {
 	case n > MaxEquipment:
 		v.Add("equipment", "must list at most %d items", MaxEquipment)
 	}
-	for i, item := range c.Equipment {
-		requireText(&v, fmt.Sprintf("equipment[%d]", i), item, MaxEquipmentLen)
+	for i := range c.Equipment {
+		requireText(&v, fmt.Sprintf("equipment[%d]", i), &c.Equipment[i], MaxEquipmentLen, Line)
 	}
 
 	switch n := len(c.Steps); {
@@ -196,7 +197,7 @@ func (c *Checklist) Validate() error {
 		default:
 			seenSteps[s.ID] = i
 		}
-		requireText(&v, field+".text", s.Text, MaxStepTextLen)
+		requireText(&v, field+".text", &c.Steps[i].Text, MaxStepTextLen, Line)
 	}
 
 	if err := c.Grading.Apply(DefaultGrading).Validate("grading."); err != nil {
@@ -208,12 +209,16 @@ func (c *Checklist) Validate() error {
 	return v.Err()
 }
 
-func requireText(v *ValidationError, field, s string, max int) {
+// requireText checks that *s is given, at most max bytes and clean text of
+// kind, and puts it in NFC.
+func requireText(v *ValidationError, field string, s *string, max int, kind TextKind) {
 	switch {
-	case strings.TrimSpace(s) == "":
+	case strings.TrimSpace(*s) == "":
 		v.Add(field, "is required")
-	case len(s) > max:
+	case len(*s) > max:
 		v.Add(field, "must be at most %d characters", max)
+	default:
+		v.Text(field, s, kind)
 	}
 }
 

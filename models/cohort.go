@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Cohort is a group of students who start together, taught by a group of
@@ -24,11 +26,13 @@ type Cohort struct {
 // DateLayout is the calendar-date format of the API (RFC 3339 full-date).
 const DateLayout = "2006-01-02"
 
-// Validate checks a cohort's fields.
+// Validate checks a cohort's fields and puts its name in NFC.
 func (c *Cohort) Validate() error {
 	var v ValidationError
 	if n := strings.TrimSpace(c.Name); n == "" || len(n) > 120 {
 		v.Add("name", "is required, at most 120 characters")
+	} else {
+		v.Text("name", &c.Name, Line)
 	}
 	start, err := time.Parse(DateLayout, c.StartDate)
 	if err != nil {
@@ -47,9 +51,10 @@ func (c *Cohort) Validate() error {
 }
 
 // CohortNameKey is the form in which cohort names are unique in a program
-// and looked up: "Fall 2026" and "fall  2026" are one name.
+// and looked up: "Fall 2026" and "fall  2026" are one name, and so are its
+// NFC and NFD spellings (a roster file may hold either).
 func CohortNameKey(name string) string {
-	return strings.ToLower(strings.Join(strings.Fields(name), " "))
+	return strings.ToLower(strings.Join(strings.Fields(norm.NFC.String(name)), " "))
 }
 
 // CohortFilter selects cohorts of a program.

@@ -12,7 +12,7 @@ const MaxCommentLength = 2000
 // the score and outcome under rule g: a failed critical step fails the
 // attempt whatever the score; below g.MinScore fails. The client cannot
 // override either. Every step must be graded exactly once, and every
-// failed step needs a comment.
+// failed step needs a comment. Step comments are put in NFC, in steps.
 func Grade(c *Checklist, g Grading, steps []StepGrade) (score int, outcome Outcome, failedCritical []string, err error) {
 	var v ValidationError
 	seen := make(map[string]bool, len(steps))
@@ -34,6 +34,8 @@ func Grade(c *Checklist, g Grading, steps []StepGrade) (score int, outcome Outco
 			v.Add(field+".comment", "is required when a step fails: say what to improve")
 		case len(sg.Comment) > MaxCommentLength:
 			v.Add(field+".comment", "must be at most %d characters", MaxCommentLength)
+		default:
+			v.Text(field+".comment", &steps[i].Comment, Lines)
 		}
 		seen[sg.StepID] = true
 		switch sg.Result {

@@ -76,7 +76,7 @@ func LatestDate(now time.Time) string {
 }
 
 // ValidateNew checks a procedure a student logs in a program with targets
-// (the kinds it counts) at time now.
+// (the kinds it counts) at time now, and puts its site and note in NFC.
 func (p *Procedure) ValidateNew(targets map[string]int, now time.Time) error {
 	var v ValidationError
 	if p.ID != "" {
@@ -98,9 +98,13 @@ func (p *Procedure) ValidateNew(targets map[string]int, now time.Time) error {
 	}
 	if len(p.Site) > MaxProcedureSiteLen {
 		v.Add("site", "must be at most %d characters", MaxProcedureSiteLen)
+	} else {
+		v.Text("site", &p.Site, Line)
 	}
 	if len(p.Note) > MaxProcedureNoteLen {
 		v.Add("note", "must be at most %d characters", MaxProcedureNoteLen)
+	} else {
+		v.Text("note", &p.Note, Lines)
 	}
 	return v.Err()
 }

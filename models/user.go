@@ -79,17 +79,23 @@ func ValidEmail(s string) bool {
 	return err == nil && a.Address == s && a.Name == "" && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }
 
-// Validate checks the fields a new or changed user must have.
+// Validate checks the fields a new or changed user must have, and puts
+// the name and credential in NFC.
 func (u *User) Validate() error {
 	var v ValidationError
-	if !ValidEmail(u.Email) {
+	if _, p := CleanText("email", u.Email, Line); p != nil {
+		v.Problems = append(v.Problems, *p)
+	} else if !ValidEmail(u.Email) {
 		v.Add("email", "must be an email address")
 	}
 	if strings.TrimSpace(u.Name) == "" {
 		v.Add("name", "is required")
 	} else if len(u.Name) > 200 {
 		v.Add("name", "must be at most 200 characters")
+	} else {
+		v.Text("name", &u.Name, Line)
 	}
+	v.Text("credential", &u.Credential, Line)
 	if !u.Role.Valid() {
 		v.Add("role", "must be student, instructor or admin")
 	}

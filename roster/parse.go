@@ -184,7 +184,13 @@ func row(line int, rec, header []string, cols map[string]int) Row {
 		case strings.IndexFunc(v, unicode.IsControl) >= 0:
 			problems = append(problems, col+" holds a control character")
 		default:
-			return v
+			// The rule every client text follows: bidirectional
+			// overrides refused, the rest in NFC.
+			clean, p := models.CleanText(col, v, models.Line)
+			if p == nil {
+				return clean
+			}
+			problems = append(problems, col+" "+p.Message)
 		}
 		return ""
 	}

@@ -68,6 +68,14 @@ func TestParse(t *testing.T) {
 			},
 		},
 		{
+			name: "names in NFD are read in NFC; a bidirectional override is refused",
+			in:   "email,name,role,cohort\nj@example.com,Jose\u0301,student,Oto\u0303no\nv@example.com,Eve\u202eLIVE,student,C\n",
+			want: []roster.Row{
+				{Line: 2, Email: "j@example.com", Name: "Jos\u00e9", Role: "student", Cohort: "Ot\u00f5no"},
+				{Line: 3, Email: "v@example.com", Role: "student", Cohort: "C", Problem: "name must not contain bidirectional override or isolate characters"},
+			},
+		},
+		{
 			name: "an unclosed quote takes the rest of the file",
 			in:   "email,name,role,cohort\na@example.com,\"A,student,C\nb@example.com,B,student,C\n",
 			want: []roster.Row{{Line: 2, Problem: "a quoted value is not closed, or a quote inside it is not doubled"}},

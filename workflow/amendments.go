@@ -53,9 +53,11 @@ func (e *Evaluations) Amend(ctx context.Context, caller Caller, in AmendInput) (
 	if reason == "" {
 		v.Add("body.reason", "is required")
 	}
+	v.Text("body.reason", &reason, models.Lines)
 	if correction == "" {
 		v.Add("body.correction", "is required")
 	}
+	v.Text("body.correction", &correction, models.Lines)
 	if !in.Attest {
 		v.Add("body.attest", "must be true: an amendment is a signed statement")
 	}

@@ -59,6 +59,11 @@ func (e *Evaluations) CreateAttempt(ctx context.Context, caller Caller, in NewAt
 	if err != nil {
 		return CreatedAttempt{}, err
 	}
+	var v models.ValidationError
+	v.Text("body.note", &a.Note, models.Lines)
+	if err := v.Err(); err != nil {
+		return CreatedAttempt{}, err
+	}
 	a.Status = status
 	if in.ID == "" {
 		a.ID = e.newID()
@@ -109,7 +114,8 @@ func (e *Evaluations) CreateAttempt(ctx context.Context, caller Caller, in NewAt
 	return CreatedAttempt{Attempt: stored, Created: created}, nil
 }
 
-// checkPracticeSteps checks a practice attempt's self-marks name real steps.
+// checkPracticeSteps checks a practice attempt's self-marks name real
+// steps, and puts their comments in NFC.
 func checkPracticeSteps(c *models.Checklist, steps []models.StepGrade) error {
 	var v models.ValidationError
 	seen := map[string]bool{}
@@ -123,6 +129,8 @@ func checkPracticeSteps(c *models.Checklist, steps []models.StepGrade) error {
 			v.Add(fmt.Sprintf("body.steps[%d].result", i), "must be pass, fail or na")
 		case len(sg.Comment) > models.MaxCommentLength:
 			v.Add(fmt.Sprintf("body.steps[%d].comment", i), "must be at most %d characters", models.MaxCommentLength)
+		default:
+			v.Text(fmt.Sprintf("body.steps[%d].comment", i), &steps[i].Comment, models.Lines)
 		}
 		seen[sg.StepID] = true
 	}

@@ -50,6 +50,11 @@ func (n *Notices) RegisterDevice(ctx context.Context, caller Caller, in Register
 	now := n.clock.Now().UTC()
 	d := models.Device{Token: token, ProgramID: caller.ProgramID, UserID: caller.ID, Platform: in.Platform,
 		AppVersion: strings.TrimSpace(in.AppVersion), RefreshedAt: now}
+	var v models.ValidationError
+	v.Text("body.appVersion", &d.AppVersion, models.Line)
+	if err := v.Err(); err != nil {
+		return RegisteredDevice{}, err
+	}
 	d, created, err := n.store.SaveDevice(ctx, d, models.MaxDevicesPerUser, now.Add(-models.StaleDeviceAge))
 	if err != nil {
 		return RegisteredDevice{}, err

@@ -82,6 +82,11 @@ func (e *Evaluations) Evaluate(ctx context.Context, caller Caller, in EvaluateIn
 	}
 	ev := models.Evaluation{ID: e.newID(), EvaluatorID: evaluator.ID, Comment: strings.TrimSpace(in.Comment), Setting: in.Setting,
 		Grading: g, EvaluatedAt: e.now()}
+	var v models.ValidationError
+	v.Text("body.comment", &ev.Comment, models.Lines)
+	if err := v.Err(); err != nil {
+		return models.Attempt{}, err
+	}
 	if in.Decision == DecisionReturn {
 		if ev.Comment == "" {
 			return models.Attempt{}, &models.ValidationError{Problems: []models.FieldProblem{{Field: "body.comment", Message: "is required when returning a request: say what to practise"}}}

@@ -158,10 +158,13 @@ func (s *Skills) ConfirmProcedure(ctx context.Context, caller Caller, in ReviewI
 // pending procedure, saying why.
 func (s *Skills) RejectProcedure(ctx context.Context, caller Caller, in ReviewInput, reason string) (models.Procedure, error) {
 	reason = strings.TrimSpace(reason)
+	v := &models.ValidationError{}
 	if reason == "" {
-		v := &models.ValidationError{}
 		v.Add("body.reason", "is required: say why the procedure is not confirmed")
-		return models.Procedure{}, v
+	}
+	v.Text("body.reason", &reason, models.Lines)
+	if err := v.Err(); err != nil {
+		return models.Procedure{}, err
 	}
 	return s.review(ctx, caller, in, models.ProcedureRejected, reason)
 }

@@ -53,6 +53,11 @@ func (e *Evaluations) PlanRemediation(ctx context.Context, caller Caller, in Rem
 	}
 	r := models.Remediation{ID: e.newID(), ProgramID: caller.ProgramID, StudentID: student.ID, ChecklistID: in.ChecklistID,
 		Plan: strings.TrimSpace(in.Plan), DueDate: in.DueDate, CreatedBy: caller.ID, CreatedAt: e.now()}
+	var v models.ValidationError
+	v.Text("body.plan", &r.Plan, models.Lines)
+	if err := v.Err(); err != nil {
+		return models.Remediation{}, err
+	}
 	ev := models.Event{Type: models.EventRemediationPlanned, ProgramID: r.ProgramID, Actor: caller.Actor(), Subject: "remediation", SubjectID: r.ID,
 		StudentID: r.StudentID, Summary: fmt.Sprintf("recorded a remediation plan for %s and reopened attempts", r.ChecklistID),
 		Data: map[string]string{"checklistId": r.ChecklistID, "plan": r.Plan, "dueDate": r.DueDate},

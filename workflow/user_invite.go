@@ -34,7 +34,7 @@ func (p *People) InviteUser(ctx context.Context, caller Caller, in InviteUserInp
 	u := models.User{ProgramID: caller.ProgramID, Email: in.Email, Name: in.Name, Role: in.Role,
 		Credential: in.Credential, CohortIDs: slices.Clone(in.CohortIDs)}
 	u.Normalize()
-	if err := validateUser(u); err != nil {
+	if err := validateUser(&u); err != nil {
 		return models.User{}, err
 	}
 	if err := p.checkCohortsOpen(ctx, caller.ProgramID, u.CohortIDs); err != nil {
@@ -51,8 +51,8 @@ func (p *People) InviteUser(ctx context.Context, caller Caller, in InviteUserInp
 }
 
 // validateUser checks a user's fields and cohort membership, listing every
-// problem of both in one validation error.
-func validateUser(u models.User) error {
+// problem of both in one validation error; u's texts are left in NFC.
+func validateUser(u *models.User) error {
 	var all models.ValidationError
 	for _, err := range []error{u.Validate(), u.ValidateMembership()} {
 		var v *models.ValidationError
