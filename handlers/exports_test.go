@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -43,8 +44,9 @@ func newExportClass(t *testing.T) *exportClass {
 	env.Post(t, "/v1/attempts/"+first.ID+"/evaluations", c.instructor.Token, map[string]any{
 		"steps": c.grades(t, first), "setting": "skills-lab", "comment": "Steady technique.", "attest": true,
 	}).WantStatus(t, http.StatusCreated).JSON(t, &c.signed)
-	env.Post(t, "/v1/evaluations/"+c.signed.Evaluation.ID+"/amendments", c.instructor.Token, map[string]any{
-		"reason": "Wrong arm recorded", "correction": "Left arm, seated.", "attest": true,
+	env.Do(t, apitest.Request{Method: http.MethodPost, Path: "/v1/evaluations/" + c.signed.Evaluation.ID + "/amendments", Token: c.instructor.Token,
+		Header: map[string]string{"If-Match": fmt.Sprintf(`"%d"`, c.signed.Version)},
+		Body:   map[string]any{"reason": "Wrong arm recorded", "correction": "Left arm, seated.", "attest": true},
 	}).WantStatus(t, http.StatusCreated).JSON(t, &c.amended)
 
 	second := c.request(t, c.ann, "pulse-oximetry")

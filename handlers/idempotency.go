@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -13,6 +14,10 @@ import (
 // idempotencyHeader lets a mobile client retry a POST after a dropped
 // connection without doing the work twice.
 const idempotencyHeader = "Idempotency-Key"
+
+// idempotencyBookkeeping bounds recording or abandoning a key, on a
+// context detached from the request's deadline.
+const idempotencyBookkeeping = 5 * time.Second
 
 // replayedHeaders are kept with a stored response and sent on replay.
 var replayedHeaders = []string{fiber.HeaderContentType, fiber.HeaderETag, fiber.HeaderLocation}
@@ -77,8 +82,13 @@ func (s *server) idempotency(lease time.Duration) fiber.Handler {
 			}
 		}
 		status := c.Response().StatusCode()
+		// The key's bookkeeping runs even when the request's own deadline
+		// has passed (that is when a failure is likeliest): a response not
+		// recorded would run the request again for a retry after the lease.
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), idempotencyBookkeeping)
+		defer cancel()
 		if status >= 500 || status == http.StatusConflict || status == http.StatusTooManyRequests || status == http.StatusUnauthorized {
-			if err := s.store.AbandonIdempotent(ctx, scope); err != nil {
+			if err := s.store.AbandonIdempotent(bctx, scope); err != nil {
 				logFrom(ctx).Warn("abandon idempotency key", "error", err)
 			}
 			return nil
@@ -89,7 +99,7 @@ func (s *server) idempotency(lease time.Duration) fiber.Handler {
 				resp.Header[h] = v
 			}
 		}
-		if err := s.store.FinishIdempotent(ctx, scope, resp); err != nil {
+		if err := s.store.FinishIdempotent(bctx, scope, resp); err != nil {
 			// The work is done; a retry will see the key in progress until
 			// the lease ends and then run again, which the handlers'
 			// own guards (client-chosen ids, version checks) absorb.

@@ -93,8 +93,9 @@ func (s *server) routes(api huma.API) {
 	register(api, huma.Operation{OperationID: "amend-evaluation", Method: http.MethodPost, Path: "/v1/evaluations/{id}/amendments",
 		Summary: "Add a signed correction to an evaluation (the evaluation itself never changes)", Tags: []string{"Evaluations"}, Security: bearer,
 		Metadata:      access(only("only instructors who teach this student's cohort may amend their evaluations", models.RoleInstructor), fresh),
+		Description:   "If-Match with the attempt's ETag is required (428 without it, or with *): a retry of an amendment that was recorded then meets 412 instead of amending twice.",
 		DefaultStatus: http.StatusCreated,
-		Errors:        append(write, http.StatusPreconditionFailed)}, s.amend)
+		Errors:        append(write, http.StatusPreconditionFailed, http.StatusPreconditionRequired)}, s.amend)
 	register(api, huma.Operation{OperationID: "set-signing-pin", Method: http.MethodPut, Path: "/v1/me/signing-pin",
 		Summary: "Set the instructor's signing PIN (also unlocks it)", Tags: []string{"Me"}, Security: bearer,
 		Metadata:      access(only("only instructors sign evaluations", models.RoleInstructor), fresh),

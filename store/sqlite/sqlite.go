@@ -141,11 +141,21 @@ func (s *Store) now() time.Time { return s.clock.Now().UTC().Truncate(time.Milli
 // write runs fn in one write transaction (BEGIN IMMEDIATE), committing
 // when fn returns nil. A use case's change, its events and its
 // notifications go through one call, so they commit together or not at
-// all.
+// all. A request whose deadline has passed (or that was cancelled) while
+// it waited never takes the one writer: it would only hold up the
+// requests queued behind it for work its client no longer waits for.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return translate(err)
+	}
+	// The wait for the writer may have outlasted the deadline.
+	if err := ctx.Err(); err != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("write: %w", err)
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
