@@ -138,7 +138,23 @@ func TestRecordPINTryLocksAfterMaxFailures(t *testing.T) {
 	if n, locked := try(true); n != 3 || !locked {
 		t.Fatalf("right try on a locked PIN = %d, %v; want locked", n, locked)
 	}
+	// A flood on the locked PIN is counted, not audited try by try.
+	for range 3 {
+		try(false)
+		if err := s.RefusePINTry(ctx, p, ivy.ID, 3); err != nil {
+			t.Fatalf("RefusePINTry = %v", err)
+		}
+	}
+	if u, _ := s.User(ctx, p, ivy.ID); u.PINFailures != 3 || u.PINRefused != 7 || u.PINLockedAt == nil {
+		t.Fatalf("after the lock = failures %d, refused %d, locked at %v; want 3, 7, a time", u.PINFailures, u.PINRefused, u.PINLockedAt)
+	}
 	setPIN()
+	if err := s.RefusePINTry(ctx, p, ivy.ID, 3); err != nil {
+		t.Fatalf("RefusePINTry on an unlocked PIN = %v", err)
+	}
+	if u, _ := s.User(ctx, p, ivy.ID); u.PINFailures != 0 || u.PINRefused != 0 || u.PINLockedAt != nil {
+		t.Fatalf("after a new PIN = failures %d, refused %d, locked at %v; want no lock left", u.PINFailures, u.PINRefused, u.PINLockedAt)
+	}
 	if n, locked := try(false); n != 1 || locked {
 		t.Fatalf("wrong try after a reset = %d, %v; want 1", n, locked)
 	}

@@ -6,13 +6,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"skillbook/models"
 )
 
 func TestPeoplePINTriesAndLock(t *testing.T) {
 	t.Parallel()
-	s, _ := openTest(t)
+	s, clk := openTest(t)
 	ctx := context.Background()
 	p, other := peopleProgram(t, s), peopleProgram(t, s)
 	in := peopleInvite(t, s, p, "in@example.com", models.RoleInstructor)
@@ -54,11 +55,22 @@ func TestPeoplePINTriesAndLock(t *testing.T) {
 			t.Errorf("wrong try %d = %d, %v", i, n, locked)
 		}
 	}
+	lockedAt := clk.Now().UTC().Truncate(time.Millisecond)
+	clk.Advance(time.Minute)
 	if n, locked := try(true); n != max || !locked {
 		t.Errorf("a right try on a locked PIN = %d, %v; want refused, locked", n, locked)
 	}
-	if u, _ := s.User(ctx, p, in.ID); u.PINFailures != max || u.Version != 2 {
-		t.Errorf("after the lock = failures %d, version %d; want %d, 2 (tries change no version)", u.PINFailures, u.Version, max)
+	// A flood on the locked PIN is counted, not audited try by try.
+	for range 3 {
+		try(false)
+		if err := s.RefusePINTry(ctx, p, in.ID, max); err != nil {
+			t.Fatalf("RefusePINTry = %v", err)
+		}
+	}
+	if u, _ := s.User(ctx, p, in.ID); u.PINFailures != max || u.Version != 2 || u.PINRefused != 7 ||
+		u.PINLockedAt == nil || !u.PINLockedAt.Equal(lockedAt) {
+		t.Errorf("after the lock = failures %d, version %d, refused %d, locked at %v; want %d, 2 (tries change no version), 7, %v",
+			u.PINFailures, u.Version, u.PINRefused, u.PINLockedAt, max, lockedAt)
 	}
 	want := []string{"user.invited", "user.signing-pin-set"}
 	for range 2 + max {
@@ -70,6 +82,13 @@ func TestPeoplePINTriesAndLock(t *testing.T) {
 	}
 	if err := s.SetSigningPIN(ctx, p, in.ID, "hash-2", ev(models.EventSigningPINSet)); err != nil {
 		t.Fatal(err)
+	}
+	if err := s.RefusePINTry(ctx, p, in.ID, max); err != nil {
+		t.Fatalf("RefusePINTry on an unlocked PIN = %v", err)
+	}
+	if u, _ := s.User(ctx, p, in.ID); u.PINFailures != 0 || u.PINRefused != 0 || u.PINLockedAt != nil {
+		t.Errorf("after a new PIN (and a late refused try) = failures %d, refused %d, locked at %v; want no lock left",
+			u.PINFailures, u.PINRefused, u.PINLockedAt)
 	}
 	if n, locked := try(true); n != 0 || locked {
 		t.Errorf("a right try after a new PIN = %d, %v; want unlocked", n, locked)
