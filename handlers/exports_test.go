@@ -22,6 +22,7 @@ import (
 	"skillbook/handlers/apitest"
 	"skillbook/models"
 	"skillbook/store/storetest"
+	"skillbook/workflow"
 )
 
 // exportClass is a class of two in vital signs: Ann passed blood
@@ -420,4 +421,26 @@ func exportRows() []authzRoute {
 		{http.MethodGet, "/v1/exports/{id}", job(""), exportFollow},
 		{http.MethodGet, "/v1/exports/{id}/file", job("/file"), exportFollow},
 	}
+}
+
+// TestPendingExportJobsAreCapped: a user with MaxPendingExports jobs
+// queued or running gets 429 with Retry-After for the next, until one
+// ends; another user is not held up.
+func TestPendingExportJobsAreCapped(t *testing.T) {
+	t.Parallel()
+	c := newExportClass(t)
+	env := c.env
+	matrix := map[string]any{"kind": "matrix", "cohortId": c.cohort.ID}
+	for range workflow.MaxPendingExports {
+		env.Post(t, "/v1/exports", c.instructor.Token, matrix).WantStatus(t, http.StatusAccepted)
+	}
+	r := env.Post(t, "/v1/exports", c.instructor.Token, matrix)
+	r.WantProblem(t, http.StatusTooManyRequests, "too-many-pending-exports")
+	if got := r.Header.Get("Retry-After"); got != "30" {
+		t.Errorf("Retry-After = %q; want 30", got)
+	}
+	env.Post(t, "/v1/exports", c.admin.Token, matrix).WantStatus(t, http.StatusAccepted)
+
+	runExportJobs(t, env.Store)
+	env.Post(t, "/v1/exports", c.instructor.Token, matrix).WantStatus(t, http.StatusAccepted)
 }
