@@ -158,12 +158,13 @@ func (s *server) routes(api huma.API) {
 	register(api, huma.Operation{OperationID: "import-roster", Method: http.MethodPost, Path: "/v1/roster",
 		Summary: "Import a roster CSV: valid rows are applied, rejected rows reported with a reason, 200 with counts (admins)",
 		Description: "Every row is checked first: email, role, cohorts (by name or id, active, exactly one for a student, ';' between an instructor's), " +
-			"an email repeated in the file or belonging to another program, column count and field length. Valid rows are then written, " +
+			"an email repeated in the file or already in use by an account outside this program (reported as \"already exists\", never where), column count and field length. Valid rows are then written, " +
 			"each as its own guarded write with its own audit entry, even when other rows are rejected; the answer lists every row as " +
 			"created, updated, unchanged or rejected. Existing users get the row's name, role and cohorts; an empty credential cell keeps " +
 			"their credential. Importing the same file twice changes nothing the second time. dryRun=true checks and reports without writing. " +
 			"If the store fails part-way, the rows written so far stay and importing the file again completes it. " +
-			"A file that cannot be used at all (no header, unknown column, more than 5,000 rows) is 422; over 1 MiB is 413.",
+			"A file that cannot be used at all (no header, unknown column, more than 5,000 rows) is 422; over 1 MiB is 413. " +
+			"Each admin has ten imports (dry runs included) at once and then one a minute: beyond that, 429 with Retry-After.",
 		Tags: []string{"Users"}, Security: bearer, Metadata: access(admins("import rosters")), MaxBodyBytes: roster.MaxBytes,
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusRequestEntityTooLarge,
 			http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}}, s.importRoster)
