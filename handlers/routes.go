@@ -88,8 +88,8 @@ func (s *server) routes(api huma.API) {
 	register(api, huma.Operation{OperationID: "evaluate-attempt", Method: http.MethodPost, Path: "/v1/attempts/{id}/evaluations",
 		Summary: "Grade (and sign) or return an evaluation request", Tags: []string{"Evaluations"}, Security: bearer,
 		Metadata:      access(only("only instructors who teach this student's cohort may evaluate", models.RoleInstructor, models.RoleStudent), fresh),
-		Description:   "The server computes score and outcome from the checklist's rule. A pass must be attested and is signed: by the caller (an instructor teaching the cohort), or on the student's device with the instructor's signing PIN. Exactly one of concurrent evaluations of one request succeeds; the others get 409.",
-		DefaultStatus: http.StatusCreated, Errors: write}, s.evaluate)
+		Description:   "The server computes score and outcome from the checklist's rule. A pass must be attested and is signed: by the caller (an instructor teaching the cohort), or on the student's device with the instructor's signing PIN. Exactly one of concurrent evaluations of one request succeeds; the others get 409. A locked PIN is refused (403 signing-pin-locked) before it is checked; PIN tries beyond a student's or an instructor's limit are 429 with Retry-After.",
+		DefaultStatus: http.StatusCreated, Errors: append(write, http.StatusTooManyRequests)}, s.evaluate)
 	register(api, huma.Operation{OperationID: "amend-evaluation", Method: http.MethodPost, Path: "/v1/evaluations/{id}/amendments",
 		Summary: "Add a signed correction to an evaluation (the evaluation itself never changes)", Tags: []string{"Evaluations"}, Security: bearer,
 		Metadata:      access(only("only instructors who teach this student's cohort may amend their evaluations", models.RoleInstructor), fresh),
@@ -167,7 +167,7 @@ func (s *server) routes(api huma.API) {
 			"Each admin has ten imports (dry runs included) at once and then one a minute: beyond that, 429 with Retry-After.",
 		Tags: []string{"Users"}, Security: bearer, Metadata: access(admins("import rosters")), MaxBodyBytes: roster.MaxBytes,
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusRequestEntityTooLarge,
-			http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}}, s.importRoster)
+			http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity, http.StatusTooManyRequests}}, s.importRoster)
 
 	// Procedures, progress and audit
 	procRead := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity}
@@ -260,9 +260,9 @@ func (s *server) routes(api huma.API) {
 		"A student's skills transcript as PDF (the student, their instructors, admins)", "pdf"), access(anyRole)), s.transcriptPDF)
 	register(api, huma.Operation{OperationID: "create-export", Method: http.MethodPost, Path: "/v1/exports",
 		Summary:     "Start an export as a background job: any kind, and the only way to the full program archive",
-		Description: "Answers 202 with the job; follow it at Location. The job survives restarts and any instance may run or serve it. Finished files are kept for a configured time (EXPORT_RETENTION, default 24h).",
+		Description: "Answers 202 with the job; follow it at Location. The job survives restarts and any instance may run or serve it. Finished files are kept for a configured time (EXPORT_RETENTION, default 24h). A user has at most 3 jobs queued or running: the next is 429 with Retry-After.",
 		Tags:        []string{"Exports"}, Security: bearer,
-		Metadata: access(anyRole), DefaultStatus: http.StatusAccepted, Errors: exportRead}, s.createExport)
+		Metadata: access(anyRole), DefaultStatus: http.StatusAccepted, Errors: append(exportRead, http.StatusTooManyRequests)}, s.createExport)
 	register(api, huma.Operation{OperationID: "get-export", Method: http.MethodGet, Path: "/v1/exports/{id}",
 		Summary: "An export's status and percent done, with a download link once done (its requester, admins)",
 		Tags:    []string{"Exports"}, Security: bearer, Metadata: access(anyRole), Errors: exportRead}, s.export)
