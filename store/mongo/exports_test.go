@@ -430,7 +430,8 @@ func TestArchiveRoundTripIntoAnEmptyStoreLosesNothing(t *testing.T) {
 		t.Errorf("archive holds %d audit entries; want every change", len(before["audit"]))
 	}
 	for _, u := range before["user"] {
-		if strings.Contains(u, "pinHash") || strings.Contains(u, "argon2") || !strings.Contains(u, `"pinSet":false`) {
+		if strings.Contains(u, "pinHash") || strings.Contains(u, "argon2") || strings.Contains(u, "pinRefused") || strings.Contains(u, "pinLockedAt") ||
+			!strings.Contains(u, `"pinSet":false`) {
 			t.Errorf("archived user keeps signing-PIN secrets: %s", u)
 		}
 	}
