@@ -141,6 +141,13 @@ func (s *Store) CreateExport(ctx context.Context, j models.ExportJob, events ...
 	})
 }
 
+// pendingExportsSQL counts a user's jobs queued or running in a program,
+// through an index by status: few jobs are pending at any time, while a
+// program's done direct exports pile up (the + keeps the planner off the
+// program's index).
+const pendingExportsSQL = `SELECT count(*) FROM export_jobs WHERE status IN (?, ?) AND direct = 0 AND +program_id = ?
+	AND json_extract(doc, '$.requestedBy.userId') = ?`
+
 // QueueExport records queued job j with its events, in the transaction
 // that counts its requester's jobs still queued or running: none is
 // recorded (queued false) when they have maxPending. The one writer makes
@@ -149,8 +156,7 @@ func (s *Store) QueueExport(ctx context.Context, j models.ExportJob, maxPending 
 	queued := false
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var pending int
-		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM export_jobs WHERE status IN (?, ?) AND program_id = ?
-			AND json_extract(doc, '$.requestedBy.userId') = ?`,
+		err := tx.QueryRowContext(ctx, pendingExportsSQL,
 			string(models.ExportQueued), string(models.ExportRunning), j.ProgramID, j.RequestedBy.UserID).Scan(&pending)
 		if err != nil {
 			return fmt.Errorf("count pending exports: %w", translate(err))

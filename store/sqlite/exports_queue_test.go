@@ -55,3 +55,10 @@ func TestQueueExportCapsPendingJobsUnderABurst(t *testing.T) {
 		}
 	}
 }
+
+func TestPendingExportsCountSearchesByStatus(t *testing.T) {
+	t.Parallel()
+	s, _ := openTest(t)
+	exportAssertNoScan(t, s.reader, pendingExportsSQL, "queued", "running", "p", "u")
+	exportAssertPlanUses(t, s.reader, "(status=? AND direct=?)", pendingExportsSQL, "queued", "running", "p", "u")
+}
