@@ -10,7 +10,7 @@ import (
 
 type amendInput struct {
 	ID      string `path:"id" maxLength:"64" doc:"The evaluation to correct."`
-	IfMatch string `header:"If-Match" maxLength:"40" doc:"The attempt's ETag; the amendment is refused (412) if the record changed since."`
+	IfMatch string `header:"If-Match" maxLength:"40" doc:"Required: the attempt's ETag; the amendment is refused (412) if the record changed since, so a retry cannot amend twice."`
 	Body    struct {
 		Reason     string `json:"reason" minLength:"1" maxLength:"2000" doc:"Why the signed evaluation needs a correction."`
 		Correction string `json:"correction" minLength:"1" maxLength:"4000" doc:"The correction itself."`
@@ -20,9 +20,14 @@ type amendInput struct {
 
 // amend adds a signed amendment to a graded evaluation.
 func (s *server) amend(ctx context.Context, in *amendInput) (*attemptOutput, error) {
-	version, err := parseIfMatch(in.IfMatch)
+	version, err := requireIfMatch(in.IfMatch, "attempt")
 	if err != nil {
 		return nil, err
+	}
+	if version == 0 {
+		// "*" matches any version: a retry after a lost response would
+		// amend a second time.
+		return nil, newProblem(http.StatusPreconditionRequired, "send If-Match with the attempt's ETag, not *, so a retry cannot amend twice")
 	}
 	a, err := s.app.Evaluations.Amend(ctx, callerOf(ctx), workflow.AmendInput{EvaluationID: in.ID, Version: version,
 		Reason: in.Body.Reason, Correction: in.Body.Correction, Attest: in.Body.Attest})

@@ -548,11 +548,18 @@ func authzRoutes() []authzRoute {
 			"403 403 404",
 			"403 403 403",
 			"201 403 404")},
-		{http.MethodPost, "/v1/evaluations/{id}/amendments", post(func(_ *testing.T, _ *authzWorld, _ int, r *authzRecords) string {
-			return "/v1/evaluations/" + r.graded.Evaluation.ID + "/amendments"
-		}, func(*authzWorld, int, *authzRecords) any {
-			return map[string]any{"reason": "Wrong setting recorded", "correction": "Observed at the clinical site", "attest": true}
-		}), decide(201)},
+		{http.MethodPost, "/v1/evaluations/{id}/amendments", func(t *testing.T, w *authzWorld, _, rec int) apitest.Request {
+			// If-Match is required: name the version as it is now (each
+			// amendment moves it on).
+			r := w.recs[rec]
+			a, err := w.env.Store.Attempt(context.Background(), r.program.ID, r.graded.ID)
+			if err != nil {
+				t.Fatalf("read graded attempt: %v", err)
+			}
+			return apitest.Request{Method: http.MethodPost, Path: "/v1/evaluations/" + r.graded.Evaluation.ID + "/amendments",
+				Body:   map[string]any{"reason": "Wrong setting recorded", "correction": "Observed at the clinical site", "attest": true},
+				Header: map[string]string{"If-Match": fmt.Sprintf(`"%d"`, a.Version)}}
+		}, decide(201)},
 		{http.MethodPut, "/v1/me/signing-pin", func(*testing.T, *authzWorld, int, int) apitest.Request {
 			return apitest.Request{Method: http.MethodPut, Path: "/v1/me/signing-pin", Body: map[string]any{"pin": "582914"}}
 		}, byCaller(403, 204, 204, 403, 403, 403, 204, 403, 403)},

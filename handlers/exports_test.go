@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"skillbook/handlers/apitest"
 	"skillbook/models"
 	"skillbook/store/storetest"
+	"skillbook/workflow"
 )
 
 // exportClass is a class of two in vital signs: Ann passed blood
@@ -43,8 +45,9 @@ func newExportClass(t *testing.T) *exportClass {
 	env.Post(t, "/v1/attempts/"+first.ID+"/evaluations", c.instructor.Token, map[string]any{
 		"steps": c.grades(t, first), "setting": "skills-lab", "comment": "Steady technique.", "attest": true,
 	}).WantStatus(t, http.StatusCreated).JSON(t, &c.signed)
-	env.Post(t, "/v1/evaluations/"+c.signed.Evaluation.ID+"/amendments", c.instructor.Token, map[string]any{
-		"reason": "Wrong arm recorded", "correction": "Left arm, seated.", "attest": true,
+	env.Do(t, apitest.Request{Method: http.MethodPost, Path: "/v1/evaluations/" + c.signed.Evaluation.ID + "/amendments", Token: c.instructor.Token,
+		Header: map[string]string{"If-Match": fmt.Sprintf(`"%d"`, c.signed.Version)},
+		Body:   map[string]any{"reason": "Wrong arm recorded", "correction": "Left arm, seated.", "attest": true},
 	}).WantStatus(t, http.StatusCreated).JSON(t, &c.amended)
 
 	second := c.request(t, c.ann, "pulse-oximetry")
@@ -418,4 +421,26 @@ func exportRows() []authzRoute {
 		{http.MethodGet, "/v1/exports/{id}", job(""), exportFollow},
 		{http.MethodGet, "/v1/exports/{id}/file", job("/file"), exportFollow},
 	}
+}
+
+// TestPendingExportJobsAreCapped: a user with MaxPendingExports jobs
+// queued or running gets 429 with Retry-After for the next, until one
+// ends; another user is not held up.
+func TestPendingExportJobsAreCapped(t *testing.T) {
+	t.Parallel()
+	c := newExportClass(t)
+	env := c.env
+	matrix := map[string]any{"kind": "matrix", "cohortId": c.cohort.ID}
+	for range workflow.MaxPendingExports {
+		env.Post(t, "/v1/exports", c.instructor.Token, matrix).WantStatus(t, http.StatusAccepted)
+	}
+	r := env.Post(t, "/v1/exports", c.instructor.Token, matrix)
+	r.WantProblem(t, http.StatusTooManyRequests, "too-many-pending-exports")
+	if got := r.Header.Get("Retry-After"); got != "30" {
+		t.Errorf("Retry-After = %q; want 30", got)
+	}
+	env.Post(t, "/v1/exports", c.admin.Token, matrix).WantStatus(t, http.StatusAccepted)
+
+	runExportJobs(t, env.Store)
+	env.Post(t, "/v1/exports", c.instructor.Token, matrix).WantStatus(t, http.StatusAccepted)
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -12,6 +13,10 @@ import (
 // idempotencyHeader lets a mobile client retry a POST after a dropped
 // connection without doing the work twice.
 const idempotencyHeader = "Idempotency-Key"
+
+// idempotencyBookkeeping bounds recording or abandoning a key, on a
+// context detached from the request's deadline.
+const idempotencyBookkeeping = 5 * time.Second
 
 // replayedHeaders are kept with a stored response and sent on replay.
 var replayedHeaders = []string{fiber.HeaderContentType, fiber.HeaderETag, fiber.HeaderLocation}
@@ -66,13 +71,18 @@ func (s *server) idempotency(lease time.Duration) fiber.Handler {
 				return herr
 			}
 		}
+		// The key's bookkeeping runs even when the request's own deadline
+		// has passed (that is when a failure is likeliest): a response not
+		// recorded would run the request again for a retry after the lease.
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), idempotencyBookkeeping)
+		defer cancel()
 		if retryable(c.Response().StatusCode()) {
-			if err := s.store.AbandonIdempotent(ctx, scope); err != nil {
+			if err := s.store.AbandonIdempotent(bctx, scope); err != nil {
 				logFrom(ctx).Warn("abandon idempotency key", "error", err)
 			}
 			return nil
 		}
-		if err := s.store.FinishIdempotent(ctx, scope, *storedResponse(c)); err != nil {
+		if err := s.store.FinishIdempotent(bctx, scope, *storedResponse(c)); err != nil {
 			// The work is done; a retry will see the key in progress until
 			// the lease ends and then run again, which the handlers'
 			// own guards (client-chosen ids, version checks) absorb.

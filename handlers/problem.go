@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -132,6 +134,13 @@ func problemFor(ctx context.Context, err error) *Problem {
 		p.Type = problemBase + refusal.Code
 		return p
 	}
+	var limited *models.Limited
+	if errors.As(err, &limited) {
+		p = newProblem(http.StatusTooManyRequests, limited.Detail)
+		p.Type = problemBase + limited.Code
+		p.headers = http.Header{"Retry-After": {retryAfterSeconds(limited.RetryAfter)}}
+		return p
+	}
 	var re *models.RuleError
 	if errors.As(err, &re) {
 		p = newProblem(http.StatusUnprocessableEntity, re.Detail)
@@ -180,4 +189,11 @@ func detailAfter(err, sentinel error, fallback string) string {
 		return msg[i+len(prefix):]
 	}
 	return fallback
+}
+
+// retryAfterSeconds words a wait as Retry-After's whole seconds, rounded
+// up and at least one, so a client that waits that long is let in.
+func retryAfterSeconds(d time.Duration) string {
+	s := int64((d + time.Second - 1) / time.Second)
+	return strconv.FormatInt(max(s, 1), 10)
 }

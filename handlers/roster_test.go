@@ -147,7 +147,7 @@ func TestRosterReportsBadRows(t *testing.T) {
 		{6, "rejected", `cohort "Spring 2027" is archived`},
 		{7, "rejected", "also on line 8"},
 		{8, "rejected", "also on line 7"},
-		{9, "rejected", "another program"},
+		{9, "rejected", "a user with email " + tn.otherStudent.Email + " already exists"},
 		{10, "rejected", "name is longer than 200"},
 		{11, "rejected", "has 3 columns"},
 		{12, "rejected", "cannot change your own role"},
@@ -214,4 +214,47 @@ func TestRosterBodyLimit(t *testing.T) {
 	admin := env.NewUser(t, p.ID, models.RoleAdmin)
 	big := "email,name,role,cohort\n" + strings.Repeat("a@example.com,A,student,C\n", (1<<20)/25)
 	importRoster(t, env, admin, "", big).WantProblem(t, http.StatusRequestEntityTooLarge, "body-too-large")
+}
+
+// TestAnEmailInUseElsewhereIsNotDisclosed: inviting an email of another
+// program answers exactly as inviting one of the caller's own program
+// (409, the same words), and the roster's dry run rejects it in those words
+// too: neither says the account is in another program.
+func TestAnEmailInUseElsewhereIsNotDisclosed(t *testing.T) {
+	t.Parallel()
+	tn := newTenancy(t)
+	answer := func(email string) (int, string, string) {
+		r := tn.env.Post(t, "/v1/users", tn.admin.Token, map[string]any{"email": email, "name": "New Person", "role": "student", "cohortIds": []string{tn.cohort.ID}})
+		var p apitest.Problem
+		r.JSON(t, &p)
+		return r.Status, p.Type, strings.ReplaceAll(p.Detail, email, "EMAIL")
+	}
+	ownStatus, ownType, ownDetail := answer(tn.student.Email)
+	otherStatus, otherType, otherDetail := answer(tn.otherStudent.Email)
+	if ownStatus != http.StatusConflict || otherStatus != ownStatus || otherType != ownType || otherDetail != ownDetail {
+		t.Errorf("inviting another program's email = %d %s %q; want the answer for our own program's, %d %s %q",
+			otherStatus, otherType, otherDetail, ownStatus, ownType, ownDetail)
+	}
+	rep := report(t, importRoster(t, tn.env, tn.admin, "?dryRun=true", "email,name,role,cohort\n"+tn.otherStudent.Email+",X,student,Fall 2026\n"))
+	if len(rep.Rows) != 1 || rep.Rows[0].Result != models.RosterRejected || strings.ReplaceAll(rep.Rows[0].Reason, tn.otherStudent.Email, "EMAIL") != ownDetail {
+		t.Errorf("dry run of another program's email = %+v; want rejected in the invitation's words %q", rep.Rows, ownDetail)
+	}
+}
+
+// TestRosterImportsAreLimitedPerAdmin: beyond an admin's burst of imports
+// (dry runs too) the answer is 429 with Retry-After; another admin is not
+// held up.
+func TestRosterImportsAreLimitedPerAdmin(t *testing.T) {
+	t.Parallel()
+	tn := newTenancy(t)
+	csv := "email,name,role,cohort\nx-" + tn.program.ID[24:] + "@example.com,X,student,Fall 2026\n"
+	for range 10 {
+		report(t, importRoster(t, tn.env, tn.admin, "?dryRun=true", csv))
+	}
+	r := importRoster(t, tn.env, tn.admin, "?dryRun=true", csv)
+	r.WantProblem(t, http.StatusTooManyRequests, "too-many-roster-imports")
+	if got := r.Header.Get("Retry-After"); got != "60" {
+		t.Errorf("Retry-After = %q; want 60", got)
+	}
+	report(t, importRoster(t, tn.env, tn.otherAdmin, "?dryRun=true", csv))
 }

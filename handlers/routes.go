@@ -88,13 +88,14 @@ func (s *server) routes(api huma.API) {
 	register(api, huma.Operation{OperationID: "evaluate-attempt", Method: http.MethodPost, Path: "/v1/attempts/{id}/evaluations",
 		Summary: "Grade (and sign) or return an evaluation request", Tags: []string{"Evaluations"}, Security: bearer,
 		Metadata:      access(only("only instructors who teach this student's cohort may evaluate", models.RoleInstructor, models.RoleStudent), fresh),
-		Description:   "The server computes score and outcome from the checklist's rule. A pass must be attested and is signed: by the caller (an instructor teaching the cohort), or on the student's device with the instructor's signing PIN. Exactly one of concurrent evaluations of one request succeeds; the others get 409.",
-		DefaultStatus: http.StatusCreated, Errors: write}, s.evaluate)
+		Description:   "The server computes score and outcome from the checklist's rule. A pass must be attested and is signed: by the caller (an instructor teaching the cohort), or on the student's device with the instructor's signing PIN. Exactly one of concurrent evaluations of one request succeeds; the others get 409. A locked PIN is refused (403 signing-pin-locked) before it is checked; PIN tries beyond a student's or an instructor's limit are 429 with Retry-After.",
+		DefaultStatus: http.StatusCreated, Errors: append(write, http.StatusTooManyRequests)}, s.evaluate)
 	register(api, huma.Operation{OperationID: "amend-evaluation", Method: http.MethodPost, Path: "/v1/evaluations/{id}/amendments",
 		Summary: "Add a signed correction to an evaluation (the evaluation itself never changes)", Tags: []string{"Evaluations"}, Security: bearer,
 		Metadata:      access(only("only instructors who teach this student's cohort may amend their evaluations", models.RoleInstructor), fresh),
+		Description:   "If-Match with the attempt's ETag is required (428 without it, or with *): a retry of an amendment that was recorded then meets 412 instead of amending twice.",
 		DefaultStatus: http.StatusCreated,
-		Errors:        append(write, http.StatusPreconditionFailed)}, s.amend)
+		Errors:        append(write, http.StatusPreconditionFailed, http.StatusPreconditionRequired)}, s.amend)
 	register(api, huma.Operation{OperationID: "set-signing-pin", Method: http.MethodPut, Path: "/v1/me/signing-pin",
 		Summary: "Set the instructor's signing PIN (also unlocks it)", Tags: []string{"Me"}, Security: bearer,
 		Metadata:      access(only("only instructors sign evaluations", models.RoleInstructor), fresh),
@@ -157,15 +158,16 @@ func (s *server) routes(api huma.API) {
 	register(api, huma.Operation{OperationID: "import-roster", Method: http.MethodPost, Path: "/v1/roster",
 		Summary: "Import a roster CSV: valid rows are applied, rejected rows reported with a reason, 200 with counts (admins)",
 		Description: "Every row is checked first: email, role, cohorts (by name or id, active, exactly one for a student, ';' between an instructor's), " +
-			"an email repeated in the file or belonging to another program, column count and field length. Valid rows are then written, " +
+			"an email repeated in the file or already in use by an account outside this program (reported as \"already exists\", never where), column count and field length. Valid rows are then written, " +
 			"each as its own guarded write with its own audit entry, even when other rows are rejected; the answer lists every row as " +
 			"created, updated, unchanged or rejected. Existing users get the row's name, role and cohorts; an empty credential cell keeps " +
 			"their credential. Importing the same file twice changes nothing the second time. dryRun=true checks and reports without writing. " +
 			"If the store fails part-way, the rows written so far stay and importing the file again completes it. " +
-			"A file that cannot be used at all (no header, unknown column, more than 5,000 rows) is 422; over 1 MiB is 413.",
+			"A file that cannot be used at all (no header, unknown column, more than 5,000 rows) is 422; over 1 MiB is 413. " +
+			"Each admin has ten imports (dry runs included) at once and then one a minute: beyond that, 429 with Retry-After.",
 		Tags: []string{"Users"}, Security: bearer, Metadata: access(admins("import rosters")), MaxBodyBytes: roster.MaxBytes,
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusRequestEntityTooLarge,
-			http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}}, s.importRoster)
+			http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity, http.StatusTooManyRequests}}, s.importRoster)
 
 	// Procedures, progress and audit
 	procRead := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity}
@@ -258,9 +260,9 @@ func (s *server) routes(api huma.API) {
 		"A student's skills transcript as PDF (the student, their instructors, admins)", "pdf"), access(anyRole)), s.transcriptPDF)
 	register(api, huma.Operation{OperationID: "create-export", Method: http.MethodPost, Path: "/v1/exports",
 		Summary:     "Start an export as a background job: any kind, and the only way to the full program archive",
-		Description: "Answers 202 with the job; follow it at Location. The job survives restarts and any instance may run or serve it. Finished files are kept for a configured time (EXPORT_RETENTION, default 24h).",
+		Description: "Answers 202 with the job; follow it at Location. The job survives restarts and any instance may run or serve it. Finished files are kept for a configured time (EXPORT_RETENTION, default 24h). A user has at most 3 jobs queued or running: the next is 429 with Retry-After.",
 		Tags:        []string{"Exports"}, Security: bearer,
-		Metadata: access(anyRole), DefaultStatus: http.StatusAccepted, Errors: exportRead}, s.createExport)
+		Metadata: access(anyRole), DefaultStatus: http.StatusAccepted, Errors: append(exportRead, http.StatusTooManyRequests)}, s.createExport)
 	register(api, huma.Operation{OperationID: "get-export", Method: http.MethodGet, Path: "/v1/exports/{id}",
 		Summary: "An export's status and percent done, with a download link once done (its requester, admins)",
 		Tags:    []string{"Exports"}, Security: bearer, Metadata: access(anyRole), Errors: exportRead}, s.export)

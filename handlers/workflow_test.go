@@ -147,11 +147,23 @@ func TestEvaluationFailThenPassAndSign(t *testing.T) {
 		"steps": c.grades(t, second, critical), "setting": "clinical-site", "comment": "x",
 	}).WantProblem(t, http.StatusConflict, "conflict")
 
-	// A correction is an amendment; the evaluation stays as signed.
+	// A correction is an amendment; the evaluation stays as signed. It
+	// names the version it corrects (If-Match, required), so a retry of an
+	// amendment already recorded is refused instead of amending twice.
 	var amended models.Attempt
-	env.Post(t, "/v1/evaluations/"+signed.Evaluation.ID+"/amendments", c.instructor.Token, map[string]any{
-		"reason": "Wrong setting recorded", "correction": "Observed in the skills lab, not at the clinical site.", "attest": true,
-	}).WantStatus(t, http.StatusCreated).JSON(t, &amended)
+	amend := func(ifMatch string) apitest.Response {
+		req := apitest.Request{Method: http.MethodPost, Path: "/v1/evaluations/" + signed.Evaluation.ID + "/amendments", Token: c.instructor.Token,
+			Body: map[string]any{"reason": "Wrong setting recorded", "correction": "Observed in the skills lab, not at the clinical site.", "attest": true}}
+		if ifMatch != "" {
+			req.Header = map[string]string{"If-Match": ifMatch}
+		}
+		return env.Do(t, req)
+	}
+	amend("").WantProblem(t, http.StatusPreconditionRequired, "precondition-required")
+	amend("*").WantProblem(t, http.StatusPreconditionRequired, "precondition-required")
+	etag := fmt.Sprintf(`"%d"`, signed.Version)
+	amend(etag).WantStatus(t, http.StatusCreated).JSON(t, &amended)
+	amend(etag).WantProblem(t, http.StatusPreconditionFailed, "precondition-failed")
 	if len(amended.Amendments) != 1 || amended.Evaluation.Signature.Digest != sig.Digest || amended.Evaluation.Setting != models.SettingClinicalSite {
 		t.Fatalf("amended = %+v", amended)
 	}

@@ -15,11 +15,14 @@ const (
 	CategoryAssignments        = "assignments"
 	CategoryReminders          = "reminders"
 	CategoryRemediation        = "remediation"
+	// CategorySigningPIN tells an instructor about their signing PIN (it
+	// locked after wrong tries).
+	CategorySigningPIN = "signing-pin"
 )
 
 // Categories lists every notification category.
 var Categories = []string{CategoryEvaluationRequests, CategoryEvaluationResults, CategoryAssignments,
-	CategoryReminders, CategoryRemediation}
+	CategoryReminders, CategoryRemediation, CategorySigningPIN}
 
 // ValidCategory reports whether c is a known category.
 func ValidCategory(c string) bool { return slices.Contains(Categories, c) }

@@ -50,14 +50,18 @@ type User struct {
 	CohortIDs  []string `json:"cohortIds" bson:"cohortIds"`
 	UID        string   `json:"-" bson:"uid"`
 	// The instructor's signing PIN, kept only as a slow salted hash.
-	PINHash     string    `json:"-" bson:"pinHash,omitempty"`
-	PINFailures int       `json:"-" bson:"pinFailures,omitempty"`
-	PINSet      bool      `json:"signingPinSet" bson:"pinSet"`
-	Bound       bool      `json:"bound" bson:"bound"`
-	Active      bool      `json:"active" bson:"active"`
-	Version     int64     `json:"version" bson:"version"`
-	CreatedAt   time.Time `json:"createdAt" bson:"createdAt"`
-	UpdatedAt   time.Time `json:"updatedAt" bson:"updatedAt"`
+	PINHash     string `json:"-" bson:"pinHash,omitempty"`
+	PINFailures int    `json:"-" bson:"pinFailures,omitempty"`
+	// PINLockedAt is when the PIN locked (nil while it is not); PINRefused
+	// counts the tries refused since, unchecked and not audited one by one.
+	PINLockedAt *time.Time `json:"-" bson:"pinLockedAt,omitempty"`
+	PINRefused  int        `json:"-" bson:"pinRefused,omitempty"`
+	PINSet      bool       `json:"signingPinSet" bson:"pinSet"`
+	Bound       bool       `json:"bound" bson:"bound"`
+	Active      bool       `json:"active" bson:"active"`
+	Version     int64      `json:"version" bson:"version"`
+	CreatedAt   time.Time  `json:"createdAt" bson:"createdAt"`
+	UpdatedAt   time.Time  `json:"updatedAt" bson:"updatedAt"`
 }
 
 // Identity is what a verified ID token says about its holder.

@@ -102,7 +102,9 @@ func decide(r Row, hasCredential bool, st State, cohorts resolver, lines map[str
 	}
 	existing, exists := st.Users[email]
 	if exists && existing.ProgramID != st.ProgramID {
-		return reject(r, email, "this email belongs to an account in another program")
+		// The words of the conflict an invitation meets, which never say
+		// where the account is: an admin learns nothing of other programs.
+		return reject(r, email, "a user with email "+email+" already exists")
 	}
 	ids, reason := cohorts.resolve(r.Cohort, existing.CohortIDs)
 	if reason != "" {

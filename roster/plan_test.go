@@ -66,13 +66,13 @@ boss2@example.com,Boss,instructor,fall,
 		{10, models.RosterRejected, `cohort "Winter" does not exist`}, //
 		{11, models.RosterRejected, `cohort "Fall 2024" is archived`}, //
 		{12, models.RosterRejected, "cohort: a student belongs to exactly one"},
-		{13, models.RosterRejected, "another program"}, //
-		{14, models.RosterRejected, "also on line 15"}, //
-		{15, models.RosterRejected, "also on line 14"}, //
-		{16, models.RosterCreated, ""},                 // a new admin: now three
-		{17, models.RosterCreated, ""},                 // cohort by id
-		{19, models.RosterRejected, "has 2 columns"},   // line 18 is blank
-		{20, models.RosterUpdated, ""},                 // demoting one of three admins
+		{13, models.RosterRejected, "a user with email elsewhere@ex.com already exists"}, //
+		{14, models.RosterRejected, "also on line 15"},                                   //
+		{15, models.RosterRejected, "also on line 14"},                                   //
+		{16, models.RosterCreated, ""},                                                   // a new admin: now three
+		{17, models.RosterCreated, ""},                                                   // cohort by id
+		{19, models.RosterRejected, "has 2 columns"},                                     // line 18 is blank
+		{20, models.RosterUpdated, ""},                                                   // demoting one of three admins
 	}
 	f, err := roster.Parse([]byte(csv))
 	if err != nil {

@@ -213,27 +213,45 @@ func (e *Evaluations) evaluationEvents(ctx context.Context, actor models.Actor, 
 
 // checkPIN checks instructor's signing PIN, tried on caller's session for
 // attempt attemptID, and audits the try: a wrong PIN counts toward the
-// lock, a right one resets the count, a locked PIN is refused.
+// lock, a right one resets the count. Tries beyond the limits, and tries
+// on a locked PIN, are refused before the PIN is compared: a flood costs
+// no bcrypt work and writes no audit entry per try (only a count).
 func (e *Evaluations) checkPIN(ctx context.Context, caller Caller, instructor models.User, pin, attemptID string) error {
 	if !instructor.PINSet {
 		return &models.RuleError{Code: "signing-pin-not-set", Detail: "the instructor has not set a signing PIN; they can set one in their own app"}
 	}
-	ok := auth.CheckPIN(instructor.PINHash, pin)
+	if err := e.pins.allow(caller.ID, instructor.ID); err != nil {
+		return err
+	}
+	if instructor.PINFailures >= auth.MaxPINFailures {
+		if err := e.store.RefusePINTry(ctx, caller.ProgramID, instructor.ID, auth.MaxPINFailures); err != nil {
+			return err
+		}
+		return &models.Refusal{Code: "signing-pin-locked", Detail: errPINLockedDetail}
+	}
+	ok := e.pins.compare(instructor.PINHash, pin)
 	tried := models.Event{Type: models.EventSigningPINAccepted, ProgramID: caller.ProgramID, Actor: caller.Actor(), Subject: "user", SubjectID: instructor.ID,
 		Summary: "signing PIN accepted for attempt " + attemptID, Data: map[string]string{"attemptId": attemptID}}
 	if !ok {
 		tried.Type, tried.Summary = models.EventSigningPINRejected, "signing PIN rejected for attempt "+attemptID
 	}
-	refused := tried
-	refused.Type, refused.Summary = models.EventSigningPINLocked, "signing PIN try refused: locked"
-	refused.Data = map[string]string{"attemptId": attemptID}
-	failures, locked, err := e.store.RecordPINTry(ctx, caller.ProgramID, instructor.ID, ok, auth.MaxPINFailures, tried, refused)
+	locked := models.Event{Type: models.EventSigningPINLocked, ProgramID: caller.ProgramID, Actor: caller.Actor(), Subject: "user", SubjectID: instructor.ID,
+		Summary: fmt.Sprintf("signing PIN locked after %d wrong tries in a row (the last for attempt %s)", auth.MaxPINFailures, attemptID),
+		Data:    map[string]string{"attemptId": attemptID, "failures": fmt.Sprint(auth.MaxPINFailures)},
+		Notify: []models.Notification{{UserID: instructor.ID, Category: models.CategorySigningPIN, Title: "Signing PIN locked",
+			Body: e.clip(fmt.Sprintf("Your signing PIN locked after %d wrong tries, the last on %s's device. Set a new PIN in the app to sign with one again.",
+				auth.MaxPINFailures, caller.Name), 200),
+			Data: map[string]string{"screen": "signing-pin"}}},
+	}
+	failures, wasLocked, err := e.store.RecordPINTry(ctx, caller.ProgramID, instructor.ID, ok, auth.MaxPINFailures, tried, locked)
 	switch {
 	case err != nil:
 		return err
-	case locked:
-		return &models.Refusal{Code: "signing-pin-locked",
-			Detail: "the instructor's signing PIN is locked after too many wrong tries; they must set a new one from their own session"}
+	case wasLocked:
+		return &models.Refusal{Code: "signing-pin-locked", Detail: errPINLockedDetail}
+	case !ok && failures >= auth.MaxPINFailures:
+		return &models.Refusal{Code: "signing-pin-rejected",
+			Detail: "wrong signing PIN; it is now locked: the instructor must set a new one from their own session"}
 	case !ok:
 		return &models.Refusal{Code: "signing-pin-rejected",
 			Detail: fmt.Sprintf("wrong signing PIN; %d tries left before it locks", auth.MaxPINFailures-failures)}

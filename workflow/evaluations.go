@@ -30,10 +30,11 @@ type evaluationStores interface {
 type Evaluations struct {
 	store evaluationStores
 	clock clock.Clock
+	pins  pinGuard
 }
 
 func newEvaluations(store evaluationStores, clk clock.Clock) *Evaluations {
-	return &Evaluations{store: store, clock: clk}
+	return &Evaluations{store: store, clock: clk, pins: newPINGuard(clk)}
 }
 
 // now is the time stamp of a record made now: UTC, to the millisecond, as

@@ -25,6 +25,8 @@ type fakeEvaluationStore struct {
 	attempts     map[string]models.Attempt
 	remediations []models.Remediation
 	events       []models.Event
+	// refusedTries counts RefusePINTry calls.
+	refusedTries int
 }
 
 func newFakeEvaluationStore() *fakeEvaluationStore {
@@ -207,12 +209,13 @@ func (f *fakeEvaluationStore) SetSigningPIN(_ context.Context, programID, userID
 		return fmt.Errorf("set signing PIN: %w", models.ErrNotFound)
 	}
 	u.PINHash, u.PINFailures, u.PINSet = hash, 0, true
+	u.PINLockedAt, u.PINRefused = nil, 0
 	f.users[userID] = u
 	f.events = append(f.events, ev)
 	return nil
 }
 
-func (f *fakeEvaluationStore) RecordPINTry(_ context.Context, programID, userID string, ok bool, maxFailures int, tried, refused models.Event) (int, bool, error) {
+func (f *fakeEvaluationStore) RecordPINTry(_ context.Context, programID, userID string, ok bool, maxFailures int, tried, locked models.Event) (int, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	u, found := f.users[userID]
@@ -220,7 +223,8 @@ func (f *fakeEvaluationStore) RecordPINTry(_ context.Context, programID, userID 
 		return 0, false, fmt.Errorf("record PIN try: %w", models.ErrNotFound)
 	}
 	if u.PINFailures >= maxFailures {
-		f.events = append(f.events, refused)
+		u.PINRefused++
+		f.users[userID] = u
 		return maxFailures, true, nil
 	}
 	if ok {
@@ -228,9 +232,25 @@ func (f *fakeEvaluationStore) RecordPINTry(_ context.Context, programID, userID 
 	} else {
 		u.PINFailures++
 	}
-	f.users[userID] = u
 	f.events = append(f.events, tried)
+	if u.PINFailures >= maxFailures {
+		at := evalStart
+		u.PINLockedAt, u.PINRefused = &at, 0
+		f.events = append(f.events, locked)
+	}
+	f.users[userID] = u
 	return u.PINFailures, false, nil
+}
+
+func (f *fakeEvaluationStore) RefusePINTry(_ context.Context, programID, userID string, maxFailures int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.refusedTries++
+	if u, ok := f.users[userID]; ok && u.ProgramID == programID && u.PINFailures >= maxFailures {
+		u.PINRefused++
+		f.users[userID] = u
+	}
+	return nil
 }
 
 func (f *fakeEvaluationStore) CreateRemediation(_ context.Context, r models.Remediation, ev models.Event) (models.Remediation, error) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -26,6 +27,10 @@ type ExportRecordStore interface {
 	// CreateExport records export j as given (a direct export done, or a
 	// job queued) with its events, atomically.
 	CreateExport(ctx context.Context, j models.ExportJob, events ...models.Event) error
+	// QueueExport records queued job j with its events as CreateExport
+	// does, unless its requester already has maxPending jobs queued or
+	// running in j's program: then it writes nothing and queued is false.
+	QueueExport(ctx context.Context, j models.ExportJob, maxPending int, events ...models.Event) (queued bool, err error)
 	// ExportJob returns export id of programID; another program's is
 	// models.ErrNotFound.
 	ExportJob(ctx context.Context, programID, id string) (models.ExportJob, error)
@@ -133,16 +138,31 @@ func (e *Exports) DirectExport(ctx context.Context, caller Caller, r models.Expo
 	return ExportedFile{Name: p.FileName(p.At), ContentType: p.Request.Format.ContentType(), Body: buf.Bytes()}, nil
 }
 
+// MaxPendingExports is how many export jobs one user may have queued or
+// running at once: a job costs a worker's time and a file's storage, and
+// the next can be asked for as soon as one is done.
+const MaxPendingExports = 3
+
+// pendingExportsRetry is the wait suggested to a user at the cap: about
+// how long a job takes.
+const pendingExportsRetry = 30 * time.Second
+
 // CreateExport queues r as a job for a worker to write, whatever its size;
-// the program archive is always a job.
+// the program archive is always a job. A user with MaxPendingExports jobs
+// queued or running is refused (models.Limited) until one ends.
 func (e *Exports) CreateExport(ctx context.Context, caller Caller, r models.ExportRequest) (models.ExportJob, error) {
 	p, err := e.plan(ctx, caller, r)
 	if err != nil {
 		return models.ExportJob{}, err
 	}
 	j := models.QueuedExportJob(newExportID(), p.Program.ID, p.Request, p.Subject, p.Units, caller.Actor(), p.At)
-	if err := e.store.CreateExport(ctx, j, models.ExportEvent(models.EventExportRequested, caller.Actor(), j, p.At)); err != nil {
+	queued, err := e.store.QueueExport(ctx, j, MaxPendingExports, models.ExportEvent(models.EventExportRequested, caller.Actor(), j, p.At))
+	if err != nil {
 		return models.ExportJob{}, err
+	}
+	if !queued {
+		return models.ExportJob{}, &models.Limited{Code: "too-many-pending-exports", RetryAfter: pendingExportsRetry,
+			Detail: fmt.Sprintf("you already have %d export jobs queued or running; download or wait for one of them (GET /v1/exports/{id}) before asking for another", MaxPendingExports)}
 	}
 	return j, nil
 }

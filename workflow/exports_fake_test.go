@@ -100,6 +100,20 @@ func (f *fakeExports) CreateExport(_ context.Context, j models.ExportJob, events
 	return nil
 }
 
+func (f *fakeExports) QueueExport(ctx context.Context, j models.ExportJob, maxPending int, events ...models.Event) (bool, error) {
+	pending := 0
+	for _, o := range f.jobs {
+		if o.ProgramID == j.ProgramID && o.RequestedBy.UserID == j.RequestedBy.UserID &&
+			(o.Status == models.ExportQueued || o.Status == models.ExportRunning) {
+			pending++
+		}
+	}
+	if pending >= maxPending {
+		return false, nil
+	}
+	return true, f.CreateExport(ctx, j, events...)
+}
+
 func (f *fakeExports) ExportJob(_ context.Context, programID, id string) (models.ExportJob, error) {
 	j, ok := f.jobs[id]
 	if !ok || j.ProgramID != programID {

@@ -84,7 +84,15 @@ func TestWhoMayExportWhat(t *testing.T) {
 					name string
 					do   func() error
 				}{
-					{"CreateExport", func() error { _, err := s.ex.CreateExport(context.Background(), tt.caller, requests[name]); return err }},
+					{"CreateExport", func() error {
+						j, err := s.ex.CreateExport(context.Background(), tt.caller, requests[name])
+						if err == nil {
+							// Done at once: the cap on pending jobs is not what this tests.
+							j.Status = models.ExportDone
+							s.st.jobs[j.ID] = j
+						}
+						return err
+					}},
 					{"DirectExport", func() error { _, err := s.ex.DirectExport(context.Background(), tt.caller, requests[name]); return err }},
 				} {
 					if use.name == "DirectExport" && requests[name].Kind == models.ExportArchive && want == ok {
@@ -244,6 +252,49 @@ func TestExportFileOfADirectExportIsNotFound(t *testing.T) {
 	for id := range s.st.jobs {
 		if _, err := s.ex.ExportFile(ctx, s.admin, id); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("ExportFile of a direct export = %v; want ErrNotFound", err)
+		}
+	}
+}
+
+// TestPendingExportsAreCapped: a user has at most MaxPendingExports jobs
+// queued or running; the next is refused with a wait until one ends, and
+// another user is not held up.
+func TestPendingExportsAreCapped(t *testing.T) {
+	s := newExportSchool(t)
+	matrix := models.ExportRequest{Kind: models.ExportMatrix, CohortID: "fall"}
+	var jobs []models.ExportJob
+	for range MaxPendingExports {
+		j, err := s.ex.CreateExport(context.Background(), s.ivy, matrix)
+		if err != nil {
+			t.Fatalf("CreateExport %d = %v", len(jobs)+1, err)
+		}
+		jobs = append(jobs, j)
+	}
+	running := jobs[0]
+	running.Status = models.ExportRunning
+	s.st.jobs[running.ID] = running
+	events := len(s.st.events)
+	_, err := s.ex.CreateExport(context.Background(), s.ivy, matrix)
+	var l *models.Limited
+	if !errors.As(err, &l) || l.Code != "too-many-pending-exports" || l.RetryAfter <= 0 {
+		t.Fatalf("CreateExport beyond the cap = %v; want too-many-pending-exports with a wait", err)
+	}
+	if len(s.st.jobs) != MaxPendingExports || len(s.st.events) != events {
+		t.Errorf("the refused job left %d jobs, %d new events; want %d, none", len(s.st.jobs), len(s.st.events)-events, MaxPendingExports)
+	}
+	if _, err := s.ex.CreateExport(context.Background(), s.admin, matrix); err != nil {
+		t.Errorf("another user's job = %v; want queued", err)
+	}
+	if _, err := s.ex.DirectExport(context.Background(), s.ivy, matrix); err != nil {
+		t.Errorf("a direct export at the cap = %v; want it answered (it is no job)", err)
+	}
+	for _, status := range []models.ExportStatus{models.ExportDone, models.ExportFailed} {
+		j := jobs[len(jobs)-1]
+		jobs = jobs[:len(jobs)-1]
+		j.Status = status
+		s.st.jobs[j.ID] = j
+		if _, err := s.ex.CreateExport(context.Background(), s.ivy, matrix); err != nil {
+			t.Errorf("CreateExport after a job ended %s = %v; want queued", status, err)
 		}
 	}
 }

@@ -31,10 +31,14 @@ type People struct {
 	// newID names a new user or cohort: time-ordered, so creation order is
 	// id order.
 	newID func() string
+	// rosters limits each admin's roster imports (dry runs too), in this
+	// process.
+	rosters *limiter
 }
 
 func newPeople(store peopleStores, clk clock.Clock) *People {
-	return &People{store: store, clock: clk, newID: func() string { return uuid.Must(uuid.NewV7()).String() }}
+	return &People{store: store, clock: clk, newID: func() string { return uuid.Must(uuid.NewV7()).String() },
+		rosters: newLimiter(clk, rosterImportsPerAdmin, rosterImportsEvery)}
 }
 
 // now is the time of a change, at the millisecond precision records keep.

@@ -3,7 +3,9 @@ package workflow
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"time"
 
 	"skillbook/models"
 	"skillbook/roster"
@@ -27,6 +29,14 @@ type RosterStore interface {
 	SaveUsers(ctx context.Context, ws []models.UserWrite) ([]models.User, []error, error)
 }
 
+// Each admin has rosterImportsPerAdmin imports at once, then one every
+// rosterImportsEvery: an import of 5,000 rows reads and writes that many
+// users, and a correction and a retry fit in the burst.
+const (
+	rosterImportsPerAdmin = 10
+	rosterImportsEvery    = time.Minute
+)
+
 // ImportRosterInput is a roster file (CSV) and whether only to check it.
 type ImportRosterInput struct {
 	CSV []byte
@@ -44,6 +54,10 @@ type ImportRosterInput struct {
 // row; any other failure ends the import, and the rows written so far stay
 // (importing the file again finishes it).
 func (p *People) ImportRoster(ctx context.Context, caller Caller, in ImportRosterInput) (models.RosterReport, error) {
+	if ok, wait := p.rosters.allow(caller.ID); !ok {
+		return models.RosterReport{}, &models.Limited{Code: "too-many-roster-imports", RetryAfter: wait,
+			Detail: fmt.Sprintf("you imported %d rosters in a short time; wait before importing another", rosterImportsPerAdmin)}
+	}
 	file, err := roster.Parse(in.CSV)
 	if err != nil {
 		return models.RosterReport{}, err

@@ -126,3 +126,31 @@ func TestRowReason(t *testing.T) {
 		}
 	}
 }
+
+// TestRosterImportsAreLimited: each admin has rosterImportsPerAdmin
+// imports (dry runs included) at once, then one every rosterImportsEvery;
+// the refusal says how long to wait and reads no file.
+func TestRosterImportsAreLimited(t *testing.T) {
+	t.Parallel()
+	x := newPeopleFixture(t)
+	ctx, admin := t.Context(), peopleCaller(x.admin)
+	dry := ImportRosterInput{CSV: []byte(rosterCSV), DryRun: true}
+	for i := range rosterImportsPerAdmin {
+		if _, err := x.people.ImportRoster(ctx, admin, dry); err != nil {
+			t.Fatalf("import %d = %v; want it within the limit", i+1, err)
+		}
+	}
+	var l *models.Limited
+	_, err := x.people.ImportRoster(ctx, admin, ImportRosterInput{CSV: []byte("not a roster")})
+	if !errors.As(err, &l) || l.Code != "too-many-roster-imports" || l.RetryAfter != rosterImportsEvery {
+		t.Fatalf("import beyond the limit = %v; want too-many-roster-imports, retry after %v", err, rosterImportsEvery)
+	}
+	other := x.store.addUser(models.User{ID: "u-al", ProgramID: peopleProgram, Email: "al@example.com", Name: "Al", Role: models.RoleAdmin, Active: true})
+	if _, err := x.people.ImportRoster(ctx, peopleCaller(other), dry); err != nil {
+		t.Errorf("another admin's import = %v; want it within their own limit", err)
+	}
+	x.clock.Advance(rosterImportsEvery)
+	if _, err := x.people.ImportRoster(ctx, admin, dry); err != nil {
+		t.Errorf("import after the wait = %v; want it", err)
+	}
+}

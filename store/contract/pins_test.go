@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"skillbook/clock"
 	"skillbook/models"
@@ -15,7 +16,7 @@ import (
 // lock, a right one resets the count unless locked, a new PIN unlocks;
 // tries change no version and every one is audited.
 func TestSigningPINTriesLockAfterMaxFailures(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s storetest.Store, _ *clock.Fake) {
+	forEachEngine(t, func(t *testing.T, s storetest.Store, clk *clock.Fake) {
 		ctx := context.Background()
 		p, other := newProgram(t, s), newProgram(t, s)
 		ivy := invite(t, s, p, "ivy@example.com", models.RoleInstructor)
@@ -59,13 +60,31 @@ func TestSigningPINTriesLockAfterMaxFailures(t *testing.T) {
 				t.Fatalf("wrong try %d = %d, %v; want %d, not locked", want, n, locked, want)
 			}
 		}
+		lockedAt := clk.Now().UTC().Truncate(time.Millisecond)
+		clk.Advance(time.Minute)
 		if n, locked := try(true); n != max || !locked {
 			t.Fatalf("right try on a locked PIN = %d, %v; want refused, locked", n, locked)
 		}
-		if u, _ := s.User(ctx, p, ivy.ID); u.PINFailures != max || u.Version != 2 {
-			t.Errorf("after the lock = failures %d, version %d; want %d, 2 (tries change no version)", u.PINFailures, u.Version, max)
+		// A flood on the locked PIN is counted, not audited try by try.
+		for range 3 {
+			try(false)
+			if err := s.RefusePINTry(ctx, p, ivy.ID, max); err != nil {
+				t.Fatalf("RefusePINTry = %v", err)
+			}
+		}
+		if u, _ := s.User(ctx, p, ivy.ID); u.PINFailures != max || u.Version != 2 || u.PINRefused != 7 ||
+			u.PINLockedAt == nil || !u.PINLockedAt.Equal(lockedAt) {
+			t.Errorf("after the lock = failures %d, version %d, refused %d, locked at %v; want %d, 2 (tries change no version), 7, %v",
+				u.PINFailures, u.Version, u.PINRefused, u.PINLockedAt, max, lockedAt)
 		}
 		setPIN("$2a$other")
+		if err := s.RefusePINTry(ctx, p, ivy.ID, max); err != nil {
+			t.Fatalf("RefusePINTry on an unlocked PIN = %v", err)
+		}
+		if u, _ := s.User(ctx, p, ivy.ID); u.PINFailures != 0 || u.PINRefused != 0 || u.PINLockedAt != nil {
+			t.Errorf("after a new PIN (and a late refused try) = failures %d, refused %d, locked at %v; want no lock left",
+				u.PINFailures, u.PINRefused, u.PINLockedAt)
+		}
 		if n, locked := try(false); n != 1 || locked {
 			t.Fatalf("wrong try after a new PIN = %d, %v; want 1", n, locked)
 		}

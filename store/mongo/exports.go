@@ -62,6 +62,24 @@ func (s *Store) CreateExport(ctx context.Context, j models.ExportJob, events ...
 	return nil
 }
 
+// QueueExport records queued job j with its events, as CreateExport does,
+// unless its requester already has maxPending jobs queued or running
+// (queued false). The count and the insert are two operations: requests
+// racing on several servers can pass the cap by as many as race.
+func (s *Store) QueueExport(ctx context.Context, j models.ExportJob, maxPending int, events ...models.Event) (bool, error) {
+	bctx, cancel := s.bound(ctx)
+	pending, err := s.collection(colExports).CountDocuments(bctx, bson.M{"programId": j.ProgramID,
+		"status": bson.M{"$in": bson.A{models.ExportQueued, models.ExportRunning}}, "requestedBy.userId": j.RequestedBy.UserID})
+	cancel()
+	if err != nil {
+		return false, translate(err, "count pending exports")
+	}
+	if pending >= int64(maxPending) {
+		return false, nil
+	}
+	return true, s.CreateExport(ctx, j, events...)
+}
+
 // RecordDirectExport records an export taken by actor outside the API
 // (the command line) and answered directly, with its audit entry. j.Total
 // is the number of students it covers.

@@ -141,6 +141,38 @@ func (s *Store) CreateExport(ctx context.Context, j models.ExportJob, events ...
 	})
 }
 
+// pendingExportsSQL counts a user's jobs queued or running in a program,
+// through an index by status: few jobs are pending at any time, while a
+// program's done direct exports pile up (the + keeps the planner off the
+// program's index).
+const pendingExportsSQL = `SELECT count(*) FROM export_jobs WHERE status IN (?, ?) AND direct = 0 AND +program_id = ?
+	AND json_extract(doc, '$.requestedBy.userId') = ?`
+
+// QueueExport records queued job j with its events, in the transaction
+// that counts its requester's jobs still queued or running: none is
+// recorded (queued false) when they have maxPending. The one writer makes
+// the count and the insert one step, so a burst cannot pass the cap.
+func (s *Store) QueueExport(ctx context.Context, j models.ExportJob, maxPending int, events ...models.Event) (bool, error) {
+	queued := false
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var pending int
+		err := tx.QueryRowContext(ctx, pendingExportsSQL,
+			string(models.ExportQueued), string(models.ExportRunning), j.ProgramID, j.RequestedBy.UserID).Scan(&pending)
+		if err != nil {
+			return fmt.Errorf("count pending exports: %w", translate(err))
+		}
+		if pending >= maxPending {
+			return nil
+		}
+		if err := insertExport(ctx, tx, exportRow{job: j}); err != nil {
+			return err
+		}
+		queued = true
+		return s.recordEvents(ctx, tx, events...)
+	})
+	return queued, err
+}
+
 // RecordDirectExport records an export taken by actor outside the API
 // (the command line) and answered directly, with its audit entry. j.Total
 // is the number of students it covers.

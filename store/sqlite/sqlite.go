@@ -167,14 +167,25 @@ func (s *Store) now() time.Time { return s.clock.Now().UTC().Truncate(time.Milli
 // when fn returns nil. A use case's change, its events and its
 // notifications go through one call, so they commit together or not at
 // all. Inside a request's unit (unit.go) fn joins the unit's transaction,
-// which commits with the request's Idempotency-Key record.
+// which commits with the request's Idempotency-Key record. A request whose
+// deadline has passed (or that was cancelled) while it waited never takes
+// the one writer: it would only hold up the requests queued behind it for
+// work its client no longer waits for.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if u := unitOf(ctx); u != nil {
 		return u.write(ctx, s, fn)
 	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return translate(err)
+	}
+	// The wait for the writer may have outlasted the deadline.
+	if err := ctx.Err(); err != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("write: %w", err)
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()

@@ -161,6 +161,11 @@ func (u *unit) write(ctx context.Context, s *Store, fn func(tx *sql.Tx) error) e
 		if err != nil {
 			return translate(err)
 		}
+		// The wait for the writer may have outlasted the deadline.
+		if err := ctx.Err(); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("write: %w", err)
+		}
 		if err := u.claim(ctx, tx, ""); err != nil {
 			_ = tx.Rollback()
 			return err

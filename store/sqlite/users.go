@@ -17,7 +17,7 @@ import (
 // its failures live only in columns.
 
 // userColumns are the columns scanUser reads, in its order.
-const userColumns = `users.uid, users.pin_hash, users.pin_failures, users.created_at, users.doc`
+const userColumns = `users.uid, users.pin_hash, users.pin_failures, users.pin_locked_at, users.pin_refused, users.created_at, users.doc`
 
 // The queries of users, named so a test can check each one's plan.
 const (
@@ -50,17 +50,23 @@ func scanUser(scan func(...any) error) (models.User, int64, error) {
 		uid      sql.NullString
 		hash     string
 		failures int
+		lockedAt int64
+		refused  int
 		created  int64
 		doc      string
 		u        models.User
 	)
-	if err := scan(&uid, &hash, &failures, &created, &doc); err != nil {
+	if err := scan(&uid, &hash, &failures, &lockedAt, &refused, &created, &doc); err != nil {
 		return u, 0, err
 	}
 	if err := decode(doc, &u); err != nil {
 		return u, 0, err
 	}
-	u.UID, u.PINHash, u.PINFailures = uid.String, hash, failures
+	u.UID, u.PINHash, u.PINFailures, u.PINRefused = uid.String, hash, failures, refused
+	if lockedAt != 0 {
+		at := fromMS(lockedAt)
+		u.PINLockedAt = &at
+	}
 	return u, created, nil
 }
 
@@ -105,6 +111,14 @@ func uidColumn(u models.User) any {
 	return u.UID
 }
 
+// pinLockedAtColumn is when u's PIN locked, 0 while it is not.
+func pinLockedAtColumn(u models.User) int64 {
+	if u.PINLockedAt == nil {
+		return 0
+	}
+	return ms(*u.PINLockedAt)
+}
+
 // insertUserRow stores a new user and its cohort memberships in tx; the
 // email column is normalised, so lookups and uniqueness ignore case.
 func insertUserRow(ctx context.Context, tx *sql.Tx, u models.User) error {
@@ -113,9 +127,9 @@ func insertUserRow(ctx context.Context, tx *sql.Tx, u models.User) error {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO users (id, program_id, email, uid, role, active, pin_hash, pin_failures,
-			version, created_at, name_fold, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			pin_locked_at, pin_refused, version, created_at, name_fold, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, u.ProgramID, models.NormalizeEmail(u.Email), uidColumn(u), string(u.Role), u.Active, u.PINHash, u.PINFailures,
-		u.Version, ms(u.CreatedAt), strings.ToLower(u.Name), doc); err != nil {
+		pinLockedAtColumn(u), u.PINRefused, u.Version, ms(u.CreatedAt), strings.ToLower(u.Name), doc); err != nil {
 		return err
 	}
 	return putMembers(ctx, tx, u)
@@ -130,9 +144,9 @@ func updateUserRow(ctx context.Context, tx *sql.Tx, was, u models.User) error {
 		return err
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE users SET email = ?, uid = ?, role = ?, active = ?, pin_hash = ?, pin_failures = ?,
-			version = ?, name_fold = ?, doc = ? WHERE id = ? AND version = ?`,
+			pin_locked_at = ?, pin_refused = ?, version = ?, name_fold = ?, doc = ? WHERE id = ? AND version = ?`,
 		models.NormalizeEmail(u.Email), uidColumn(u), string(u.Role), u.Active, u.PINHash, u.PINFailures,
-		u.Version, strings.ToLower(u.Name), doc, u.ID, was.Version)
+		pinLockedAtColumn(u), u.PINRefused, u.Version, strings.ToLower(u.Name), doc, u.ID, was.Version)
 	if err != nil {
 		return err
 	}
