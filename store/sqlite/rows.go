@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"skillbook/models"
 )
@@ -36,21 +37,38 @@ func insertAssignmentRow(ctx context.Context, tx *sql.Tx, a models.Assignment, i
 }
 
 func insertAttemptRow(ctx context.Context, tx *sql.Tx, a models.Attempt) error {
-	if a.OpenSlot == "" {
-		a.OpenSlot = a.ID
+	return insertAttemptRows(ctx, tx, []models.Attempt{a})
+}
+
+// insertAttemptRows stores attempts in one statement: the seeder writes
+// them in batches, because every statement that inserts attempts is
+// compiled with the standings triggers (0010), and the driver compiles a
+// statement each time it runs.
+func insertAttemptRows(ctx context.Context, tx *sql.Tx, attempts []models.Attempt) error {
+	if len(attempts) == 0 {
+		return nil
 	}
-	doc, err := encode(a)
-	if err != nil {
-		return err
+	const columns = 15
+	args := make([]any, 0, columns*len(attempts))
+	for _, a := range attempts {
+		if a.OpenSlot == "" {
+			a.OpenSlot = a.ID
+		}
+		doc, err := encode(a)
+		if err != nil {
+			return err
+		}
+		progress, err := attemptProgress(&a)
+		if err != nil {
+			return err
+		}
+		args = append(args, a.ID, a.ProgramID, a.StudentID, a.CohortID, a.ChecklistID, string(a.Area), string(a.Kind), string(a.Status),
+			a.OpenSlot, attemptEvaluationID(&a), ms(a.RequestedAt), attemptEvaluatedAt(&a), a.Version, doc, progress)
 	}
-	progress, err := attemptProgress(&a)
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO attempts (id, program_id, student_id, cohort_id, checklist_id, area, kind, status,
-		open_slot, evaluation_id, requested_at, evaluated_at, version, doc, progress) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, a.ProgramID, a.StudentID, a.CohortID, a.ChecklistID, string(a.Area), string(a.Kind), string(a.Status),
-		a.OpenSlot, attemptEvaluationID(&a), ms(a.RequestedAt), attemptEvaluatedAt(&a), a.Version, doc, progress)
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", columns), ", ") + ")"
+	_, err := tx.ExecContext(ctx, `INSERT INTO attempts (id, program_id, student_id, cohort_id, checklist_id, area, kind, status,
+		open_slot, evaluation_id, requested_at, evaluated_at, version, doc, progress) VALUES `+
+		strings.TrimSuffix(strings.Repeat(row+", ", len(attempts)), ", "), args...)
 	return err
 }
 
