@@ -97,6 +97,10 @@ type ExportSelection struct {
 	// Batch, when positive, is how many students an engine reads at once
 	// (tests and benchmarks; engines have their own default).
 	Batch int
+	// ProgressOnly says the export reads each student's progress and not
+	// their evaluations (the matrix): without a period, an engine that
+	// keeps standings reads them instead of every attempt.
+	ProgressOnly bool
 }
 
 // Validate checks that the kind, format, subject and filters fit together;
@@ -158,8 +162,9 @@ func (r ExportRequest) FileName(subject string, at time.Time) string {
 	return fmt.Sprintf("%s-%s-%s.%s", r.Kind, subject, at.UTC().Format("20060102-150405"), ext)
 }
 
-// Apply narrows progress records to the filter: the assignments of the
-// area, and standings from the attempts of the period, which it returns.
+// Apply narrows progress records to the filter's area and returns the
+// attempts of its period, which the records' standings are then derived
+// from.
 func (f ExportFilter) Apply(r *ProgressRecords, attempts []Attempt) []Attempt {
 	if f.Area != "" {
 		r.Assignments = slices.DeleteFunc(r.Assignments, func(a Assignment) bool { return a.Area != f.Area })
@@ -170,9 +175,11 @@ func (f ExportFilter) Apply(r *ProgressRecords, attempts []Attempt) []Attempt {
 			return (f.From != "" && d < f.From) || (f.To != "" && d > f.To)
 		})
 	}
-	r.Standings = StandingsOf(attempts)
 	return attempts
 }
+
+// HasPeriod says the filter narrows attempts by date.
+func (f ExportFilter) HasPeriod() bool { return f.From != "" || f.To != "" }
 
 // AttemptDate is the day an attempt counts on (DateLayout, UTC): the day
 // it was graded, or requested when it was not graded.

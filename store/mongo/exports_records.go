@@ -165,6 +165,7 @@ func (s *Store) exportBatch(ctx context.Context, program models.Program, student
 		return err
 	}
 	attempts = f.Apply(&r, attempts)
+	r.Standings = models.StandingsOf(attempts)
 	if r.Checklists, err = s.ChecklistsByRef(ctx, program.ID, models.ChecklistRefs(r.Assignments)); err != nil {
 		return err
 	}

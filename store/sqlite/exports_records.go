@@ -76,7 +76,7 @@ func (s *Store) EachStudentRecord(ctx context.Context, program models.Program, s
 		if len(students) == 0 {
 			return nil
 		}
-		if err := b.each(ctx, students, sel.Filter, asOf, cohortNames, fn); err != nil {
+		if err := b.each(ctx, students, sel, asOf, cohortNames, fn); err != nil {
 			return err
 		}
 		if len(students) < batch || sel.StudentID != "" {
@@ -138,8 +138,9 @@ type exportBatchReader struct {
 }
 
 // each loads one batch of students' records and calls fn for each.
-func (b *exportBatchReader) each(ctx context.Context, students []models.User, f models.ExportFilter, asOf string,
+func (b *exportBatchReader) each(ctx context.Context, students []models.User, sel models.ExportSelection, asOf string,
 	cohortNames map[string]string, fn func(*models.StudentRecord) error) error {
+	f := sel.Filter
 	ids := make([]any, len(students))
 	cohorts := []any{}
 	seen := map[string]bool{}
@@ -158,8 +159,20 @@ func (b *exportBatchReader) each(ctx context.Context, students []models.User, f 
 	if r.Assignments, err = exportAssignments(ctx, b.s.reader, programID, ids, cohorts); err != nil {
 		return err
 	}
-	attempts, err := exportAttempts(ctx, b.s.reader, programID, ids)
-	if err != nil {
+	// Progress alone, over the whole history, is what the standings read
+	// model holds: the attempts themselves are read only for evaluations
+	// or a period.
+	var attempts []models.Attempt
+	fromStandings := sel.ProgressOnly && !f.HasPeriod()
+	if fromStandings {
+		studentIDs := make([]string, len(students))
+		for i, u := range students {
+			studentIDs[i] = u.ID
+		}
+		if r.Standings, err = b.s.StandingsOf(ctx, programID, studentIDs); err != nil {
+			return err
+		}
+	} else if attempts, err = exportAttempts(ctx, b.s.reader, programID, ids); err != nil {
 		return err
 	}
 	if r.Remediations, err = exportDocs[models.Remediation](ctx, b.s.reader, "remediations",
@@ -170,6 +183,9 @@ func (b *exportBatchReader) each(ctx context.Context, students []models.User, f 
 		return err
 	}
 	attempts = f.Apply(&r, attempts)
+	if !fromStandings {
+		r.Standings = models.StandingsOf(attempts)
+	}
 	if r.Checklists, err = b.checklistsOf(ctx, models.ChecklistRefs(r.Assignments)); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,4 +116,53 @@ func TestStandingsReadModelMatchesTheAttempts(t *testing.T) {
 		t.Fatalf("the seeded program had %d waiting requests; want at least 3", n)
 	}
 	same("after grading and practising")
+}
+
+// TestProgressOnlyExportsReadTheStandings: an export of progress alone
+// (the matrix) reads the standings read model, and gives every student
+// the progress an export that reads every attempt gives.
+func TestProgressOnlyExportsReadTheStandings(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := t.Context()
+	lib, err := checklists.Library()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpsertLibrary(ctx, lib); err != nil {
+		t.Fatal(err)
+	}
+	res, err := seed.Program(ctx, s, "Matrix College", lib, seed.Options{Students: 25, Cohorts: 1, Seed: 5, Now: testEpoch,
+		Bind: func(id string) string { return "uid-" + id }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	progress := func(sel models.ExportSelection) map[string]string {
+		t.Helper()
+		out := map[string]string{}
+		err := s.EachStudentRecord(ctx, res.Program, sel, "2026-12-01", func(r *models.StudentRecord) error {
+			p, err := json.Marshal(r.Progress)
+			out[r.Student.ID] = string(p)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	cohort := res.Cohorts[0].ID
+	fromAttempts := progress(models.ExportSelection{CohortID: cohort, Batch: 7})
+	fromStandings := progress(models.ExportSelection{CohortID: cohort, Batch: 7, ProgressOnly: true})
+	if len(fromAttempts) != 25 || len(fromStandings) != 25 {
+		t.Fatalf("exported %d and %d students; want 25", len(fromAttempts), len(fromStandings))
+	}
+	competent := 0
+	for id, want := range fromAttempts {
+		if fromStandings[id] != want {
+			t.Errorf("progress of %s from the standings =\n%s\nwant (from the attempts)\n%s", id, fromStandings[id], want)
+		}
+		competent += strings.Count(want, `"status":"competent"`)
+	}
+	if competent == 0 {
+		t.Fatal("no competent skill in the seeded cohort: the comparison proves little")
+	}
 }
