@@ -59,7 +59,7 @@ func newFixture() fixture {
 
 	rec := func(u models.User, evals ...models.Attempt) *models.StudentRecord {
 		return &models.StudentRecord{Student: u, CohortNames: []string{"Fall 2026"},
-			Progress: models.StudentProgressOf(u, &r, "2026-11-20"), Evaluations: evals}
+			Progress: models.StudentProgressOf(u, &r, "2026-11-20"), Evaluations: evals, Standings: r.Standings[u.ID]}
 	}
 	f := fixture{ann: rec(ann, pass, fail), bob: rec(bob)}
 	f.records = []*models.StudentRecord{f.ann, f.bob, rec(eve)}

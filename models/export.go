@@ -197,8 +197,12 @@ type StudentRecord struct {
 	CohortNames []string
 	Progress    StudentProgress
 	// Evaluations are the student's graded or returned evaluations with
-	// their amendments, oldest first.
+	// their amendments, oldest first (none for an export of progress
+	// alone).
 	Evaluations []Attempt
+	// Standings are the student's standings by checklist, which the
+	// progress was computed from.
+	Standings map[string]Standing
 }
 
 // SortEvaluations orders evaluations by the time they were graded.
@@ -222,8 +226,8 @@ func (r *StudentRecord) EvaluationsOf(checklistID string) []Attempt {
 // GradedAttempts counts the passed and failed evaluations of checklistID.
 func (r *StudentRecord) GradedAttempts(checklistID string) int {
 	n := 0
-	for _, a := range r.Evaluations {
-		if a.ChecklistID == checklistID && (a.Status == StatusPassed || a.Status == StatusFailed) {
+	for _, g := range r.Standings[checklistID].Graded {
+		if g.Status == StatusPassed || g.Status == StatusFailed {
 			n++
 		}
 	}

@@ -180,7 +180,7 @@ func (s *Store) exportBatch(ctx context.Context, program models.Program, student
 	for _, st := range students {
 		own := r
 		own.Remediations = remediations[st.ID]
-		rec := &models.StudentRecord{Student: st, Progress: models.StudentProgressOf(st, &own, asOf)}
+		rec := &models.StudentRecord{Student: st, Progress: models.StudentProgressOf(st, &own, asOf), Standings: r.Standings[st.ID]}
 		for _, c := range st.CohortIDs {
 			if n, ok := cohortNames[c]; ok {
 				rec.CohortNames = append(rec.CohortNames, n)

@@ -200,7 +200,7 @@ func (b *exportBatchReader) each(ctx context.Context, students []models.User, se
 	for _, st := range students {
 		own := r
 		own.Remediations = remediations[st.ID]
-		rec := &models.StudentRecord{Student: st, Progress: models.StudentProgressOf(st, &own, asOf)}
+		rec := &models.StudentRecord{Student: st, Progress: models.StudentProgressOf(st, &own, asOf), Standings: r.Standings[st.ID]}
 		for _, c := range st.CohortIDs {
 			if n, ok := cohortNames[c]; ok {
 				rec.CohortNames = append(rec.CohortNames, n)

@@ -120,7 +120,8 @@ func TestStandingsReadModelMatchesTheAttempts(t *testing.T) {
 
 // TestProgressOnlyExportsReadTheStandings: an export of progress alone
 // (the matrix) reads the standings read model, and gives every student
-// the progress an export that reads every attempt gives.
+// the progress and standings (the matrix's attempt counts) an export that
+// reads every attempt gives.
 func TestProgressOnlyExportsReadTheStandings(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := t.Context()
@@ -140,7 +141,10 @@ func TestProgressOnlyExportsReadTheStandings(t *testing.T) {
 		t.Helper()
 		out := map[string]string{}
 		err := s.EachStudentRecord(ctx, res.Program, sel, "2026-12-01", func(r *models.StudentRecord) error {
-			p, err := json.Marshal(r.Progress)
+			p, err := json.Marshal(struct {
+				Progress  models.StudentProgress
+				Standings map[string]models.Standing
+			}{r.Progress, r.Standings})
 			out[r.Student.ID] = string(p)
 			return err
 		})
