@@ -25,6 +25,10 @@ type ArchiveImport struct {
 	err       error
 	// committed tells the store's read caches the import has ended.
 	committed func()
+	// attempts wait here to be written a batch to a statement
+	// (insertAttemptRows), before any other kind of record and at Close.
+	attempts []models.Attempt
+	students map[standingsOwner]bool
 }
 
 // archiveTables are the tables of a program's records, which must be
@@ -63,6 +67,12 @@ func (s *Store) BeginArchiveImport(ctx context.Context, programID string) (model
 		_ = tx.Rollback()
 		return nil, fmt.Errorf("import: %w", translate(err))
 	}
+	// The standings of the imported students are computed once, at Close
+	// (refreshStandings), not once per attempt.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO standings_paused (paused) VALUES (1)`); err != nil {
+		_ = tx.Rollback()
+		return nil, fmt.Errorf("import: %w", translate(err))
+	}
 	return &ArchiveImport{tx: tx, programID: programID, replace: n > 0, counts: map[string]int{}, committed: func() {
 		s.wroteSkills()
 		s.programs.invalidate()
@@ -90,6 +100,16 @@ func (im *ArchiveImport) Add(ctx context.Context, kind string, extJSON []byte) e
 func (im *ArchiveImport) Close(ctx context.Context) (map[string]int, error) {
 	if im.err != nil {
 		return im.counts, im.err
+	}
+	if err := im.flushAttempts(ctx); err != nil {
+		im.err = err
+		_ = im.tx.Rollback()
+		return im.counts, err
+	}
+	if err := refreshStandings(ctx, im.tx, im.students); err != nil {
+		im.err = err
+		_ = im.tx.Rollback()
+		return im.counts, err
 	}
 	im.err = errors.New("import: closed")
 	err := im.tx.Commit()
@@ -122,6 +142,11 @@ func (im *ArchiveImport) add(ctx context.Context, kind string, extJSON []byte) e
 		return nil
 	}
 	tx := im.tx
+	if kind != "attempt" {
+		if err := im.flushAttempts(ctx); err != nil {
+			return err
+		}
+	}
 	switch kind {
 	case ArchiveProgram:
 		var p models.Program
@@ -182,7 +207,14 @@ func (im *ArchiveImport) add(ctx context.Context, kind string, extJSON []byte) e
 		if err := owner(a.ProgramID, im.programID); err != nil {
 			return err
 		}
-		return archiveErr(kind, insertAttemptRow(ctx, tx, a))
+		if im.students == nil {
+			im.students = map[standingsOwner]bool{}
+		}
+		im.students[standingsOwner{a.ProgramID, a.StudentID}] = true
+		if im.attempts = append(im.attempts, a); len(im.attempts) == seedAttemptsPerStatement {
+			return im.flushAttempts(ctx)
+		}
+		return nil
 	case "remediation":
 		var m models.Remediation
 		if err := unmarshal(&m); err != nil {
@@ -263,4 +295,14 @@ func archiveErr(kind string, err error) error {
 		return fmt.Errorf("import %s: %w", kind, translate(err))
 	}
 	return nil
+}
+
+// flushAttempts writes the attempts waiting in im.
+func (im *ArchiveImport) flushAttempts(ctx context.Context) error {
+	if len(im.attempts) == 0 {
+		return nil
+	}
+	err := insertAttemptRows(ctx, im.tx, im.attempts)
+	im.attempts = im.attempts[:0]
+	return archiveErr("attempt", err)
 }
