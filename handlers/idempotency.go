@@ -56,7 +56,7 @@ func (s *server) idempotency(lease time.Duration) fiber.Handler {
 		fingerprint := models.Digest(string(c.Request().URI().QueryString()), string(c.Body()))
 
 		if us, ok := s.store.(RequestUnitStore); ok {
-			return s.idempotentUnit(c, us, scope, fingerprint)
+			return s.idempotentUnit(c, us, scope, fingerprint, lease)
 		}
 		stored, err := s.store.BeginIdempotent(ctx, scope, fingerprint, s.clock.Now(), lease)
 		switch {

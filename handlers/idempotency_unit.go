@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -12,22 +11,23 @@ import (
 	"skillbook/models"
 )
 
-// RequestUnitStore is an engine whose request's writes can commit in one
-// transaction with the record of the request's Idempotency-Key (the
-// SQLite engine): BeginRequest answers as BeginIdempotent does, without
-// claiming anything, and otherwise returns a context whose writes are
-// held until EndRequest commits them with the response (or, given nil,
-// rolls them back). The MongoDB engine, whose state changes are single
-// documents, keeps the claim, finish and abandon of IdempotencyStore.
+// RequestUnitStore is an engine that claims a request's Idempotency-Key in
+// the transaction of the request's first write (the SQLite engine), so the
+// change and the claim commit together: BeginRequest answers as
+// BeginIdempotent does, without writing, and otherwise returns a context
+// the request's writes claim the key with; EndRequest records the answer
+// (or, given nil, releases the key). The MongoDB engine, whose state
+// changes are single documents, keeps the claim, finish and abandon of
+// IdempotencyStore.
 type RequestUnitStore interface {
-	BeginRequest(ctx context.Context, key, fingerprint string, now time.Time) (context.Context, *models.StoredResponse, error)
+	BeginRequest(ctx context.Context, key, fingerprint string, now time.Time, lease time.Duration) (context.Context, *models.StoredResponse, error)
 	EndRequest(ctx context.Context, resp *models.StoredResponse) error
 }
 
-// idempotentUnit runs c's request as one unit of st: its writes, its
-// audit entries, its notifications and its key's record commit together.
-func (s *server) idempotentUnit(c *fiber.Ctx, st RequestUnitStore, scope, fingerprint string) error {
-	ctx, stored, err := st.BeginRequest(c.UserContext(), scope, fingerprint, s.clock.Now())
+// idempotentUnit runs c's request as a unit of st: its first write claims
+// the key, and its answer is recorded when it ends.
+func (s *server) idempotentUnit(c *fiber.Ctx, st RequestUnitStore, scope, fingerprint string, lease time.Duration) error {
+	ctx, stored, err := st.BeginRequest(c.UserContext(), scope, fingerprint, s.clock.Now(), lease)
 	if err != nil {
 		return idempotencyRefusal(err)
 	}
@@ -37,7 +37,7 @@ func (s *server) idempotentUnit(c *fiber.Ctx, st RequestUnitStore, scope, finger
 	c.SetUserContext(ctx)
 	ended := false
 	defer func() {
-		// A panic or an early return: nothing the request wrote stays.
+		// A panic: release the key.
 		if !ended {
 			_ = st.EndRequest(ctx, nil)
 		}
@@ -48,24 +48,17 @@ func (s *server) idempotentUnit(c *fiber.Ctx, st RequestUnitStore, scope, finger
 		}
 	}
 	ended = true
-	if status := c.Response().StatusCode(); retryable(status) {
-		if err := st.EndRequest(ctx, nil); err != nil {
-			logFrom(ctx).Warn("roll back idempotent request", "error", err)
-		}
-		return nil
+	var answer *models.StoredResponse
+	if !retryable(c.Response().StatusCode()) {
+		answer = storedResponse(c)
 	}
-	if err := st.EndRequest(ctx, storedResponse(c)); err != nil {
-		// Nothing the request wrote was committed: the answer it prepared
-		// must not reach the client.
-		logFrom(ctx).Error("commit idempotent request", "error", err)
-		c.Response().Reset()
-		if errors.Is(err, models.ErrIdempotencyInFlight) {
-			return idempotencyRefusal(err)
-		}
-		if !errors.Is(err, models.ErrUnavailable) {
-			err = fmt.Errorf("%w: %v", models.ErrUnavailable, err)
-		}
-		return c.App().ErrorHandler(c, err)
+	// On a context of its own: the request's deadline may have passed.
+	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), idempotencyBookkeeping)
+	defer cancel()
+	if err := st.EndRequest(bctx, answer); err != nil {
+		// The change, if any, is committed: the client gets its answer; a
+		// retry after the lease is told the request was applied.
+		logFrom(ctx).Error("record idempotent response", "error", err)
 	}
 	return nil
 }
@@ -107,6 +100,9 @@ func idempotencyRefusal(err error) error {
 			"a request with this Idempotency-Key is still being processed; retry shortly")
 		p.headers = http.Header{"Retry-After": {"1"}}
 		return p
+	case errors.Is(err, models.ErrIdempotencyApplied):
+		return problemWithType(http.StatusConflict, "idempotency-key-applied",
+			"a request with this Idempotency-Key was applied, but the server stopped before recording its answer; read the resource to see the result")
 	}
 	return err
 }

@@ -148,7 +148,7 @@ func problemFor(ctx context.Context, err error) *Problem {
 		return p
 	}
 	switch {
-	case errors.Is(err, models.ErrIdempotencyInFlight), errors.Is(err, models.ErrIdempotencyMismatch):
+	case errors.Is(err, models.ErrIdempotencyInFlight), errors.Is(err, models.ErrIdempotencyMismatch), errors.Is(err, models.ErrIdempotencyApplied):
 		// A run of the same key committed first (SQLite's request unit).
 		var p *Problem
 		errors.As(idempotencyRefusal(err), &p)

@@ -22,4 +22,7 @@ var (
 	ErrIdempotencyMismatch = errors.New("idempotency key reused with a different request")
 	// ErrIdempotencyInFlight: the first request with the key is still running.
 	ErrIdempotencyInFlight = errors.New("a request with this idempotency key is still in progress")
+	// ErrIdempotencyApplied: the first request with the key made its change
+	// but ended (the server stopped) before its answer was recorded.
+	ErrIdempotencyApplied = errors.New("a request with this idempotency key was applied; its answer was lost")
 )

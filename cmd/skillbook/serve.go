@@ -95,6 +95,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	metrics, notifyMetrics := newMetrics()
+	if c, ok := st.(interface{ Collectors() []prometheus.Collector }); ok {
+		metrics.MustRegister(c.Collectors()...)
+	}
 	// The API's own /metrics answers 404 when the metrics have a listener
 	// of their own.
 	var apiMetrics prometheus.Gatherer = metrics

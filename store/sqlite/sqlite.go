@@ -18,6 +18,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"skillbook/clock"
@@ -59,6 +61,8 @@ type Store struct {
 	checklistViews    readCache[checklistView, checklistKey]
 	// programs caches programs by id (programs.go).
 	programs readCache[string, models.Program]
+	// writerHeld times the write transactions (Collectors).
+	writerHeld prometheus.Histogram
 }
 
 // cohortKey names one cohort of one program.
@@ -100,7 +104,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{clock: opts.Clock, log: opts.Logger, lock: lock, path: filepath.Join(opts.Dir, FileName)}
+	s := &Store{clock: opts.Clock, log: opts.Logger, lock: lock, path: filepath.Join(opts.Dir, FileName), writerHeld: newWriterHeld()}
 	if err := s.open(ctx, opts.Readers); err != nil {
 		lock.release()
 		return nil, err
@@ -166,15 +170,19 @@ func (s *Store) now() time.Time { return s.clock.Now().UTC().Truncate(time.Milli
 // write runs fn in one write transaction (BEGIN IMMEDIATE), committing
 // when fn returns nil. A use case's change, its events and its
 // notifications go through one call, so they commit together or not at
-// all. Inside a request's unit (unit.go) fn joins the unit's transaction,
-// which commits with the request's Idempotency-Key record. A request whose
-// deadline has passed (or that was cancelled) while it waited never takes
-// the one writer: it would only hold up the requests queued behind it for
-// work its client no longer waits for.
+// all; a request's first write also claims its Idempotency-Key (unit.go).
+// A request whose deadline has passed (or that was cancelled) while it
+// waited never takes the one writer: it would only hold up the requests
+// queued behind it for work its client no longer waits for.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if u := unitOf(ctx); u != nil {
 		return u.write(ctx, s, fn)
 	}
+	return s.transact(ctx, fn)
+}
+
+// transact is write without a request's unit.
+func (s *Store) transact(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
@@ -182,6 +190,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return translate(err)
 	}
+	defer s.held(time.Now())
 	// The wait for the writer may have outlasted the deadline.
 	if err := ctx.Err(); err != nil {
 		_ = tx.Rollback()
@@ -195,4 +204,25 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return translate(err)
 	}
 	return nil
+}
+
+// Collectors are the store's metrics: the writer's and the readers'
+// connection pools (how long requests waited for the one writer is
+// go_sql_wait_duration_seconds_total{db_name="sqlite_writer"}) and how
+// long each write transaction held the writer.
+func (s *Store) Collectors() []prometheus.Collector {
+	return []prometheus.Collector{collectors.NewDBStatsCollector(s.writer, "sqlite_writer"),
+		collectors.NewDBStatsCollector(s.reader, "sqlite_readers"), s.writerHeld}
+}
+
+// held records a write transaction that took the writer at start and has
+// just given it back.
+func (s *Store) held(start time.Time) { s.writerHeld.Observe(time.Since(start).Seconds()) }
+
+// newWriterHeld is the histogram of how long write transactions hold the
+// one writer, from 0.1 ms to about 1.6 s.
+func newWriterHeld() prometheus.Histogram {
+	return prometheus.NewHistogram(prometheus.HistogramOpts{Name: "skillbook_sqlite_writer_held_seconds",
+		Help:    "How long each write transaction held the SQLite writer, from BEGIN IMMEDIATE to its end.",
+		Buckets: prometheus.ExponentialBuckets(0.0001, 2, 15)})
 }

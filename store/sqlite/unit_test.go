@@ -10,13 +10,15 @@ import (
 	"skillbook/models"
 )
 
-// TestRequestUnitCommitsWritesWithTheKey checks a request's unit: its
-// writes are invisible until it ends, commit with the key's record, or
-// vanish with a rollback; a second run of the key finds it taken; a
-// request that wrote nothing still leaves its answer for retries.
-func TestRequestUnitCommitsWritesWithTheKey(t *testing.T) {
+// TestRequestUnitClaimsTheKeyWithTheChange checks a request's unit: the
+// key is claimed in the transaction of the first write, so a run racing it
+// changes nothing; the answer is replayed once recorded; a run that died
+// after its change is reported as applied; a request that wrote nothing
+// still leaves its answer for retries.
+func TestRequestUnitClaimsTheKeyWithTheChange(t *testing.T) {
 	s, clk := openTest(t)
 	ctx := t.Context()
+	const lease = 20 * time.Second
 	count := func(id string) int {
 		t.Helper()
 		var n int
@@ -31,88 +33,82 @@ func TestRequestUnitCommitsWritesWithTheKey(t *testing.T) {
 			return translate(err)
 		})
 	}
+	begin := func(key, fingerprint string) context.Context {
+		t.Helper()
+		uctx, stored, err := s.BeginRequest(ctx, key, fingerprint, clk.Now(), lease)
+		if err != nil || stored != nil {
+			t.Fatalf("BeginRequest(%s) = %v, %v; want a fresh run", key, stored, err)
+		}
+		return uctx
+	}
 	resp := &models.StoredResponse{Status: 201, Header: map[string]string{"Content-Type": "application/json"}, Body: []byte(`{"id":"p1"}`)}
 
-	// Committed: two writes, a failed one between them undone alone.
-	uctx, stored, err := s.BeginRequest(ctx, "k1", "f1", clk.Now())
-	if err != nil || stored != nil {
-		t.Fatalf("BeginRequest(new key) = %v, %v", stored, err)
-	}
-	if err := insert(uctx, "p1"); err != nil {
+	// Two runs of k1 both start; the first to write claims the key with
+	// its change, the other's write changes nothing.
+	first, second := begin("k1", "f1"), begin("k1", "f1")
+	if err := insert(first, "p1"); err != nil {
 		t.Fatal(err)
 	}
-	if err := insert(uctx, "p1"); !errors.Is(err, models.ErrConflict) {
-		t.Fatalf("a duplicate in the unit = %v; want a conflict", err)
-	}
-	if err := insert(uctx, "p2"); err != nil {
-		t.Fatal(err)
-	}
-	if count("p1") != 0 {
-		t.Fatal("a unit's write is visible before the unit ends")
-	}
-	// A retry racing the first run: it reads no record yet, and its first
-	// write waits for the writer, then finds the key taken.
-	rctx, _, err := s.BeginRequest(ctx, "k1", "f1", clk.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	raced := make(chan error, 1)
-	go func() { raced <- insert(rctx, "p3") }()
-	if err := s.EndRequest(uctx, resp); err != nil {
-		t.Fatalf("EndRequest = %v", err)
-	}
-	if err := <-raced; !errors.Is(err, models.ErrIdempotencyInFlight) {
+	if err := insert(second, "p2"); !errors.Is(err, models.ErrIdempotencyInFlight) {
 		t.Fatalf("the racing run's write = %v; want the key in flight", err)
 	}
-	if err := s.EndRequest(rctx, nil); err != nil {
+	if count("p1") != 1 || count("p2") != 0 {
+		t.Fatalf("after the race: p1 %d, p2 %d; want 1, 0", count("p1"), count("p2"))
+	}
+	if _, _, err := s.BeginRequest(ctx, "k1", "f1", clk.Now(), lease); !errors.Is(err, models.ErrIdempotencyInFlight) {
+		t.Fatalf("a retry while the first run holds the key = %v; want in flight", err)
+	}
+	// A later write of the same request is its own transaction.
+	if err := insert(first, "p3"); err != nil || count("p3") != 1 {
+		t.Fatalf("a second write of the run = %v", err)
+	}
+	if err := s.EndRequest(first, resp); err != nil {
 		t.Fatal(err)
 	}
-	if count("p1") != 1 || count("p2") != 1 || count("p3") != 0 {
-		t.Fatalf("after the end: p1 %d, p2 %d, p3 %d; want 1, 1, 0", count("p1"), count("p2"), count("p3"))
+	if err := s.EndRequest(second, nil); err != nil {
+		t.Fatal(err)
 	}
-	if _, stored, err := s.BeginRequest(ctx, "k1", "f1", clk.Now()); err != nil || stored == nil || string(stored.Body) != `{"id":"p1"}` {
+	if _, stored, err := s.BeginRequest(ctx, "k1", "f1", clk.Now(), lease); err != nil || stored == nil || string(stored.Body) != `{"id":"p1"}` {
 		t.Fatalf("a retry = %+v, %v; want the stored response", stored, err)
 	}
-	if _, _, err := s.BeginRequest(ctx, "k1", "other body", clk.Now()); !errors.Is(err, models.ErrIdempotencyMismatch) {
+	if _, _, err := s.BeginRequest(ctx, "k1", "other body", clk.Now(), lease); !errors.Is(err, models.ErrIdempotencyMismatch) {
 		t.Fatalf("the key with another body = %v; want a mismatch", err)
 	}
-
-	// Rolled back: nothing stays, and the key is free.
-	uctx, _, err = s.BeginRequest(ctx, "k2", "f2", clk.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := insert(uctx, "p4"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.EndRequest(uctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	if count("p4") != 0 {
-		t.Fatal("a rolled back unit's write stayed")
-	}
-	if err := insert(uctx, "p5"); err == nil {
-		t.Fatal("a write after its unit ended was accepted")
-	}
-	if _, stored, err := s.BeginRequest(ctx, "k2", "f2", clk.Now()); err != nil || stored != nil {
-		t.Fatalf("the key of a rolled back unit = %+v, %v; want it free", stored, err)
+	if err := insert(first, "p4"); err == nil {
+		t.Fatal("a write after its request ended was accepted")
 	}
 
-	// No writes: the answer is kept all the same; and after a day the key
-	// is forgotten.
-	uctx, _, err = s.BeginRequest(ctx, "k3", "f3", clk.Now())
-	if err != nil {
+	// Released (a 5xx): the key is free again.
+	u := begin("k2", "f2")
+	if err := insert(u, "p5"); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.EndRequest(u, nil); err != nil {
+		t.Fatal(err)
+	}
+	begin("k2", "f2")
+
+	// A run that died after its change: once its lease is over, a retry
+	// is told the request was applied, and does nothing.
+	u = begin("k3", "f3")
+	if err := insert(u, "p6"); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(lease + time.Second)
+	if _, _, err := s.BeginRequest(ctx, "k3", "f3", clk.Now(), lease); !errors.Is(err, models.ErrIdempotencyApplied) {
+		t.Fatalf("a retry after the run died = %v; want applied", err)
+	}
+
+	// No writes: the answer is kept all the same; after a day the key is
+	// forgotten.
+	u = begin("k4", "f4")
 	refused := &models.StoredResponse{Status: 422, Body: []byte(`{"type":"/problems/validation-failed"}`)}
-	if err := s.EndRequest(uctx, refused); err != nil {
+	if err := s.EndRequest(u, refused); err != nil {
 		t.Fatal(err)
 	}
-	if _, stored, err := s.BeginRequest(ctx, "k3", "f3", clk.Now()); err != nil || stored == nil || stored.Status != 422 {
+	if _, stored, err := s.BeginRequest(ctx, "k4", "f4", clk.Now(), lease); err != nil || stored == nil || stored.Status != 422 {
 		t.Fatalf("a retry of a refused request = %+v, %v; want the 422", stored, err)
 	}
 	clk.Advance(models.IdempotencyTTL + time.Minute)
-	if _, stored, err := s.BeginRequest(ctx, "k3", "f3", clk.Now()); err != nil || stored != nil {
-		t.Fatalf("an expired key = %+v, %v; want it free", stored, err)
-	}
+	begin("k4", "f4")
 }
