@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -63,6 +64,11 @@ type Store struct {
 	programs readCache[string, models.Program]
 	// writerHeld times the write transactions (Collectors).
 	writerHeld prometheus.Histogram
+	// jobs, closing and writerDone run the writer goroutine (writer.go).
+	jobs       chan *writeJob
+	closing    chan struct{}
+	writerDone chan struct{}
+	waiting    atomic.Int64
 }
 
 // cohortKey names one cohort of one program.
@@ -125,7 +131,7 @@ func (s *Store) open(ctx context.Context, readers int) error {
 		return "file:" + s.path + "?" + q.Encode()
 	}
 	var err error
-	if s.writer, err = sql.Open("sqlite", dsn("immediate")); err != nil {
+	if s.writer, err = openCalm(dsn("immediate")); err != nil {
 		return fmt.Errorf("sqlite: open writer: %w", err)
 	}
 	// One writer connection: SQLite allows one writer at a time anyway,
@@ -144,11 +150,13 @@ func (s *Store) open(ctx context.Context, readers int) error {
 	s.reader.SetMaxOpenConns(readers)
 	s.reader.SetMaxIdleConns(readers)
 	s.reader.SetConnMaxLifetime(0)
+	s.startWriter()
 	return nil
 }
 
 // Close closes the database and releases the directory.
 func (s *Store) Close() error {
+	s.stopWriter()
 	err := errors.Join(s.reader.Close(), s.writer.Close())
 	s.lock.release()
 	return err
@@ -181,29 +189,13 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return s.transact(ctx, fn)
 }
 
-// transact is write without a request's unit.
+// transact is write without a request's unit: fn goes to the writer
+// (writer.go).
 func (s *Store) transact(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return translate(err)
-	}
-	defer s.held(time.Now())
-	// The wait for the writer may have outlasted the deadline.
-	if err := ctx.Err(); err != nil {
-		_ = tx.Rollback()
-		return fmt.Errorf("write: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return unavailable(err)
-	}
-	if err := tx.Commit(); err != nil {
-		return translate(err)
-	}
-	return nil
+	return s.submit(ctx, fn)
 }
 
 // Collectors are the store's metrics: the writer's and the readers'
@@ -215,14 +207,14 @@ func (s *Store) Collectors() []prometheus.Collector {
 		collectors.NewDBStatsCollector(s.reader, "sqlite_readers"), s.writerHeld}
 }
 
-// held records a write transaction that took the writer at start and has
-// just given it back.
+// held records a write transaction (a batch of the writer) that began at
+// start and has just ended.
 func (s *Store) held(start time.Time) { s.writerHeld.Observe(time.Since(start).Seconds()) }
 
-// newWriterHeld is the histogram of how long write transactions hold the
-// one writer, from 0.1 ms to about 1.6 s.
+// newWriterHeld is the histogram of how long the writer's transactions
+// (each a batch of writes) last, from 0.1 ms to about 1.6 s.
 func newWriterHeld() prometheus.Histogram {
 	return prometheus.NewHistogram(prometheus.HistogramOpts{Name: "skillbook_sqlite_writer_held_seconds",
-		Help:    "How long each write transaction held the SQLite writer, from BEGIN IMMEDIATE to its end.",
+		Help:    "How long each transaction of the SQLite writer (a batch of writes) lasted, from BEGIN IMMEDIATE to its end.",
 		Buckets: prometheus.ExponentialBuckets(0.0001, 2, 15)})
 }
