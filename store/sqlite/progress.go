@@ -45,10 +45,11 @@ func (s *Store) ProgressRecords(ctx context.Context, programID string, students 
 	return r, nil
 }
 
-// progressAttempt is the part of an attempt progress reads (the MongoDB
-// engine's projection): no names or titles, step grades, notes,
-// amendments, comments or grading rules. Decoding into it skips the rest
-// of the doc without building it.
+// progressAttempt is the part of an attempt progress is computed from (the
+// MongoDB engine's projection): no names or titles, step grades, notes,
+// amendments, comments or grading rules. It is the attempts row's progress
+// column, which the standings triggers (0010) read with json_extract
+// instead of parsing the whole doc.
 type progressAttempt struct {
 	ID               string               `json:"id"`
 	ProgramID        string               `json:"programId"`
@@ -65,7 +66,8 @@ type progressAttempt struct {
 	Evaluation       *progressEvaluation  `json:"evaluation"`
 }
 
-// progressEvaluation is the part of an evaluation progress reads.
+// progressEvaluation is the part of an evaluation progress is computed
+// from.
 type progressEvaluation struct {
 	ID          string            `json:"id"`
 	EvaluatorID string            `json:"evaluatorId"`
@@ -76,9 +78,8 @@ type progressEvaluation struct {
 	Signature   *models.Signature `json:"signature"`
 }
 
-// attemptProgress is a's progress column: a as progressAttempt, which is
-// what progress reads decode (every write of an attempt row sets it with
-// the doc).
+// attemptProgress is a's progress column: a as progressAttempt (every
+// write of an attempt row sets it with the doc).
 func attemptProgress(a *models.Attempt) (string, error) {
 	p := progressAttempt{ID: a.ID, ProgramID: a.ProgramID, StudentID: a.StudentID, CohortID: a.CohortID, ChecklistID: a.ChecklistID,
 		ChecklistVersion: a.ChecklistVersion, Area: a.Area, Kind: a.Kind, Status: a.Status, RequestedAt: a.RequestedAt,
@@ -88,17 +89,6 @@ func attemptProgress(a *models.Attempt) (string, error) {
 			Setting: e.Setting, EvaluatedAt: e.EvaluatedAt, Signature: e.Signature}
 	}
 	return encode(p)
-}
-
-func (p progressAttempt) attempt() models.Attempt {
-	a := models.Attempt{ID: p.ID, ProgramID: p.ProgramID, StudentID: p.StudentID, CohortID: p.CohortID, ChecklistID: p.ChecklistID,
-		ChecklistVersion: p.ChecklistVersion, Area: p.Area, Kind: p.Kind, Status: p.Status, RequestedAt: p.RequestedAt,
-		Version: p.Version, UpdatedAt: p.UpdatedAt}
-	if e := p.Evaluation; e != nil {
-		a.Evaluation = &models.Evaluation{ID: e.ID, EvaluatorID: e.EvaluatorID, Outcome: e.Outcome, Score: e.Score,
-			Setting: e.Setting, EvaluatedAt: e.EvaluatedAt, Signature: e.Signature}
-	}
-	return a
 }
 
 // StandingsOf returns the standings of students, by student and
