@@ -371,3 +371,39 @@ type ArchiveImport interface {
 	Close(ctx context.Context) (map[string]int, error)
 	Abort()
 }
+
+// EachRecord builds the export record of each of students, in order, from
+// r (their progress records, standings included) and attempts (theirs of
+// the export's period; none for an export of progress alone), naming their
+// cohorts from cohortNames, and calls fn with it. Both engines' exports
+// end with it.
+func EachRecord(students []User, r *ProgressRecords, attempts []Attempt, asOf string, cohortNames map[string]string, fn func(*StudentRecord) error) error {
+	attemptsOf := map[string][]Attempt{}
+	for _, a := range attempts {
+		attemptsOf[a.StudentID] = append(attemptsOf[a.StudentID], a)
+	}
+	remediations := map[string][]Remediation{}
+	for _, m := range r.Remediations {
+		remediations[m.StudentID] = append(remediations[m.StudentID], m)
+	}
+	for _, st := range students {
+		own := *r
+		own.Remediations = remediations[st.ID]
+		rec := &StudentRecord{Student: st, Progress: StudentProgressOf(st, &own, asOf), Standings: r.Standings[st.ID]}
+		for _, c := range st.CohortIDs {
+			if n, ok := cohortNames[c]; ok {
+				rec.CohortNames = append(rec.CohortNames, n)
+			}
+		}
+		for _, a := range attemptsOf[st.ID] {
+			if a.Kind == AttemptEvaluation && a.Evaluation != nil {
+				rec.Evaluations = append(rec.Evaluations, a)
+			}
+		}
+		SortEvaluations(rec.Evaluations)
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}

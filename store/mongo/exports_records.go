@@ -169,34 +169,7 @@ func (s *Store) exportBatch(ctx context.Context, program models.Program, student
 	if r.Checklists, err = s.ChecklistsByRef(ctx, program.ID, models.ChecklistRefs(r.Assignments)); err != nil {
 		return err
 	}
-	attemptsOf := map[string][]models.Attempt{}
-	for _, a := range attempts {
-		attemptsOf[a.StudentID] = append(attemptsOf[a.StudentID], a)
-	}
-	remediations := map[string][]models.Remediation{}
-	for _, m := range r.Remediations {
-		remediations[m.StudentID] = append(remediations[m.StudentID], m)
-	}
-	for _, st := range students {
-		own := r
-		own.Remediations = remediations[st.ID]
-		rec := &models.StudentRecord{Student: st, Progress: models.StudentProgressOf(st, &own, asOf), Standings: r.Standings[st.ID]}
-		for _, c := range st.CohortIDs {
-			if n, ok := cohortNames[c]; ok {
-				rec.CohortNames = append(rec.CohortNames, n)
-			}
-		}
-		for _, a := range attemptsOf[st.ID] {
-			if a.Kind == models.AttemptEvaluation && a.Evaluation != nil {
-				rec.Evaluations = append(rec.Evaluations, a)
-			}
-		}
-		models.SortEvaluations(rec.Evaluations)
-		if err := fn(rec); err != nil {
-			return err
-		}
-	}
-	return nil
+	return models.EachRecord(students, &r, attempts, asOf, cohortNames, fn)
 }
 
 // ExportColumns returns the checklists assigned in cohortID, to the cohort

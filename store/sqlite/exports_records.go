@@ -142,10 +142,11 @@ func (b *exportBatchReader) each(ctx context.Context, students []models.User, se
 	cohortNames map[string]string, fn func(*models.StudentRecord) error) error {
 	f := sel.Filter
 	ids := make([]any, len(students))
+	studentIDs := make([]string, len(students))
 	cohorts := []any{}
 	seen := map[string]bool{}
 	for i, u := range students {
-		ids[i] = u.ID
+		ids[i], studentIDs[i] = u.ID, u.ID
 		for _, c := range u.CohortIDs {
 			if !seen[c] {
 				seen[c] = true
@@ -165,21 +166,16 @@ func (b *exportBatchReader) each(ctx context.Context, students []models.User, se
 	var attempts []models.Attempt
 	fromStandings := sel.ProgressOnly && !f.HasPeriod()
 	if fromStandings {
-		studentIDs := make([]string, len(students))
-		for i, u := range students {
-			studentIDs[i] = u.ID
-		}
 		if r.Standings, err = b.s.StandingsOf(ctx, programID, studentIDs); err != nil {
 			return err
 		}
 	} else if attempts, err = exportAttempts(ctx, b.s.reader, programID, ids); err != nil {
 		return err
 	}
-	if r.Remediations, err = exportDocs[models.Remediation](ctx, b.s.reader, "remediations",
-		`SELECT doc FROM remediations WHERE program_id = ? AND student_id IN (`+exportPlaceholders(len(ids))+`)`, append([]any{programID}, ids...)...); err != nil {
+	if r.Remediations, err = b.s.RemediationsOf(ctx, programID, studentIDs); err != nil {
 		return err
 	}
-	if r.Procedures, err = exportProcedureCounts(ctx, b.s.reader, programID, ids); err != nil {
+	if r.Procedures, err = b.s.ProcedureCounts(ctx, programID, studentIDs); err != nil {
 		return err
 	}
 	attempts = f.Apply(&r, attempts)
@@ -189,34 +185,7 @@ func (b *exportBatchReader) each(ctx context.Context, students []models.User, se
 	if r.Checklists, err = b.checklistsOf(ctx, models.ChecklistRefs(r.Assignments)); err != nil {
 		return err
 	}
-	attemptsOf := map[string][]models.Attempt{}
-	for _, a := range attempts {
-		attemptsOf[a.StudentID] = append(attemptsOf[a.StudentID], a)
-	}
-	remediations := map[string][]models.Remediation{}
-	for _, m := range r.Remediations {
-		remediations[m.StudentID] = append(remediations[m.StudentID], m)
-	}
-	for _, st := range students {
-		own := r
-		own.Remediations = remediations[st.ID]
-		rec := &models.StudentRecord{Student: st, Progress: models.StudentProgressOf(st, &own, asOf), Standings: r.Standings[st.ID]}
-		for _, c := range st.CohortIDs {
-			if n, ok := cohortNames[c]; ok {
-				rec.CohortNames = append(rec.CohortNames, n)
-			}
-		}
-		for _, a := range attemptsOf[st.ID] {
-			if a.Kind == models.AttemptEvaluation && a.Evaluation != nil {
-				rec.Evaluations = append(rec.Evaluations, a)
-			}
-		}
-		models.SortEvaluations(rec.Evaluations)
-		if err := fn(rec); err != nil {
-			return err
-		}
-	}
-	return nil
+	return models.EachRecord(students, &r, attempts, asOf, cohortNames, fn)
 }
 
 // checklistsOf returns the checklist versions refs name as the program
@@ -246,28 +215,6 @@ func exportPlaceholders(n int) string {
 		return "NULL"
 	}
 	return strings.Repeat("?, ", n-1) + "?"
-}
-
-// exportDocs decodes the doc column of every row of query.
-func exportDocs[T any](ctx context.Context, db *sql.DB, what, query string, args ...any) ([]T, error) {
-	rows, err := db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list %s to export: %w", what, translate(err))
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		var doc string
-		if err := rows.Scan(&doc); err != nil {
-			return nil, fmt.Errorf("list %s to export: %w", what, translate(err))
-		}
-		var v T
-		if err := decode(doc, &v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, translate(rows.Err())
 }
 
 // exportAssignments reads the assignments of students and of their
@@ -336,39 +283,4 @@ func exportAttempts(ctx context.Context, db *sql.DB, programID string, studentID
 	}
 	wg.Wait()
 	return out, errors.Join(errs...)
-}
-
-// exportProcedureCounts counts students' procedures by kind and status.
-func exportProcedureCounts(ctx context.Context, db *sql.DB, programID string, studentIDs []any) (map[string]map[string]models.ProcedureCount, error) {
-	out := make(map[string]map[string]models.ProcedureCount, len(studentIDs))
-	rows, err := db.QueryContext(ctx, `SELECT student_id, kind, status, count(*) FROM procedures
-		WHERE program_id = ? AND student_id IN (`+exportPlaceholders(len(studentIDs))+`) GROUP BY student_id, kind, status`,
-		append([]any{programID}, studentIDs...)...)
-	if err != nil {
-		return nil, fmt.Errorf("count procedures: %w", translate(err))
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var student, kind, status string
-		var n int
-		if err := rows.Scan(&student, &kind, &status, &n); err != nil {
-			return nil, fmt.Errorf("count procedures: %w", translate(err))
-		}
-		byKind := out[student]
-		if byKind == nil {
-			byKind = map[string]models.ProcedureCount{}
-			out[student] = byKind
-		}
-		c := byKind[kind]
-		switch models.ProcedureStatus(status) {
-		case models.ProcedureConfirmed:
-			c.Confirmed += n
-		case models.ProcedurePending:
-			c.Pending += n
-		case models.ProcedureRejected:
-			c.Rejected += n
-		}
-		byKind[kind] = c
-	}
-	return out, translate(rows.Err())
 }
