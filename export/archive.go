@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"skillbook/models"
 	"slices"
 	"strings"
 	"time"
@@ -206,4 +208,23 @@ func sorted(m map[string]int) string {
 		parts[i] = fmt.Sprintf("%s:%d", k, m[k])
 	}
 	return strings.Join(parts, " ")
+}
+
+// Import adds every record ar holds to im and commits it, returning how
+// many records of each kind were imported; on any error the import is
+// aborted and nothing is stored.
+func Import(ctx context.Context, ar *ArchiveReader, im models.ArchiveImport) (map[string]int, error) {
+	for {
+		kind, doc, err := ar.Next()
+		if err == io.EOF {
+			return im.Close(ctx)
+		}
+		if err == nil {
+			err = im.Add(ctx, kind, doc)
+		}
+		if err != nil {
+			im.Abort()
+			return nil, err
+		}
+	}
 }

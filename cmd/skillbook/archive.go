@@ -132,23 +132,9 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	for {
-		kind, doc, err := ar.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			// What was imported so far stays; the program is then not
-			// empty, and a second import is refused until it is removed.
-			return fmt.Errorf("import: %w (records read so far were stored)", err)
-		}
-		if err := im.Add(ctx, kind, doc); err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-	}
-	counts, err := im.Close(ctx)
+	counts, err := export.Import(ctx, ar, im)
 	if err != nil {
-		return fmt.Errorf("import: %w", err)
+		return fmt.Errorf("import: %w (nothing was stored)", err)
 	}
 	parts := make([]string, 0, len(counts))
 	for _, k := range slices.Sorted(maps.Keys(counts)) {

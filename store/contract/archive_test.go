@@ -57,20 +57,7 @@ func importArchive(tb testing.TB, s storetest.Store, data []byte) (read, importe
 	if err != nil {
 		return nil, nil, err
 	}
-	for {
-		kind, doc, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if err := im.Add(ctx, kind, doc); err != nil {
-			im.Abort()
-			return r.Counts(), nil, err
-		}
-	}
-	counts, err := im.Close(ctx)
+	counts, err := export.Import(ctx, r, im)
 	return r.Counts(), counts, err
 }
 

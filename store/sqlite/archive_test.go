@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"database/sql"
 	"errors"
-	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -54,20 +53,7 @@ func exportImport(tb testing.TB, s *Store, data []byte) (read, imported map[stri
 	if err != nil {
 		return nil, nil, err
 	}
-	for {
-		kind, doc, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if err := im.Add(ctx, kind, doc); err != nil {
-			im.Abort()
-			return r.Counts(), nil, err
-		}
-	}
-	counts, err := im.Close(ctx)
+	counts, err := export.Import(ctx, r, im)
 	return r.Counts(), counts, err
 }
 

@@ -75,3 +75,13 @@ func BenchmarkSkillCohortProgress(b *testing.B) {
 		}
 	})
 }
+
+// skillProgram inserts a program row with plain SQL (the progress tests'
+// own runs on both engines in store/contract).
+func skillProgram(tb testing.TB, s *Store, id string) {
+	tb.Helper()
+	doc, _ := encode(models.Program{ID: id, Name: id})
+	if _, err := s.writer.Exec(`INSERT INTO programs (id, name, created_at, doc) VALUES (?, ?, ?, ?)`, id, id, ms(s.now()), doc); err != nil {
+		tb.Fatal(err)
+	}
+}
