@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"errors"
-	"fmt"
 	"testing"
 	"time"
 
@@ -48,62 +47,6 @@ func skillChecklist(id string) models.Checklist {
 			{ID: "count", Text: "Count for 30 seconds."},
 		},
 	}
-}
-
-func skillEvent(programID, id string, typ models.EventType) models.Event {
-	return models.Event{Type: typ, ProgramID: programID, Actor: skillAdmin, Subject: "checklist", SubjectID: id}
-}
-
-// skillDraft drafts c as program's next version of c.ID, numbered as
-// workflow.CreateDraft numbers it.
-func skillDraft(ctx context.Context, s *Store, programID string, c models.Checklist) (models.Checklist, error) {
-	latest, draft, err := s.ChecklistNumbering(ctx, programID, c.ID)
-	if err != nil {
-		return models.Checklist{}, err
-	}
-	if draft != 0 {
-		return models.Checklist{}, fmt.Errorf("%w: version %d is still a draft", models.ErrConflict, draft)
-	}
-	now := s.now()
-	c.Version, c.ProgramID, c.Status, c.Revision = latest+1, programID, models.ChecklistDraft, 1
-	c.PublishedAt, c.CreatedAt, c.UpdatedAt = nil, now, now
-	c.Digest = c.ContentDigest()
-	return s.CreateChecklistDraft(ctx, c, skillEvent(programID, c.ID, models.EventChecklistDrafted))
-}
-
-func skillMustDraft(tb testing.TB, s *Store, programID string, c models.Checklist) models.Checklist {
-	tb.Helper()
-	got, err := skillDraft(context.Background(), s, programID, c)
-	if err != nil {
-		tb.Fatalf("draft %s = %v", c.ID, err)
-	}
-	return got
-}
-
-// skillTransition moves program's own version to status, one revision on,
-// as workflow's Publish and Retire write it.
-func skillTransition(ctx context.Context, s *Store, programID, id string, version int, status models.ChecklistStatus) (models.Checklist, error) {
-	cur, err := s.OwnChecklist(ctx, programID, id, version)
-	if err != nil {
-		return models.Checklist{}, err
-	}
-	now := s.now()
-	next := cur
-	next.Status, next.UpdatedAt, next.Revision = status, now, cur.Revision+1
-	typ := models.EventChecklistRetired
-	if status == models.ChecklistPublished {
-		next.PublishedAt, next.Digest, typ = &now, next.ContentDigest(), models.EventChecklistPublished
-	}
-	return s.UpdateChecklist(ctx, next, cur.Revision, skillEvent(programID, id, typ))
-}
-
-func skillMustPublish(tb testing.TB, s *Store, programID, id string, version int) models.Checklist {
-	tb.Helper()
-	got, err := skillTransition(context.Background(), s, programID, id, version, models.ChecklistPublished)
-	if err != nil {
-		tb.Fatalf("publish %s v%d = %v", id, version, err)
-	}
-	return got
 }
 
 func skillIndexOf(lib []models.Checklist, id string) int {
