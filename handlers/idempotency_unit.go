@@ -56,8 +56,8 @@ func (s *server) idempotentUnit(c *fiber.Ctx, st RequestUnitStore, scope, finger
 	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), idempotencyBookkeeping)
 	defer cancel()
 	if err := st.EndRequest(bctx, answer); err != nil {
-		// The change, if any, is committed: the client gets its answer; a
-		// retry after the lease is told the request was applied.
+		// The change, if any, is committed: the client gets its answer, and
+		// the store keeps it for retries until it can record it.
 		logFrom(ctx).Error("record idempotent response", "error", err)
 	}
 	return nil

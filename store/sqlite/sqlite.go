@@ -62,6 +62,9 @@ type Store struct {
 	checklistViews    readCache[checklistView, checklistKey]
 	// programs caches programs by id (programs.go).
 	programs readCache[string, models.Program]
+	// unrecorded holds the idempotent answers a full disk refused
+	// (unit.go).
+	unrecorded unrecordedAnswers
 	// writerHeld times the write transactions (Collectors).
 	writerHeld prometheus.Histogram
 	// jobs, closing and writerDone run the writer goroutine (writer.go).

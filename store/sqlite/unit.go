@@ -47,6 +47,16 @@ func unitOf(ctx context.Context) *unit {
 // must end it with EndRequest. It only reads.
 func (s *Store) BeginRequest(ctx context.Context, key, fingerprint string, now time.Time, lease time.Duration) (context.Context, *models.StoredResponse, error) {
 	now = now.UTC().Truncate(time.Millisecond)
+	if a, ok := s.unrecorded.get(key); ok {
+		if a.fingerprint != fingerprint {
+			return nil, nil, models.ErrIdempotencyMismatch
+		}
+		stored := new(models.StoredResponse)
+		if err := decode(a.response, stored); err != nil {
+			return nil, nil, err
+		}
+		return ctx, stored, nil
+	}
 	var (
 		oldFingerprint, response string
 		done                     bool
@@ -101,20 +111,123 @@ func (s *Store) EndRequest(ctx context.Context, resp *models.StoredResponse) err
 	switch {
 	case !u.claimed && resp == nil:
 		return nil
-	case !u.claimed:
-		return s.transact(ctx, func(tx *sql.Tx) error { return u.claim(ctx, tx, doc) })
 	case resp == nil:
 		return s.transact(ctx, func(tx *sql.Tx) error {
 			_, err := tx.ExecContext(ctx, `DELETE FROM idempotency WHERE id = ? AND done = 0`, u.key)
 			return translate(err)
 		})
 	}
-	return s.transact(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE idempotency SET done = 1, response = ?, lease_until = 0 WHERE id = ?`, doc, u.key)
-		return translate(err)
-	})
+	a := answer{key: u.key, fingerprint: u.fingerprint, response: doc, claimed: u.claimed, now: u.now, lease: u.lease}
+	err := s.transact(ctx, a.record)
+	if err != nil && !errors.Is(err, models.ErrIdempotencyInFlight) {
+		// The database cannot take the answer now (a full disk, say): a
+		// retry in this process is answered from memory meanwhile.
+		s.unrecorded.put(s, a)
+	}
+	return err
 }
 
+// An answer is a request's response as a retry is given it, with what
+// recording it needs.
+type answer struct {
+	key, fingerprint, response string
+	// claimed says the key's record exists (the request wrote); otherwise
+	// recording inserts it.
+	claimed bool
+	now     time.Time
+	lease   time.Duration
+}
+
+// record stores the answer in tx.
+func (a answer) record(tx *sql.Tx) error {
+	ctx := context.Background()
+	if !a.claimed {
+		u := unit{key: a.key, fingerprint: a.fingerprint, now: a.now, lease: a.lease}
+		return u.claim(ctx, tx, a.response)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE idempotency SET done = 1, response = ?, lease_until = 0 WHERE id = ?`, a.response, a.key)
+	return translate(err)
+}
+
+// unrecordedAnswers holds the answers the database could not take when
+// their requests ended, so that a retry is replayed rather than told the
+// request was applied with its answer lost; one goroutine records them
+// once the database takes writes again. A process that stops first loses
+// them: its retries are then told the request was applied.
+type unrecordedAnswers struct {
+	mu       sync.Mutex
+	answers  map[string]answer
+	flushing bool
+}
+
+func (r *unrecordedAnswers) get(key string) (answer, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	a, ok := r.answers[key]
+	return a, ok
+}
+
+// put keeps a and starts the goroutine that records it.
+func (r *unrecordedAnswers) put(s *Store, a answer) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.answers == nil {
+		r.answers = map[string]answer{}
+	}
+	r.answers[a.key] = a
+	if !r.flushing {
+		r.flushing = true
+		go r.flush(s)
+	}
+}
+
+// flushRetry is how often unrecorded answers are tried again.
+const flushRetry = time.Second
+
+// flush records the unrecorded answers, trying again every flushRetry
+// until none is left or the store closes.
+func (r *unrecordedAnswers) flush(s *Store) {
+	t := time.NewTicker(flushRetry)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+		case <-s.closing:
+			return
+		}
+		if r.record(s) {
+			return
+		}
+	}
+}
+
+// record tries to record each answer held, dropping those recorded, and
+// says whether none is left (the flushing goroutine then ends).
+func (r *unrecordedAnswers) record(s *Store) (none bool) {
+	r.mu.Lock()
+	pending := make([]answer, 0, len(r.answers))
+	for _, a := range r.answers {
+		pending = append(pending, a)
+	}
+	r.mu.Unlock()
+	for _, a := range pending {
+		err := s.transact(context.Background(), a.record)
+		if err != nil && !errors.Is(err, models.ErrIdempotencyInFlight) {
+			s.log.Warn("record an idempotent answer: will try again", "error", err)
+			break
+		}
+		r.mu.Lock()
+		delete(r.answers, a.key)
+		r.mu.Unlock()
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.answers) == 0 {
+		r.flushing = false
+		return true
+	}
+	return false
+}
 // claim inserts the key's record: finished with the response doc, or
 // claimed (for the lease) when doc is "". An expired record is replaced;
 // any other means a run of the same key got there first.

@@ -112,3 +112,62 @@ func TestRequestUnitClaimsTheKeyWithTheChange(t *testing.T) {
 	clk.Advance(models.IdempotencyTTL + time.Minute)
 	begin("k4", "f4")
 }
+
+// TestRequestUnitKeepsAnAnswerTheDatabaseRefused checks that an answer the
+// database cannot take when its request ends (a full disk, say) is
+// replayed to a retry meanwhile, and recorded once writes succeed again.
+func TestRequestUnitKeepsAnAnswerTheDatabaseRefused(t *testing.T) {
+	s, clk := openTest(t)
+	ctx := t.Context()
+	refuse := func(on bool) {
+		t.Helper()
+		stmt := `DROP TRIGGER refuse_answers`
+		if on {
+			stmt = `CREATE TRIGGER refuse_answers BEFORE UPDATE ON idempotency WHEN NEW.done = 1 BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`
+		}
+		if err := s.write(ctx, func(tx *sql.Tx) error { _, err := tx.ExecContext(ctx, stmt); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	uctx, _, err := s.BeginRequest(ctx, "k", "f", clk.Now(), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.write(uctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(uctx, `INSERT INTO programs (id, name, created_at, doc) VALUES ('p', 'p', 0, '{}')`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	refuse(true)
+	resp := &models.StoredResponse{Status: 201, Body: []byte(`{"id":"p"}`)}
+	if err := s.EndRequest(uctx, resp); err == nil {
+		t.Fatal("EndRequest recorded the answer through a trigger refusing it")
+	}
+	replayed := func() bool {
+		t.Helper()
+		_, stored, err := s.BeginRequest(ctx, "k", "f", clk.Now(), time.Minute)
+		if err != nil || stored == nil || string(stored.Body) != `{"id":"p"}` {
+			t.Fatalf("a retry = %+v, %v; want the answer replayed", stored, err)
+		}
+		_, _, err = s.BeginRequest(ctx, "k", "another body", clk.Now(), time.Minute)
+		if !errors.Is(err, models.ErrIdempotencyMismatch) {
+			t.Fatalf("the key with another body = %v; want a mismatch", err)
+		}
+		return true
+	}
+	replayed()
+	if s.unrecorded.record(s) {
+		t.Fatal("the answer was recorded while the database refused it")
+	}
+	replayed()
+	refuse(false)
+	if !s.unrecorded.record(s) {
+		t.Fatal("answers are still held once the database takes writes again")
+	}
+	var done bool
+	if err := s.reader.QueryRowContext(ctx, `SELECT done FROM idempotency WHERE id = 'k'`).Scan(&done); err != nil || !done {
+		t.Fatalf("the key's record: done %v, %v; want the answer recorded", done, err)
+	}
+	replayed()
+}
