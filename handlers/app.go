@@ -18,6 +18,7 @@ import (
 
 	"skillbook/clock"
 	"skillbook/models"
+	"skillbook/signing"
 	"skillbook/workflow"
 )
 
@@ -52,6 +53,9 @@ type Deps struct {
 	Version string
 	// Metrics is served at GET /metrics (nil: none).
 	Metrics prometheus.Gatherer
+	// Keys are the public keys records are signed with, published at
+	// /.well-known/skillbook-keys.json.
+	Keys *signing.KeySet
 }
 
 // server holds the dependencies every operation uses.
@@ -61,6 +65,7 @@ type server struct {
 	tokens   TokenVerifier
 	log      *slog.Logger
 	gatherer prometheus.Gatherer
+	keys     *signing.KeySet
 	clock    clock.Clock
 }
 
@@ -112,7 +117,7 @@ func New(d Deps) *fiber.App {
 	}
 	api := humafiber.New(app, cfg)
 
-	s := &server{store: d.Store, app: d.Workflow, tokens: d.Tokens, log: d.Logger, gatherer: d.Metrics, clock: cmp.Or[clock.Clock](d.Clock, clock.System{})}
+	s := &server{store: d.Store, app: d.Workflow, tokens: d.Tokens, log: d.Logger, gatherer: d.Metrics, keys: d.Keys, clock: cmp.Or[clock.Clock](d.Clock, clock.System{})}
 	app.Use("/v1", func(c *fiber.Ctx) error {
 		if err := s.authenticate(c); err != nil {
 			return err

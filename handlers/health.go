@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"skillbook/signing"
 )
 
 type healthOutput struct {
@@ -24,5 +25,22 @@ func (s *server) readyz(ctx context.Context, _ *struct{}) (*healthOutput, error)
 	}
 	out := &healthOutput{}
 	out.Body.Status = "ready"
+	return out, nil
+}
+
+// signingKeysPath is where the public signing keys are published.
+const signingKeysPath = "/.well-known/skillbook-keys.json"
+
+type signingKeysOutput struct {
+	CacheControl string `header:"Cache-Control"`
+	Body         signing.JWKSet
+}
+
+// signingKeys publishes the public keys records are signed with.
+func (s *server) signingKeys(ctx context.Context, _ *struct{}) (*signingKeysOutput, error) {
+	out := &signingKeysOutput{CacheControl: "public, max-age=300", Body: signing.JWKSet{Keys: []signing.JWK{}}}
+	if s.keys != nil {
+		out.Body = s.keys.JWKS()
+	}
 	return out, nil
 }

@@ -357,7 +357,7 @@ func TestDashboardRoundTripsAreConstant(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := &apitest.Env{Store: st, Verifier: base.Verifier, App: handlers.New(handlers.Deps{
-		Store: st, Workflow: workflow.New(st, clock.System{}), Tokens: base.Verifier, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), RequestTimeout: 30 * time.Second})}
+		Store: st, Workflow: workflow.New(st, clock.System{}, workflow.EphemeralSigning()), Tokens: base.Verifier, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), RequestTimeout: 30 * time.Second})}
 	s := newSchool(t, env)
 	light, heavy := s.stranger, s.student // different cohorts
 	assignTo(t, env, s.program.ID, "", light.ID, lib[0].ID, "")

@@ -17,6 +17,11 @@ func (s *server) routes(api huma.API) {
 	register(api, huma.Operation{OperationID: "readyz", Method: http.MethodGet, Path: "/readyz",
 		Summary: "Readiness: the store answers", Tags: []string{"Health"},
 		Errors: []int{http.StatusServiceUnavailable}}, s.readyz)
+	register(api, huma.Operation{OperationID: "signing-keys", Method: http.MethodGet, Path: signingKeysPath,
+		Summary: "The public keys records are signed with (a JWK set), current and retired",
+		Description: "Every signed evaluation and amendment names its key by id (`signature.keyId`). " +
+			"Anyone can check a record with these keys, without Skillbook: see the README's verification section.",
+		Tags: []string{"Verification"}}, s.signingKeys)
 
 	register(api, huma.Operation{OperationID: "get-me", Method: http.MethodGet, Path: "/v1/me",
 		Summary: "The caller's profile", Tags: []string{"Me"}, Security: bearer, Metadata: access(anyRole),
@@ -79,7 +84,7 @@ func (s *server) routes(api huma.API) {
 		Summary: "One attempt with its evaluation and amendments", Tags: []string{"Attempts"}, Security: bearer,
 		Metadata: access(anyRole), Errors: read}, s.attempt)
 	register(api, huma.Operation{OperationID: "verify-attempt", Method: http.MethodGet, Path: "/v1/attempts/{id}/verification",
-		Summary: "Recompute the digests of an attempt's signed records", Tags: []string{"Attempts"}, Security: bearer,
+		Summary: "Check the signatures of an attempt's signed records against the published keys", Tags: []string{"Attempts"}, Security: bearer,
 		Metadata: access(anyRole), Errors: read}, s.verify)
 	register(api, huma.Operation{OperationID: "queue", Method: http.MethodGet, Path: "/v1/queue",
 		Summary: "Open evaluation requests, oldest first, with each student's earlier attempts", Tags: []string{"Evaluations"}, Security: bearer,

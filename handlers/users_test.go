@@ -95,7 +95,7 @@ func TestLastAdminIsKept(t *testing.T) {
 
 	// A change by someone else, not over HTTP, may not remove the last admin either.
 	instructor := models.RoleInstructor
-	app := workflow.New(env.Store, clock.System{})
+	app := workflow.New(env.Store, clock.System{}, workflow.EphemeralSigning())
 	system := workflow.Caller{User: models.User{ID: "system", ProgramID: tn.program.ID, Role: models.RoleAdmin, Active: true}}
 	_, err := app.People.UpdateUser(context.Background(), system, workflow.UpdateUserInput{ID: tn.admin.ID, Role: &instructor, CohortIDs: []string{tn.cohort.ID}})
 	if err == nil || !strings.Contains(err.Error(), "at least one active admin") {

@@ -117,8 +117,16 @@ func TestEvaluationFailThenPassAndSign(t *testing.T) {
 		"steps": c.grades(t, first, critical), "setting": "skills-lab", "comment": "Review patient identification.", "attest": true,
 	}).WantStatus(t, http.StatusCreated).JSON(t, &failed)
 	if failed.Status != models.StatusFailed || failed.Evaluation.Outcome != models.OutcomeFailed ||
-		failed.Evaluation.Score < 90 || len(failed.Evaluation.FailedCritical) != 1 || failed.Evaluation.Signature != nil {
-		t.Fatalf("failed evaluation = %+v", failed.Evaluation)
+		failed.Evaluation.Score < 90 || len(failed.Evaluation.FailedCritical) != 1 || failed.Evaluation.Signature == nil ||
+		failed.Evaluation.Signature.Meaning != models.FailureMeaning || failed.Evaluation.Signature.KeyID != env.Key.KeyID() {
+		t.Fatalf("failed evaluation = %+v; want failed and signed with the failure meaning", failed.Evaluation)
+	}
+	// A failure drives attempt limits and remediation: it is signed and
+	// verifies like a pass.
+	var failedCheck models.Verification
+	env.Get(t, "/v1/attempts/"+first.ID+"/verification", student.Token).WantStatus(t, http.StatusOK).JSON(t, &failedCheck)
+	if !failedCheck.Signed || !failedCheck.Intact || !failedCheck.Evaluation.SignatureValid {
+		t.Fatalf("verification of the failure = %+v; want signed and intact", failedCheck)
 	}
 
 	second := c.request(t, student, "intramuscular-injection")

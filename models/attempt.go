@@ -137,6 +137,11 @@ type Signature struct {
 	// Digest is hex SHA-256 over the canonical encoding of the signed
 	// record (see SignedRecord).
 	Digest string `json:"digest" bson:"digest"`
+	// KeyID names the Ed25519 key that signed the record (its RFC 7638
+	// thumbprint; the published keys are at /.well-known/skillbook-keys.json).
+	KeyID string `json:"keyId,omitempty" bson:"keyId,omitempty" doc:"The Ed25519 key that signed the record: its RFC 7638 thumbprint, as listed at /.well-known/skillbook-keys.json."`
+	// Value is the Ed25519 signature of the canonical record, base64url.
+	Value string `json:"value,omitempty" bson:"value,omitempty" doc:"The Ed25519 signature of the canonical record, base64url without padding."`
 }
 
 // Amendment corrects a signed evaluation without changing it: it points to
@@ -151,6 +156,9 @@ type Amendment struct {
 
 // SignatureMeaning is what a signature on a passed evaluation attests.
 const SignatureMeaning = "I observed this student perform this skill to standard on this date."
+
+// FailureMeaning is what a signature on a failed evaluation attests.
+const FailureMeaning = "I observed this student's attempt at this skill on this date and recorded each step's result as shown."
 
 // AmendmentMeaning is what a signature on an amendment attests.
 const AmendmentMeaning = "I attest that this correction to the signed evaluation is accurate."

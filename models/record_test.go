@@ -1,9 +1,16 @@
 package models
 
 import (
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"skillbook/signing"
 )
 
 // goldenAttempt is a fixed signed record: the golden digests below are
@@ -64,29 +71,105 @@ const (
 	goldenAmendmentDigest  = "6fc9a081113d06c4cb778a6eacfd1f9f756d476641380aa67ab5ca2acc8cb931"
 )
 
+// goldenKey is a fixed Ed25519 key: Ed25519 is deterministic, so its
+// signature over the golden record is fixed too.
+func goldenKey() *signing.LocalKey {
+	seed := sha256.Sum256([]byte("skillbook golden signing key"))
+	return signing.NewLocalKey(ed25519.NewKeyFromSeed(seed[:]))
+}
+
 func TestSignAndVerify(t *testing.T) {
+	ctx := t.Context()
+	key := goldenKey()
+	keys := key.KeySet()
 	a := goldenAttempt()
-	sig := a.Evaluation.Signature
+	sig := *a.Evaluation.Signature
+	signer := User{ID: sig.SignerID, Name: sig.SignerName, Credential: sig.SignerCredential}
 	a.Evaluation.Signature = nil
-	if v := Verify(&a); v.Signed || !v.Intact || v.Evaluation != nil || len(v.Amendments) != 0 {
-		t.Fatalf("Verify(unsigned) = %+v; want unsigned and intact", v)
+	if v := Verify(&a, keys); v.Signed || v.Intact || v.Evaluation == nil || v.Evaluation.Problem == "" {
+		t.Fatalf("Verify(a pass without a signature) = %+v; want not intact, with the problem named", v)
 	}
-	Sign(&a, User{ID: sig.SignerID, Name: sig.SignerName, Credential: sig.SignerCredential}, sig.Method, sig.SignedAt)
-	if a.Evaluation.Signature.Digest != goldenEvaluationDigest {
-		t.Fatalf("Sign digest = %s; want the golden %s", a.Evaluation.Signature.Digest, goldenEvaluationDigest)
+	if err := Sign(ctx, &a, signer, sig.Method, sig.SignedAt, key); err != nil {
+		t.Fatal(err)
+	}
+	got := a.Evaluation.Signature
+	if got.KeyID != key.KeyID() || got.Meaning != SignatureMeaning || got.Value == "" ||
+		got.Digest != EvaluationRecord(&a, *got).Digest() || got.Digest == goldenEvaluationDigest {
+		t.Fatalf("Sign = %+v; want key %s, the pass meaning, and the digest of the record naming its key", got, key.KeyID())
 	}
 	am := goldenAmendment(a)
-	SignAmendment(&a, &am, User{ID: "ivy", Name: "Ivy Instructor", Credential: "CMA (AAMA)"}, am.Signature.SignedAt)
-	if am.Signature.Digest != goldenAmendmentDigest {
-		t.Fatalf("SignAmendment digest = %s; want the golden %s", am.Signature.Digest, goldenAmendmentDigest)
+	if err := SignAmendment(ctx, &a, &am, signer, am.Signature.SignedAt, key); err != nil {
+		t.Fatal(err)
 	}
 	a.Amendments = []Amendment{am}
-	if v := Verify(&a); !v.Signed || !v.Intact || !v.Evaluation.Valid || len(v.Amendments) != 1 || !v.Amendments[0].Valid {
+	if v := Verify(&a, keys); !v.Signed || !v.Intact || !v.Evaluation.Valid || !v.Evaluation.SignatureValid ||
+		len(v.Amendments) != 1 || !v.Amendments[0].Valid || v.Amendments[0].KeyID != key.KeyID() {
 		t.Fatalf("Verify(signed) = %+v; want signed and intact", v)
 	}
-	a.Evaluation.Steps[1].Result = StepPass // a changed step grade
-	v := Verify(&a)
-	if v.Intact || v.Evaluation.Valid || v.Amendments[0].Valid || v.Evaluation.Stored != goldenEvaluationDigest {
-		t.Fatalf("Verify(tampered) = %+v; want every digest invalid", v)
+
+	tests := []struct {
+		name   string
+		change func(a *Attempt)
+		keys   SignatureVerifier
+	}{
+		{"a step grade changed", func(a *Attempt) { a.Evaluation.Steps[1].Result = StepPass }, keys},
+		{"a step changed and its digest recomputed", func(a *Attempt) {
+			a.Evaluation.Steps[1].Result = StepPass
+			a.Evaluation.Signature.Digest = EvaluationRecord(a, *a.Evaluation.Signature).Digest()
+		}, keys},
+		{"the signer renamed", func(a *Attempt) { a.Evaluation.Signature.SignerName = "Mallory" }, keys},
+		{"signed again by another key", func(a *Attempt) {
+			other := signing.Ephemeral()
+			if err := SignWith(ctx, a.Evaluation.Signature, func(s Signature) SignedRecord { return EvaluationRecord(a, s) }, other); err != nil {
+				t.Fatal(err)
+			}
+		}, keys},
+		{"the key id swapped for another", func(a *Attempt) { a.Evaluation.Signature.KeyID = signing.Ephemeral().KeyID() }, keys},
+		{"the signature dropped (an unkeyed record)", func(a *Attempt) { a.Evaluation.Signature.KeyID, a.Evaluation.Signature.Value = "", "" }, keys},
+		{"no published keys", func(*Attempt) {}, signing.NewKeySet()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := a
+			ev, s := *a.Evaluation, *a.Evaluation.Signature
+			ev.Steps = slices.Clone(a.Evaluation.Steps)
+			ev.Signature = &s
+			b.Evaluation = &ev
+			tt.change(&b)
+			v := Verify(&b, tt.keys)
+			if v.Intact || v.Evaluation.Valid || v.Evaluation.Problem == "" {
+				t.Fatalf("Verify = %+v; want the evaluation invalid, with the problem named", v.Evaluation)
+			}
+		})
+	}
+
+	// A failure is signed too, with its own meaning.
+	f := goldenAttempt()
+	f.Evaluation.Outcome, f.Evaluation.Signature = OutcomeFailed, nil
+	if err := Sign(ctx, &f, signer, SignedInSession, sig.SignedAt, key); err != nil {
+		t.Fatal(err)
+	}
+	if v := Verify(&f, keys); !v.Intact || f.Evaluation.Signature.Meaning != FailureMeaning {
+		t.Fatalf("Verify(signed failure) = %+v, meaning %q; want intact, the failure meaning", v, f.Evaluation.Signature.Meaning)
+	}
+}
+
+// TestSignatureGoldenVector pins the Ed25519 signature of the golden
+// record under the golden key: a change to the canonical encoding or to
+// what is signed fails it, as it would fail every record signed before.
+func TestSignatureGoldenVector(t *testing.T) {
+	key := goldenKey()
+	a := goldenAttempt()
+	sig := *a.Evaluation.Signature
+	if err := SignWith(t.Context(), &sig, func(s Signature) SignedRecord { return EvaluationRecord(&a, s) }, key); err != nil {
+		t.Fatal(err)
+	}
+	want := EvaluationRecord(&a, sig).Bytes()
+	raw, err := base64.RawURLEncoding.DecodeString(sig.Value)
+	if err != nil || !ed25519.Verify(key.PublicKey(), want, raw) {
+		t.Fatalf("the signature %q does not verify over the canonical record with the standard library: %v", sig.Value, err)
+	}
+	if !strings.HasSuffix(string(want), `,"keyId":"`+key.KeyID()+`"}`) || !strings.HasPrefix(string(want), goldenEvaluationJSON[:len(goldenEvaluationJSON)-1]) {
+		t.Fatalf("canonical record = %s; want the golden record with its key id last", want)
 	}
 }

@@ -44,6 +44,9 @@ type Options struct {
 	PINHash string
 	// Audit adds the audit entry of every change the history implies.
 	Audit bool
+	// Key signs the history's evaluations and amendments, as the server's
+	// key signs live ones.
+	Key models.RecordSigner
 }
 
 // Limits of a seeded program.
@@ -88,6 +91,9 @@ func (o Options) Validate() error {
 	}
 	if o.Now.IsZero() {
 		errs = append(errs, "now is required")
+	}
+	if o.Key == nil {
+		errs = append(errs, "a signing key is required")
 	}
 	if len(errs) > 0 {
 		return errors.New("seed: " + strings.Join(errs, "; "))

@@ -11,6 +11,7 @@ import (
 	"skillbook/checklists"
 	"skillbook/models"
 	"skillbook/seed"
+	"skillbook/signing"
 	"skillbook/store/storetest"
 )
 
@@ -38,7 +39,7 @@ func TestGenerateKeepsTheRules(t *testing.T) {
 	}
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	p := models.Program{ID: "01a20000-0000-7000-8000-000000000001", Grading: models.DefaultGrading, ProcedureTargets: models.DefaultProcedureTargets}
-	o := seed.Options{Students: 120, Cohorts: 4, Seed: 3, Now: now, Bind: seed.UID, PINHash: "hash"}
+	o := seed.Options{Key: signing.Ephemeral(), Students: 120, Cohorts: 4, Seed: 3, Now: now, Bind: seed.UID, PINHash: "hash"}
 	b, accounts, sum, err := seed.Generate(p, lib, o)
 	if err != nil {
 		t.Fatal(err)
@@ -167,7 +168,7 @@ func TestProgramReadsBack(t *testing.T) {
 	if _, err := st.UpsertLibrary(ctx, lib); err != nil {
 		t.Fatal(err)
 	}
-	res, err := seed.Program(ctx, st, "Read back", lib, seed.Options{Students: 12, Cohorts: 2, Seed: 5, Now: time.Now()})
+	res, err := seed.Program(ctx, st, "Read back", lib, seed.Options{Key: signing.Ephemeral(), Students: 12, Cohorts: 2, Seed: 5, Now: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}

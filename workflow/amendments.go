@@ -65,7 +65,9 @@ func (e *Evaluations) Amend(ctx context.Context, caller Caller, in AmendInput) (
 		return models.Attempt{}, err
 	}
 	am := models.Amendment{ID: e.newID(), EvaluationID: a.Evaluation.ID, Reason: reason, Correction: correction}
-	models.SignAmendment(&a, &am, caller.User, e.now())
+	if err := models.SignAmendment(ctx, &a, &am, caller.User, e.now(), e.signing.Key); err != nil {
+		return models.Attempt{}, err
+	}
 	ev := models.Event{Type: models.EventEvaluationAmended, ProgramID: a.ProgramID, Actor: caller.Actor(),
 		Subject: "attempt", SubjectID: a.ID, StudentID: a.StudentID,
 		Summary: fmt.Sprintf("%s amended the evaluation of %s: %s", caller.Name, a.ChecklistTitle, e.clip(reason, 120)),
@@ -76,13 +78,13 @@ func (e *Evaluations) Amend(ctx context.Context, caller Caller, in AmendInput) (
 	return e.store.AddAmendment(ctx, caller.ProgramID, a.ID, a.Version, am, ev)
 }
 
-// Verify recomputes the digests of an attempt's signed records for whoever
-// may see the attempt, so a printed transcript's digest can be checked
-// against the system.
+// Verify checks the signatures of an attempt's signed records against the
+// published keys, for whoever may see the attempt, so a printed
+// transcript can be checked against the system.
 func (e *Evaluations) Verify(ctx context.Context, caller Caller, attemptID string) (models.Verification, error) {
 	a, err := e.Attempt(ctx, caller, attemptID)
 	if err != nil {
 		return models.Verification{}, err
 	}
-	return models.Verify(&a), nil
+	return models.Verify(&a, e.signing.Keys), nil
 }

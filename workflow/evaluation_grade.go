@@ -57,8 +57,9 @@ type EvaluateInput struct {
 }
 
 // Evaluate grades (or returns) an evaluation request. The score and
-// outcome come from the checklist's rule; a pass must be attested and is
-// signed with a digest over the whole record; a failure that reaches the
+// outcome come from the checklist's rule; a pass must be attested; a pass
+// or a failure is signed with the program's Ed25519 key over the whole
+// record; a failure that reaches the
 // attempt limit flags the skill to the program's admins.
 func (e *Evaluations) Evaluate(ctx context.Context, caller Caller, in EvaluateInput) (models.Attempt, error) {
 	a, err := e.store.Attempt(ctx, caller.ProgramID, in.AttemptID)
@@ -109,12 +110,14 @@ func (e *Evaluations) Evaluate(ctx context.Context, caller Caller, in EvaluateIn
 		return models.Attempt{}, err
 	}
 	a.Evaluation = &ev
-	if ev.Outcome == models.OutcomePassed {
+	if ev.Outcome == models.OutcomePassed || ev.Outcome == models.OutcomeFailed {
 		method := models.SignedInSession
 		if by == models.RelPINSigner {
 			method = models.SignedWithPIN
 		}
-		models.Sign(&a, evaluator, method, ev.EvaluatedAt)
+		if err := models.Sign(ctx, &a, evaluator, method, ev.EvaluatedAt, e.signing.Key); err != nil {
+			return models.Attempt{}, err
+		}
 	}
 	events, err := e.evaluationEvents(ctx, caller.Actor(), evaluator, &a, g)
 	if err != nil {
@@ -173,10 +176,14 @@ func (e *Evaluations) evaluationEvents(ctx context.Context, actor models.Actor, 
 		event.Summary = fmt.Sprintf("%s passed and signed %s (score %d%%, signed by %s)", evaluator.Name, a.ChecklistTitle, ev.Score, ev.Signature.Method)
 		data["digest"] = ev.Signature.Digest
 		data["method"] = string(ev.Signature.Method)
+		data["keyId"] = ev.Signature.KeyID
 		title, body = "Skill signed off", fmt.Sprintf("%s: passed with %d%%, signed by %s", a.ChecklistTitle, ev.Score, evaluator.Name)
 	case models.OutcomeFailed:
 		event.Type = models.EventEvaluationFailed
 		event.Summary = fmt.Sprintf("%s failed %s (score %d%%, critical steps missed: %d)", evaluator.Name, a.ChecklistTitle, ev.Score, len(ev.FailedCritical))
+		data["digest"] = ev.Signature.Digest
+		data["method"] = string(ev.Signature.Method)
+		data["keyId"] = ev.Signature.KeyID
 		title, body = "Evaluation not passed", fmt.Sprintf("%s: see your instructor's feedback and practise again", a.ChecklistTitle)
 	default:
 		event.Type = models.EventEvaluationReturned

@@ -27,7 +27,7 @@ func TestEvaluatePassSignsWithDigest(t *testing.T) {
 		!sig.SignedAt.Equal(now) || sig.Meaning != models.SignatureMeaning || sig.Digest != models.EvaluationRecord(&got, *sig).Digest() {
 		t.Fatalf("signature = %+v; want ivy's, in session, at %v, with the record's digest", sig, now)
 	}
-	if v := models.Verify(&got); !v.Signed || !v.Intact {
+	if v := models.Verify(&got, w.app.signing.Keys); !v.Signed || !v.Intact || v.Evaluation.KeyID == "" {
 		t.Fatalf("Verify = %+v; want signed and intact", v)
 	}
 	ev := w.store.events[len(w.store.events)-1]
@@ -88,8 +88,14 @@ func TestEvaluateOutcomes(t *testing.T) {
 			case err != nil:
 				t.Fatal(err)
 			default:
-				if got.Status != tt.status || got.Evaluation.Signature != nil {
-					t.Fatalf("Evaluate status = %s, signature %v; want %s unsigned", got.Status, got.Evaluation.Signature, tt.status)
+				// A failure is signed (it counts toward the attempt limit and
+				// remediation); a returned request is not graded.
+				wantSigned := got.Evaluation.Outcome == models.OutcomeFailed
+				if got.Status != tt.status || (got.Evaluation.Signature != nil) != wantSigned {
+					t.Fatalf("Evaluate status = %s, signature %v; want %s, signed %v", got.Status, got.Evaluation.Signature, tt.status, wantSigned)
+				}
+				if v := models.Verify(&got, w.app.signing.Keys); !v.Intact || v.Signed != wantSigned {
+					t.Fatalf("Verify = %+v; want intact, signed %v", v, wantSigned)
 				}
 				if types := w.store.eventTypes(); types[len(types)-1] != tt.event {
 					t.Fatalf("events = %v; want %s last", types, tt.event)

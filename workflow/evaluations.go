@@ -28,13 +28,14 @@ type evaluationStores interface {
 // returning it), amending it, verifying its signatures, the instructor
 // queue, signing PINs and remediation plans.
 type Evaluations struct {
-	store evaluationStores
-	clock clock.Clock
-	pins  pinGuard
+	store   evaluationStores
+	clock   clock.Clock
+	pins    pinGuard
+	signing Signing
 }
 
-func newEvaluations(store evaluationStores, clk clock.Clock) *Evaluations {
-	return &Evaluations{store: store, clock: clk, pins: newPINGuard(clk)}
+func newEvaluations(store evaluationStores, clk clock.Clock, sig Signing) *Evaluations {
+	return &Evaluations{store: store, clock: clk, pins: newPINGuard(clk), signing: sig}
 }
 
 // now is the time stamp of a record made now: UTC, to the millisecond, as

@@ -293,7 +293,7 @@ func newEvalWorld(tb testing.TB) *evalWorld {
 	tb.Helper()
 	st := newFakeEvaluationStore()
 	w := &evalWorld{store: st, clock: clock.NewFake(evalStart)}
-	w.app = newEvaluations(st, w.clock)
+	w.app = newEvaluations(st, w.clock, EphemeralSigning())
 	add := func(id, name string, role models.Role, cohorts ...string) Caller {
 		u := models.User{ID: id, ProgramID: "p1", Name: name, Role: role, CohortIDs: cohorts, Active: true, Bound: true}
 		if role == models.RoleInstructor {

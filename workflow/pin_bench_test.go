@@ -49,7 +49,7 @@ func BenchmarkRefusedPINTryOnSQLite(b *testing.B) {
 	admin := user("admin@bench.test", models.RoleAdmin)
 	admin.CohortIDs = nil
 	ivy, ann := user("ivy@bench.test", models.RoleInstructor), user("ann@bench.test", models.RoleStudent)
-	app := workflow.New(st, clk)
+	app := workflow.New(st, clk, workflow.EphemeralSigning())
 	if _, err := app.Skills.Assign(ctx, admin, workflow.AssignInput{CohortID: cohort.ID, ChecklistID: "bp-manual"}); err != nil {
 		b.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"skillbook/clock"
 	"skillbook/models"
 	"skillbook/seed"
+	"skillbook/signing"
 	"skillbook/store/storetest"
 	"skillbook/workflow"
 )
@@ -27,7 +28,7 @@ func BenchmarkProgressReads(b *testing.B) {
 	if _, err := st.UpsertLibrary(ctx, lib); err != nil {
 		b.Fatal(err)
 	}
-	res, err := seed.Program(ctx, st, "Bench College", lib, seed.Options{Students: 250, Cohorts: 1, Seed: 7,
+	res, err := seed.Program(ctx, st, "Bench College", lib, seed.Options{Key: signing.Ephemeral(), Students: 250, Cohorts: 1, Seed: 7,
 		Now: time.Now().UTC(), Bind: func(id string) string { return "uid-" + id }})
 	if err != nil {
 		b.Fatal(err)
@@ -49,7 +50,7 @@ func BenchmarkProgressReads(b *testing.B) {
 	if admin.ID == "" {
 		b.Fatal("the seeded program has no admin")
 	}
-	w := workflow.New(st, clk)
+	w := workflow.New(st, clk, workflow.EphemeralSigning())
 	student := workflow.Caller{User: students[len(students)/2]}
 
 	b.Run("MyProgress", func(b *testing.B) {

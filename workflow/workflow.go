@@ -10,6 +10,7 @@ package workflow
 import (
 	"skillbook/clock"
 	"skillbook/models"
+	"skillbook/signing"
 )
 
 // Store is everything the use cases ask of an engine: the union of the
@@ -32,10 +33,18 @@ type Workflow struct {
 	Exports     *Exports
 }
 
-// New returns the use cases over store, telling time by clk.
-func New(store Store, clk clock.Clock) *Workflow {
+// Signing is the key records are signed with and the published keys they
+// are checked against (package signing).
+type Signing struct {
+	Key  models.RecordSigner
+	Keys models.SignatureVerifier
+}
+
+// New returns the use cases over store, telling time by clk and signing
+// records with sig.
+func New(store Store, clk clock.Clock, sig Signing) *Workflow {
 	return &Workflow{
-		Evaluations: newEvaluations(store, clk),
+		Evaluations: newEvaluations(store, clk, sig),
 		People:      newPeople(store, clk),
 		Skills:      newSkills(store, clk),
 		Notices:     newNotices(store, clk),
@@ -52,3 +61,10 @@ type Caller struct {
 
 // Actor is the caller as the audit trail records it.
 func (c Caller) Actor() models.Actor { return models.ActorOf(c.User, c.RequestID) }
+
+// EphemeralSigning signs with a key generated for this process alone:
+// for tests and benchmarks, whose records outlive nothing.
+func EphemeralSigning() Signing {
+	k := signing.Ephemeral()
+	return Signing{Key: k, Keys: k.KeySet()}
+}

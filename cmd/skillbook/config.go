@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"skillbook/signing"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +37,8 @@ type config struct {
 	// MetricsAddr, when set, serves /metrics and /debug/pprof on their own
 	// listener (host:port) and not on the API's.
 	MetricsAddr string
+	// Signing says where the key that signs records is (package signing).
+	Signing signing.Config
 }
 
 // configError is a bad setting; the process exits with status 2.
@@ -105,6 +109,21 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.CORSOrigins = list("CORS_ORIGINS")
 	c.TrustedProxies = list("TRUSTED_PROXIES")
 	c.FCMEndpoint = strings.TrimSpace(getenv("FCM_ENDPOINT"))
+	c.Signing = signing.Config{
+		KeyFile:     strings.TrimSpace(getenv("SIGNING_KEY_FILE")),
+		Key:         strings.TrimSpace(getenv("SIGNING_KEY")),
+		KMSKey:      strings.TrimSpace(getenv("SIGNING_KMS_KEY")),
+		KMSEndpoint: strings.TrimSpace(getenv("SIGNING_KMS_ENDPOINT")),
+		RetiredFile: strings.TrimSpace(getenv("SIGNING_RETIRED_KEYS")),
+	}
+	if n := len(slices.DeleteFunc([]string{c.Signing.KeyFile, c.Signing.Key, c.Signing.KMSKey}, func(v string) bool { return v == "" })); n > 1 {
+		bad("SIGNING_KEY_FILE, SIGNING_KEY and SIGNING_KMS_KEY", "name one signing key; %d are set", n)
+	}
+	// Only an emulator run (demo data, tests) may sign with a key
+	// generated into the data directory.
+	if c.EmulatorHost != "" {
+		c.Signing.DemoDir = c.DataDir
+	}
 	c.MetricsAddr = strings.TrimSpace(getenv("METRICS_ADDR"))
 	if c.MetricsAddr != "" {
 		if host, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || (host != "" && host != "localhost" && net.ParseIP(host) == nil) {

@@ -12,6 +12,7 @@ import (
 	"skillbook/checklists"
 	"skillbook/clock"
 	"skillbook/seed"
+	"skillbook/signing"
 )
 
 // seedPIN is the signing PIN of every seeded instructor who has one.
@@ -47,6 +48,12 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 			return &usageError{msg: "seed: --password must be at least 6 characters (the emulator's rule)"}
 		}
 	}
+	// Seeded history is signed with the server's key, so it verifies.
+	key, _, err := signing.Load(ctx, cfg.Signing, newLogger(stdout, cfg.LogLevel))
+	if err != nil {
+		return err
+	}
+	o.Key = key
 	if err := o.Validate(); err != nil {
 		return &usageError{msg: err.Error()}
 	}

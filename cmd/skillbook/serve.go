@@ -13,6 +13,7 @@ import (
 	"skillbook/auth"
 	"skillbook/clock"
 	"skillbook/handlers"
+	"skillbook/signing"
 	"skillbook/workflow"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -77,6 +78,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := loadLibrary(ctx, st, log); err != nil {
 		return err
 	}
+	key, keys, err := signing.Load(ctx, cfg.Signing, log)
+	if err != nil {
+		return err
+	}
+	log.Info("signing records", "keyId", key.KeyID(), "publishedKeys", len(keys.Keys()))
 
 	verifier, err := newVerifier(ctx, cfg)
 	if err != nil {
@@ -111,7 +117,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	app := handlers.New(handlers.Deps{
 		Store:          st,
-		Workflow:       workflow.New(st, clk),
+		Workflow:       workflow.New(st, clk, workflow.Signing{Key: key, Keys: keys}),
+		Keys:           keys,
 		Clock:          clk,
 		Tokens:         verifier,
 		Logger:         log,

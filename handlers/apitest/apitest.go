@@ -26,6 +26,7 @@ import (
 	"skillbook/clock"
 	"skillbook/handlers"
 	"skillbook/models"
+	"skillbook/signing"
 	"skillbook/store/storetest"
 	"skillbook/workflow"
 )
@@ -37,6 +38,8 @@ type Env struct {
 	// Verifier checks the API's tokens: a *Tokens (New) or the emulator's
 	// *auth.Verifier (NewE2E).
 	Verifier handlers.TokenVerifier
+	// Key signs the API's records; its public key is the one published.
+	Key *signing.LocalKey
 }
 
 // New starts an API on a fresh database whose tokens are checked by a
@@ -77,9 +80,11 @@ func start(tb testing.TB, v handlers.TokenVerifier, clk clock.Clock, configure [
 	if _, err := st.UpsertLibrary(context.Background(), lib); err != nil {
 		tb.Fatalf("upsert checklist library: %v", err)
 	}
+	key := signing.Ephemeral()
 	deps := handlers.Deps{
 		Store:          st,
-		Workflow:       workflow.New(st, clk),
+		Workflow:       workflow.New(st, clk, workflow.Signing{Key: key, Keys: key.KeySet()}),
+		Keys:           key.KeySet(),
 		Clock:          clk,
 		Tokens:         v,
 		Logger:         testLogger(),
@@ -88,7 +93,7 @@ func start(tb testing.TB, v handlers.TokenVerifier, clk clock.Clock, configure [
 	for _, c := range configure {
 		c(&deps)
 	}
-	return &Env{App: handlers.New(deps), Store: st, Verifier: v}
+	return &Env{App: handlers.New(deps), Store: st, Verifier: v, Key: key}
 }
 
 // Tokens returns the fake verifier of an Env made by New, nil for NewE2E.

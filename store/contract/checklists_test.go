@@ -70,7 +70,7 @@ func mustPublish(tb testing.TB, s storetest.Store, programID, id string, version
 // skillsOf is the Skills use cases over s, called by admin in program.
 func skillsOf(s storetest.Store, programID string) (*workflow.Skills, workflow.Caller) {
 	u := models.User{ID: admin.UserID, Name: admin.Name, Role: admin.Role, ProgramID: programID, Active: true}
-	return workflow.New(s, clock.System{}).Skills, workflow.Caller{User: u, RequestID: admin.RequestID}
+	return workflow.New(s, clock.System{}, workflow.EphemeralSigning()).Skills, workflow.Caller{User: u, RequestID: admin.RequestID}
 }
 
 // updateDraft edits program's draft c.ID version c.Version, read at

@@ -8,6 +8,7 @@ import (
 	"skillbook/clock"
 	"skillbook/models"
 	"skillbook/seed"
+	"skillbook/signing"
 	"skillbook/store/storetest"
 )
 
@@ -21,7 +22,7 @@ func TestSeedWritesAProgramThatReadsBackWhole(t *testing.T) {
 		if _, err := s.UpsertLibrary(ctx, lib); err != nil {
 			t.Fatal(err)
 		}
-		res, err := seed.Program(ctx, s, "Seeded College", lib, seed.Options{Students: 12, Cohorts: 2, Seed: 7, Now: epoch,
+		res, err := seed.Program(ctx, s, "Seeded College", lib, seed.Options{Key: signing.Ephemeral(), Students: 12, Cohorts: 2, Seed: 7, Now: epoch,
 			Bind: func(id string) string { return "uid-" + id }})
 		if err != nil {
 			t.Fatal(err)

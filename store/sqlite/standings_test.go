@@ -9,6 +9,7 @@ import (
 	"skillbook/checklists"
 	"skillbook/models"
 	"skillbook/seed"
+	"skillbook/signing"
 )
 
 // TestStandingsReadModelMatchesTheAttempts holds the standings the
@@ -25,7 +26,7 @@ func TestStandingsReadModelMatchesTheAttempts(t *testing.T) {
 	if _, err := s.UpsertLibrary(ctx, lib); err != nil {
 		t.Fatal(err)
 	}
-	res, err := seed.Program(ctx, s, "Standings College", lib, seed.Options{Students: 30, Cohorts: 2, Seed: 11, Now: testEpoch,
+	res, err := seed.Program(ctx, s, "Standings College", lib, seed.Options{Key: signing.Ephemeral(), Students: 30, Cohorts: 2, Seed: 11, Now: testEpoch,
 		Bind: func(id string) string { return "uid-" + id }})
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +133,7 @@ func TestProgressOnlyExportsReadTheStandings(t *testing.T) {
 	if _, err := s.UpsertLibrary(ctx, lib); err != nil {
 		t.Fatal(err)
 	}
-	res, err := seed.Program(ctx, s, "Matrix College", lib, seed.Options{Students: 25, Cohorts: 1, Seed: 5, Now: testEpoch,
+	res, err := seed.Program(ctx, s, "Matrix College", lib, seed.Options{Key: signing.Ephemeral(), Students: 25, Cohorts: 1, Seed: 5, Now: testEpoch,
 		Bind: func(id string) string { return "uid-" + id }})
 	if err != nil {
 		t.Fatal(err)

@@ -48,7 +48,7 @@ func CreateProcedure(ctx context.Context, st Store, actor models.Actor, p models
 // skillsAs is the Skills use cases over st, called by actor in program.
 func skillsAs(st Store, actor models.Actor, programID string) (*workflow.Skills, workflow.Caller) {
 	u := models.User{ID: actor.UserID, Name: actor.Name, Role: actor.Role, ProgramID: programID, Active: true}
-	return workflow.New(st, clock.System{}).Skills, workflow.Caller{User: u, RequestID: actor.RequestID}
+	return workflow.New(st, clock.System{}, workflow.EphemeralSigning()).Skills, workflow.Caller{User: u, RequestID: actor.RequestID}
 }
 
 // CreateChecklistDraft drafts c as program's next version of c.ID.

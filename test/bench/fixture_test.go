@@ -27,6 +27,7 @@ import (
 	"skillbook/load"
 	"skillbook/models"
 	"skillbook/seed"
+	"skillbook/signing"
 	"skillbook/store/mongo"
 	"skillbook/store/storetest"
 	"skillbook/workflow"
@@ -129,7 +130,7 @@ func newFixture(tb testing.TB, students, cohorts int) *fixture {
 		tb.Fatal(err)
 	}
 	f.res, err = seed.Program(ctx, f.st, "Bench "+name, lib,
-		seed.Options{Students: students, Cohorts: cohorts, Seed: 7, Now: time.Now(), Bind: seed.UID})
+		seed.Options{Key: signing.Ephemeral(), Students: students, Cohorts: cohorts, Seed: 7, Now: time.Now(), Bind: seed.UID})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -141,7 +142,7 @@ func newFixture(tb testing.TB, students, cohorts int) *fixture {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	app := handlers.New(handlers.Deps{Store: f.st, Workflow: workflow.New(f.st, clock.System{}), Tokens: verifier, RequestTimeout: 2 * time.Minute,
+	app := handlers.New(handlers.Deps{Store: f.st, Workflow: workflow.New(f.st, clock.System{}, workflow.EphemeralSigning()), Tokens: verifier, RequestTimeout: 2 * time.Minute,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
