@@ -228,6 +228,7 @@ func (r *unrecordedAnswers) record(s *Store) (none bool) {
 	}
 	return false
 }
+
 // claim inserts the key's record: finished with the response doc, or
 // claimed (for the lease) when doc is "". An expired record is replaced;
 // any other means a run of the same key got there first.
