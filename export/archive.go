@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // The archive is gzipped newline-delimited JSON. The first line is the
@@ -210,16 +212,32 @@ func sorted(m map[string]int) string {
 	return strings.Join(parts, " ")
 }
 
-// Import adds every record ar holds to im and commits it, returning how
-// many records of each kind were imported; on any error the import is
+// Import adds every record ar holds to im (not the signed-record lines,
+// which are derived from the attempts) and commits it, returning how many
+// records of each kind were imported. Every signature of every attempt is
+// checked against keys first: an archive with a record that does not
+// verify is refused, naming each such record. On any error the import is
 // aborted and nothing is stored.
-func Import(ctx context.Context, ar *ArchiveReader, im models.ArchiveImport) (map[string]int, error) {
+func Import(ctx context.Context, ar *ArchiveReader, im models.ArchiveImport, keys models.SignatureVerifier) (map[string]int, error) {
+	var checked Verification
 	for {
 		kind, doc, err := ar.Next()
 		if err == io.EOF {
+			if !checked.OK() {
+				im.Abort()
+				return nil, &TamperedError{Failures: checked.Failures}
+			}
 			return im.Close(ctx)
 		}
-		if err == nil {
+		if err == nil && kind == attemptKind {
+			var a models.Attempt
+			if err = bson.UnmarshalExtJSON(doc, true, &a); err == nil {
+				checked.add(&a, models.Verify(&a, keys))
+			} else {
+				err = fmt.Errorf("archive: read attempt: %w", err)
+			}
+		}
+		if err == nil && kind != SignedRecordKind {
 			err = im.Add(ctx, kind, doc)
 		}
 		if err != nil {
@@ -227,4 +245,22 @@ func Import(ctx context.Context, ar *ArchiveReader, im models.ArchiveImport) (ma
 			return nil, err
 		}
 	}
+}
+
+// TamperedError refuses an archive whose signed records do not verify.
+type TamperedError struct {
+	Failures []RecordFailure
+}
+
+func (e *TamperedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "archive: %d signed records do not verify against the published keys:", len(e.Failures))
+	for i, f := range e.Failures {
+		if i == 20 {
+			fmt.Fprintf(&b, "\n  … and %d more", len(e.Failures)-i)
+			break
+		}
+		b.WriteString("\n  " + f.String())
+	}
+	return b.String()
 }

@@ -93,7 +93,12 @@ func TranscriptPDF(w io.Writer, t Transcript, r *models.StudentRecord) error {
 		}
 	}
 	d.Ln(3)
-	d.para("I", 7.5, "Each sign-off digest is the SHA-256 of the signed record; GET /v1/attempts/{id}/verification recomputes it, so a printed page can be checked against Skillbook.")
+	d.para("I", 7.5, "Each sign-off is signed with Ed25519 by the program's Skillbook; the digest is the SHA-256 of the signed record. "+
+		"This PDF carries the signed records as the attachment "+SignedRecordsFile+": `skillbook verify` (or standard tools, as the README shows) "+
+		"checks them against the keys published at /.well-known/skillbook-keys.json, and GET /v1/attempts/{id}/verification checks them against Skillbook.")
+	if err := attachSignedRecords(d, r.Evaluations); err != nil {
+		return err
+	}
 	return d.output(w)
 }
 
@@ -156,6 +161,9 @@ func transcriptHistory(d *doc, t Transcript, evals []models.Attempt, showCheckli
 			d.SetX(d.GetX() + 4)
 			d.para("", 7.5, "Signed "+stamp(s.SignedAt)+" by "+withCredential(s.SignerName, s.SignerCredential)+" ("+string(s.Method)+")")
 			d.mono(4, 7, "Sign-off digest: "+s.Digest)
+			if s.KeyID != "" {
+				d.mono(4, 7, "Signed with key: "+s.KeyID)
+			}
 		}
 		for _, am := range a.Amendments {
 			d.needs(12)

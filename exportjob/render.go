@@ -245,6 +245,9 @@ func renderArchive(ctx context.Context, st Source, p Plan, w io.Writer, now time
 		if err := aw.Write(kind, doc); err != nil {
 			return err
 		}
+		if err := export.WriteSignedRecords(aw, kind, doc); err != nil {
+			return err
+		}
 		if done++; done%archiveBeat == 0 {
 			return progress(min(done, p.Units), p.Units)
 		}

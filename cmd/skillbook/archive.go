@@ -102,12 +102,29 @@ func writeFileAtomically(path string, write func(io.Writer) error) error {
 func importCmd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	in := fs.String("in", "", "the archive to read (default: standard input)")
+	trust := fs.String("keys", "", "also trust this JWK set (a file or URL): another deployment's published keys, for an archive it signed")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
+	}
+	// Every signature is checked against this deployment's keys (and
+	// those --keys names) before anything is stored.
+	keys, err := publishedKeys(ctx, "", getenv)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if *trust != "" {
+		other, err := publishedKeys(ctx, *trust, getenv)
+		if err != nil {
+			return fmt.Errorf("import: --keys: %w", err)
+		}
+		for _, k := range other.Keys() {
+			k.Retired = true
+			keys.Add(k)
+		}
 	}
 	src := stdin
 	if *in != "" {
@@ -132,7 +149,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	counts, err := export.Import(ctx, ar, im)
+	counts, err := export.Import(ctx, ar, im, keys)
 	if err != nil {
 		return fmt.Errorf("import: %w (nothing was stored)", err)
 	}

@@ -18,7 +18,8 @@ func TestExportImportCommands(t *testing.T) {
 	// as a deployment without MONGODB_URI would.
 	dirs := map[string]string{"src": t.TempDir(), "dst": t.TempDir()}
 	vars := func(db string) func(string) string {
-		return env(map[string]string{"SKILLBOOK_DATA_DIR": dirs[db]})
+		// One deployment's signing key: import checks signatures with it.
+		return env(map[string]string{"SKILLBOOK_DATA_DIR": dirs[db], "SIGNING_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="})
 	}
 	var out bytes.Buffer
 	if err := run(ctx, []string{"bootstrap", "--program", "Archive College", "--admin-email", "dean@archive.test"}, vars("src"), &out, &out); err != nil {

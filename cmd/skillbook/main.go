@@ -57,6 +57,10 @@ commands:
                       the built-in library)
   seed                fill a new program with realistic records for load tests:
                       --students N --cohorts C [--program NAME] [--seed S] [--out FILE]
+  verify              check every signed record of archives and transcript PDFs
+                      against the published keys: [--keys FILE|URL] FILE...
+  keys                show, generate or rotate the key records are signed with:
+                      show | generate FILE | rotate
   backup              write a consistent snapshot of the data directory's database,
                       also while the server runs: --out FILE (must not exist)
   restore             put a backup into the stopped data directory, replacing its
@@ -83,6 +87,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return checklistsCmd(args, stdout, stderr)
 	case "seed":
 		return seedCmd(ctx, args, getenv, stdout)
+	case "verify":
+		return verifyCmd(ctx, args, getenv, stdout)
+	case "keys":
+		return keysCmd(ctx, args, getenv, stdout)
 	case "backup":
 		return backupCmd(ctx, args, getenv, stdout)
 	case "restore":

@@ -48,7 +48,12 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 			return &usageError{msg: "seed: --password must be at least 6 characters (the emulator's rule)"}
 		}
 	}
-	// Seeded history is signed with the server's key, so it verifies.
+	// Seeded history is signed with the server's key, so it verifies; a
+	// data directory without one (seeded programs are made-up data) gets
+	// the demo key a server in emulator mode would generate.
+	if !cfg.Signing.Configured() {
+		cfg.Signing.DemoDir = cfg.DataDir
+	}
 	key, _, err := signing.Load(ctx, cfg.Signing, newLogger(stdout, cfg.LogLevel))
 	if err != nil {
 		return err

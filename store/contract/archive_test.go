@@ -57,7 +57,7 @@ func importArchive(tb testing.TB, s storetest.Store, data []byte) (read, importe
 	if err != nil {
 		return nil, nil, err
 	}
-	counts, err := export.Import(ctx, r, im)
+	counts, err := export.Import(ctx, r, im, testKey.KeySet())
 	return r.Counts(), counts, err
 }
 

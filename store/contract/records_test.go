@@ -10,6 +10,7 @@ import (
 
 	"skillbook/clock"
 	"skillbook/models"
+	"skillbook/signing"
 	"skillbook/store/storetest"
 )
 
@@ -71,10 +72,10 @@ func seedClass(tb testing.TB, s storetest.Store, clk clock.Clock) class {
 	c.failed = evaluate(tb, s, clk, c, c.ann, "pulse-oximetry", models.OutcomeFailed)
 	evaluate(tb, s, clk, c, c.cal, "bp-manual", models.OutcomePassed)
 
-	am := models.Amendment{ID: newID(), EvaluationID: c.pass.Evaluation.ID, Reason: "Wrong arm recorded", Correction: "Left arm, seated",
-		Signature: models.Signature{SignerID: c.instructor.ID, SignerName: c.instructor.Name, SignerCredential: c.instructor.Credential,
-			SignedAt: now(), Method: models.SignedWithPIN, Meaning: models.AmendmentMeaning}}
-	am.Signature.Digest = models.AmendmentRecord(&c.pass, am).Digest()
+	am := models.Amendment{ID: newID(), EvaluationID: c.pass.Evaluation.ID, Reason: "Wrong arm recorded", Correction: "Left arm, seated"}
+	if err := models.SignAmendment(ctx, &c.pass, &am, c.instructor, now(), testKey); err != nil {
+		tb.Fatal(err)
+	}
 	if c.pass, err = s.AddAmendment(ctx, p, c.pass.ID, c.pass.Version, am, models.Event{Type: "evaluation.amended", ProgramID: p,
 		Actor: models.ActorOf(c.instructor, "r"), Subject: "attempt", SubjectID: c.pass.ID, StudentID: c.ann.ID, Summary: "amended"}); err != nil {
 		tb.Fatal(err)
@@ -128,13 +129,11 @@ func evaluate(tb testing.TB, s storetest.Store, clk clock.Clock, c class, studen
 		Score: 100, Outcome: o, Grading: models.DefaultGrading, EvaluatedAt: now}
 	if o == models.OutcomeFailed {
 		e.Score, e.Comment = 90, "Review hand hygiene"
-	} else {
-		sig := models.Signature{SignerID: c.instructor.ID, SignerName: c.instructor.Name, SignerCredential: c.instructor.Credential,
-			SignedAt: now, Method: models.SignedInSession, Meaning: models.SignatureMeaning}
-		a := req
-		a.Evaluation = &e
-		sig.Digest = models.EvaluationRecord(&a, sig).Digest()
-		e.Signature = &sig
+	}
+	a := req
+	a.Evaluation = &e
+	if err := models.Sign(ctx, &a, c.instructor, models.SignedInSession, now, testKey); err != nil {
+		tb.Fatal(err)
 	}
 	status, _ := models.Transition(req.Status, o.Action(), models.RelInstructor)
 	out, err := s.EvaluateAttempt(ctx, c.program.ID, req.ID, req.Version, status, e)
@@ -264,3 +263,6 @@ func TestEachStudentRecordReadsInBatches(t *testing.T) {
 		}
 	})
 }
+
+// testKey signs the fixtures' evaluations and amendments.
+var testKey = signing.Ephemeral()

@@ -53,7 +53,7 @@ func exportImport(tb testing.TB, s *Store, data []byte) (read, imported map[stri
 	if err != nil {
 		return nil, nil, err
 	}
-	counts, err := export.Import(ctx, r, im)
+	counts, err := export.Import(ctx, r, im, testKey.KeySet())
 	return r.Counts(), counts, err
 }
 

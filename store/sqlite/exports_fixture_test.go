@@ -9,6 +9,7 @@ import (
 
 	"skillbook/checklists"
 	"skillbook/models"
+	"skillbook/signing"
 )
 
 // The export tests' records are rows written with plain SQL (the other
@@ -134,10 +135,10 @@ func exportSeed(tb testing.TB, s *Store) exportClass {
 	c.failed = exportEvaluate(tb, s, c, c.ann, "pulse-oximetry", models.OutcomeFailed)
 	exportEvaluate(tb, s, c, c.cal, "bp-manual", models.OutcomePassed)
 
-	am := models.Amendment{ID: newID(), EvaluationID: c.pass.Evaluation.ID, Reason: "Wrong arm recorded", Correction: "Left arm, seated",
-		Signature: models.Signature{SignerID: c.instructor.ID, SignerName: c.instructor.Name, SignerCredential: c.instructor.Credential,
-			SignedAt: now, Method: models.SignedWithPIN, Meaning: models.AmendmentMeaning}}
-	am.Signature.Digest = models.AmendmentRecord(&c.pass, am).Digest()
+	am := models.Amendment{ID: newID(), EvaluationID: c.pass.Evaluation.ID, Reason: "Wrong arm recorded", Correction: "Left arm, seated"}
+	if err := models.SignAmendment(context.Background(), &c.pass, &am, c.instructor, now, testKey); err != nil {
+		tb.Fatal(err)
+	}
 	c.pass.Amendments = append(c.pass.Amendments, am)
 	c.pass.Version++
 	exportExec(tb, s, `UPDATE attempts SET version = ?, doc = ?, progress = ? WHERE id = ?`, c.pass.Version, exportJSON(tb, c.pass),
@@ -188,11 +189,9 @@ func exportEvaluate(tb testing.TB, s *Store, c exportClass, student models.User,
 	a.Status, a.OpenSlot = status, a.ID
 	if o == models.OutcomeFailed {
 		e.Score, e.Comment = 90, "Review hand hygiene"
-	} else {
-		sig := models.Signature{SignerID: c.instructor.ID, SignerName: c.instructor.Name, SignerCredential: c.instructor.Credential,
-			SignedAt: now, Method: models.SignedInSession, Meaning: models.SignatureMeaning}
-		sig.Digest = models.EvaluationRecord(&a, sig).Digest()
-		e.Signature = &sig
+	}
+	if err := models.Sign(context.Background(), &a, c.instructor, models.SignedInSession, now, testKey); err != nil {
+		tb.Fatal(err)
 	}
 	exportExec(tb, s, `INSERT INTO attempts (id, program_id, student_id, cohort_id, checklist_id, area, kind, status, open_slot, evaluation_id,
 		requested_at, evaluated_at, version, doc, progress) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -212,3 +211,6 @@ func exportProgress(tb testing.TB, a *models.Attempt) string {
 	}
 	return p
 }
+
+// testKey signs the fixtures' evaluations and amendments.
+var testKey = signing.Ephemeral()

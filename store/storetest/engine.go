@@ -79,11 +79,13 @@ func Engine(tb testing.TB, clk clock.Clock) Store {
 // closed when the test ends.
 func SQLite(tb testing.TB, clk clock.Clock) *sqlite.Store {
 	tb.Helper()
-	st, err := sqlite.Open(context.Background(), sqlite.Options{Dir: tb.TempDir(), Clock: clk, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	dir := tb.TempDir()
+	st, err := sqlite.Open(context.Background(), sqlite.Options{Dir: dir, Clock: clk, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		tb.Fatalf("open sqlite store: %v", err)
 	}
-	tb.Cleanup(func() { st.Close() })
+	raw.Store(Store(st), rawTarget{sqliteDir: dir})
+	tb.Cleanup(func() { st.Close(); raw.Delete(Store(st)) })
 	return st
 }
 

@@ -110,7 +110,9 @@ func New(tb testing.TB) *mongo.Store {
 func NewWithClock(tb testing.TB, clk clock.Clock) *mongo.Store {
 	tb.Helper()
 	URI(tb)
-	s := mongo.New(engine.client, databaseName("t"), 30*time.Second, clk)
+	name := databaseName("t")
+	s := mongo.New(engine.client, name, 30*time.Second, clk)
+	raw.Store(Store(s), rawTarget{mongoDB: name})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := s.Init(ctx); err != nil {
@@ -120,6 +122,7 @@ func NewWithClock(tb testing.TB, clk clock.Clock) *mongo.Store {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		_ = s.Drop(ctx)
+		raw.Delete(Store(s))
 	})
 	return s
 }
