@@ -18,10 +18,8 @@ import (
 )
 
 // SignedRecordKind is the archive record kind of a signed record's
-// canonical bytes and signature (models.SignedEntry). One follows each
-// signed attempt, derived from it: importing skips them, a third party
-// checks them with standard tools.
-const SignedRecordKind = "signed-record"
+// canonical bytes and signature (models.ArchiveSignedRecord).
+const SignedRecordKind = models.ArchiveSignedRecord
 
 // attemptKind is the archive record kind of an attempt.
 const attemptKind = "attempt"
@@ -53,28 +51,6 @@ func attachSignedRecords(d *doc, evals []models.Attempt) error {
 	}
 	d.SetAttachments([]fpdf.Attachment{{Content: b, Filename: SignedRecordsFile,
 		Description: "The signed evaluation records this transcript shows, with their Ed25519 signatures"}})
-	return nil
-}
-
-// WriteSignedRecords writes, after an attempt's archive record doc, a
-// signed-record line for each of its signed records.
-func WriteSignedRecords(aw *ArchiveWriter, kind string, doc []byte) error {
-	if kind != attemptKind {
-		return nil
-	}
-	var a models.Attempt
-	if err := bson.UnmarshalExtJSON(doc, true, &a); err != nil {
-		return fmt.Errorf("archive: read attempt: %w", err)
-	}
-	for _, e := range models.SignedEntries(&a) {
-		line, err := json.Marshal(e)
-		if err != nil {
-			return err
-		}
-		if err := aw.Write(SignedRecordKind, line); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 

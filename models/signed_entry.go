@@ -20,6 +20,30 @@ type SignedEntry struct {
 	Signature string `json:"signature"`
 }
 
+// ArchiveSignedRecord is the archive record kind of a signed record's
+// canonical bytes and signature (a SignedEntry). The engines write one
+// after each signed attempt, derived from it: importing skips them, a
+// third party checks them with standard tools.
+const ArchiveSignedRecord = "signed-record"
+
+// SignedEntryLines are attempt a's signed entries, each as one line of
+// JSON for an archive.
+func SignedEntryLines(a *Attempt) ([][]byte, error) {
+	entries := SignedEntries(a)
+	if len(entries) == 0 {
+		return nil, nil
+	}
+	out := make([][]byte, len(entries))
+	for i, e := range entries {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = b
+	}
+	return out, nil
+}
+
 // SignedEntries lists the signed records of attempt a as they are stored
 // now: its evaluation's, then each amendment's.
 func SignedEntries(a *Attempt) []SignedEntry {

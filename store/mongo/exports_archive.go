@@ -103,7 +103,23 @@ func (s *Store) EachArchiveRecord(ctx context.Context, programID string, fn func
 					return err
 				}
 			}
-			return emitExtJSON(fn, src.kind, doc)
+			if err := emitExtJSON(fn, src.kind, doc); err != nil {
+				return err
+			}
+			if src.col != colAttempts {
+				return nil
+			}
+			var a models.Attempt
+			if err := bson.Unmarshal(raw, &a); err != nil {
+				return fmt.Errorf("archive %s: %w", src.col, err)
+			}
+			lines, err := models.SignedEntryLines(&a)
+			for _, line := range lines {
+				if err == nil {
+					err = fn(models.ArchiveSignedRecord, line)
+				}
+			}
+			return err
 		})
 		if err != nil {
 			return err

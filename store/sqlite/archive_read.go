@@ -43,6 +43,15 @@ func (s *Store) EachArchiveRecord(ctx context.Context, programID string, fn func
 				cancel()
 				break
 			}
+			for _, line := range b.signed[i] {
+				if ferr = fn(models.ArchiveSignedRecord, line); ferr != nil {
+					break
+				}
+			}
+			if ferr != nil {
+				cancel()
+				break
+			}
 		}
 	}
 	if err := <-done; ferr == nil && err != nil {
@@ -58,6 +67,8 @@ const archiveBatchSize = 512
 type archiveBatch struct {
 	kinds []string
 	docs  [][]byte
+	// signed holds, for an attempt, its signed-record lines.
+	signed [][][]byte
 }
 
 // readArchive reads every record of programID in tx order, converts them
@@ -137,7 +148,7 @@ func (c *archiveConverter) flush() error {
 	if n == 0 {
 		return nil
 	}
-	b := archiveBatch{kinds: make([]string, n), docs: make([][]byte, n)}
+	b := archiveBatch{kinds: make([]string, n), docs: make([][]byte, n), signed: make([][][]byte, n)}
 	refs := make([]*models.ChecklistRef, n)
 	errs := make([]error, n)
 	workers := min(runtime.GOMAXPROCS(0), n)
@@ -152,6 +163,9 @@ func (c *archiveConverter) flush() error {
 				doc, ref, err := src.convert(c.rows[i])
 				if err == nil {
 					b.docs[i], err = bson.MarshalExtJSON(doc, true, false)
+				}
+				if a, ok := doc.(*models.Attempt); ok && err == nil {
+					b.signed[i], err = models.SignedEntryLines(a)
 				}
 				if err != nil {
 					errs[i] = fmt.Errorf("archive %s: %w", src.table, err)

@@ -176,10 +176,10 @@ func exportBenchSeed(tb testing.TB, s *Store, students, checklistCount, evals in
 					a.Status, e.Outcome, e.Score, e.Comment = models.StatusFailed, models.OutcomeFailed, 90, "Practise again."
 				} else {
 					a.Status = models.StatusPassed
-					sig := models.Signature{SignerID: instructor.ID, SignerName: instructor.Name, SignerCredential: instructor.Credential,
-						SignedAt: at, Method: models.SignedInSession, Meaning: models.SignatureMeaning}
-					sig.Digest = models.EvaluationRecord(&a, sig).Digest()
-					e.Signature = &sig
+				}
+				// Signed as the server signs: passes and failures alike.
+				if err := models.Sign(ctx, &a, instructor, models.SignedInSession, at, testKey); err != nil {
+					tb.Fatal(err)
 				}
 				add("attempt", a)
 			}
