@@ -180,7 +180,8 @@ func Render(ctx context.Context, st Source, p Plan, w io.Writer, progress func(d
 	if r.Kind == models.ExportArchive {
 		return renderArchive(ctx, st, p, w, now, progress)
 	}
-	sel := models.ExportSelection{CohortID: p.Cohort.ID, StudentID: r.StudentID, Filter: r.Filter, ProgressOnly: r.Kind == models.ExportMatrix}
+	sel := models.ExportSelection{CohortID: p.Cohort.ID, StudentID: r.StudentID, Filter: r.Filter, ProgressOnly: r.Kind == models.ExportMatrix,
+		Signed: r.Kind == models.ExportTranscript || r.Kind == models.ExportTranscripts}
 	done := 0
 	students := func(fn func(*models.StudentRecord) error) error {
 		return st.EachStudentRecord(ctx, p.Program, sel, asOf(r.Filter, now), func(rec *models.StudentRecord) error {

@@ -68,6 +68,15 @@ func TestForgedRecordIsCaught(t *testing.T) {
 	if !check.Intact || !check.Signed {
 		t.Fatalf("verification before the forgery = %+v; want intact", check)
 	}
+	// A pass of another skill, which stays as signed.
+	other := c.request(t, student, "subcutaneous-injection")
+	env.Post(t, "/v1/attempts/"+other.ID+"/evaluations", c.instructor.Token, map[string]any{
+		"steps": c.grades(t, other), "setting": "clinical-site", "attest": true}).WantStatus(t, http.StatusCreated)
+	keys := env.Key.KeySet()
+	pdf := env.Get(t, "/v1/students/"+student.ID+"/transcript.pdf", student.Token).WantStatus(t, http.StatusOK).Body
+	if v, err := export.VerifyFile(context.Background(), bytes.NewReader(pdf), keys); err != nil || !v.OK() || v.Signed != 2 {
+		t.Fatalf("verify of the transcript before the forgery = %+v, %v; want its 2 signed records verified", v, err)
+	}
 
 	// The forger turns the failure into a pass and makes the digest match.
 	forged := failed
@@ -85,10 +94,9 @@ func TestForgedRecordIsCaught(t *testing.T) {
 		t.Fatalf("verification of the forged record = %+v; want not intact: the digest matches but the signature does not", check.Evaluation)
 	}
 
-	keys := env.Key.KeySet()
-	pdf := env.Get(t, "/v1/students/"+student.ID+"/transcript.pdf", student.Token).WantStatus(t, http.StatusOK).Body
+	pdf = env.Get(t, "/v1/students/"+student.ID+"/transcript.pdf", student.Token).WantStatus(t, http.StatusOK).Body
 	v, err := export.VerifyFile(context.Background(), bytes.NewReader(pdf), keys)
-	if err != nil || v.OK() || len(v.Failures) != 1 || v.Failures[0].AttemptID != a.ID {
+	if err != nil || v.OK() || v.Signed != 2 || len(v.Failures) != 1 || v.Failures[0].AttemptID != a.ID {
 		t.Fatalf("verify of the transcript = %+v, %v; want attempt %s named", v, err, a.ID)
 	}
 
@@ -98,7 +106,7 @@ func TestForgedRecordIsCaught(t *testing.T) {
 	env.Post(t, "/v1/exports", c.admin.Token, map[string]any{"kind": "archive"}).WantStatus(t, http.StatusAccepted).JSON(t, &job)
 	runExportJobs(t, env.Store)
 	archive := env.Get(t, "/v1/exports/"+job.ID+"/file", c.admin.Token).WantStatus(t, http.StatusOK).Body
-	if v, err := export.VerifyFile(context.Background(), bytes.NewReader(archive), keys); err != nil || v.OK() ||
+	if v, err := export.VerifyFile(context.Background(), bytes.NewReader(archive), keys); err != nil || v.OK() || v.Signed != 2 ||
 		len(v.Failures) != 1 || v.Failures[0].AttemptID != a.ID {
 		t.Fatalf("verify of the archive = %+v, %v; want attempt %s named", v, err, a.ID)
 	}

@@ -101,6 +101,10 @@ type ExportSelection struct {
 	// their evaluations (the matrix): without a period, an engine that
 	// keeps standings reads them instead of every attempt.
 	ProgressOnly bool
+	// Signed says the export carries each evaluation whole, step grades
+	// included, as it was signed (transcripts attach their signed records);
+	// other exports leave the steps out.
+	Signed bool
 }
 
 // Validate checks that the kind, format, subject and filters fit together;

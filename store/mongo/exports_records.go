@@ -44,6 +44,10 @@ func (s *Store) CountExportStudents(ctx context.Context, programID string, sel m
 var exportAttemptFields = bson.M{"steps": 0, "note": 0, "evaluation.steps": 0,
 	fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0}
 
+// exportSignedAttemptFields keeps the evaluations whole, as signed
+// (transcripts attach their signed records).
+var exportSignedAttemptFields = bson.M{"steps": 0, "note": 0, fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0}
+
 // userFields leaves signing-PIN secrets and events out of users read for
 // exports.
 var userFields = bson.M{"pinHash": 0, "pinFailures": 0, "pinLockedAt": 0, "pinRefused": 0, fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0}
@@ -82,7 +86,7 @@ func (s *Store) EachStudentRecord(ctx context.Context, program models.Program, s
 			return err
 		}
 		slices.SortFunc(students, func(a, b models.User) int { return strings.Compare(a.ID, b.ID) })
-		if err := s.exportBatch(ctx, program, students, sel.Filter, asOf, cohortNames, fn); err != nil {
+		if err := s.exportBatch(ctx, program, students, sel, asOf, cohortNames, fn); err != nil {
 			return err
 		}
 	}
@@ -122,11 +126,15 @@ const exportReplyBatch = 500
 
 // exportAttempts reads the attempts of students with a cursor, without
 // step grades and notes.
-func (s *Store) exportAttempts(ctx context.Context, programID string, studentIDs []string) ([]models.Attempt, error) {
+func (s *Store) exportAttempts(ctx context.Context, programID string, studentIDs []string, signed bool) ([]models.Attempt, error) {
 	ctx, cancel := s.boundExport(ctx)
 	defer cancel()
+	fields := exportAttemptFields
+	if signed {
+		fields = exportSignedAttemptFields
+	}
 	cur, err := s.collection(colAttempts).Find(ctx, bson.M{"programId": programID, "studentId": bson.M{"$in": studentIDs}},
-		options.Find().SetProjection(exportAttemptFields).SetBatchSize(exportReplyBatch))
+		options.Find().SetProjection(fields).SetBatchSize(exportReplyBatch))
 	if err != nil {
 		return nil, translate(err, "list attempts to export")
 	}
@@ -143,7 +151,7 @@ func (s *Store) exportAttempts(ctx context.Context, programID string, studentIDs
 }
 
 // exportBatch loads one batch of students' records and calls fn for each.
-func (s *Store) exportBatch(ctx context.Context, program models.Program, students []models.User, f models.ExportFilter, asOf string,
+func (s *Store) exportBatch(ctx context.Context, program models.Program, students []models.User, sel models.ExportSelection, asOf string,
 	cohortNames map[string]string, fn func(*models.StudentRecord) error) error {
 	ids := make([]string, len(students))
 	for i, u := range students {
@@ -154,7 +162,7 @@ func (s *Store) exportBatch(ctx context.Context, program models.Program, student
 	if r.Assignments, err = s.AssignmentsOf(ctx, program.ID, students); err != nil {
 		return err
 	}
-	attempts, err := s.exportAttempts(ctx, program.ID, ids)
+	attempts, err := s.exportAttempts(ctx, program.ID, ids, sel.Signed)
 	if err != nil {
 		return err
 	}
@@ -164,7 +172,7 @@ func (s *Store) exportBatch(ctx context.Context, program models.Program, student
 	if r.Procedures, err = s.ProcedureCounts(ctx, program.ID, ids); err != nil {
 		return err
 	}
-	attempts = f.Apply(&r, attempts)
+	attempts = sel.Filter.Apply(&r, attempts)
 	r.Standings = models.StandingsOf(attempts)
 	if r.Checklists, err = s.ChecklistsByRef(ctx, program.ID, models.ChecklistRefs(r.Assignments)); err != nil {
 		return err

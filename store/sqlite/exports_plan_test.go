@@ -70,6 +70,7 @@ func TestExportQueriesUseIndexes(t *testing.T) {
 		{exportCohortQuery, []any{"c", "", "p", "student", 100}},
 		{`SELECT count(*) FROM cohort_members m JOIN users u ON u.id = m.user_id WHERE m.cohort_id = ? AND u.program_id = ? AND u.role = ?`, []any{"c", "p", "student"}},
 		{exportAttemptsQuery + `?, ?)`, ids},
+		{exportSignedAttemptsQuery + `?, ?)`, ids},
 		{`SELECT doc FROM remediations WHERE program_id = ? AND student_id IN (?, ?)`, ids},
 		{`SELECT student_id, kind, status, count(*) FROM procedures WHERE program_id = ? AND student_id IN (?, ?) GROUP BY student_id, kind, status`, ids},
 		{`SELECT id, doc FROM assignments WHERE program_id = ? AND student_id <> '' AND student_id IN (?, ?)

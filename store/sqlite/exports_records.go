@@ -169,7 +169,7 @@ func (b *exportBatchReader) each(ctx context.Context, students []models.User, se
 		if r.Standings, err = b.s.StandingsOf(ctx, programID, studentIDs); err != nil {
 			return err
 		}
-	} else if attempts, err = exportAttempts(ctx, b.s.reader, programID, ids); err != nil {
+	} else if attempts, err = exportAttempts(ctx, b.s.reader, programID, ids, sel.Signed); err != nil {
 		return err
 	}
 	if r.Remediations, err = b.s.RemediationsOf(ctx, programID, studentIDs); err != nil {
@@ -246,11 +246,22 @@ func exportAssignments(ctx context.Context, db *sql.DB, programID string, studen
 // exportAttemptsQuery reads students' attempts without what an export
 // never shows (step grades and notes), which SQLite drops before Go
 // decodes anything.
-const exportAttemptsQuery = `SELECT open_slot, json_remove(doc, '$.steps', '$.note', '$.evaluation.steps') FROM attempts
+// exportAttemptsQuery and exportSignedAttemptsQuery read the attempts of
+// students, without the practice steps and notes no export shows, and the
+// first without the evaluations' step grades too.
+const (
+	exportAttemptsQuery = `SELECT open_slot, json_remove(doc, '$.steps', '$.note', '$.evaluation.steps') FROM attempts
 	WHERE program_id = ? AND student_id IN (`
+	exportSignedAttemptsQuery = `SELECT open_slot, json_remove(doc, '$.steps', '$.note') FROM attempts
+	WHERE program_id = ? AND student_id IN (`
+)
 
-func exportAttempts(ctx context.Context, db *sql.DB, programID string, studentIDs []any) ([]models.Attempt, error) {
-	rows, err := db.QueryContext(ctx, exportAttemptsQuery+exportPlaceholders(len(studentIDs))+`)`, append([]any{programID}, studentIDs...)...)
+func exportAttempts(ctx context.Context, db *sql.DB, programID string, studentIDs []any, signed bool) ([]models.Attempt, error) {
+	query := exportAttemptsQuery
+	if signed {
+		query = exportSignedAttemptsQuery
+	}
+	rows, err := db.QueryContext(ctx, query+exportPlaceholders(len(studentIDs))+`)`, append([]any{programID}, studentIDs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("list attempts to export: %w", translate(err))
 	}

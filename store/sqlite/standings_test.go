@@ -48,7 +48,7 @@ func TestStandingsReadModelMatchesTheAttempts(t *testing.T) {
 		for i, id := range ids {
 			args[i] = id
 		}
-		all, err := exportAttempts(ctx, s.reader, programID, args)
+		all, err := exportAttempts(ctx, s.reader, programID, args, false)
 		if err != nil {
 			t.Fatal(err)
 		}
