@@ -64,7 +64,7 @@ func (e *Evaluations) Amend(ctx context.Context, caller Caller, in AmendInput) (
 	if err := v.Err(); err != nil {
 		return models.Attempt{}, err
 	}
-	am := models.Amendment{ID: e.newID(), EvaluationID: a.Evaluation.ID, Reason: reason, Correction: correction}
+	am := models.Amendment{ID: e.newID(), EvaluationID: a.Evaluation.ID, Kind: models.AmendCorrection, Reason: reason, Correction: correction}
 	models.SignAmendment(&a, &am, caller.User, e.now())
 	ev := models.Event{Type: models.EventEvaluationAmended, ProgramID: a.ProgramID, Actor: caller.Actor(),
 		Subject: "attempt", SubjectID: a.ID, StudentID: a.StudentID,

@@ -120,6 +120,9 @@ func (e *Evaluations) Evaluate(ctx context.Context, caller Caller, in EvaluateIn
 	if err != nil {
 		return models.Attempt{}, err
 	}
+	if by == models.RelPINSigner {
+		events[0].Notify = append(events[0].Notify, e.pinSignOffNotice(evaluator, &a, &checklist))
+	}
 	return e.store.EvaluateAttempt(ctx, caller.ProgramID, a.ID, a.Version, status, ev, events...)
 }
 

@@ -17,6 +17,7 @@ type evaluationStores interface {
 	AttemptReader
 	EvaluationStore
 	AmendmentStore
+	VoidStore
 	QueueStore
 	SigningPINStore
 	RemediationStore

@@ -187,6 +187,22 @@ func (f *fakeEvaluationStore) AddAmendment(_ context.Context, programID, attempt
 	return a, nil
 }
 
+func (f *fakeEvaluationStore) VoidAttempt(_ context.Context, programID, attemptID string, version int64, am models.Amendment, ev models.Event) (models.Attempt, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	a, ok := f.attempts[attemptID]
+	if !ok || a.ProgramID != programID || a.Version != version || a.Evaluation == nil ||
+		(a.Status != models.StatusPassed && a.Status != models.StatusFailed) {
+		return models.Attempt{}, fmt.Errorf("void attempt %s: %w", attemptID, models.ErrConflict)
+	}
+	a.Amendments = append(slices.Clone(a.Amendments), am)
+	a.Status = models.StatusVoided
+	a.Version++
+	f.attempts[a.ID] = a
+	f.events = append(f.events, ev)
+	return a, nil
+}
+
 func (f *fakeEvaluationStore) Queue(_ context.Context, programID string, filter models.QueueFilter, page models.Page) (models.List[models.Attempt], error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
