@@ -96,6 +96,11 @@ func (s *server) routes(api huma.API) {
 		Description:   "If-Match with the attempt's ETag is required (428 without it, or with *): a retry of an amendment that was recorded then meets 412 instead of amending twice.",
 		DefaultStatus: http.StatusCreated,
 		Errors:        append(write, http.StatusPreconditionFailed, http.StatusPreconditionRequired)}, s.amend)
+	register(api, huma.Operation{OperationID: "void-pin-sign-off", Method: http.MethodPost, Path: "/v1/attempts/{id}/void",
+		Summary: "Void an evaluation signed with your signing PIN on a student's device (a signed amendment of kind void)", Tags: []string{"Evaluations"}, Security: bearer,
+		Metadata:      access(only("only the instructor whose signing PIN signed this evaluation may void it, from their own session", models.RoleInstructor), fresh),
+		Description:   "Only the instructor whose PIN signed the evaluation, in their own session, within the program's PIN void window (pinVoidWindowHours, 24 h by default; 422 void-window-passed after it). The evaluation stays on the record with the void; the attempt becomes voided, no longer counts toward competency or the attempt limit, and the student may request again. Anyone else: 403.",
+		DefaultStatus: http.StatusCreated, Errors: append(write, http.StatusPreconditionFailed)}, s.void)
 	register(api, huma.Operation{OperationID: "set-signing-pin", Method: http.MethodPut, Path: "/v1/me/signing-pin",
 		Summary: "Set the instructor's signing PIN (also unlocks it)", Tags: []string{"Me"}, Security: bearer,
 		Metadata:      access(only("only instructors sign evaluations", models.RoleInstructor), fresh),

@@ -13,3 +13,29 @@ type SigningPINStatus struct {
 	LockedAt     *time.Time `json:"lockedAt,omitempty" doc:"When the PIN locked."`
 	RefusedTries int        `json:"refusedTries" doc:"Tries refused since the PIN locked."`
 }
+
+// AccountStatus is what the identity provider says of a user's sign-in
+// account when their signing PIN is used: a PIN outlives neither the
+// account nor a revocation of its sessions.
+type AccountStatus struct {
+	Disabled bool
+	// SessionsValidAfter is when the account's sessions were last revoked
+	// (or the account created): tokens issued before are refused.
+	SessionsValidAfter time.Time
+}
+
+// PINAccountRefusal applies the account rules of PIN sign-off to status
+// st of a PIN set at pinSetAt: the account is enabled, and its sessions
+// were not revoked after the PIN was set (whoever revoked them meant
+// every way of acting as the instructor, the PIN included; the
+// instructor signs in again and sets a new one). It returns nil when the
+// PIN may be used.
+func PINAccountRefusal(st AccountStatus, pinSetAt time.Time) error {
+	switch {
+	case st.Disabled:
+		return &Refusal{Code: "instructor-account-disabled", Detail: "the instructor's sign-in account is disabled; their signing PIN cannot be used"}
+	case st.SessionsValidAfter.After(pinSetAt):
+		return &Refusal{Code: "signing-pin-revoked", Detail: "the instructor's sessions were revoked after they set their signing PIN; they must sign in again and set a new PIN"}
+	}
+	return nil
+}

@@ -104,3 +104,31 @@ func TestStepSummary(t *testing.T) {
 		}
 	}
 }
+
+func TestPINAccountRefusal(t *testing.T) {
+	set := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		st   AccountStatus
+		want string
+	}{
+		{"enabled, created before the PIN", AccountStatus{SessionsValidAfter: set.Add(-time.Hour)}, ""},
+		{"revoked in the second the PIN was set", AccountStatus{SessionsValidAfter: set}, ""},
+		{"revoked after the PIN was set", AccountStatus{SessionsValidAfter: set.Add(time.Second)}, "signing-pin-revoked"},
+		{"disabled", AccountStatus{Disabled: true, SessionsValidAfter: set.Add(-time.Hour)}, "instructor-account-disabled"},
+		{"disabled and revoked", AccountStatus{Disabled: true, SessionsValidAfter: set.Add(time.Hour)}, "instructor-account-disabled"},
+	}
+	for _, tt := range tests {
+		err := PINAccountRefusal(tt.st, set)
+		var r *Refusal
+		got := ""
+		if errors.As(err, &r) {
+			got = r.Code
+		} else if err != nil {
+			got = err.Error()
+		}
+		if got != tt.want {
+			t.Errorf("PINAccountRefusal(%s) = %v; want %q", tt.name, err, tt.want)
+		}
+	}
+}

@@ -232,6 +232,11 @@ func (e *Evaluations) checkPIN(ctx context.Context, caller Caller, instructor mo
 		}
 		return &models.Refusal{Code: "signing-pin-locked", Detail: errPINLockedDetail}
 	}
+	// Asked before the PIN is compared: a PIN whose account is refused
+	// costs no bcrypt work and says nothing of whether it was right.
+	if err := e.checkAccount(ctx, instructor); err != nil {
+		return err
+	}
 	ok := e.pins.compare(instructor.PINHash, pin)
 	tried := models.Event{Type: models.EventSigningPINAccepted, ProgramID: caller.ProgramID, Actor: caller.Actor(), Subject: "user", SubjectID: instructor.ID,
 		Summary: "signing PIN accepted for attempt " + attemptID, Data: map[string]string{"attemptId": attemptID}}

@@ -29,9 +29,10 @@ type evaluationStores interface {
 // returning it), amending it, verifying its signatures, the instructor
 // queue, signing PINs and remediation plans.
 type Evaluations struct {
-	store evaluationStores
-	clock clock.Clock
-	pins  pinGuard
+	store    evaluationStores
+	clock    clock.Clock
+	pins     pinGuard
+	accounts Accounts // nil: PIN sign-off is unavailable
 }
 
 func newEvaluations(store evaluationStores, clk clock.Clock) *Evaluations {

@@ -27,6 +27,35 @@ type fakeEvaluationStore struct {
 	events       []models.Event
 	// refusedTries counts RefusePINTry calls.
 	refusedTries int
+	// now stamps what the store stamps itself (a PIN's set time).
+	now func() time.Time
+}
+
+// fakeAccounts is an in-memory Accounts: the sign-in accounts by uid.
+type fakeAccounts struct {
+	mu       sync.Mutex
+	accounts map[string]models.AccountStatus
+	calls    int
+}
+
+func (f *fakeAccounts) AccountStatus(_ context.Context, uid string) (models.AccountStatus, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	st, ok := f.accounts[uid]
+	if !ok {
+		return models.AccountStatus{}, fmt.Errorf("account %s: %w", uid, models.ErrNotFound)
+	}
+	return st, nil
+}
+
+// set changes uid's account with edit.
+func (f *fakeAccounts) set(uid string, edit func(*models.AccountStatus)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	st := f.accounts[uid]
+	edit(&st)
+	f.accounts[uid] = st
 }
 
 func newFakeEvaluationStore() *fakeEvaluationStore {
@@ -226,6 +255,8 @@ func (f *fakeEvaluationStore) SetSigningPIN(_ context.Context, programID, userID
 	}
 	u.PINHash, u.PINFailures, u.PINSet = hash, 0, true
 	u.PINLockedAt, u.PINRefused = nil, 0
+	at := f.now().UTC()
+	u.PINSetAt = &at
 	f.users[userID] = u
 	f.events = append(f.events, ev)
 	return nil
@@ -293,6 +324,7 @@ func (f *fakeEvaluationStore) eventTypes() []models.EventType {
 // store and a fake clock.
 type evalWorld struct {
 	store      *fakeEvaluationStore
+	accounts   *fakeAccounts
 	clock      *clock.Fake
 	app        *Evaluations
 	admin      Caller
@@ -308,10 +340,13 @@ var evalStart = time.Date(2026, 12, 1, 9, 30, 0, 123456789, time.UTC)
 func newEvalWorld(tb testing.TB) *evalWorld {
 	tb.Helper()
 	st := newFakeEvaluationStore()
-	w := &evalWorld{store: st, clock: clock.NewFake(evalStart)}
+	w := &evalWorld{store: st, clock: clock.NewFake(evalStart), accounts: &fakeAccounts{accounts: map[string]models.AccountStatus{}}}
+	st.now = w.clock.Now
 	w.app = newEvaluations(st, w.clock)
+	w.app.accounts = w.accounts
 	add := func(id, name string, role models.Role, cohorts ...string) Caller {
-		u := models.User{ID: id, ProgramID: "p1", Name: name, Role: role, CohortIDs: cohorts, Active: true, Bound: true}
+		u := models.User{ID: id, ProgramID: "p1", Name: name, Role: role, CohortIDs: cohorts, Active: true, Bound: true, UID: "uid-" + id}
+		w.accounts.accounts[u.UID] = models.AccountStatus{SessionsValidAfter: evalStart.Add(-time.Hour)}
 		if role == models.RoleInstructor {
 			u.Credential = "CMA (AAMA)"
 		}

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -32,6 +33,38 @@ type PINTryStore interface {
 	// lock's entry, and the count the next SetSigningPIN records, stand
 	// for the refused tries). A PIN reset meanwhile is left as it is.
 	RefusePINTry(ctx context.Context, programID, userID string, maxFailures int) error
+}
+
+// Accounts reports on users' sign-in accounts at the identity provider.
+type Accounts interface {
+	// AccountStatus returns the state of sign-in account uid, now:
+	// models.ErrNotFound when it no longer exists.
+	AccountStatus(ctx context.Context, uid string) (models.AccountStatus, error)
+}
+
+// checkAccount refuses a PIN whose instructor's sign-in account no longer
+// exists, is disabled, or had its sessions revoked after the PIN was set.
+// A PIN set before set times were kept counts as set at the instructor's
+// last update (no earlier than it was).
+func (e *Evaluations) checkAccount(ctx context.Context, instructor models.User) error {
+	if e.accounts == nil {
+		return fmt.Errorf("%w: PIN sign-off is unavailable: this server cannot check instructors' sign-in accounts", models.ErrUnavailable)
+	}
+	if instructor.UID == "" {
+		return &models.Refusal{Code: "instructor-account-gone", Detail: "the instructor has no sign-in account; their signing PIN cannot be used"}
+	}
+	st, err := e.accounts.AccountStatus(ctx, instructor.UID)
+	if errors.Is(err, models.ErrNotFound) {
+		return &models.Refusal{Code: "instructor-account-gone", Detail: "the instructor's sign-in account no longer exists; their signing PIN cannot be used"}
+	}
+	if err != nil {
+		return err
+	}
+	setAt := instructor.UpdatedAt
+	if instructor.PINSetAt != nil {
+		setAt = *instructor.PINSetAt
+	}
+	return models.PINAccountRefusal(st, setAt)
 }
 
 // The limits of signing-PIN tries, in this process: a student's device

@@ -177,3 +177,53 @@ func TestVoidWindowIsTheProgramsSetting(t *testing.T) {
 		t.Fatalf("Void within a 72 h window = %v", err)
 	}
 }
+
+// TestPINAccountChecked: at each PIN use the instructor's sign-in account
+// is asked about, before the PIN is compared; a disabled, deleted or
+// revoked-since-the-PIN account refuses the PIN (and costs no bcrypt).
+func TestPINAccountChecked(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(w *pinWorld)
+		want string
+	}{
+		{"enabled", func(*pinWorld) {}, ""},
+		{"revoked before the PIN was set", func(w *pinWorld) {
+			w.accounts.set("uid-ivy", func(st *models.AccountStatus) { st.SessionsValidAfter = evalStart.Add(-time.Minute) })
+		}, ""},
+		{"disabled", func(w *pinWorld) { w.accounts.set("uid-ivy", func(st *models.AccountStatus) { st.Disabled = true }) }, "instructor-account-disabled"},
+		{"revoked since the PIN was set", func(w *pinWorld) {
+			w.accounts.set("uid-ivy", func(st *models.AccountStatus) { st.SessionsValidAfter = w.clock.Now() })
+		}, "signing-pin-revoked"},
+		{"deleted", func(w *pinWorld) {
+			w.accounts.mu.Lock()
+			delete(w.accounts.accounts, "uid-ivy")
+			w.accounts.mu.Unlock()
+		}, "instructor-account-gone"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newPINWorld(t)
+			w.clock.Advance(time.Hour)
+			tt.edit(w)
+			compares := w.compares.Load()
+			err := w.try(w.student, ivyPIN)
+			if got := refusalCode(err); got != tt.want {
+				t.Fatalf("PIN sign-off = %v; want %q", err, tt.want)
+			}
+			if tt.want != "" && w.compares.Load() != compares {
+				t.Errorf("a refused account's PIN was compared; want no bcrypt work")
+			}
+		})
+	}
+}
+
+// TestPINSignOffUnavailableWithoutAccounts: a server that cannot ask about
+// accounts refuses PIN sign-off rather than trust the PIN alone.
+func TestPINSignOffUnavailableWithoutAccounts(t *testing.T) {
+	w := newPINWorld(t)
+	w.app.accounts = nil
+	if err := w.try(w.student, ivyPIN); !errors.Is(err, models.ErrUnavailable) {
+		t.Fatalf("PIN sign-off without accounts = %v; want ErrUnavailable", err)
+	}
+}

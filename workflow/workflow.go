@@ -32,15 +32,29 @@ type Workflow struct {
 	Exports     *Exports
 }
 
+// Option changes how New builds the use cases.
+type Option func(*Workflow)
+
+// WithAccounts has PIN sign-off ask accounts about the instructor's
+// sign-in account; without it PIN sign-off is unavailable (it fails
+// closed rather than trust a PIN whose account may be disabled).
+func WithAccounts(accounts Accounts) Option {
+	return func(w *Workflow) { w.Evaluations.accounts = accounts }
+}
+
 // New returns the use cases over store, telling time by clk.
-func New(store Store, clk clock.Clock) *Workflow {
-	return &Workflow{
+func New(store Store, clk clock.Clock, opts ...Option) *Workflow {
+	w := &Workflow{
 		Evaluations: newEvaluations(store, clk),
 		People:      newPeople(store, clk),
 		Skills:      newSkills(store, clk),
 		Notices:     newNotices(store, clk),
 		Exports:     newExports(store, clk),
 	}
+	for _, o := range opts {
+		o(w)
+	}
+	return w
 }
 
 // Caller is the signed-in user a use case acts for, with the id of the

@@ -111,7 +111,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	app := handlers.New(handlers.Deps{
 		Store:          st,
-		Workflow:       workflow.New(st, clk),
+		Workflow:       workflow.New(st, clk, workflow.WithAccounts(verifier)),
 		Clock:          clk,
 		Tokens:         verifier,
 		Logger:         log,

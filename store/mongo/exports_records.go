@@ -46,7 +46,7 @@ var exportAttemptFields = bson.M{"steps": 0, "note": 0, "evaluation.steps": 0,
 
 // userFields leaves signing-PIN secrets and events out of users read for
 // exports.
-var userFields = bson.M{"pinHash": 0, "pinFailures": 0, "pinLockedAt": 0, "pinRefused": 0, fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0}
+var userFields = bson.M{"pinHash": 0, "pinFailures": 0, "pinLockedAt": 0, "pinRefused": 0, "pinSetAt": 0, fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0}
 
 // EachStudentRecord calls fn with the records of each student sel chooses,
 // in id order, as they stood on asOf (DateLayout) under sel.Filter; a
