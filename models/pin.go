@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // SigningPINStatus is what an instructor sees of their own signing PIN:
 // whether one is set and whether it is locked (after too many wrong tries,
@@ -38,4 +41,31 @@ func PINAccountRefusal(st AccountStatus, pinSetAt time.Time) error {
 		return &Refusal{Code: "signing-pin-revoked", Detail: "the instructor's sessions were revoked after they set their signing PIN; they must sign in again and set a new PIN"}
 	}
 	return nil
+}
+
+// MaxDeviceHeader bounds the Skillbook-Device header.
+const MaxDeviceHeader = 64
+
+// PINDevice names the device a signing-PIN try comes from, for the
+// per-device limit: the client's address, narrowed by the optional
+// Skillbook-Device header the app sends (a random id it keeps per
+// installation), so phones behind one school network are told apart. The
+// header is 1 to 64 letters, digits, '.', '_', ':' or '-'; anything else
+// is a ValidationError of header.Skillbook-Device. (A client that changes
+// its header gets a fresh device limit, no more: the per-student and
+// per-instructor limits still hold.)
+func PINDevice(clientIP, header string) (string, error) {
+	if header == "" {
+		return clientIP, nil
+	}
+	if len(header) > MaxDeviceHeader {
+		return "", &ValidationError{Problems: []FieldProblem{{Field: "header.Skillbook-Device", Message: fmt.Sprintf("must be at most %d characters", MaxDeviceHeader)}}}
+	}
+	for _, c := range []byte(header) {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == ':' || c == '-'
+		if !ok {
+			return "", &ValidationError{Problems: []FieldProblem{{Field: "header.Skillbook-Device", Message: "may hold only letters, digits, '.', '_', ':' and '-'"}}}
+		}
+	}
+	return clientIP + " " + header, nil
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -131,4 +132,54 @@ func TestPINAccountRefusal(t *testing.T) {
 			t.Errorf("PINAccountRefusal(%s) = %v; want %q", tt.name, err, tt.want)
 		}
 	}
+}
+
+func TestPINDevice(t *testing.T) {
+	tests := []struct {
+		ip, header string
+		want       string // "" for a ValidationError
+	}{
+		{"203.0.113.7", "", "203.0.113.7"},
+		{"203.0.113.7", "app-1b2c.3d:4_e", "203.0.113.7 app-1b2c.3d:4_e"},
+		{"2001:db8::1", "x", "2001:db8::1 x"},
+		{"203.0.113.7", "has space", ""},
+		{"203.0.113.7", "new\nline", ""},
+		{"203.0.113.7", "é", ""},
+		{"203.0.113.7", strings.Repeat("a", MaxDeviceHeader), "203.0.113.7 " + strings.Repeat("a", MaxDeviceHeader)},
+		{"203.0.113.7", strings.Repeat("a", MaxDeviceHeader+1), ""},
+	}
+	for _, tt := range tests {
+		got, err := PINDevice(tt.ip, tt.header)
+		var v *ValidationError
+		if tt.want == "" {
+			if !errors.As(err, &v) || v.Problems[0].Field != "header.Skillbook-Device" {
+				t.Errorf("PINDevice(%q, %q) = %q, %v; want a ValidationError of the header", tt.ip, tt.header, got, err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("PINDevice(%q, %q) = %q, %v; want %q", tt.ip, tt.header, got, err, tt.want)
+		}
+	}
+}
+
+// FuzzPINDevice: any header is a device name or a ValidationError, never
+// a panic; two different accepted headers never name the same device.
+func FuzzPINDevice(f *testing.F) {
+	for _, h := range []string{"", "app-1", "a b", "\x00", strings.Repeat("z", 70), "é"} {
+		f.Add("203.0.113.7", h)
+	}
+	f.Fuzz(func(t *testing.T, ip, header string) {
+		got, err := PINDevice(ip, header)
+		if err != nil {
+			var v *ValidationError
+			if !errors.As(err, &v) {
+				t.Fatalf("PINDevice(%q, %q) = %v; want a ValidationError", ip, header, err)
+			}
+			return
+		}
+		if header != "" && (got != ip+" "+header || strings.ContainsAny(header, " \n\x00")) {
+			t.Fatalf("PINDevice(%q, %q) = %q", ip, header, got)
+		}
+	})
 }
