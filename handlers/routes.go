@@ -113,6 +113,13 @@ func (s *server) routes(api huma.API) {
 		Summary: "A student's remediation plans", Tags: []string{"Remediation"}, Security: bearer,
 		Metadata: access(anyRole), Errors: read}, s.remediations)
 
+	register(api, huma.Operation{OperationID: "get-program-settings", Method: http.MethodGet, Path: "/v1/program/settings",
+		Summary: "The program's settings (admins and instructors)", Tags: []string{"Program"}, Security: bearer,
+		Metadata: access(only("program settings are for the program's staff", models.RoleAdmin, models.RoleInstructor)), Errors: read}, s.programSettings)
+	register(api, huma.Operation{OperationID: "set-program-settings", Method: http.MethodPatch, Path: "/v1/program/settings",
+		Summary: "Change the program's settings: the PIN void window (admins; audited)", Tags: []string{"Program"}, Security: bearer,
+		Metadata: access(admins("change program settings")), Errors: write}, s.setProgramSettings)
+
 	// Cohorts, users and roster
 	adminRead := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity}
 	adminWrite := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict,

@@ -44,4 +44,5 @@ const (
 	EventExportExpired       EventType = "export.expired"
 	EventExportDownloaded    EventType = "export.downloaded"
 	EventInvitationAccepted  EventType = "user.invitation-accepted"
+	EventProgramUpdated      EventType = "program.updated"
 )

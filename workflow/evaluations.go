@@ -18,6 +18,7 @@ type evaluationStores interface {
 	EvaluationStore
 	AmendmentStore
 	VoidStore
+	ProgramSettingsStore
 	QueueStore
 	SigningPINStore
 	RemediationStore

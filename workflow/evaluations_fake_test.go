@@ -232,6 +232,17 @@ func (f *fakeEvaluationStore) VoidAttempt(_ context.Context, programID, attemptI
 	return a, nil
 }
 
+func (f *fakeEvaluationStore) SetPINVoidWindow(_ context.Context, programID string, hours int, ev models.Event) (models.Program, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if programID != f.program.ID {
+		return models.Program{}, fmt.Errorf("program %s: %w", programID, models.ErrNotFound)
+	}
+	f.program.PINVoidHours = hours
+	f.events = append(f.events, ev)
+	return f.program, nil
+}
+
 func (f *fakeEvaluationStore) Queue(_ context.Context, programID string, filter models.QueueFilter, page models.Page) (models.List[models.Attempt], error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -227,3 +227,46 @@ func TestPINSignOffUnavailableWithoutAccounts(t *testing.T) {
 		t.Fatalf("PIN sign-off without accounts = %v; want ErrUnavailable", err)
 	}
 }
+
+func TestSetPINVoidWindow(t *testing.T) {
+	tests := []struct {
+		name  string
+		who   func(w *pinWorld) Caller
+		hours int
+		want  string // "" set; "forbidden"; "validation"
+	}{
+		{"an admin, two days", func(w *pinWorld) Caller { return w.admin }, 48, ""},
+		{"an admin, the least", func(w *pinWorld) Caller { return w.admin }, 1, ""},
+		{"an admin, the most", func(w *pinWorld) Caller { return w.admin }, 168, ""},
+		{"an admin, too long", func(w *pinWorld) Caller { return w.admin }, 169, "validation"},
+		{"an admin, none", func(w *pinWorld) Caller { return w.admin }, 0, "validation"},
+		{"an instructor", func(w *pinWorld) Caller { return w.instructor }, 48, "forbidden"},
+		{"a student", func(w *pinWorld) Caller { return w.student }, 48, "forbidden"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newPINWorld(t)
+			got, err := w.app.SetPINVoidWindow(context.Background(), tt.who(w), tt.hours)
+			var v *models.ValidationError
+			switch {
+			case tt.want == "" && (err != nil || got.PINVoidWindowHours != tt.hours):
+				t.Fatalf("SetPINVoidWindow(%d) = %+v, %v; want set", tt.hours, got, err)
+			case tt.want == "forbidden" && !errors.Is(err, models.ErrForbidden):
+				t.Fatalf("SetPINVoidWindow = %v; want forbidden", err)
+			case tt.want == "validation" && !errors.As(err, &v):
+				t.Fatalf("SetPINVoidWindow(%d) = %v; want a ValidationError", tt.hours, err)
+			}
+			want := 24
+			if tt.want == "" {
+				want = tt.hours
+				types := w.store.eventTypes()
+				if types[len(types)-1] != models.EventProgramUpdated {
+					t.Errorf("events = %v; want the change audited", types)
+				}
+			}
+			if s, _ := w.app.ProgramSettings(context.Background(), w.instructor); s.PINVoidWindowHours != want {
+				t.Errorf("ProgramSettings = %+v; want %d hours", s, want)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"skillbook/clock"
 	"skillbook/models"
@@ -76,5 +77,31 @@ func TestVoidAttempt(t *testing.T) {
 		// The student may have a new request waiting again.
 		again, ev := request(p, ann.ID, "bp-manual")
 		mustAttempt(t, s, again, ev)
+	})
+}
+
+// TestSetPINVoidWindow: the setting is kept on the program (read back
+// through any cache) with its audit entry.
+func TestSetPINVoidWindow(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s storetest.Store, _ *clock.Fake) {
+		ctx := context.Background()
+		p := newProgram(t, s)
+		if got, err := s.Program(ctx, p); err != nil || got.PINVoidHours != 0 || got.PINVoidWindow() != models.DefaultPINVoidWindow {
+			t.Fatalf("a new program = %+v, %v; want the default window", got, err)
+		}
+		ev := models.Event{Type: models.EventProgramUpdated, ProgramID: p, Actor: admin, Subject: "program", SubjectID: p, Summary: "set the PIN void window"}
+		got, err := s.SetPINVoidWindow(ctx, p, 72, ev)
+		if err != nil || got.PINVoidHours != 72 || got.ID != p || got.Grading != models.DefaultGrading {
+			t.Fatalf("SetPINVoidWindow = %+v, %v; want 72 hours, the rest kept", got, err)
+		}
+		if got, err := s.Program(ctx, p); err != nil || got.PINVoidWindow() != 72*time.Hour {
+			t.Fatalf("Program after the change = %+v, %v; want 72 hours", got, err)
+		}
+		if got := auditTypes(t, s, p, p); !slices.Equal(got, []string{"program.updated"}) {
+			t.Fatalf("audit = %v; want the change", got)
+		}
+		if _, err := s.SetPINVoidWindow(ctx, newID(), 72, ev); !errors.Is(err, models.ErrNotFound) {
+			t.Fatalf("SetPINVoidWindow(no such program) = %v; want ErrNotFound", err)
+		}
 	})
 }
