@@ -576,7 +576,9 @@ func authzRoutes() []authzRoute {
 		// teacher in every cell; only that teacher may void it.
 		{http.MethodPost, "/v1/attempts/{id}/void", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
 			return "/v1/attempts/" + w.newPINSignOff(t, r).ID + "/void"
-		}, func(*authzWorld, int, *authzRecords) any { return map[string]any{"reason": "Not made by me", "attest": true} }), grid(
+		}, func(*authzWorld, int, *authzRecords) any {
+			return map[string]any{"reason": "Not made by me", "attest": true}
+		}), grid(
 			"403 403 403",
 			"201 403 404",
 			"403 201 404",
