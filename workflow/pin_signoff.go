@@ -26,7 +26,13 @@ func (e *Evaluations) pinSignOffNotice(instructor models.User, a *models.Attempt
 	if ev.Outcome != models.OutcomeReturned {
 		body += ". " + models.StepSummary(c, ev.Steps)
 	}
-	body += ". Not you? Void it in the app."
+	// Only a signed evaluation can be voided (VoidRefusal); for another
+	// the instructor is told whom to tell.
+	if sig := ev.Signature; sig != nil && sig.Method == models.SignedWithPIN {
+		body += ". Not you? Void it in the app."
+	} else {
+		body += ". Not you? Tell your program admin."
+	}
 	return models.Notification{UserID: instructor.ID, Category: models.CategoryPINSignOffs, Title: "Signed with your PIN",
 		Body: e.clip(body, 240),
 		Data: map[string]string{"screen": "attempt", "attemptId": a.ID, "studentId": a.StudentID, "checklistId": a.ChecklistID,

@@ -37,7 +37,7 @@ func TestPINSignOffTellsTheInstructor(t *testing.T) {
 		want   []string // parts of the notice's body; nil: no notice
 	}{
 		{"a PIN pass", nil, true, []string{"Ann Archer", "Measure blood pressure", "passed (100%)", "3 of 3 steps passed", "Void it"}},
-		{"a PIN failure", []string{"hand-hygiene"}, true, []string{"Ann Archer", "not passed (66%)", "2 of 3 steps passed; failed: Perform hand hygiene."}},
+		{"a PIN failure", []string{"hand-hygiene"}, true, []string{"Ann Archer", "not passed (66%)", "2 of 3 steps passed; failed: Perform hand hygiene.", "Not you?"}},
 		{"a session sign-off", nil, false, nil},
 	}
 	for _, tt := range tests {
