@@ -41,6 +41,9 @@ func (e *Evaluations) Amend(ctx context.Context, caller Caller, in AmendInput) (
 	}
 	var refused *models.TransitionError
 	if _, err := models.Transition(a.Status, models.ActionAmend, models.RelationOf(caller.User, &a)); errors.As(err, &refused) && !refused.Forbidden {
+		if a.Status == models.StatusVoided {
+			return models.Attempt{}, fmt.Errorf("%w: this evaluation was voided; it no longer counts and is not amended", models.ErrConflict)
+		}
 		return models.Attempt{}, &models.RuleError{Code: "nothing-to-amend", Detail: "a returned request was not graded; there is nothing to amend"}
 	} else if err != nil {
 		return models.Attempt{}, err

@@ -270,3 +270,38 @@ func TestSetPINVoidWindow(t *testing.T) {
 		})
 	}
 }
+
+// TestAVoidedEvaluationIsNotAmended: once voided, the evaluation is
+// closed: an amendment is a conflict that says so.
+func TestAVoidedEvaluationIsNotAmended(t *testing.T) {
+	w := newPINWorld(t)
+	signed := w.signByPIN(t)
+	if _, err := w.app.Void(context.Background(), w.instructor, VoidInput{AttemptID: signed.ID, Reason: "not me", Attest: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := w.app.Amend(context.Background(), w.instructor, AmendInput{EvaluationID: signed.Evaluation.ID, Reason: "typo", Correction: "x", Attest: true})
+	if !errors.Is(err, models.ErrConflict) || !strings.Contains(err.Error(), "voided") {
+		t.Fatalf("Amend(voided) = %v; want a conflict saying it was voided", err)
+	}
+}
+
+// TestALockedPINCostsNoAccountLookup: tries on a locked PIN are refused
+// before the identity provider is asked, as before bcrypt.
+func TestALockedPINCostsNoAccountLookup(t *testing.T) {
+	w := newPINWorld(t)
+	w.lock(t)
+	w.accounts.mu.Lock()
+	before := w.accounts.calls
+	w.accounts.mu.Unlock()
+	for range 3 {
+		w.clock.Advance(time.Minute)
+		if err := w.try(w.student, ivyPIN); refusalCode(err) != "signing-pin-locked" {
+			t.Fatalf("try on the locked PIN = %v; want signing-pin-locked", err)
+		}
+	}
+	w.accounts.mu.Lock()
+	defer w.accounts.mu.Unlock()
+	if w.accounts.calls != before {
+		t.Errorf("account lookups on a locked PIN = %d; want none", w.accounts.calls-before)
+	}
+}
