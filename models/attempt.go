@@ -145,12 +145,14 @@ type Signature struct {
 // Amendment corrects a signed evaluation without changing it: it points to
 // the evaluation, says why and what, and is itself signed.
 type Amendment struct {
-	ID           string        `json:"id" bson:"id"`
-	EvaluationID string        `json:"evaluationId" bson:"evaluationId"`
-	Kind         AmendmentKind `json:"kind,omitempty" bson:"kind,omitempty" doc:"correction (absent on older records), or void: the instructor whose PIN signed the evaluation withdrew it."`
-	Reason       string        `json:"reason" bson:"reason"`
-	Correction   string        `json:"correction" bson:"correction"`
-	Signature    Signature     `json:"signature" bson:"signature"`
+	ID           string    `json:"id" bson:"id"`
+	EvaluationID string    `json:"evaluationId" bson:"evaluationId"`
+	Reason       string    `json:"reason" bson:"reason"`
+	Correction   string    `json:"correction" bson:"correction"`
+	Signature    Signature `json:"signature" bson:"signature"`
+
+	// Kind is a correction (absent on older records) or a void.
+	Kind AmendmentKind `json:"kind,omitempty" bson:"kind,omitempty" doc:"correction (absent on older records), or void: the instructor whose PIN signed the evaluation withdrew it."`
 }
 
 // SignatureMeaning is what a signature on a passed evaluation attests.

@@ -35,11 +35,12 @@ type Program struct {
 	// ProcedureTargets maps a procedure kind to how many confirmed live
 	// performances each student needs.
 	ProcedureTargets map[string]int `json:"procedureTargets" bson:"procedureTargets"`
+	CreatedAt        time.Time      `json:"createdAt" bson:"createdAt"`
+
 	// PINVoidHours is how long, in hours, an instructor may void a
 	// sign-off made with their signing PIN; 0 is the default (see
 	// PINVoidWindow).
-	PINVoidHours int       `json:"pinVoidWindowHours,omitempty" bson:"pinVoidWindowHours,omitempty"`
-	CreatedAt    time.Time `json:"createdAt" bson:"createdAt"`
+	PINVoidHours int `json:"pinVoidWindowHours,omitempty" bson:"pinVoidWindowHours,omitempty"`
 }
 
 // User is a person in a program. A user starts as an invitation (no UID) and
@@ -60,15 +61,16 @@ type User struct {
 	// counts the tries refused since, unchecked and not audited one by one.
 	PINLockedAt *time.Time `json:"-" bson:"pinLockedAt,omitempty"`
 	PINRefused  int        `json:"-" bson:"pinRefused,omitempty"`
+	PINSet      bool       `json:"signingPinSet" bson:"pinSet"`
+	Bound       bool       `json:"bound" bson:"bound"`
+	Active      bool       `json:"active" bson:"active"`
+	Version     int64      `json:"version" bson:"version"`
+	CreatedAt   time.Time  `json:"createdAt" bson:"createdAt"`
+	UpdatedAt   time.Time  `json:"updatedAt" bson:"updatedAt"`
+
 	// PINSetAt is when the PIN was last set (nil for one set before this
 	// was recorded): a sign-in revoked since makes the PIN unusable.
-	PINSetAt  *time.Time `json:"-" bson:"pinSetAt,omitempty"`
-	PINSet    bool       `json:"signingPinSet" bson:"pinSet"`
-	Bound     bool       `json:"bound" bson:"bound"`
-	Active    bool       `json:"active" bson:"active"`
-	Version   int64      `json:"version" bson:"version"`
-	CreatedAt time.Time  `json:"createdAt" bson:"createdAt"`
-	UpdatedAt time.Time  `json:"updatedAt" bson:"updatedAt"`
+	PINSetAt *time.Time `json:"-" bson:"pinSetAt,omitempty"`
 }
 
 // Identity is what a verified ID token says about its holder.

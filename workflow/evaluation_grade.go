@@ -223,10 +223,11 @@ func (e *Evaluations) evaluationEvents(ctx context.Context, actor models.Actor, 
 }
 
 // checkPIN checks instructor's signing PIN, tried on caller's session on
-// device for attempt attemptID, and audits the try: a wrong PIN counts toward the
-// lock, a right one resets the count. Tries beyond the limits, and tries
-// on a locked PIN, are refused before the PIN is compared: a flood costs
-// no bcrypt work and writes no audit entry per try (only a count).
+// device for attempt attemptID, and audits the try: a wrong PIN counts
+// toward the lock, a right one resets the count. Tries beyond the limits,
+// and tries on a locked PIN, are refused before the PIN is compared (and
+// before the instructor's account is asked about): a flood costs no
+// bcrypt work and writes no audit entry per try (only a count).
 func (e *Evaluations) checkPIN(ctx context.Context, caller Caller, instructor models.User, pin, device, attemptID string) error {
 	if !instructor.PINSet {
 		return &models.RuleError{Code: "signing-pin-not-set", Detail: "the instructor has not set a signing PIN; they can set one in their own app"}

@@ -30,10 +30,13 @@ type evaluationStores interface {
 // returning it), amending it, verifying its signatures, the instructor
 // queue, signing PINs and remediation plans.
 type Evaluations struct {
-	store    evaluationStores
-	clock    clock.Clock
-	pins     pinGuard
-	accounts Accounts // nil: PIN sign-off is unavailable
+	store evaluationStores
+	clock clock.Clock
+	pins  pinGuard
+
+	// accounts answers for instructors' sign-in accounts at PIN use; nil
+	// makes PIN sign-off unavailable (WithAccounts).
+	accounts Accounts
 }
 
 func newEvaluations(store evaluationStores, clk clock.Clock) *Evaluations {
