@@ -9,6 +9,7 @@ import (
 
 	"skillbook/auth/authtest"
 	"skillbook/clock"
+	"skillbook/handlers"
 	"skillbook/handlers/apitest"
 	"skillbook/models"
 )
@@ -202,4 +203,15 @@ func TestSkillbookDeviceHeader(t *testing.T) {
 		t.Errorf("problem = %+v; want the header named", p)
 	}
 	c.signWithPIN(t, c.students[0], a, classPIN, map[string]string{"Skillbook-Device": "app-3f2a9c"}).WantStatus(t, http.StatusCreated)
+}
+
+// TestSkillbookDeviceHeaderPassesCORS: a browser app may send the header.
+func TestSkillbookDeviceHeaderPassesCORS(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t, func(d *handlers.Deps) { d.CORSOrigins = []string{"https://app.skillbook.test"} })
+	r := env.Do(t, apitest.Request{Method: http.MethodOptions, Path: "/v1/attempts/x/evaluations", Header: map[string]string{
+		"Origin": "https://app.skillbook.test", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "skillbook-device"}})
+	if got := r.Header.Get("Access-Control-Allow-Headers"); !strings.Contains(strings.ToLower(got), "skillbook-device") {
+		t.Errorf("preflight Access-Control-Allow-Headers = %q; want Skillbook-Device allowed", got)
+	}
 }
