@@ -176,3 +176,19 @@ func reason(err error) string {
 	}
 	return msg
 }
+
+// AccountStatus asks the identity provider, now, about uid's account, for
+// the use of a signing PIN: models.ErrNotFound when it no longer exists,
+// models.ErrUnavailable when the provider cannot be reached.
+func (v *Verifier) AccountStatus(ctx context.Context, uid string) (models.AccountStatus, error) {
+	u, err := v.client.GetUser(ctx, uid)
+	switch {
+	case fbauth.IsUserNotFound(err):
+		return models.AccountStatus{}, fmt.Errorf("account %s: %w", uid, models.ErrNotFound)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return models.AccountStatus{}, err
+	case err != nil:
+		return models.AccountStatus{}, fmt.Errorf("account %s: %w: %v", uid, models.ErrUnavailable, err)
+	}
+	return models.AccountStatus{Disabled: u.Disabled, SessionsValidAfter: time.UnixMilli(u.TokensValidAfterMillis).UTC()}, nil
+}

@@ -149,8 +149,13 @@ func transcriptHistory(d *doc, t Transcript, evals []models.Attempt, showCheckli
 		if e.Outcome == models.OutcomeReturned {
 			score = "-"
 		}
+		outcome := outcomeName(e.Outcome)
+		if a.Status == models.StatusVoided {
+			// Kept on the record, with its void below, but not counted.
+			outcome += " (voided)"
+		}
 		d.row("", 8, transcriptColumns, []string{
-			e.EvaluatedAt.UTC().Format(models.DateLayout), settingName(e.Setting), title + outcomeName(e.Outcome), score, evaluatorOf(t, e),
+			e.EvaluatedAt.UTC().Format(models.DateLayout), settingName(e.Setting), title + outcome, score, evaluatorOf(t, e),
 		}, false)
 		if e.Comment != "" {
 			d.SetX(d.GetX() + 4)
@@ -169,7 +174,11 @@ func transcriptHistory(d *doc, t Transcript, evals []models.Attempt, showCheckli
 			d.needs(12)
 			d.SetX(d.GetX() + 4)
 			d.SetFont("Helvetica", "B", 8)
-			d.MultiCell(d.width-4, 3.6, d.tr(fmt.Sprintf("Amendment %s by %s: %s", stamp(am.Signature.SignedAt),
+			what := "Amendment"
+			if am.Kind == models.AmendVoid {
+				what = "Void"
+			}
+			d.MultiCell(d.width-4, 3.6, d.tr(fmt.Sprintf("%s %s by %s: %s", what, stamp(am.Signature.SignedAt),
 				withCredential(am.Signature.SignerName, am.Signature.SignerCredential), am.Reason)), "", "L", false)
 			d.SetX(d.GetX() + 4)
 			d.SetFont("Helvetica", "", 8)

@@ -100,7 +100,7 @@ func New(d Deps) *fiber.App {
 	if len(d.CORSOrigins) > 0 {
 		app.Use(cors.New(cors.Config{
 			AllowOrigins:  strings.Join(d.CORSOrigins, ","),
-			AllowHeaders:  "Authorization, Content-Type, Idempotency-Key, If-Match, X-Request-ID",
+			AllowHeaders:  "Authorization, Content-Type, Idempotency-Key, If-Match, X-Request-ID, Skillbook-Device",
 			ExposeHeaders: "ETag, Location, X-Request-ID, Retry-After",
 			MaxAge:        600,
 		}))

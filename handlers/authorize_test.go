@@ -101,8 +101,8 @@ func TestOpenAPIDocumentShowsRoles(t *testing.T) {
 			}
 		}
 	}
-	if fresh != 3 {
-		t.Errorf("%d operations need a fresh session; want 3 (evaluate, amend, set PIN)", fresh)
+	if fresh != 4 {
+		t.Errorf("%d operations need a fresh session; want 4 (evaluate, amend, void, set PIN)", fresh)
 	}
 	raw := map[string]any{}
 	env.Get(t, "/openapi.json", "").JSON(t, &raw)

@@ -247,6 +247,20 @@ func (w *authzWorld) newAttempt(t *testing.T, r *authzRecords, checklistID strin
 	return a
 }
 
+// newPINSignOff is a pass of a record student's new request, signed just
+// now with the PIN of the records' teacher.
+func (w *authzWorld) newPINSignOff(t *testing.T, r *authzRecords) models.Attempt {
+	t.Helper()
+	req := w.newAttempt(t, r, "hand-washing", models.AttemptEvaluation)
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	req.Evaluation = &models.Evaluation{ID: uuid.Must(uuid.NewV7()).String(), EvaluatorID: r.teacher.ID, Setting: models.SettingSkillsLab,
+		Steps: []models.StepGrade{{StepID: "x", Result: models.StepPass}}, Score: 100, Outcome: models.OutcomePassed, Grading: models.DefaultGrading, EvaluatedAt: now}
+	if err := models.Sign(context.Background(), &req, r.teacher, models.SignedWithPIN, now, w.env.Key); err != nil {
+		t.Fatal(err)
+	}
+	return must(w.env.Store.EvaluateAttempt(context.Background(), r.program.ID, req.ID, req.Version, models.StatusPassed, *req.Evaluation))(t)
+}
+
 func (w *authzWorld) newProcedure(t *testing.T, r *authzRecords) models.Procedure {
 	t.Helper()
 	p, _, err := storetest.CreateProcedure(context.Background(), w.env.Store, models.ActorOf(r.student, ""), models.Procedure{
@@ -560,6 +574,26 @@ func authzRoutes() []authzRoute {
 				Body:   map[string]any{"reason": "Wrong setting recorded", "correction": "Observed at the clinical site", "attest": true},
 				Header: map[string]string{"If-Match": fmt.Sprintf(`"%d"`, a.Version)}}
 		}, decide(201)},
+		// Voiding: a fresh sign-off made with the PIN of the records'
+		// teacher in every cell; only that teacher may void it.
+		{http.MethodPost, "/v1/attempts/{id}/void", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
+			return "/v1/attempts/" + w.newPINSignOff(t, r).ID + "/void"
+		}, func(*authzWorld, int, *authzRecords) any {
+			return map[string]any{"reason": "Not made by me", "attest": true}
+		}), grid(
+			"403 403 403",
+			"201 403 404",
+			"403 201 404",
+			"403 403 403",
+			"403 403 403",
+			"403 403 403",
+			"403 403 404",
+			"403 403 403",
+			"403 403 403")},
+		{http.MethodGet, "/v1/program/settings", get(func(*authzWorld, *authzRecords) string { return "/v1/program/settings" }), byCaller(403, 200, 200, 200, 200, 403, 200, 403, 403)},
+		{http.MethodPatch, "/v1/program/settings", func(*testing.T, *authzWorld, int, int) apitest.Request {
+			return apitest.Request{Method: http.MethodPatch, Path: "/v1/program/settings", Body: map[string]any{"pinVoidWindowHours": 48}}
+		}, byCaller(403, 403, 403, 200, 200, 403, 403, 403, 403)},
 		{http.MethodPut, "/v1/me/signing-pin", func(*testing.T, *authzWorld, int, int) apitest.Request {
 			return apitest.Request{Method: http.MethodPut, Path: "/v1/me/signing-pin", Body: map[string]any{"pin": "582914"}}
 		}, byCaller(403, 204, 204, 403, 403, 403, 204, 403, 403)},

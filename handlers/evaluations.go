@@ -15,8 +15,9 @@ type pinSigner struct {
 }
 
 type evaluateInput struct {
-	ID   string `path:"id" maxLength:"64" doc:"The attempt (an evaluation request)."`
-	Body struct {
+	ID     string `path:"id" maxLength:"64" doc:"The attempt (an evaluation request)."`
+	Device string `header:"Skillbook-Device" maxLength:"64" doc:"Optional, with a PIN signer: an id the app keeps per installation (1 to 64 letters, digits, '.', '_', ':', '-'). With the client's address it names the device for the per-device limit of signing-PIN tries."`
+	Body   struct {
 		Decision workflow.Decision  `json:"decision,omitempty" enum:"grade,return" default:"grade" doc:"grade: grade every step; return: send the request back ungraded for more practice (comment required)."`
 		Steps    []models.StepGrade `json:"steps,omitempty" maxItems:"200" doc:"One result per checklist step: pass, fail or na; a comment on every failed step."`
 		Comment  string             `json:"comment,omitempty" maxLength:"2000"`
@@ -31,7 +32,8 @@ func (s *server) evaluate(ctx context.Context, in *evaluateInput) (*attemptOutpu
 	b := in.Body
 	ev := workflow.EvaluateInput{AttemptID: in.ID, Decision: b.Decision, Steps: b.Steps, Comment: b.Comment, Setting: b.Setting, Attest: b.Attest}
 	if b.Signer != nil {
-		ev.Signer = &workflow.PINSigner{InstructorID: b.Signer.InstructorID, PIN: b.Signer.PIN}
+		ip, _ := ctx.Value(clientIPKey).(string)
+		ev.Signer = &workflow.PINSigner{InstructorID: b.Signer.InstructorID, PIN: b.Signer.PIN, ClientIP: ip, Device: in.Device}
 	}
 	a, err := s.app.Evaluations.Evaluate(ctx, callerOf(ctx), ev)
 	if err != nil {

@@ -23,6 +23,7 @@ const (
 	loggerKey ctxKey = iota
 	requestIDKey
 	callerKey
+	clientIPKey
 )
 
 // requestIDHeader carries the request id in and out.
@@ -72,6 +73,9 @@ func requestContext(log *slog.Logger, timeout time.Duration) fiber.Handler {
 		reqLog := log.With("requestId", id)
 		ctx := context.WithValue(context.Background(), requestIDKey, id)
 		ctx = context.WithValue(ctx, loggerKey, reqLog)
+		// The client's address (X-Forwarded-For only from a trusted
+		// proxy), copied: Fiber reuses the string it hands out.
+		ctx = context.WithValue(ctx, clientIPKey, strings.Clone(c.IP()))
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		c.SetUserContext(ctx)

@@ -86,7 +86,7 @@ func (s *server) notificationPreferences(ctx context.Context, _ *struct{}) (*pre
 type setPreferencesInput struct {
 	IfMatch string `header:"If-Match" maxLength:"40" doc:"Optional: the ETag the preferences were read with (\"0\" before any were set); 412 if they changed since."`
 	Body    struct {
-		MutedCategories []string `json:"mutedCategories" maxItems:"10" enum:"evaluation-requests,evaluation-results,assignments,reminders,remediation,signing-pin" doc:"Categories not pushed to your devices; they still appear in the in-app feed."`
+		MutedCategories []string `json:"mutedCategories" maxItems:"10" enum:"evaluation-requests,evaluation-results,assignments,reminders,remediation,signing-pin,pin-sign-offs" doc:"Categories not pushed to your devices; they still appear in the in-app feed."`
 	}
 }
 

@@ -93,7 +93,7 @@ func (s *server) routes(api huma.API) {
 	register(api, huma.Operation{OperationID: "evaluate-attempt", Method: http.MethodPost, Path: "/v1/attempts/{id}/evaluations",
 		Summary: "Grade (and sign) or return an evaluation request", Tags: []string{"Evaluations"}, Security: bearer,
 		Metadata:      access(only("only instructors who teach this student's cohort may evaluate", models.RoleInstructor, models.RoleStudent), fresh),
-		Description:   "The server computes score and outcome from the checklist's rule. A pass must be attested and is signed: by the caller (an instructor teaching the cohort), or on the student's device with the instructor's signing PIN. Exactly one of concurrent evaluations of one request succeeds; the others get 409. A locked PIN is refused (403 signing-pin-locked) before it is checked; PIN tries beyond a student's or an instructor's limit are 429 with Retry-After.",
+		Description:   "The server computes score and outcome from the checklist's rule. A pass must be attested and is signed: by the caller (an instructor teaching the cohort), or on the student's device with the instructor's signing PIN. Exactly one of concurrent evaluations of one request succeeds; the others get 409. A locked PIN is refused (403 signing-pin-locked) before it is checked; PIN tries beyond a student's, a device's (the client's address and its optional Skillbook-Device header) or an instructor's limit are 429 with Retry-After. Each PIN sign-off is pushed to the instructor's own devices and feed (category pin-sign-offs); they may void it (POST /v1/attempts/{id}/void). At each PIN use the instructor's sign-in account is checked: disabled (403 instructor-account-disabled), gone (403 instructor-account-gone), or sessions revoked since the PIN was set (403 signing-pin-revoked: sign in and set the PIN again).",
 		DefaultStatus: http.StatusCreated, Errors: append(write, http.StatusTooManyRequests)}, s.evaluate)
 	register(api, huma.Operation{OperationID: "amend-evaluation", Method: http.MethodPost, Path: "/v1/evaluations/{id}/amendments",
 		Summary: "Add a signed correction to an evaluation (the evaluation itself never changes)", Tags: []string{"Evaluations"}, Security: bearer,
@@ -101,6 +101,11 @@ func (s *server) routes(api huma.API) {
 		Description:   "If-Match with the attempt's ETag is required (428 without it, or with *): a retry of an amendment that was recorded then meets 412 instead of amending twice.",
 		DefaultStatus: http.StatusCreated,
 		Errors:        append(write, http.StatusPreconditionFailed, http.StatusPreconditionRequired)}, s.amend)
+	register(api, huma.Operation{OperationID: "void-pin-sign-off", Method: http.MethodPost, Path: "/v1/attempts/{id}/void",
+		Summary: "Void an evaluation signed with your signing PIN on a student's device (a signed amendment of kind void)", Tags: []string{"Evaluations"}, Security: bearer,
+		Metadata:      access(only("only the instructor whose signing PIN signed this evaluation may void it, from their own session", models.RoleInstructor), fresh),
+		Description:   "Only the instructor whose PIN signed the evaluation, in their own session, within the program's PIN void window (pinVoidWindowHours, 24 h by default; 422 void-window-passed after it). The evaluation stays on the record with the void; the attempt becomes voided, no longer counts toward competency or the attempt limit, and the student may request again. Anyone else: 403.",
+		DefaultStatus: http.StatusCreated, Errors: append(write, http.StatusPreconditionFailed)}, s.void)
 	register(api, huma.Operation{OperationID: "set-signing-pin", Method: http.MethodPut, Path: "/v1/me/signing-pin",
 		Summary: "Set the instructor's signing PIN (also unlocks it)", Tags: []string{"Me"}, Security: bearer,
 		Metadata:      access(only("only instructors sign evaluations", models.RoleInstructor), fresh),
@@ -112,6 +117,13 @@ func (s *server) routes(api huma.API) {
 	register(api, huma.Operation{OperationID: "list-remediations", Method: http.MethodGet, Path: "/v1/students/{id}/remediations",
 		Summary: "A student's remediation plans", Tags: []string{"Remediation"}, Security: bearer,
 		Metadata: access(anyRole), Errors: read}, s.remediations)
+
+	register(api, huma.Operation{OperationID: "get-program-settings", Method: http.MethodGet, Path: "/v1/program/settings",
+		Summary: "The program's settings (admins and instructors)", Tags: []string{"Program"}, Security: bearer,
+		Metadata: access(only("program settings are for the program's staff", models.RoleAdmin, models.RoleInstructor)), Errors: read}, s.programSettings)
+	register(api, huma.Operation{OperationID: "set-program-settings", Method: http.MethodPatch, Path: "/v1/program/settings",
+		Summary: "Change the program's settings: the PIN void window (admins; audited)", Tags: []string{"Program"}, Security: bearer,
+		Metadata: access(admins("change program settings")), Errors: write}, s.setProgramSettings)
 
 	// Cohorts, users and roster
 	adminRead := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity}

@@ -26,7 +26,12 @@ type class struct {
 
 func newClass(t *testing.T, students int, area models.Area) *class {
 	t.Helper()
-	env := apitest.NewE2E(t)
+	return newClassIn(t, apitest.NewE2E(t), students, area)
+}
+
+// newClassIn is newClass on env.
+func newClassIn(t *testing.T, env *apitest.Env, students int, area models.Area) *class {
+	t.Helper()
 	c := &class{env: env, program: env.Program(t)}
 	var err error
 	c.cohort, err = env.Store.CreateCohort(context.Background(), models.SystemActor,

@@ -17,13 +17,16 @@ type AttemptStatus string
 
 // Practice attempts are "practiced" once logged. An evaluation is
 // "requested" (in the instructor queue) until an instructor passes it
-// (signed), fails it, or returns it ungraded for more practice.
+// (signed), fails it, or returns it ungraded for more practice. A graded
+// evaluation signed with a PIN can be voided by that instructor: it stays
+// on the record, with the void, and no longer counts.
 const (
 	StatusPracticed AttemptStatus = "practiced"
 	StatusRequested AttemptStatus = "requested"
 	StatusPassed    AttemptStatus = "passed"
 	StatusFailed    AttemptStatus = "failed"
 	StatusReturned  AttemptStatus = "returned"
+	StatusVoided    AttemptStatus = "voided"
 )
 
 // StepResult is the grade of one step.
@@ -152,6 +155,9 @@ type Amendment struct {
 	Reason       string    `json:"reason" bson:"reason"`
 	Correction   string    `json:"correction" bson:"correction"`
 	Signature    Signature `json:"signature" bson:"signature"`
+
+	// Kind is a correction (absent on older records) or a void.
+	Kind AmendmentKind `json:"kind,omitempty" bson:"kind,omitempty" doc:"correction (absent on older records), or void: the instructor whose PIN signed the evaluation withdrew it."`
 }
 
 // SignatureMeaning is what a signature on a passed evaluation attests.
@@ -159,6 +165,20 @@ const SignatureMeaning = "I observed this student perform this skill to standard
 
 // FailureMeaning is what a signature on a failed evaluation attests.
 const FailureMeaning = "I observed this student's attempt at this skill on this date and recorded each step's result as shown."
+
+// AmendmentKind is what an amendment does.
+type AmendmentKind string
+
+// The kinds of amendment: a correction leaves the evaluation counting; a
+// void withdraws a PIN sign-off, so the evaluation no longer counts.
+const (
+	AmendCorrection AmendmentKind = "correction"
+	AmendVoid       AmendmentKind = "void"
+)
+
+// VoidCorrection is the correction text of every void, so the signed
+// record says what was done whatever reason is given.
+const VoidCorrection = "Voided: the instructor whose signing PIN signed this evaluation withdrew it; it no longer counts toward competency."
 
 // AmendmentMeaning is what a signature on an amendment attests.
 const AmendmentMeaning = "I attest that this correction to the signed evaluation is accurate."

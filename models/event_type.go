@@ -12,6 +12,7 @@ const (
 	EventEvaluationFailed    EventType = "evaluation.failed"
 	EventEvaluationReturned  EventType = "evaluation.returned"
 	EventEvaluationAmended   EventType = "evaluation.amended"
+	EventEvaluationVoided    EventType = "evaluation.voided"
 	EventRemediationFlagged  EventType = "remediation.flagged"
 	EventRemediationPlanned  EventType = "remediation.planned"
 	EventAssignmentCreated   EventType = "assignment.created"
@@ -43,4 +44,5 @@ const (
 	EventExportExpired       EventType = "export.expired"
 	EventExportDownloaded    EventType = "export.downloaded"
 	EventInvitationAccepted  EventType = "user.invitation-accepted"
+	EventProgramUpdated      EventType = "program.updated"
 )

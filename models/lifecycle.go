@@ -27,6 +27,9 @@ const (
 	ActionFail        Action = "fail"
 	ActionReturn      Action = "return"
 	ActionAmend       Action = "amend"
+	// ActionVoid withdraws a PIN sign-off: the instructor whose PIN
+	// signed it says, in their own session, they did not.
+	ActionVoid Action = "void"
 )
 
 // Relation is how the one taking an action stands to the attempt.
@@ -50,10 +53,10 @@ const (
 )
 
 // Statuses lists every status, StatusNone first.
-var Statuses = []AttemptStatus{StatusNone, StatusPracticed, StatusRequested, StatusPassed, StatusFailed, StatusReturned}
+var Statuses = []AttemptStatus{StatusNone, StatusPracticed, StatusRequested, StatusPassed, StatusFailed, StatusReturned, StatusVoided}
 
 // Actions lists every action.
-var Actions = []Action{ActionLogPractice, ActionRequest, ActionPass, ActionFail, ActionReturn, ActionAmend}
+var Actions = []Action{ActionLogPractice, ActionRequest, ActionPass, ActionFail, ActionReturn, ActionAmend, ActionVoid}
 
 // Relations lists every relation.
 var Relations = []Relation{RelStudent, RelInstructor, RelPINSigner, RelAdmin, RelOther}
@@ -72,7 +75,10 @@ var evaluators = []Relation{RelInstructor, RelPINSigner}
 
 // lifecycle is every allowed transition; any other (status, action,
 // relation) is refused. A returned request is not amended (nothing was
-// graded), and an amendment never changes the status.
+// graded), and an amendment never changes the status. A void is the one
+// amendment that does: the graded evaluation stops counting, and nothing
+// follows a voided attempt (the student requests again). Which
+// instructor may void, and until when, the use case checks (VoidRefusal).
 var lifecycle = []step{
 	{StatusNone, ActionLogPractice, []Relation{RelStudent}, StatusPracticed},
 	{StatusNone, ActionRequest, []Relation{RelStudent}, StatusRequested},
@@ -81,6 +87,8 @@ var lifecycle = []step{
 	{StatusRequested, ActionReturn, evaluators, StatusReturned},
 	{StatusPassed, ActionAmend, []Relation{RelInstructor}, StatusPassed},
 	{StatusFailed, ActionAmend, []Relation{RelInstructor}, StatusFailed},
+	{StatusPassed, ActionVoid, []Relation{RelInstructor}, StatusVoided},
+	{StatusFailed, ActionVoid, []Relation{RelInstructor}, StatusVoided},
 }
 
 // TransitionError is a refused transition. It is an ErrForbidden when the
@@ -121,6 +129,7 @@ var refusedWho = map[Action]string{
 	ActionFail:        "only instructors who teach this student's cohort may evaluate",
 	ActionReturn:      "only instructors who teach this student's cohort may evaluate",
 	ActionAmend:       "only instructors who teach this student's cohort may amend their evaluations",
+	ActionVoid:        "only the instructor whose signing PIN signed this evaluation may void it, from their own session",
 }
 
 // Transition applies the lifecycle: the status an attempt in status from

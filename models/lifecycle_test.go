@@ -26,11 +26,13 @@ func TestTransitionTable(t *testing.T) {
 	}
 	allowed[cell{StatusPassed, ActionAmend, RelInstructor}] = StatusPassed
 	allowed[cell{StatusFailed, ActionAmend, RelInstructor}] = StatusFailed
+	allowed[cell{StatusPassed, ActionVoid, RelInstructor}] = StatusVoided
+	allowed[cell{StatusFailed, ActionVoid, RelInstructor}] = StatusVoided
 	// mayEver is who may take each action from some status.
 	mayEver := map[Action][]Relation{
 		ActionLogPractice: {RelStudent}, ActionRequest: {RelStudent},
 		ActionPass: {RelInstructor, RelPINSigner}, ActionFail: {RelInstructor, RelPINSigner}, ActionReturn: {RelInstructor, RelPINSigner},
-		ActionAmend: {RelInstructor},
+		ActionAmend: {RelInstructor}, ActionVoid: {RelInstructor},
 	}
 
 	cells, ok := 0, 0

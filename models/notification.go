@@ -18,11 +18,15 @@ const (
 	// CategorySigningPIN tells an instructor about their signing PIN (it
 	// locked after wrong tries).
 	CategorySigningPIN = "signing-pin"
+	// CategoryPINSignOffs tells an instructor of each evaluation made with
+	// their signing PIN on a student's phone, so one they did not make is
+	// seen (and voided) at once.
+	CategoryPINSignOffs = "pin-sign-offs"
 )
 
 // Categories lists every notification category.
 var Categories = []string{CategoryEvaluationRequests, CategoryEvaluationResults, CategoryAssignments,
-	CategoryReminders, CategoryRemediation, CategorySigningPIN}
+	CategoryReminders, CategoryRemediation, CategorySigningPIN, CategoryPINSignOffs}
 
 // ValidCategory reports whether c is a known category.
 func ValidCategory(c string) bool { return slices.Contains(Categories, c) }

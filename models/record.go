@@ -24,10 +24,12 @@ type SignedRecord struct {
 	Comment          string      `json:"comment"`
 	Score            int         `json:"score"`
 	Outcome          Outcome     `json:"outcome"`
-	// For an amendment: what it corrects and how.
-	AmendmentID string `json:"amendmentId,omitempty"`
-	Reason      string `json:"reason,omitempty"`
-	Correction  string `json:"correction,omitempty"`
+	// For an amendment: what it does (a correction or a void; absent on
+	// amendments made before voids), what it corrects and how.
+	AmendmentID string        `json:"amendmentId,omitempty"`
+	Kind        AmendmentKind `json:"kind,omitempty"`
+	Reason      string        `json:"reason,omitempty"`
+	Correction  string        `json:"correction,omitempty"`
 
 	SignerID         string     `json:"signerId"`
 	SignerName       string     `json:"signerName"`
@@ -76,7 +78,7 @@ func EvaluationRecord(a *Attempt, sig Signature) SignedRecord {
 // evaluation's own record plus the amendment.
 func AmendmentRecord(a *Attempt, am Amendment) SignedRecord {
 	r := EvaluationRecord(a, am.Signature)
-	r.AmendmentID, r.Reason, r.Correction = am.ID, am.Reason, am.Correction
+	r.AmendmentID, r.Kind, r.Reason, r.Correction = am.ID, am.Kind, am.Reason, am.Correction
 	return r
 }
 

@@ -36,6 +36,11 @@ type Program struct {
 	// performances each student needs.
 	ProcedureTargets map[string]int `json:"procedureTargets" bson:"procedureTargets"`
 	CreatedAt        time.Time      `json:"createdAt" bson:"createdAt"`
+
+	// PINVoidHours is how long, in hours, an instructor may void a
+	// sign-off made with their signing PIN; 0 is the default (see
+	// PINVoidWindow).
+	PINVoidHours int `json:"pinVoidWindowHours,omitempty" bson:"pinVoidWindowHours,omitempty"`
 }
 
 // User is a person in a program. A user starts as an invitation (no UID) and
@@ -62,6 +67,10 @@ type User struct {
 	Version     int64      `json:"version" bson:"version"`
 	CreatedAt   time.Time  `json:"createdAt" bson:"createdAt"`
 	UpdatedAt   time.Time  `json:"updatedAt" bson:"updatedAt"`
+
+	// PINSetAt is when the PIN was last set (nil for one set before this
+	// was recorded): a sign-in revoked since makes the PIN unusable.
+	PINSetAt *time.Time `json:"-" bson:"pinSetAt,omitempty"`
 }
 
 // Identity is what a verified ID token says about its holder.

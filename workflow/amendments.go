@@ -41,6 +41,9 @@ func (e *Evaluations) Amend(ctx context.Context, caller Caller, in AmendInput) (
 	}
 	var refused *models.TransitionError
 	if _, err := models.Transition(a.Status, models.ActionAmend, models.RelationOf(caller.User, &a)); errors.As(err, &refused) && !refused.Forbidden {
+		if a.Status == models.StatusVoided {
+			return models.Attempt{}, fmt.Errorf("%w: this evaluation was voided; it no longer counts and is not amended", models.ErrConflict)
+		}
 		return models.Attempt{}, &models.RuleError{Code: "nothing-to-amend", Detail: "a returned request was not graded; there is nothing to amend"}
 	} else if err != nil {
 		return models.Attempt{}, err
@@ -64,7 +67,7 @@ func (e *Evaluations) Amend(ctx context.Context, caller Caller, in AmendInput) (
 	if err := v.Err(); err != nil {
 		return models.Attempt{}, err
 	}
-	am := models.Amendment{ID: e.newID(), EvaluationID: a.Evaluation.ID, Reason: reason, Correction: correction}
+	am := models.Amendment{ID: e.newID(), EvaluationID: a.Evaluation.ID, Kind: models.AmendCorrection, Reason: reason, Correction: correction}
 	if err := models.SignAmendment(ctx, &a, &am, caller.User, e.now(), e.signing.Key); err != nil {
 		return models.Attempt{}, err
 	}

@@ -41,6 +41,10 @@ const (
 type PINSigner struct {
 	InstructorID string
 	PIN          string
+	// ClientIP and Device (the Skillbook-Device header, optional) name
+	// the device the PIN is tried on, for its try limit.
+	ClientIP string
+	Device   string
 }
 
 // EvaluateInput is an evaluator's decision on an evaluation request.
@@ -123,6 +127,9 @@ func (e *Evaluations) Evaluate(ctx context.Context, caller Caller, in EvaluateIn
 	if err != nil {
 		return models.Attempt{}, err
 	}
+	if by == models.RelPINSigner {
+		events[0].Notify = append(events[0].Notify, e.pinSignOffNotice(evaluator, &a, &checklist))
+	}
 	return e.store.EvaluateAttempt(ctx, caller.ProgramID, a.ID, a.Version, status, ev, events...)
 }
 
@@ -154,7 +161,11 @@ func (e *Evaluations) evaluator(ctx context.Context, caller Caller, a *models.At
 	if models.RelationOf(instructor, a) != models.RelInstructor {
 		return models.User{}, by, fmt.Errorf("%w: that instructor does not teach this student's cohort", models.ErrForbidden)
 	}
-	if err := e.checkPIN(ctx, caller, instructor, signer.PIN, a.ID); err != nil {
+	device, err := models.PINDevice(signer.ClientIP, signer.Device)
+	if err != nil {
+		return models.User{}, by, err
+	}
+	if err := e.checkPIN(ctx, caller, instructor, signer.PIN, device, a.ID); err != nil {
 		return models.User{}, by, err
 	}
 	return instructor, models.RelPINSigner, nil
@@ -218,16 +229,17 @@ func (e *Evaluations) evaluationEvents(ctx context.Context, actor models.Actor, 
 	return append(events, flag), nil
 }
 
-// checkPIN checks instructor's signing PIN, tried on caller's session for
-// attempt attemptID, and audits the try: a wrong PIN counts toward the
-// lock, a right one resets the count. Tries beyond the limits, and tries
-// on a locked PIN, are refused before the PIN is compared: a flood costs
-// no bcrypt work and writes no audit entry per try (only a count).
-func (e *Evaluations) checkPIN(ctx context.Context, caller Caller, instructor models.User, pin, attemptID string) error {
+// checkPIN checks instructor's signing PIN, tried on caller's session on
+// device for attempt attemptID, and audits the try: a wrong PIN counts
+// toward the lock, a right one resets the count. Tries beyond the limits,
+// and tries on a locked PIN, are refused before the PIN is compared (and
+// before the instructor's account is asked about): a flood costs no
+// bcrypt work and writes no audit entry per try (only a count).
+func (e *Evaluations) checkPIN(ctx context.Context, caller Caller, instructor models.User, pin, device, attemptID string) error {
 	if !instructor.PINSet {
 		return &models.RuleError{Code: "signing-pin-not-set", Detail: "the instructor has not set a signing PIN; they can set one in their own app"}
 	}
-	if err := e.pins.allow(caller.ID, instructor.ID); err != nil {
+	if err := e.pins.allow(caller.ID, device, instructor.ID); err != nil {
 		return err
 	}
 	if instructor.PINFailures >= auth.MaxPINFailures {
@@ -235,6 +247,11 @@ func (e *Evaluations) checkPIN(ctx context.Context, caller Caller, instructor mo
 			return err
 		}
 		return &models.Refusal{Code: "signing-pin-locked", Detail: errPINLockedDetail}
+	}
+	// Asked before the PIN is compared: a PIN whose account is refused
+	// costs no bcrypt work and says nothing of whether it was right.
+	if err := e.checkAccount(ctx, instructor); err != nil {
+		return err
 	}
 	ok := e.pins.compare(instructor.PINHash, pin)
 	tried := models.Event{Type: models.EventSigningPINAccepted, ProgramID: caller.ProgramID, Actor: caller.Actor(), Subject: "user", SubjectID: instructor.ID,

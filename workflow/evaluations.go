@@ -17,6 +17,8 @@ type evaluationStores interface {
 	AttemptReader
 	EvaluationStore
 	AmendmentStore
+	VoidStore
+	ProgramSettingsStore
 	QueueStore
 	SigningPINStore
 	RemediationStore
@@ -32,6 +34,10 @@ type Evaluations struct {
 	clock   clock.Clock
 	pins    pinGuard
 	signing Signing
+
+	// accounts answers for instructors' sign-in accounts at PIN use; nil
+	// makes PIN sign-off unavailable (WithAccounts).
+	accounts Accounts
 }
 
 func newEvaluations(store evaluationStores, clk clock.Clock, sig Signing) *Evaluations {

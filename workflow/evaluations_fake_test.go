@@ -27,6 +27,35 @@ type fakeEvaluationStore struct {
 	events       []models.Event
 	// refusedTries counts RefusePINTry calls.
 	refusedTries int
+	// now stamps what the store stamps itself (a PIN's set time).
+	now func() time.Time
+}
+
+// fakeAccounts is an in-memory Accounts: the sign-in accounts by uid.
+type fakeAccounts struct {
+	mu       sync.Mutex
+	accounts map[string]models.AccountStatus
+	calls    int
+}
+
+func (f *fakeAccounts) AccountStatus(_ context.Context, uid string) (models.AccountStatus, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	st, ok := f.accounts[uid]
+	if !ok {
+		return models.AccountStatus{}, fmt.Errorf("account %s: %w", uid, models.ErrNotFound)
+	}
+	return st, nil
+}
+
+// set changes uid's account with edit.
+func (f *fakeAccounts) set(uid string, edit func(*models.AccountStatus)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	st := f.accounts[uid]
+	edit(&st)
+	f.accounts[uid] = st
 }
 
 func newFakeEvaluationStore() *fakeEvaluationStore {
@@ -187,6 +216,33 @@ func (f *fakeEvaluationStore) AddAmendment(_ context.Context, programID, attempt
 	return a, nil
 }
 
+func (f *fakeEvaluationStore) VoidAttempt(_ context.Context, programID, attemptID string, version int64, am models.Amendment, ev models.Event) (models.Attempt, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	a, ok := f.attempts[attemptID]
+	if !ok || a.ProgramID != programID || a.Version != version || a.Evaluation == nil ||
+		(a.Status != models.StatusPassed && a.Status != models.StatusFailed) {
+		return models.Attempt{}, fmt.Errorf("void attempt %s: %w", attemptID, models.ErrConflict)
+	}
+	a.Amendments = append(slices.Clone(a.Amendments), am)
+	a.Status = models.StatusVoided
+	a.Version++
+	f.attempts[a.ID] = a
+	f.events = append(f.events, ev)
+	return a, nil
+}
+
+func (f *fakeEvaluationStore) SetPINVoidWindow(_ context.Context, programID string, hours int, ev models.Event) (models.Program, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if programID != f.program.ID {
+		return models.Program{}, fmt.Errorf("program %s: %w", programID, models.ErrNotFound)
+	}
+	f.program.PINVoidHours = hours
+	f.events = append(f.events, ev)
+	return f.program, nil
+}
+
 func (f *fakeEvaluationStore) Queue(_ context.Context, programID string, filter models.QueueFilter, page models.Page) (models.List[models.Attempt], error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -210,6 +266,8 @@ func (f *fakeEvaluationStore) SetSigningPIN(_ context.Context, programID, userID
 	}
 	u.PINHash, u.PINFailures, u.PINSet = hash, 0, true
 	u.PINLockedAt, u.PINRefused = nil, 0
+	at := f.now().UTC()
+	u.PINSetAt = &at
 	f.users[userID] = u
 	f.events = append(f.events, ev)
 	return nil
@@ -277,6 +335,7 @@ func (f *fakeEvaluationStore) eventTypes() []models.EventType {
 // store and a fake clock.
 type evalWorld struct {
 	store      *fakeEvaluationStore
+	accounts   *fakeAccounts
 	clock      *clock.Fake
 	app        *Evaluations
 	admin      Caller
@@ -292,10 +351,13 @@ var evalStart = time.Date(2026, 12, 1, 9, 30, 0, 123456789, time.UTC)
 func newEvalWorld(tb testing.TB) *evalWorld {
 	tb.Helper()
 	st := newFakeEvaluationStore()
-	w := &evalWorld{store: st, clock: clock.NewFake(evalStart)}
+	w := &evalWorld{store: st, clock: clock.NewFake(evalStart), accounts: &fakeAccounts{accounts: map[string]models.AccountStatus{}}}
+	st.now = w.clock.Now
 	w.app = newEvaluations(st, w.clock, EphemeralSigning())
+	w.app.accounts = w.accounts
 	add := func(id, name string, role models.Role, cohorts ...string) Caller {
-		u := models.User{ID: id, ProgramID: "p1", Name: name, Role: role, CohortIDs: cohorts, Active: true, Bound: true}
+		u := models.User{ID: id, ProgramID: "p1", Name: name, Role: role, CohortIDs: cohorts, Active: true, Bound: true, UID: "uid-" + id}
+		w.accounts.accounts[u.UID] = models.AccountStatus{SessionsValidAfter: evalStart.Add(-time.Hour)}
 		if role == models.RoleInstructor {
 			u.Credential = "CMA (AAMA)"
 		}

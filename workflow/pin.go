@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -34,14 +35,51 @@ type PINTryStore interface {
 	RefusePINTry(ctx context.Context, programID, userID string, maxFailures int) error
 }
 
-// The limits of signing-PIN tries, in this process: a student's device
+// Accounts reports on users' sign-in accounts at the identity provider.
+type Accounts interface {
+	// AccountStatus returns the state of sign-in account uid, now:
+	// models.ErrNotFound when it no longer exists.
+	AccountStatus(ctx context.Context, uid string) (models.AccountStatus, error)
+}
+
+// checkAccount refuses a PIN whose instructor's sign-in account no longer
+// exists, is disabled, or had its sessions revoked after the PIN was set.
+// A PIN set before set times were kept counts as set at the instructor's
+// last update (no earlier than it was).
+func (e *Evaluations) checkAccount(ctx context.Context, instructor models.User) error {
+	if e.accounts == nil {
+		return fmt.Errorf("%w: PIN sign-off is unavailable: this server cannot check instructors' sign-in accounts", models.ErrUnavailable)
+	}
+	if instructor.UID == "" {
+		return &models.Refusal{Code: "instructor-account-gone", Detail: "the instructor has no sign-in account; their signing PIN cannot be used"}
+	}
+	st, err := e.accounts.AccountStatus(ctx, instructor.UID)
+	if errors.Is(err, models.ErrNotFound) {
+		return &models.Refusal{Code: "instructor-account-gone", Detail: "the instructor's sign-in account no longer exists; their signing PIN cannot be used"}
+	}
+	if err != nil {
+		return err
+	}
+	setAt := instructor.UpdatedAt
+	if instructor.PINSetAt != nil {
+		setAt = *instructor.PINSetAt
+	}
+	return models.PINAccountRefusal(st, setAt)
+}
+
+// The limits of signing-PIN tries, in this process: a student's session
 // gets ten tries (enough to meet the lock, not a 429, after the fifth
-// wrong one) and then one a minute; an instructor's PIN, tried from
-// every student of their cohorts, a skills lab's worth and then one every
-// fifteen seconds. Either way a flood is refused before any bcrypt work.
+// wrong one) and then one a minute; a device (models.PINDevice), which
+// several students may share in a skills lab, fifteen and then one every
+// thirty seconds, so signing in as classmates on one phone buys no more
+// tries; an instructor's PIN, tried from every student of their cohorts,
+// a skills lab's worth and then one every fifteen seconds. Either way a
+// flood is refused before any bcrypt work.
 const (
 	pinTriesPerStudent       = 10
 	pinTriesStudentEvery     = time.Minute
+	pinTriesPerDevice        = 15
+	pinTriesDeviceEvery      = 30 * time.Second
 	pinTriesPerInstructor    = 20
 	pinTriesInstructorEvery  = 15 * time.Second
 	errPINLockedDetail       = "the instructor's signing PIN is locked after too many wrong tries; they must set a new one from their own session"
@@ -49,10 +87,11 @@ const (
 )
 
 // pinGuard holds what checks a signing-PIN try before it costs a bcrypt
-// comparison: the per-student and per-instructor limits, and the
-// comparison itself (a test counts the calls).
+// comparison: the per-student, per-device and per-instructor limits, and
+// the comparison itself (a test counts the calls).
 type pinGuard struct {
 	students    *limiter
+	devices     *limiter
 	instructors *limiter
 	compare     func(hash, pin string) bool
 }
@@ -60,17 +99,19 @@ type pinGuard struct {
 func newPINGuard(clk clock.Clock) pinGuard {
 	return pinGuard{
 		students:    newLimiter(clk, pinTriesPerStudent, pinTriesStudentEvery),
+		devices:     newLimiter(clk, pinTriesPerDevice, pinTriesDeviceEvery),
 		instructors: newLimiter(clk, pinTriesPerInstructor, pinTriesInstructorEvery),
 		compare:     auth.CheckPIN,
 	}
 }
 
-// allow takes a try of studentID's device and of instructorID's PIN.
-func (g pinGuard) allow(studentID, instructorID string) error {
+// allow takes a try of studentID's session, of device and of
+// instructorID's PIN.
+func (g pinGuard) allow(studentID, device, instructorID string) error {
 	for _, l := range []struct {
 		lim *limiter
 		key string
-	}{{g.students, studentID}, {g.instructors, instructorID}} {
+	}{{g.students, studentID}, {g.devices, device}, {g.instructors, instructorID}} {
 		if ok, wait := l.lim.allow(l.key); !ok {
 			return &models.Limited{Code: "signing-pin-tries-limited", Detail: errPINTriesLimitedDetail, RetryAfter: wait}
 		}

@@ -1,6 +1,7 @@
 package workflow_test
 
 import (
+	"context"
 	"errors"
 	"syscall"
 	"testing"
@@ -44,12 +45,17 @@ func BenchmarkRefusedPINTryOnSQLite(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		bound := u
+		bound.UID, bound.Bound = "uid-"+email, true
+		if u, err = st.BindInvitation(ctx, models.UserWrite{Before: u, After: bound}); err != nil {
+			b.Fatal(err)
+		}
 		return workflow.Caller{User: u}
 	}
 	admin := user("admin@bench.test", models.RoleAdmin)
 	admin.CohortIDs = nil
 	ivy, ann := user("ivy@bench.test", models.RoleInstructor), user("ann@bench.test", models.RoleStudent)
-	app := workflow.New(st, clk, workflow.EphemeralSigning())
+	app := workflow.New(st, clk, workflow.EphemeralSigning(), workflow.WithAccounts(enabledAccounts{}))
 	if _, err := app.Skills.Assign(ctx, admin, workflow.AssignInput{CohortID: cohort.ID, ChecklistID: "bp-manual"}); err != nil {
 		b.Fatal(err)
 	}
@@ -81,6 +87,14 @@ func BenchmarkRefusedPINTryOnSQLite(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(cpuTime(b)-cpu)/float64(b.N), "cpu-ns/op")
+}
+
+// enabledAccounts says every sign-in account is enabled and was never
+// revoked.
+type enabledAccounts struct{}
+
+func (enabledAccounts) AccountStatus(context.Context, string) (models.AccountStatus, error) {
+	return models.AccountStatus{}, nil
 }
 
 func isRefusal(err error, code string) bool {

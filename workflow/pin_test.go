@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -181,16 +182,57 @@ func TestPINTriesPerInstructor(t *testing.T) {
 	w := newPINWorld(t)
 	g := newPINGuard(w.clock)
 	for i := range pinTriesPerInstructor {
-		if err := g.allow(string(rune('a'+i)), "ivy"); err != nil {
+		if err := g.allow(string(rune('a'+i)), "device-"+string(rune('a'+i)), "ivy"); err != nil {
 			t.Fatalf("try %d from its own student = %v; want allowed", i, err)
 		}
 	}
 	var l *models.Limited
-	if err := g.allow("zed", "ivy"); !errors.As(err, &l) || l.RetryAfter != pinTriesInstructorEvery {
+	if err := g.allow("zed", "device-zed", "ivy"); !errors.As(err, &l) || l.RetryAfter != pinTriesInstructorEvery {
 		t.Fatalf("try %d on ivy's PIN = %v; want limited for %v", pinTriesPerInstructor+1, err, pinTriesInstructorEvery)
 	}
-	if err := g.allow("zed", "oz"); err != nil {
+	if err := g.allow("zed", "device-zed", "oz"); err != nil {
 		t.Fatalf("a try on another instructor's PIN = %v; want allowed", err)
+	}
+}
+
+// TestPINTriesPerDevice: students taking turns on one device share its
+// limit, whoever is signed in; another device, or the same address with
+// another Skillbook-Device, has its own.
+func TestPINTriesPerDevice(t *testing.T) {
+	w := newPINWorld(t)
+	g := newPINGuard(w.clock)
+	lab, err := models.PINDevice("203.0.113.7", "tablet-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range pinTriesPerDevice {
+		if err := g.allow(fmt.Sprintf("student-%d", i), lab, fmt.Sprintf("instructor-%d", i)); err != nil {
+			t.Fatalf("try %d on the lab tablet = %v; want allowed", i, err)
+		}
+	}
+	var l *models.Limited
+	if err := g.allow("student-new", lab, "instructor-new"); !errors.As(err, &l) || l.RetryAfter != pinTriesDeviceEvery {
+		t.Fatalf("try %d on the lab tablet = %v; want limited for %v", pinTriesPerDevice+1, err, pinTriesDeviceEvery)
+	}
+	other, _ := models.PINDevice("203.0.113.7", "tablet-2")
+	if err := g.allow("student-new", other, "instructor-new"); err != nil {
+		t.Fatalf("a try on another tablet behind the same address = %v; want allowed", err)
+	}
+	w.clock.Advance(pinTriesDeviceEvery)
+	if err := g.allow("student-later", lab, "instructor-later"); err != nil {
+		t.Fatalf("a try on the lab tablet %v later = %v; want allowed", pinTriesDeviceEvery, err)
+	}
+}
+
+// TestPINDeviceHeaderChecked: a malformed Skillbook-Device is a validation
+// problem, before any PIN work.
+func TestPINDeviceHeaderChecked(t *testing.T) {
+	w := newPINWorld(t)
+	_, err := w.app.Evaluate(context.Background(), w.student, EvaluateInput{AttemptID: w.attempts["ann"].ID, Setting: models.SettingSkillsLab,
+		Steps: w.grades(), Attest: true, Signer: &PINSigner{InstructorID: "ivy", PIN: ivyPIN, ClientIP: "203.0.113.7", Device: "bad device"}})
+	var v *models.ValidationError
+	if !errors.As(err, &v) || w.compares.Load() != 0 {
+		t.Fatalf("Evaluate with a bad Skillbook-Device = %v (%d comparisons); want a ValidationError, none", err, w.compares.Load())
 	}
 }
 

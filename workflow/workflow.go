@@ -40,16 +40,30 @@ type Signing struct {
 	Keys models.SignatureVerifier
 }
 
+// Option changes how New builds the use cases.
+type Option func(*Workflow)
+
+// WithAccounts has PIN sign-off ask accounts about the instructor's
+// sign-in account; without it PIN sign-off is unavailable (it fails
+// closed rather than trust a PIN whose account may be disabled).
+func WithAccounts(accounts Accounts) Option {
+	return func(w *Workflow) { w.Evaluations.accounts = accounts }
+}
+
 // New returns the use cases over store, telling time by clk and signing
 // records with sig.
-func New(store Store, clk clock.Clock, sig Signing) *Workflow {
-	return &Workflow{
+func New(store Store, clk clock.Clock, sig Signing, opts ...Option) *Workflow {
+	w := &Workflow{
 		Evaluations: newEvaluations(store, clk, sig),
 		People:      newPeople(store, clk),
 		Skills:      newSkills(store, clk),
 		Notices:     newNotices(store, clk),
 		Exports:     newExports(store, clk),
 	}
+	for _, o := range opts {
+		o(w)
+	}
+	return w
 }
 
 // Caller is the signed-in user a use case acts for, with the id of the

@@ -117,7 +117,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	app := handlers.New(handlers.Deps{
 		Store:          st,
-		Workflow:       workflow.New(st, clk, workflow.Signing{Key: key, Keys: keys}),
+		Workflow:       workflow.New(st, clk, workflow.Signing{Key: key, Keys: keys}, workflow.WithAccounts(verifier)),
 		Keys:           keys,
 		Clock:          clk,
 		Tokens:         verifier,

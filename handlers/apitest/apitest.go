@@ -80,10 +80,19 @@ func start(tb testing.TB, v handlers.TokenVerifier, clk clock.Clock, configure [
 	if _, err := st.UpsertLibrary(context.Background(), lib); err != nil {
 		tb.Fatalf("upsert checklist library: %v", err)
 	}
+	// PIN sign-off asks the verifier about instructors' accounts, as
+	// serve wires it.
+	if fake, ok := v.(*Tokens); ok {
+		fake.clock = clk
+	}
+	var opts []workflow.Option
+	if accounts, ok := v.(workflow.Accounts); ok {
+		opts = append(opts, workflow.WithAccounts(accounts))
+	}
 	key := signing.Ephemeral()
 	deps := handlers.Deps{
 		Store:          st,
-		Workflow:       workflow.New(st, clk, workflow.Signing{Key: key, Keys: key.KeySet()}),
+		Workflow:       workflow.New(st, clk, workflow.Signing{Key: key, Keys: key.KeySet()}, opts...),
 		Keys:           key.KeySet(),
 		Clock:          clk,
 		Tokens:         v,

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
+	"skillbook/clock"
 	"skillbook/models"
 
 	"github.com/google/uuid"
@@ -20,6 +22,9 @@ type Tokens struct {
 	seq    int
 	tokens map[string]issued // by token
 	users  map[string]*account
+	// clock stamps sign-ups and revocations (AccountStatus); nil is the
+	// system clock.
+	clock clock.Clock
 }
 
 type issued struct {
@@ -33,6 +38,9 @@ type account struct {
 	// freshFrom the first VerifyFresh accepts (see RevokeFresh).
 	validFrom, freshFrom int
 	disabled             bool
+	// validAfter is when the account was made or its sessions last
+	// revoked, as AccountStatus reports it.
+	validAfter time.Time
 }
 
 // NewTokens returns a fake verifier with no sign-ins.
@@ -46,7 +54,7 @@ func (f *Tokens) SignUp(email string, verified bool) models.Identity {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	id := models.Identity{UID: "fake-" + strings.ReplaceAll(newID(), "-", ""), Email: email, EmailVerified: verified}
-	f.users[id.UID] = &account{id: id}
+	f.users[id.UID] = &account{id: id, validAfter: f.now()}
 	return id
 }
 
@@ -74,6 +82,7 @@ func (f *Tokens) Revoke(uid string) {
 	defer f.mu.Unlock()
 	a := f.account(uid)
 	a.validFrom, a.freshFrom = f.seq+1, f.seq+1
+	a.validAfter = f.now()
 }
 
 // RevokeFresh refuses uid's tokens so far to VerifyFresh only, as when
@@ -99,6 +108,29 @@ func (f *Tokens) account(uid string) *account {
 		panic("apitest: no fake sign-in " + uid)
 	}
 	return a
+}
+
+// now is the time of the fake's clock.
+func (f *Tokens) now() time.Time {
+	if f.clock == nil {
+		return time.Now().UTC()
+	}
+	return f.clock.Now().UTC()
+}
+
+// AccountStatus implements workflow.Accounts as the real verifier does:
+// an unknown uid is models.ErrNotFound.
+func (f *Tokens) AccountStatus(ctx context.Context, uid string) (models.AccountStatus, error) {
+	if err := ctx.Err(); err != nil {
+		return models.AccountStatus{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	a, ok := f.users[uid]
+	if !ok {
+		return models.AccountStatus{}, fmt.Errorf("account %s: %w", uid, models.ErrNotFound)
+	}
+	return models.AccountStatus{Disabled: a.disabled, SessionsValidAfter: a.validAfter}, nil
 }
 
 // Verify implements handlers.TokenVerifier.

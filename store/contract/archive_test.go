@@ -310,7 +310,7 @@ func TestArchiveMovesBetweenEngines(t *testing.T) {
 					got, err := dst.User(ctx, c.program.ID, id)
 					// An archive carries no PIN; an unbound user's uid is
 					// the engine's own marker (never shown: Bound says it).
-					u.PINSet, u.PINHash, u.PINFailures = false, "", 0
+					u.PINSet, u.PINHash, u.PINFailures, u.PINSetAt = false, "", 0, nil
 					if !u.Bound {
 						u.UID, got.UID = "", ""
 					}

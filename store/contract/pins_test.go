@@ -108,3 +108,29 @@ func TestSigningPINTriesLockAfterMaxFailures(t *testing.T) {
 		}
 	})
 }
+
+// TestSigningPINKeepsItsSetTime: each PIN set stamps when, so a sign-in
+// revoked after it can refuse the PIN; the time is read back with the
+// user everywhere a user is read.
+func TestSigningPINKeepsItsSetTime(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s storetest.Store, clk *clock.Fake) {
+		ctx := context.Background()
+		p := newProgram(t, s)
+		ivy := invite(t, s, p, "ivy@example.com", models.RoleInstructor)
+		if u, _ := s.User(ctx, p, ivy.ID); u.PINSetAt != nil {
+			t.Fatalf("PINSetAt before any PIN = %v; want none", u.PINSetAt)
+		}
+		ev := models.Event{Type: models.EventSigningPINSet, ProgramID: p, Actor: admin, Subject: "user", SubjectID: ivy.ID, Summary: "set"}
+		for range 2 {
+			clk.Advance(time.Hour)
+			want := clk.Now().UTC().Truncate(time.Millisecond)
+			if err := s.SetSigningPIN(ctx, p, ivy.ID, "$2a$fake", ev); err != nil {
+				t.Fatal(err)
+			}
+			u, err := s.User(ctx, p, ivy.ID)
+			if err != nil || u.PINSetAt == nil || !u.PINSetAt.Equal(want) {
+				t.Fatalf("PINSetAt = %v, %v; want %v", u.PINSetAt, err, want)
+			}
+		}
+	})
+}

@@ -191,7 +191,7 @@ func archiveDoc(col string, raw bson.Raw) (bson.Raw, []models.Event, error) {
 	idx, out := bsoncore.ReserveLength(nil)
 	for _, e := range elems {
 		switch key := e.Key(); {
-		case col == colUsers && (key == "pinHash" || key == "pinFailures" || key == "pinLockedAt" || key == "pinRefused"):
+		case col == colUsers && (key == "pinHash" || key == "pinFailures" || key == "pinLockedAt" || key == "pinRefused" || key == "pinSetAt"):
 		case col == colUsers && key == "pinSet":
 			out = bsoncore.AppendBooleanElement(out, key, false)
 		case len(events) > 0 && key == fieldPending:

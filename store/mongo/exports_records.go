@@ -50,7 +50,7 @@ var exportSignedAttemptFields = bson.M{"steps": 0, "note": 0, fieldPending: 0, f
 
 // userFields leaves signing-PIN secrets and events out of users read for
 // exports.
-var userFields = bson.M{"pinHash": 0, "pinFailures": 0, "pinLockedAt": 0, "pinRefused": 0, fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0}
+var userFields = bson.M{"pinHash": 0, "pinFailures": 0, "pinLockedAt": 0, "pinRefused": 0, "pinSetAt": 0, fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0}
 
 // EachStudentRecord calls fn with the records of each student sel chooses,
 // in id order, as they stood on asOf (DateLayout) under sel.Filter; a

@@ -12,14 +12,15 @@ import (
 
 // Collection names.
 const (
-	colPrograms = "programs"
-	colAudit    = "audit"
+	colAudit = "audit"
 	// colExportChunks holds the chunks of finished export files.
 	colExportChunks = "exportChunks"
 )
 
 // Collections whose documents carry pending events.
 var (
+	// Programs carry the events of their settings' changes.
+	colPrograms     = registerEventCollection("programs")
 	colUsers        = registerEventCollection("users")
 	colChecklists   = registerEventCollection("checklists")
 	colCohorts      = registerEventCollection("cohorts")

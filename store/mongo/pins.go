@@ -18,8 +18,9 @@ import (
 func (s *Store) SetSigningPIN(ctx context.Context, programID, userID, hash string, ev models.Event) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
+	now := s.now()
 	res, err := s.collection(colUsers).UpdateOne(ctx, bson.M{"_id": userID, "programId": programID},
-		withEvents(bson.M{"$set": bson.M{"pinHash": hash, "pinFailures": 0, "pinRefused": 0, "pinSet": true, "updatedAt": s.now()},
+		withEvents(bson.M{"$set": bson.M{"pinHash": hash, "pinFailures": 0, "pinRefused": 0, "pinSet": true, "pinSetAt": now, "updatedAt": now},
 			"$unset": bson.M{"pinLockedAt": ""}, "$inc": bson.M{"version": 1}}, s.newEvent(ev)))
 	if err != nil {
 		return translate(err, "set signing PIN")

@@ -29,3 +29,18 @@ func (s *Store) Program(ctx context.Context, id string) (models.Program, error) 
 	err := s.collection(colPrograms).FindOne(ctx, bson.M{"_id": id}).Decode(&p)
 	return p, translate(err, fmt.Sprintf("find program %s", id))
 }
+
+// SetPINVoidWindow sets a program's PIN void window, in hours, with its
+// event, in one update.
+func (s *Store) SetPINVoidWindow(ctx context.Context, programID string, hours int, ev models.Event) (models.Program, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	var p models.Program
+	err := s.collection(colPrograms).FindOneAndUpdate(ctx, bson.M{"_id": programID},
+		withEvents(bson.M{"$set": bson.M{"pinVoidWindowHours": hours}}, s.newEvent(ev)), returnAfter()).Decode(&p)
+	if err != nil {
+		return models.Program{}, translate(err, "set PIN void window of "+programID)
+	}
+	s.relayAfter(ctx, colPrograms, programID)
+	return p, nil
+}

@@ -46,3 +46,34 @@ func (s *Store) Program(ctx context.Context, id string) (models.Program, error) 
 	s.programs.put(id, gen, p)
 	return p, nil
 }
+
+// SetPINVoidWindow sets a program's PIN void window, in hours, with its
+// event, and drops the cached programs.
+func (s *Store) SetPINVoidWindow(ctx context.Context, programID string, hours int, ev models.Event) (models.Program, error) {
+	var p models.Program
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var doc string
+		if err := tx.QueryRowContext(ctx, `SELECT doc FROM programs WHERE id = ?`, programID).Scan(&doc); err != nil {
+			return translate(err)
+		}
+		if err := decode(doc, &p); err != nil {
+			return err
+		}
+		p.PINVoidHours = hours
+		doc, err := encode(p)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE programs SET doc = ? WHERE id = ?`, doc, programID); err != nil {
+			return translate(err)
+		}
+		return s.recordEvents(ctx, tx, ev)
+	})
+	// Invalidated whatever the outcome: a cached program may be stale
+	// once the transaction might have committed.
+	s.programs.invalidate()
+	if err != nil {
+		return models.Program{}, fmt.Errorf("set PIN void window of %s: %w", programID, err)
+	}
+	return p, nil
+}

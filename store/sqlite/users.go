@@ -17,7 +17,7 @@ import (
 // its failures live only in columns.
 
 // userColumns are the columns scanUser reads, in its order.
-const userColumns = `users.uid, users.pin_hash, users.pin_failures, users.pin_locked_at, users.pin_refused, users.created_at, users.doc`
+const userColumns = `users.uid, users.pin_hash, users.pin_failures, users.pin_locked_at, users.pin_refused, users.pin_set_at, users.created_at, users.doc`
 
 // The queries of users, named so a test can check each one's plan.
 const (
@@ -52,11 +52,12 @@ func scanUser(scan func(...any) error) (models.User, int64, error) {
 		failures int
 		lockedAt int64
 		refused  int
+		setAt    int64
 		created  int64
 		doc      string
 		u        models.User
 	)
-	if err := scan(&uid, &hash, &failures, &lockedAt, &refused, &created, &doc); err != nil {
+	if err := scan(&uid, &hash, &failures, &lockedAt, &refused, &setAt, &created, &doc); err != nil {
 		return u, 0, err
 	}
 	if err := decode(doc, &u); err != nil {
@@ -66,6 +67,10 @@ func scanUser(scan func(...any) error) (models.User, int64, error) {
 	if lockedAt != 0 {
 		at := fromMS(lockedAt)
 		u.PINLockedAt = &at
+	}
+	if setAt != 0 {
+		at := fromMS(setAt)
+		u.PINSetAt = &at
 	}
 	return u, created, nil
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // Signing PINs live in the users row's columns (pin_hash, pin_failures,
-// pin_locked_at, pin_refused), never in its doc; doc keeps only whether
+// pin_locked_at, pin_refused, pin_set_at), never in its doc; doc keeps only whether
 // one is set.
 
 // SetSigningPIN stores a new PIN hash for an instructor, clears any lock
@@ -30,6 +30,11 @@ func (s *Store) SetSigningPIN(ctx context.Context, programID, userID, hash strin
 		next.UpdatedAt = s.now()
 		next.Version++
 		if err := updateUserRow(ctx, tx, cur, next); err != nil {
+			return translate(err)
+		}
+		// When the PIN was set: a sign-in revoked after it makes the PIN
+		// unusable (0012).
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET pin_set_at = ? WHERE id = ?`, ms(next.UpdatedAt), userID); err != nil {
 			return translate(err)
 		}
 		ev.ID, ev.At = newID(), s.now()
