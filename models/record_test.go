@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -171,5 +172,37 @@ func TestSignatureGoldenVector(t *testing.T) {
 	}
 	if !strings.HasSuffix(string(want), `,"keyId":"`+key.KeyID()+`"}`) || !strings.HasPrefix(string(want), goldenEvaluationJSON[:len(goldenEvaluationJSON)-1]) {
 		t.Fatalf("canonical record = %s; want the golden record with its key id last", want)
+	}
+}
+
+// BenchmarkSignEvaluation is what keyed signing adds to a sign-off: the
+// canonical record of a 23-step evaluation, its digest and its Ed25519
+// signature with a key in memory.
+func BenchmarkSignEvaluation(b *testing.B) {
+	key := goldenKey()
+	a := goldenAttempt()
+	for i := range 20 {
+		a.Evaluation.Steps = append(a.Evaluation.Steps, StepGrade{StepID: fmt.Sprintf("step-%d", i), Result: StepPass})
+	}
+	signer := User{ID: "ivy", Name: "Ivy Instructor", Credential: "CMA (AAMA)"}
+	for b.Loop() {
+		if err := Sign(b.Context(), &a, signer, SignedInSession, a.Evaluation.EvaluatedAt, key); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkVerifyEvaluation is what /verification costs per signed record.
+func BenchmarkVerifyEvaluation(b *testing.B) {
+	key := goldenKey()
+	keys := key.KeySet()
+	a := goldenAttempt()
+	if err := Sign(b.Context(), &a, User{ID: "ivy"}, SignedInSession, a.Evaluation.EvaluatedAt, key); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if v := Verify(&a, keys); !v.Intact {
+			b.Fatal("not intact")
+		}
 	}
 }
