@@ -25,15 +25,15 @@ var cliActor = models.Actor{UserID: "cli", Name: "skillbook command line", Role:
 
 // exportCmd writes a program's full archive (gzipped NDJSON) to a file, or
 // to standard output, and records the export in the program's audit trail.
-func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	programID := fs.String("program", "", "the id of the program to archive")
+	programID := fs.String("program", "", "the id of the program to archive (required)")
 	out := fs.String("out", "", "the file to write (default: standard output)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if strings.TrimSpace(*programID) == "" {
-		return &usageError{msg: "export: --program ID is required"}
+		return usageErrorf(fs, "--program ID is required")
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
@@ -102,7 +102,7 @@ func writeFileAtomically(path string, write func(io.Writer) error) error {
 func importCmd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	in := fs.String("in", "", "the archive to read (default: standard input)")
-	trust := fs.String("keys", "", "also trust this JWK set (a file or URL): another deployment's published keys, for an archive it signed")
+	trust := fs.String("keys", "", "also trust this JWK set (a file or URL): another deployment's published keys, for an archive it signed (default: only this deployment's keys)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

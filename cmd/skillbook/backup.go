@@ -15,14 +15,14 @@ import (
 // to a new file, while a server runs on it or not: it reads the database
 // as one more reader (VACUUM INTO), without the directory's lock, so the
 // server goes on taking writes meanwhile.
-func backupCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func backupCmd(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	out := fs.String("out", "", "the file to write; it must not exist")
+	out := fs.String("out", "", "the file to write; it must not exist (required)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if strings.TrimSpace(*out) == "" {
-		return &usageError{msg: "backup: --out FILE is required"}
+		return usageErrorf(fs, "--out FILE is required")
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
@@ -45,14 +45,14 @@ func backupCmd(ctx context.Context, args []string, getenv func(string) string, s
 // restoreCmd puts a backup written by backupCmd into the data directory,
 // replacing its database. The directory must be stopped: while a server
 // or another command holds it, restore exits 1 naming the holder.
-func restoreCmd(_ context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func restoreCmd(_ context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
 	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	in := fs.String("in", "", "the backup file to restore")
+	in := fs.String("in", "", "the backup file to restore (required)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if strings.TrimSpace(*in) == "" {
-		return &usageError{msg: "restore: --in FILE is required"}
+		return usageErrorf(fs, "--in FILE is required")
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {

@@ -14,16 +14,16 @@ import (
 
 // bootstrap creates a program and invites its first admin, who becomes an
 // active user on their first sign-in with that verified email.
-func bootstrap(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func bootstrap(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
 	fs := flag.NewFlagSet("bootstrap", flag.ContinueOnError)
-	program := fs.String("program", "", "program name")
-	email := fs.String("admin-email", "", "the first admin's email")
+	program := fs.String("program", "", "the program's name (required)")
+	email := fs.String("admin-email", "", "the first admin's email (required)")
 	name := fs.String("admin-name", "", "the first admin's name (default: the email's local part)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if strings.TrimSpace(*program) == "" || strings.TrimSpace(*email) == "" {
-		return &usageError{msg: "bootstrap: --program and --admin-email are required"}
+		return usageErrorf(fs, "--program and --admin-email are required")
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {

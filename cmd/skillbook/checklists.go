@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,22 +16,25 @@ import (
 	"skillbook/models"
 )
 
-const checklistsUsage = `usage: skillbook checklists validate [DIR]   check checklist files (default: the built-in library)
-       skillbook checklists list [DIR]       list them: id, version, area, steps, critical steps, codes`
+func checklistsValidate(_ context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) error {
+	return checklistsCmd("validate", args, stdout, stderr)
+}
+
+func checklistsList(_ context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) error {
+	return checklistsCmd("list", args, stdout, stderr)
+}
 
 // checklistsCmd checks or lists checklist files: a directory of them, or
-// the library built into this binary. It needs no configuration or mongo.
-func checklistsCmd(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return &usageError{msg: "checklists: a subcommand is required\n" + checklistsUsage}
+// the library built into this binary. It needs no configuration or store.
+func checklistsCmd(sub string, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("checklists "+sub, flag.ContinueOnError)
+	if err := parseArgs(fs, args); err != nil {
+		return err
 	}
-	sub, args := args[0], args[1:]
-	if sub != "validate" && sub != "list" {
-		return &usageError{msg: fmt.Sprintf("checklists: unknown subcommand %q\n%s", sub, checklistsUsage)}
+	if fs.NArg() > 1 {
+		return usageErrorf(fs, "takes at most one argument, a directory")
 	}
-	if len(args) > 1 || (len(args) == 1 && strings.HasPrefix(args[0], "-")) {
-		return &usageError{msg: "checklists " + sub + ": takes at most one argument, a directory\n" + checklistsUsage}
-	}
+	args = fs.Args()
 	lib, err := loadChecklists(args)
 	if err != nil {
 		var errs checklists.Errors

@@ -19,15 +19,14 @@ import (
 
 // verifyCmd checks the signed records of archives and transcript PDFs
 // against published keys, naming every record that fails.
-func verifyCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func verifyCmd(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	keysFrom := fs.String("keys", "", "the published keys: a JWK set file, or the URL https://HOST/.well-known/skillbook-keys.json (default: this deployment's keys)")
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		return &usageError{msg: fmt.Sprintf("verify: %v", err)}
+	keysFrom := fs.String("keys", "", "the published keys: a JWK set file, or its URL https://HOST/.well-known/skillbook-keys.json (default: this deployment's keys)")
+	if err := parseArgs(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() == 0 {
-		return &usageError{msg: "verify: name at least one archive or transcript PDF"}
+		return usageErrorf(fs, "name at least one archive or transcript PDF")
 	}
 	keys, err := publishedKeys(ctx, *keysFrom, getenv)
 	if err != nil {
@@ -112,72 +111,72 @@ func publishedKeys(ctx context.Context, from string, getenv func(string) string)
 	return signing.ParseJWKS(b)
 }
 
-// keysCmd shows, generates and rotates signing keys.
-func keysCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	const keysUsage = `usage: skillbook keys COMMAND
-
-  show              print this deployment's published keys (the JWK set served at
-                    /.well-known/skillbook-keys.json)
-  generate FILE     write a new Ed25519 private key to FILE (PEM, mode 0600) for
-                    SIGNING_KEY_FILE
-  rotate            replace the key in SIGNING_KEY_FILE with a new one and add the
-                    old public key to SIGNING_RETIRED_KEYS, so what it signed
-                    still verifies; restart the server afterwards
-`
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stdout, keysUsage)
-		if len(args) == 0 {
-			return &usageError{msg: "keys: name a command"}
-		}
-		return nil
+// keysShow prints this deployment's published keys.
+func keysShow(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
+	if err := parseFlags(flag.NewFlagSet("keys show", flag.ContinueOnError), args); err != nil {
+		return err
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
 	}
-	switch args[0] {
-	case "show":
-		_, keys, err := signing.Load(ctx, cfg.Signing, newLogger(io.Discard, cfg.LogLevel))
-		if err != nil {
-			return err
-		}
-		b, err := json.MarshalIndent(keys.JWKS(), "", "  ")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s\n", b)
-		return nil
-	case "generate":
-		if len(args) != 2 {
-			return &usageError{msg: "keys generate: name the file to write"}
-		}
-		k, err := signing.GenerateKeyFile(args[1])
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "wrote a new signing key to %s (key id %s); set SIGNING_KEY_FILE=%s\n", args[1], k.KeyID(), args[1])
-		return nil
-	case "rotate":
-		keyFile, retired := cfg.Signing.KeyFile, cfg.Signing.RetiredFile
-		if keyFile == "" && !cfg.Signing.Configured() && cfg.Signing.DemoDir != "" {
-			keyFile = filepath.Join(cfg.Signing.DemoDir, signing.DemoKeyFile)
-			if retired == "" {
-				retired = filepath.Join(cfg.Signing.DemoDir, signing.DemoRetiredFile)
-			}
-		}
-		switch {
-		case keyFile == "":
-			return &usageError{msg: "keys rotate: rotates the key in SIGNING_KEY_FILE (a key in SIGNING_KEY or KMS is rotated where it lives; add the old public key to SIGNING_RETIRED_KEYS)"}
-		case retired == "":
-			return &usageError{msg: "keys rotate: set SIGNING_RETIRED_KEYS to the file that keeps retired public keys, or what the old key signed stops verifying"}
-		}
-		old, current, err := signing.Rotate(keyFile, retired)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "retired key %s (kept in %s); signing now with key %s; restart the server to use it\n", old.KeyID(), retired, current.KeyID())
-		return nil
+	_, keys, err := signing.Load(ctx, cfg.Signing, newLogger(io.Discard, cfg.LogLevel))
+	if err != nil {
+		return err
 	}
-	fmt.Fprint(stdout, keysUsage)
-	return &usageError{msg: fmt.Sprintf("keys: unknown command %q", args[0])}
+	b, err := json.MarshalIndent(keys.JWKS(), "", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s\n", b)
+	return nil
+}
+
+// keysGenerate writes a new signing key file.
+func keysGenerate(_ context.Context, args []string, _ func(string) string, stdout, _ io.Writer) error {
+	fs := flag.NewFlagSet("keys generate", flag.ContinueOnError)
+	if err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageErrorf(fs, "name the one file to write")
+	}
+	file := fs.Arg(0)
+	k, err := signing.GenerateKeyFile(file)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote a new signing key to %s (key id %s); set SIGNING_KEY_FILE=%s\n", file, k.KeyID(), file)
+	return nil
+}
+
+// keysRotate replaces the key in SIGNING_KEY_FILE and keeps the old
+// public key with the retired ones.
+func keysRotate(_ context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
+	if err := parseFlags(flag.NewFlagSet("keys rotate", flag.ContinueOnError), args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	keyFile, retired := cfg.Signing.KeyFile, cfg.Signing.RetiredFile
+	if keyFile == "" && !cfg.Signing.Configured() && cfg.Signing.DemoDir != "" {
+		keyFile = filepath.Join(cfg.Signing.DemoDir, signing.DemoKeyFile)
+		if retired == "" {
+			retired = filepath.Join(cfg.Signing.DemoDir, signing.DemoRetiredFile)
+		}
+	}
+	switch {
+	case keyFile == "":
+		return &usageError{msg: "keys rotate: rotates the key in SIGNING_KEY_FILE (a key in SIGNING_KEY or KMS is rotated where it lives; add the old public key to SIGNING_RETIRED_KEYS)"}
+	case retired == "":
+		return &usageError{msg: "keys rotate: set SIGNING_RETIRED_KEYS to the file that keeps retired public keys, or what the old key signed stops verifying"}
+	}
+	old, current, err := signing.Rotate(keyFile, retired)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "retired key %s (kept in %s); signing now with key %s; restart the server to use it\n", old.KeyID(), retired, current.KeyID())
+	return nil
 }

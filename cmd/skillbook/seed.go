@@ -21,7 +21,7 @@ const seedPIN = "482916"
 // seedCmd fills a new program with realistic records for load tests and
 // demos, creates its sign-ins in the auth emulator when one is configured,
 // and writes a manifest the load tool reads.
-func seedCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func seedCmd(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	students := fs.Int("students", 200, "number of students")
 	cohorts := fs.Int("cohorts", 4, "number of cohorts, started months apart")
@@ -45,7 +45,7 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if cfg.EmulatorHost != "" {
 		o.Bind = seed.UID
 		if len(*password) < 6 {
-			return &usageError{msg: "seed: --password must be at least 6 characters (the emulator's rule)"}
+			return usageErrorf(fs, "--password must be at least 6 characters (the emulator's rule)")
 		}
 	}
 	// Seeded history is signed with the server's key, so it verifies; a
@@ -60,7 +60,7 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	o.Key = key
 	if err := o.Validate(); err != nil {
-		return &usageError{msg: err.Error()}
+		return &usageError{msg: err.Error(), flags: fs}
 	}
 	if o.PINHash, err = auth.HashPIN(seedPIN); err != nil {
 		return err
