@@ -5,6 +5,7 @@
 //	skillbook seed --students N --cohorts C [--program NAME] [--seed S]
 //	skillbook backup --out FILE
 //	skillbook restore --in FILE
+//	skillbook audit verify [--program ID]
 //
 // Every setting comes from the environment; see the README.
 package main
@@ -61,6 +62,8 @@ commands:
                       also while the server runs: --out FILE (must not exist)
   restore             put a backup into the stopped data directory, replacing its
                       database: --in FILE
+  audit verify        walk the audit chain of --program ID (default: every
+                      program) and name its first broken link; exits 1 if broken
 `
 
 // run is the whole program: it parses args, reads settings through getenv
@@ -85,6 +88,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return seedCmd(ctx, args, getenv, stdout)
 	case "backup":
 		return backupCmd(ctx, args, getenv, stdout)
+	case "audit":
+		return auditCmd(ctx, args, getenv, stdout)
 	case "restore":
 		return restoreCmd(ctx, args, getenv, stdout)
 	case "help", "-h", "--help":
