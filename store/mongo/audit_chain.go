@@ -5,12 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 
 	"skillbook/models"
 )
@@ -155,12 +157,39 @@ func (s *Store) storeTail(ctx context.Context, h auditHeadDoc) error {
 	}
 	writes := make([]mongo.WriteModel, 0, len(h.Tail))
 	for _, e := range h.Tail {
+		doc, err := auditEntryDoc(e)
+		if err != nil {
+			return fmt.Errorf("append audit entries of %s: %w", h.ProgramID, err)
+		}
 		// A replace, not an insert: an entry written before the trail
 		// was chained is linked in place.
-		writes = append(writes, mongo.NewReplaceOneModel().SetFilter(bson.M{"_id": e.ID}).SetReplacement(e).SetUpsert(true))
+		writes = append(writes, mongo.NewReplaceOneModel().SetFilter(bson.M{"_id": e.ID}).SetReplacement(doc).SetUpsert(true))
 	}
 	_, err = s.collection(colAudit).BulkWrite(ctx, writes, options.BulkWrite().SetOrdered(true))
 	return translate(err, "append audit entries of "+h.ProgramID)
+}
+
+// auditEntryDoc is e as stored: its data last, keys sorted (a Go map
+// comes out in any order), so the same entry is always the same document
+// and an archive imported elsewhere stores it byte for byte.
+func auditEntryDoc(e auditEntry) (bson.Raw, error) {
+	data := e.Data
+	e.Data = nil
+	raw, err := bson.Marshal(e)
+	if err != nil || len(data) == 0 {
+		return raw, err
+	}
+	doc := slices.Clone(raw[:len(raw)-1])
+	idx, doc := bsoncore.AppendDocumentElementStart(doc, "data")
+	for _, k := range slices.Sorted(maps.Keys(data)) {
+		doc = bsoncore.AppendStringElement(doc, k, data[k])
+	}
+	doc, err = bsoncore.AppendDocumentEnd(doc, idx)
+	if err != nil {
+		return nil, err
+	}
+	doc = append(doc, 0)
+	return bsoncore.UpdateLength(doc, 0, int32(len(doc))), nil
 }
 
 // unlinked returns the events of batch not yet in the chain head h ends:

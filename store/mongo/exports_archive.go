@@ -138,7 +138,12 @@ func emitExtJSON(fn func(string, []byte) error, kind string, v any) error {
 // eachRaw calls fn with every document of col matching q, in natural
 // order (no sort, so the engine streams rather than sorts).
 func (s *Store) eachRaw(ctx context.Context, col string, q bson.M, fn func(bson.Raw) error) error {
-	cur, err := s.collection(col).Find(ctx, q, options.Find().SetBatchSize(500))
+	opts := options.Find().SetBatchSize(500)
+	if col == colAudit {
+		// In chain order: an import links them again in the order read.
+		opts.SetSort(bson.D{{Key: "seq", Value: 1}})
+	}
+	cur, err := s.collection(col).Find(ctx, q, opts)
 	if err != nil {
 		return translate(err, "read "+col)
 	}
