@@ -124,12 +124,15 @@ const (
 	BreakCheckpoint ChainBreakReason = "checkpoint"
 	// BreakHead: the chain does not end where the program's head says.
 	BreakHead ChainBreakReason = "head"
+	// BreakUnlinked: an entry in the trail is in no link of the chain
+	// (it was slipped in; its Seq is 0).
+	BreakUnlinked ChainBreakReason = "unlinked"
 )
 
 // AuditBreak is the first broken link of a chain.
 type AuditBreak struct {
-	Seq    int64            `json:"seq" doc:"The sequence number of the first broken link."`
-	Reason ChainBreakReason `json:"reason" enum:"gap,duplicate,previous-hash,hash-mismatch,checkpoint,head"`
+	Seq    int64            `json:"seq" doc:"The sequence number of the first broken link (0 for an entry in no link)."`
+	Reason ChainBreakReason `json:"reason" enum:"gap,duplicate,previous-hash,hash-mismatch,checkpoint,head,unlinked"`
 	Detail string           `json:"detail"`
 }
 
@@ -153,6 +156,7 @@ type ChainCheck struct {
 	last       int64
 	prev       string
 	brk        *AuditBreak
+	unlinked   string
 }
 
 // NewChainCheck starts a walk of programID's chain; checkpoint, when not
@@ -186,6 +190,14 @@ func (c *ChainCheck) Add(e Event) bool {
 	return false
 }
 
+// Unlinked records an entry of the trail that has no sequence number: the
+// chain is broken by it unless it is broken earlier.
+func (c *ChainCheck) Unlinked(id string) {
+	if c.unlinked == "" {
+		c.unlinked = id
+	}
+}
+
 // Result ends the walk: head is the program's recorded chain head (zero
 // when it has none), which the walk must have reached.
 func (c *ChainCheck) Result(head AuditHead) AuditVerification {
@@ -200,6 +212,8 @@ func (c *ChainCheck) Result(head AuditHead) AuditVerification {
 			v.Break = &AuditBreak{Seq: head.Seq + 1, Reason: BreakHead, Detail: fmt.Sprintf("the chain runs to %d past its head at %d", c.last, head.Seq)}
 		case head.Hash != c.prev:
 			v.Break = &AuditBreak{Seq: c.last, Reason: BreakHead, Detail: "the last entry's hash is not the head's"}
+		case c.unlinked != "":
+			v.Break = &AuditBreak{Reason: BreakUnlinked, Detail: fmt.Sprintf("entry %s is in the trail but in no link of the chain", c.unlinked)}
 		}
 	}
 	v.Intact = v.Break == nil

@@ -59,29 +59,32 @@ func TestChainEncodingCoversWhatTheEntryShows(t *testing.T) {
 func TestChainCheck(t *testing.T) {
 	tamper := func(f func([]Event) []Event) []Event { return f(chainOf(5)) }
 	cases := []struct {
-		name    string
-		entries []Event
-		head    AuditHead
-		cp      *AuditCheckpoint
-		seq     int64
-		reason  ChainBreakReason
+		name     string
+		entries  []Event
+		head     AuditHead
+		cp       *AuditCheckpoint
+		seq      int64
+		reason   ChainBreakReason
+		unlinked string
 	}{
-		{"intact", chainOf(5), AuditHead{Seq: 5}, nil, 0, ""},
-		{"empty", nil, AuditHead{}, nil, 0, ""},
-		{"changed", tamper(func(es []Event) []Event { es[2].Summary = "forged"; return es }), AuditHead{Seq: 5}, nil, 3, BreakHash},
-		{"moved to another program", tamper(func(es []Event) []Event { es[1].ProgramID = "p2"; return es }), AuditHead{Seq: 5}, nil, 2, BreakHash},
-		{"removed", tamper(func(es []Event) []Event { return append(es[:1], es[2:]...) }), AuditHead{Seq: 5}, nil, 2, BreakGap},
-		{"repeated", tamper(func(es []Event) []Event { return append(es[:3], es[2:]...) }), AuditHead{Seq: 5}, nil, 3, BreakDuplicate},
+		{"intact", chainOf(5), AuditHead{Seq: 5}, nil, 0, "", ""},
+		{"empty", nil, AuditHead{}, nil, 0, "", ""},
+		{"changed", tamper(func(es []Event) []Event { es[2].Summary = "forged"; return es }), AuditHead{Seq: 5}, nil, 3, BreakHash, ""},
+		{"moved to another program", tamper(func(es []Event) []Event { es[1].ProgramID = "p2"; return es }), AuditHead{Seq: 5}, nil, 2, BreakHash, ""},
+		{"removed", tamper(func(es []Event) []Event { return append(es[:1], es[2:]...) }), AuditHead{Seq: 5}, nil, 2, BreakGap, ""},
+		{"repeated", tamper(func(es []Event) []Event { return append(es[:3], es[2:]...) }), AuditHead{Seq: 5}, nil, 3, BreakDuplicate, ""},
 		{"rehashed", tamper(func(es []Event) []Event {
 			es[3].Summary = "forged"
 			es[3].Hash = ChainHash(es[3].PrevHash, es[3])
 			return es
-		}), AuditHead{Seq: 5}, nil, 5, BreakPrevHash},
-		{"cut short", chainOf(3), AuditHead{Seq: 5}, nil, 4, BreakGap},
-		{"past its head", chainOf(5), AuditHead{Seq: 4}, nil, 5, BreakHead},
-		{"checkpoint differs", chainOf(5), AuditHead{Seq: 5}, &AuditCheckpoint{Seq: 3, Hash: "other"}, 3, BreakCheckpoint},
-		{"checkpoint agrees", chainOf(5), AuditHead{Seq: 5}, &AuditCheckpoint{Seq: 3, Hash: chainOf(3)[2].Hash}, 0, ""},
-		{"short of its checkpoint", chainOf(3), AuditHead{Seq: 3}, &AuditCheckpoint{Seq: 4, Hash: chainOf(4)[3].Hash}, 4, BreakGap},
+		}), AuditHead{Seq: 5}, nil, 5, BreakPrevHash, ""},
+		{"cut short", chainOf(3), AuditHead{Seq: 5}, nil, 4, BreakGap, ""},
+		{"past its head", chainOf(5), AuditHead{Seq: 4}, nil, 5, BreakHead, ""},
+		{"checkpoint differs", chainOf(5), AuditHead{Seq: 5}, &AuditCheckpoint{Seq: 3, Hash: "other"}, 3, BreakCheckpoint, ""},
+		{"checkpoint agrees", chainOf(5), AuditHead{Seq: 5}, &AuditCheckpoint{Seq: 3, Hash: chainOf(3)[2].Hash}, 0, "", ""},
+		{"short of its checkpoint", chainOf(3), AuditHead{Seq: 3}, &AuditCheckpoint{Seq: 4, Hash: chainOf(4)[3].Hash}, 4, BreakGap, ""},
+		{"an entry in no link", chainOf(5), AuditHead{Seq: 5}, nil, 0, BreakUnlinked, "slipped"},
+		{"a link broken before an entry in none", tamper(func(es []Event) []Event { es[1].Summary = "x"; return es }), AuditHead{Seq: 5}, nil, 2, BreakHash, "slipped"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -90,6 +93,9 @@ func TestChainCheck(t *testing.T) {
 				if !check.Add(e) {
 					break
 				}
+			}
+			if c.unlinked != "" {
+				check.Unlinked(c.unlinked)
 			}
 			head := c.head
 			if head.Seq > 0 && head.Seq <= int64(len(chainOf(5))) {

@@ -321,6 +321,16 @@ func (s *Store) VerifyAudit(ctx context.Context, programID string) (models.Audit
 	if err := cur.Err(); err != nil {
 		return models.AuditVerification{}, translate(err, what)
 	}
+	// Every entry is written linked (Init links older ones): one without
+	// a link was slipped in.
+	var unlinked auditEntry
+	switch err := s.collection(colAudit).FindOne(ctx, bson.M{"programId": programID, "seq": nil},
+		options.FindOne().SetProjection(bson.M{"_id": 1})).Decode(&unlinked); {
+	case err == nil:
+		check.Unlinked(unlinked.ID)
+	case !errors.Is(err, mongo.ErrNoDocuments):
+		return models.AuditVerification{}, translate(err, what)
+	}
 	return check.Result(h.head()), nil
 }
 

@@ -167,6 +167,14 @@ func (s *Store) VerifyAudit(ctx context.Context, programID string) (models.Audit
 			break
 		}
 	}
+	// Every entry is appended linked: one without a link was slipped in.
+	var unlinked string
+	switch err := tx.QueryRowContext(ctx, `SELECT id FROM events WHERE program_id = ? AND seq = 0 LIMIT 1`, programID).Scan(&unlinked); {
+	case err == nil:
+		check.Unlinked(unlinked)
+	case !errors.Is(err, sql.ErrNoRows):
+		return models.AuditVerification{}, fmt.Errorf("%s: %w", what, translate(err))
+	}
 	return check.Result(head), nil
 }
 

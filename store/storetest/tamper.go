@@ -21,7 +21,12 @@ const (
 	EditEntry Tampering = iota
 	// DeleteEntry removes the entry.
 	DeleteEntry
+	// InsertEntry slips in an entry with no link (seq is ignored).
+	InsertEntry
 )
+
+// forgedID is the id of an entry InsertEntry slips in.
+const forgedID = "forged-entry"
 
 // TamperAudit changes the audit entry seq of programID in st's database
 // directly, behind the store's back, as how says.
@@ -36,10 +41,15 @@ func TamperAudit(tb testing.TB, st Store, programID string, seq int64, how Tampe
 		}
 		defer db.Close()
 		q := `UPDATE events SET doc = json_set(doc, '$.summary', 'forged') WHERE program_id = ? AND seq = ?`
-		if how == DeleteEntry {
+		args := []any{programID, seq}
+		switch how {
+		case DeleteEntry:
 			q = `DELETE FROM events WHERE program_id = ? AND seq = ?`
+		case InsertEntry:
+			q = `INSERT INTO events (id, program_id, type, at, actor_id, subject, subject_id, doc) VALUES (?, ?, 'user.updated', 0, 'x', 'user', 'x', ?)`
+			args = []any{forgedID, programID, `{"id":"` + forgedID + `","programId":"` + programID + `","summary":"forged"}`}
 		}
-		res, err := db.ExecContext(ctx, q, programID, seq)
+		res, err := db.ExecContext(ctx, q, args...)
 		if n, _ := res.RowsAffected(); err != nil || n != 1 {
 			tb.Fatalf("tamper with audit entry %d of %s: %d rows, %v", seq, programID, n, err)
 		}
@@ -48,13 +58,17 @@ func TamperAudit(tb testing.TB, st Store, programID string, seq int64, how Tampe
 		filter := bson.M{"programId": programID, "seq": seq}
 		var n int64
 		var err error
-		if how == DeleteEntry {
+		switch how {
+		case DeleteEntry:
 			res, e := audit.DeleteOne(ctx, filter)
 			if e == nil {
 				n = res.DeletedCount
 			}
 			err = e
-		} else {
+		case InsertEntry:
+			_, err = audit.InsertOne(ctx, bson.M{"_id": forgedID, "id": forgedID, "programId": programID, "summary": "forged"})
+			n = 1
+		default:
 			res, e := audit.UpdateOne(ctx, filter, bson.M{"$set": bson.M{"summary": "forged"}})
 			if e == nil {
 				n = res.ModifiedCount
