@@ -98,13 +98,7 @@ func (s *Store) appendChain(ctx context.Context, programID string, batch []model
 		if err != nil || len(todo) == 0 {
 			return err
 		}
-		next := auditHeadDoc{ProgramID: programID, Version: h.Version + 1}
-		head := h.head()
-		for _, e := range todo {
-			head.Link(&e)
-			next.Tail = append(next.Tail, auditEntry{ID: e.ID, Event: e})
-		}
-		next.Seq, next.Hash, next.At = head.Seq, head.Hash, head.At
+		next := nextAuditHead(h, todo)
 		moved, err := s.moveAuditHead(ctx, h.Version, next)
 		if err != nil {
 			return err
@@ -114,6 +108,18 @@ func (s *Store) appendChain(ctx context.Context, programID string, batch []model
 		}
 	}
 	return fmt.Errorf("append audit entries of %s: %w: the chain head kept moving", programID, models.ErrConflict)
+}
+
+// nextAuditHead is head h moved over events, which it keeps as its tail.
+func nextAuditHead(h auditHeadDoc, events []models.Event) auditHeadDoc {
+	next := auditHeadDoc{ProgramID: h.ProgramID, Version: h.Version + 1}
+	head := h.head()
+	for _, e := range events {
+		head.Link(&e)
+		next.Tail = append(next.Tail, auditEntry{ID: e.ID, Event: e})
+	}
+	next.Seq, next.Hash, next.At = head.Seq, head.Hash, head.At
+	return next
 }
 
 // readAuditHead reads programID's chain head (version 0 before its first
