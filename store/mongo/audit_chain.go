@@ -91,12 +91,30 @@ func (s *Store) appendChain(ctx context.Context, programID string, batch []model
 		if err != nil {
 			return err
 		}
-		if err := s.storeTail(ctx, h); err != nil {
+		// One read says which of the batch are linked already and
+		// whether the head's tail was written (in order, so its last
+		// entry there means all are).
+		ids := make([]string, 0, len(batch)+1)
+		for _, e := range batch {
+			ids = append(ids, e.ID)
+		}
+		var last auditEntry
+		if len(h.Tail) > 0 {
+			last = h.Tail[len(h.Tail)-1]
+			ids = append(ids, last.ID)
+		}
+		linked, err := s.linkedSeqs(ctx, programID, ids)
+		if err != nil {
 			return err
 		}
-		todo, err := s.unlinked(ctx, h, batch)
-		if err != nil || len(todo) == 0 {
-			return err
+		if len(h.Tail) > 0 && linked[last.ID] != last.Seq {
+			if err := s.writeTail(ctx, h); err != nil {
+				return err
+			}
+		}
+		todo := unlinked(h, batch, linked)
+		if len(todo) == 0 {
+			return nil
 		}
 		next := nextAuditHead(h, todo)
 		moved, err := s.moveAuditHead(ctx, h.Version, next)
@@ -104,7 +122,7 @@ func (s *Store) appendChain(ctx context.Context, programID string, batch []model
 			return err
 		}
 		if moved {
-			return s.storeTail(ctx, next)
+			return s.writeTail(ctx, next)
 		}
 	}
 	return fmt.Errorf("append audit entries of %s: %w: the chain head kept moving", programID, models.ErrConflict)
@@ -150,17 +168,9 @@ func (s *Store) moveAuditHead(ctx context.Context, version int64, next auditHead
 	return res.MatchedCount == 1, nil
 }
 
-// storeTail writes the entries the head's last move linked into the trail,
-// unless they are there: in order, so the last one there means all are.
-func (s *Store) storeTail(ctx context.Context, h auditHeadDoc) error {
-	if len(h.Tail) == 0 {
-		return nil
-	}
-	last := h.Tail[len(h.Tail)-1]
-	n, err := s.collection(colAudit).CountDocuments(ctx, bson.M{"_id": last.ID, "seq": last.Seq}, options.Count().SetLimit(1))
-	if err != nil || n == 1 {
-		return translate(err, "read audit tail of "+h.ProgramID)
-	}
+// writeTail writes the entries the head's last move linked into the trail,
+// in order.
+func (s *Store) writeTail(ctx context.Context, h auditHeadDoc) error {
 	writes := make([]mongo.WriteModel, 0, len(h.Tail))
 	for _, e := range h.Tail {
 		doc, err := auditEntryDoc(e)
@@ -171,7 +181,7 @@ func (s *Store) storeTail(ctx context.Context, h auditHeadDoc) error {
 		// was chained is linked in place.
 		writes = append(writes, mongo.NewReplaceOneModel().SetFilter(bson.M{"_id": e.ID}).SetReplacement(doc).SetUpsert(true))
 	}
-	_, err = s.collection(colAudit).BulkWrite(ctx, writes, options.BulkWrite().SetOrdered(true))
+	_, err := s.collection(colAudit).BulkWrite(ctx, writes, options.BulkWrite().SetOrdered(true))
 	return translate(err, "append audit entries of "+h.ProgramID)
 }
 
@@ -198,40 +208,44 @@ func auditEntryDoc(e auditEntry) (bson.Raw, error) {
 	return bsoncore.UpdateLength(doc, 0, int32(len(doc))), nil
 }
 
+// linkedSeqs returns the sequence numbers of the entries of ids that are
+// linked in the trail.
+func (s *Store) linkedSeqs(ctx context.Context, programID string, ids []string) (map[string]int64, error) {
+	cur, err := s.collection(colAudit).Find(ctx, bson.M{"_id": bson.M{"$in": ids}, "seq": bson.M{"$gt": 0}},
+		options.Find().SetProjection(bson.M{"_id": 1, "seq": 1}))
+	if err != nil {
+		return nil, translate(err, "read audit entries of "+programID)
+	}
+	var found []struct {
+		ID  string `bson:"_id"`
+		Seq int64  `bson:"seq"`
+	}
+	if err := cur.All(ctx, &found); err != nil {
+		return nil, translate(err, "read audit entries of "+programID)
+	}
+	out := make(map[string]int64, len(found))
+	for _, f := range found {
+		out[f.ID] = f.Seq
+	}
+	return out, nil
+}
+
 // unlinked returns the events of batch not yet in the chain head h ends:
-// neither in its tail nor linked in the trail.
-func (s *Store) unlinked(ctx context.Context, h auditHeadDoc, batch []models.Event) ([]models.Event, error) {
+// neither in its tail nor linked in the trail (linked), each once.
+func unlinked(h auditHeadDoc, batch []models.Event, linked map[string]int64) []models.Event {
 	seen := map[string]bool{}
 	for _, e := range h.Tail {
 		seen[e.ID] = true
 	}
-	ids := make(bson.A, 0, len(batch))
-	for _, e := range batch {
-		ids = append(ids, e.ID)
-	}
-	cur, err := s.collection(colAudit).Find(ctx, bson.M{"_id": bson.M{"$in": ids}, "seq": bson.M{"$gt": 0}},
-		options.Find().SetProjection(bson.M{"_id": 1}))
-	if err != nil {
-		return nil, translate(err, "read audit entries of "+h.ProgramID)
-	}
-	var linked []struct {
-		ID string `bson:"_id"`
-	}
-	if err := cur.All(ctx, &linked); err != nil {
-		return nil, translate(err, "read audit entries of "+h.ProgramID)
-	}
-	for _, l := range linked {
-		seen[l.ID] = true
-	}
 	var out []models.Event
 	for _, e := range batch {
-		if seen[e.ID] {
+		if seen[e.ID] || linked[e.ID] > 0 {
 			continue
 		}
 		seen[e.ID] = true
 		out = append(out, e)
 	}
-	return out, nil
+	return out
 }
 
 // chainBacklog links the entries written before the trail was chained (no
