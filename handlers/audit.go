@@ -34,3 +34,17 @@ func (s *server) audit(ctx context.Context, in *auditInput) (*auditOutput, error
 	}
 	return &auditOutput{Body: list}, nil
 }
+
+type auditVerificationOutput struct {
+	Body models.AuditVerification
+}
+
+// auditVerification walks the program's audit chain and reports its first
+// broken link, for admins.
+func (s *server) auditVerification(ctx context.Context, _ *struct{}) (*auditVerificationOutput, error) {
+	v, err := s.app.Notices.VerifyAudit(ctx, callerOf(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return &auditVerificationOutput{Body: v}, nil
+}

@@ -7,6 +7,7 @@ import (
 
 	"skillbook/handlers/apitest"
 	"skillbook/models"
+	"skillbook/store/storetest"
 )
 
 func TestAuditList(t *testing.T) {
@@ -123,4 +124,39 @@ func TestAuditIsAppendOnly(t *testing.T) {
 	if len(again.Items) != len(list.Items) || again.Items[0].ID != id || again.Items[0].Summary != list.Items[0].Summary {
 		t.Errorf("audit changed: %+v; want %+v", again.Items, list.Items)
 	}
+}
+
+// TestAuditVerification checks the chain route: admins see their
+// program's chain intact, then its first broken link once an entry is
+// changed in the database; others are refused.
+func TestAuditVerification(t *testing.T) {
+	t.Parallel()
+	s := newSchool(t, nil)
+	env := s.env
+	logProcedure(t, env, s.student, map[string]any{"kind": "venipuncture", "performedAt": "2026-03-01"})
+
+	var list models.List[models.Event]
+	env.Get(t, "/v1/audit", s.admin.Token).WantStatus(t, http.StatusOK).JSON(t, &list)
+	newest := list.Items[0]
+	if newest.Seq != int64(len(list.Items)) || len(newest.Hash) != 64 || newest.PrevHash != list.Items[1].Hash {
+		t.Fatalf("newest entry links seq %d, hash %q, previous %q; want seq %d after %q", newest.Seq, newest.Hash, newest.PrevHash,
+			len(list.Items), list.Items[1].Hash)
+	}
+
+	var v models.AuditVerification
+	env.Get(t, "/v1/audit/verification", s.admin.Token).WantStatus(t, http.StatusOK).JSON(t, &v)
+	if !v.Intact || v.ProgramID != s.program.ID || v.Entries != newest.Seq || v.HeadSeq != newest.Seq || v.HeadHash != newest.Hash || v.Break != nil {
+		t.Errorf("GET /v1/audit/verification = %+v; want intact up to entry %d (%s)", v, newest.Seq, newest.Hash)
+	}
+
+	storetest.TamperAudit(t, env.Store, s.program.ID, 2, storetest.EditEntry)
+	env.Get(t, "/v1/audit/verification", s.admin.Token).WantStatus(t, http.StatusOK).JSON(t, &v)
+	if v.Intact || v.Break == nil || v.Break.Seq != 2 || v.Break.Reason != models.BreakHash {
+		t.Errorf("GET /v1/audit/verification after entry 2 changed = %+v (break %+v); want broken at 2", v, v.Break)
+	}
+
+	for _, caller := range []apitest.User{s.teacher, s.student} {
+		env.Get(t, "/v1/audit/verification", caller.Token).WantProblem(t, http.StatusForbidden, "forbidden")
+	}
+	env.Get(t, "/v1/audit/verification", "").WantProblem(t, http.StatusUnauthorized, "unauthenticated")
 }

@@ -685,6 +685,7 @@ func authzRoutes() []authzRoute {
 			return apitest.Request{Method: http.MethodPut, Path: "/v1/me/notification-preferences", Body: map[string]any{"mutedCategories": []string{"reminders"}}}
 		}, byCaller(200, 200, 200, 200, 200, 200, 200, 403, 200)},
 		{http.MethodGet, "/v1/audit", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/audit?studentId=" + r.student.ID }), byCaller(403, 403, 403, 200, 200, 403, 403, 403, 403)},
+		{http.MethodGet, "/v1/audit/verification", get(func(*authzWorld, *authzRecords) string { return "/v1/audit/verification" }), byCaller(403, 403, 403, 200, 200, 403, 403, 403, 403)},
 	}
 }
 

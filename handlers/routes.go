@@ -225,6 +225,14 @@ func (s *server) routes(api huma.API) {
 		Summary: "The program's audit trail, newest first (admins); entries are never changed or removed",
 		Tags:    []string{"Audit"}, Security: bearer,
 		Metadata: access(only("only program admins read the audit trail", models.RoleAdmin)), Errors: procRead}, s.audit)
+	register(api, huma.Operation{OperationID: "verify-audit", Method: http.MethodGet, Path: "/v1/audit/verification",
+		Summary: "Check the program's audit chain (admins): intact with its entry count and head hash, or its first broken link",
+		Description: "Each entry carries a sequence number (1, 2, 3 … without gaps) and a hash over the previous entry's hash and " +
+			"its own content. The walk reports the first sequence number where an entry is missing, repeated, changed, names " +
+			"the wrong previous hash, or disagrees with the program's latest signed checkpoint. A broken chain is 200 with intact false.",
+		Tags: []string{"Audit"}, Security: bearer,
+		Metadata: access(only("only program admins verify the audit trail", models.RoleAdmin)),
+		Errors:   []int{http.StatusUnauthorized, http.StatusForbidden}}, s.auditVerification)
 
 	// Devices and notifications (and the metrics, which count their pushes)
 	register(api, huma.Operation{OperationID: "metrics", Method: http.MethodGet, Path: "/metrics",

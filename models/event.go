@@ -43,6 +43,11 @@ type Event struct {
 	Data map[string]string `json:"data,omitempty" bson:"data,omitempty"`
 	// Notify lists the pushes this event causes.
 	Notify []Notification `json:"-" bson:"notify,omitempty"`
+	// Seq, PrevHash and Hash link the entry into its program's audit chain
+	// (models.ChainHash); the store sets them as it appends the entry.
+	Seq      int64  `json:"seq,omitempty" bson:"seq,omitempty"`
+	PrevHash string `json:"prevHash,omitempty" bson:"prevHash,omitempty"`
+	Hash     string `json:"hash,omitempty" bson:"hash,omitempty"`
 }
 
 // Notification is one message to one user, carried by an event until it is

@@ -9,6 +9,7 @@ type noticeStores interface {
 	NotificationReadStore
 	PreferenceStore
 	AuditStore
+	AuditChainStore
 }
 
 // Notices holds the use cases of what reaches a user and what the program

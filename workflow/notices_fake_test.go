@@ -22,6 +22,9 @@ type fakeNotices struct {
 		programID string
 		filter    models.AuditFilter
 	}
+	// heads and checkpoints are the audit chains' (audit_chain_test.go).
+	heads       []models.AuditHead
+	checkpoints []models.AuditCheckpoint
 }
 
 func newFakeNotices() *fakeNotices {

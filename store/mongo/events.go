@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"skillbook/models"
@@ -118,15 +117,21 @@ func (s *Store) relay(ctx context.Context, col, id string) error {
 	}
 	ids := make(bson.A, 0, len(doc.Pending))
 	unset := bson.M{}
+	events := make([]models.Event, 0, len(doc.Pending))
 	for eid, e := range doc.Pending {
-		if err := s.appendAudit(ctx, e); err != nil {
-			return err
-		}
+		events = append(events, e)
+		ids = append(ids, eid)
+		unset[fieldPending+"."+eid] = ""
+	}
+	// The chain links them in the order they were made.
+	sortEvents(events)
+	if err := s.appendAuditEntries(ctx, events); err != nil {
+		return err
+	}
+	for _, e := range events {
 		if err := s.enqueueNotifications(ctx, e); err != nil {
 			return err
 		}
-		ids = append(ids, eid)
-		unset[fieldPending+"."+eid] = ""
 	}
 	_, err = s.collection(col).UpdateOne(ctx, bson.M{"_id": id},
 		bson.M{"$unset": unset, "$pullAll": bson.M{fieldPendingIDs: ids}})
@@ -171,16 +176,6 @@ func (s *Store) RelayPending(ctx context.Context, limit int) (int, error) {
 		}
 	}
 	return n, nil
-}
-
-// appendAudit stores e in the audit trail once.
-func (s *Store) appendAudit(ctx context.Context, e models.Event) error {
-	entry := auditEntry{ID: e.ID, Event: e}
-	_, err := s.collection(colAudit).InsertOne(ctx, entry)
-	if err != nil && !mongo.IsDuplicateKeyError(err) {
-		return translate(err, "append audit entry")
-	}
-	return nil
 }
 
 // auditEntry is an event as kept in the trail.

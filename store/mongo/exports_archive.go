@@ -154,7 +154,12 @@ func emitExtJSON(fn func(string, []byte) error, kind string, v any) error {
 // eachRaw calls fn with every document of col matching q, in natural
 // order (no sort, so the engine streams rather than sorts).
 func (s *Store) eachRaw(ctx context.Context, col string, q bson.M, fn func(bson.Raw) error) error {
-	cur, err := s.collection(col).Find(ctx, q, options.Find().SetBatchSize(500))
+	opts := options.Find().SetBatchSize(500)
+	if col == colAudit {
+		// In chain order: an import links them again in the order read.
+		opts.SetSort(bson.D{{Key: "seq", Value: 1}})
+	}
+	cur, err := s.collection(col).Find(ctx, q, opts)
 	if err != nil {
 		return translate(err, "read "+col)
 	}
@@ -325,6 +330,9 @@ func (s *Store) ImportDocuments(ctx context.Context, kind string, docs []any) (i
 	if len(docs) == 0 {
 		return 0, nil
 	}
+	if kind == "audit" {
+		return s.importAudit(ctx, docs)
+	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	res, err := s.collection(col).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
@@ -341,4 +349,32 @@ func (s *Store) ImportDocuments(ctx context.Context, kind string, docs []any) (i
 		return 0, translate(err, "import "+kind)
 	}
 	return len(res.InsertedIDs), nil
+}
+
+// importAudit links an archive's audit entries into this store's chain of
+// their program, in the archive's order, whatever links they carried
+// where they were written (as the SQLite engine does). An entry already
+// here is left alone.
+func (s *Store) importAudit(ctx context.Context, docs []any) (int, error) {
+	events := make([]models.Event, 0, len(docs))
+	for _, d := range docs {
+		raw, err := bson.Marshal(d)
+		if err != nil {
+			return 0, fmt.Errorf("import audit: %w", err)
+		}
+		var a auditEntry
+		if err := bson.Unmarshal(raw, &a); err != nil {
+			return 0, fmt.Errorf("import audit: %w", err)
+		}
+		e := a.Event
+		if e.ID == "" {
+			e.ID = a.ID
+		}
+		e.Seq, e.PrevHash, e.Hash = 0, "", ""
+		events = append(events, e)
+	}
+	if err := s.appendAuditEntries(ctx, events); err != nil {
+		return 0, fmt.Errorf("import audit: %w", err)
+	}
+	return len(docs), nil
 }

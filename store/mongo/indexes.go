@@ -100,6 +100,11 @@ func indexes() map[string][]mongo.IndexModel {
 			{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("program_newest")},
 			{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "studentId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("program_student_newest")},
 			{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "subjectId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("program_subject_newest")},
+			// The audit chain: a walk in sequence order; entries not yet linked, oldest first.
+			{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "seq", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("program_chain")},
+		},
+		colAuditCheckpoints: {
+			{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "seq", Value: 1}}, Options: options.Index().SetUnique(true).SetName("program_seq_unique")},
 		},
 		colUsers: {
 			{Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetUnique(true).SetName("email_unique")},

@@ -69,7 +69,6 @@ func (s *Store) InsertSeed(ctx context.Context, b models.SeedBatch) (written int
 	add(&rest, colProcedures, each(b.Procedures, func(p models.Procedure) any { return asRelayed(p) }))
 	add(&rest, colRemediations, each(b.Remediations, func(r models.Remediation) any { return asRelayed(r) }))
 	add(&rest, colDevices, each(b.Devices, func(d models.Device) any { return d }))
-	add(&rest, colAudit, each(b.Audit, func(e models.Event) any { return auditEntry{ID: e.ID, Event: e} }))
 
 	chunks := append(first, rest...)
 	for _, c := range chunks {
@@ -83,7 +82,11 @@ func (s *Store) InsertSeed(ctx context.Context, b models.SeedBatch) (written int
 			return written, translate(err, fmt.Sprintf("seed %s", c.col))
 		}
 	}
-	return written, nil
+	// The audit entries are linked into the program's chain as given.
+	if err := s.appendAuditEntries(ctx, b.Audit); err != nil {
+		return written, fmt.Errorf("seed audit: %w", err)
+	}
+	return written + len(b.Audit), nil
 }
 
 func each[T any](xs []T, f func(T) any) []any {

@@ -128,7 +128,10 @@ func New(client *mongo.Client, database string, timeout time.Duration, clk clock
 
 // Init ensures every index; call it once before use.
 func (s *Store) Init(ctx context.Context) error {
-	return s.EnsureIndexes(ctx)
+	if err := s.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	return s.chainBacklog(ctx)
 }
 
 // Close disconnects.

@@ -168,10 +168,10 @@ func (s *Store) relayBatch(ctx context.Context, col string, docs []writtenDoc) e
 	if err := s.readPending(ctx, col, docs); err != nil {
 		return err
 	}
-	var entries []any
+	var entries []models.Event
 	for _, d := range docs {
 		for _, e := range d.events {
-			entries = append(entries, auditEntry{ID: e.ID, Event: e})
+			entries = append(entries, e)
 			if len(e.Notify) > 0 {
 				if err := s.enqueueNotifications(ctx, e); err != nil {
 					return err
@@ -179,16 +179,11 @@ func (s *Store) relayBatch(ctx context.Context, col string, docs []writtenDoc) e
 			}
 		}
 	}
-	for batch := range slices.Chunk(entries, rosterBatch) {
-		_, err := s.collection(colAudit).InsertMany(ctx, batch, options.InsertMany().SetOrdered(false))
-		var bwe mongo.BulkWriteException
-		if errors.As(err, &bwe) && bwe.WriteConcernError == nil &&
-			!slices.ContainsFunc(bwe.WriteErrors, func(we mongo.BulkWriteError) bool { return !mongo.IsDuplicateKeyError(we) }) {
-			continue // entries already in the trail: an earlier relay got there
-		}
-		if err != nil {
-			return translate(err, "relay: append audit entries")
-		}
+	// Linked into the chain in the order they were made, a batch per
+	// head move (each entry once, however often it is relayed).
+	sortEvents(entries)
+	if err := s.appendAuditEntries(ctx, entries); err != nil {
+		return fmt.Errorf("relay: %w", err)
 	}
 	var clears []mongo.WriteModel
 	ids := make([]string, 0, len(docs))

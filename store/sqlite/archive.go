@@ -130,7 +130,8 @@ var archiveSources = []archiveSource{
 			var p models.Procedure
 			return &p, nil, decode(row[0].String, &p)
 		}},
-	{"audit", "events", `SELECT doc FROM events WHERE program_id = ? ORDER BY at, id`,
+	// In chain order: an import links them again in the order read.
+	{"audit", "events", `SELECT doc FROM events WHERE program_id = ? AND seq > 0 ORDER BY seq`,
 		func(row archiveRow) (any, *models.ChecklistRef, error) {
 			var e models.Event
 			if err := decode(row[0].String, &e); err != nil {

@@ -20,6 +20,12 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// migrationSteps are the Go steps of migrations whose work SQL cannot do,
+// run after the migration's SQL in its transaction.
+var migrationSteps = map[int]func(ctx context.Context, tx *sql.Tx) error{
+	13: chainBacklog,
+}
+
 type migration struct {
 	version int
 	name    string
@@ -84,6 +90,12 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			_ = tx.Rollback()
 			return fmt.Errorf("sqlite: migrate to %s: %w", m.name, err)
+		}
+		if step := migrationSteps[m.version]; step != nil {
+			if err := step(ctx, tx); err != nil {
+				_ = tx.Rollback()
+				return fmt.Errorf("sqlite: migrate to %s: %w", m.name, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
 			_ = tx.Rollback()

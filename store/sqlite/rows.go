@@ -95,14 +95,27 @@ func insertProcedureRow(ctx context.Context, tx *sql.Tx, p models.Procedure, ifA
 // insertEventRow appends e to the audit trail once: a repeated id changes
 // nothing.
 func insertEventRow(ctx context.Context, tx *sql.Tx, e models.Event) error {
+	// The entry becomes the next link of its program's chain (whatever
+	// links it carried from elsewhere, such as an archive).
+	head, err := auditHead(ctx, tx, e.ProgramID)
+	if err != nil {
+		return err
+	}
+	head.Link(&e)
 	doc, err := encode(e)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO events (id, program_id, type, at, actor_id, subject, subject_id, student_id, doc)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-		e.ID, e.ProgramID, string(e.Type), ms(e.At), e.Actor.UserID, e.Subject, e.SubjectID, e.StudentID, doc)
-	return err
+	res, err := tx.ExecContext(ctx, `INSERT INTO events (id, program_id, type, at, actor_id, subject, subject_id, student_id, doc, seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		e.ID, e.ProgramID, string(e.Type), ms(e.At), e.Actor.UserID, e.Subject, e.SubjectID, e.StudentID, doc, e.Seq)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err // already in the trail
+	}
+	return saveAuditHead(ctx, tx, head)
 }
 
 // putDeviceRow stores d, or refreshes and moves the token to d's user when

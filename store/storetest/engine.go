@@ -79,13 +79,11 @@ func Engine(tb testing.TB, clk clock.Clock) Store {
 // closed when the test ends.
 func SQLite(tb testing.TB, clk clock.Clock) *sqlite.Store {
 	tb.Helper()
-	dir := tb.TempDir()
-	st, err := sqlite.Open(context.Background(), sqlite.Options{Dir: dir, Clock: clk, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	st, err := sqlite.Open(context.Background(), sqlite.Options{Dir: tb.TempDir(), Clock: clk, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		tb.Fatalf("open sqlite store: %v", err)
 	}
-	raw.Store(Store(st), rawTarget{sqliteDir: dir})
-	tb.Cleanup(func() { st.Close(); raw.Delete(Store(st)) })
+	tb.Cleanup(func() { st.Close() })
 	return st
 }
 

@@ -110,9 +110,7 @@ func New(tb testing.TB) *mongo.Store {
 func NewWithClock(tb testing.TB, clk clock.Clock) *mongo.Store {
 	tb.Helper()
 	URI(tb)
-	name := databaseName("t")
-	s := mongo.New(engine.client, name, 30*time.Second, clk)
-	raw.Store(Store(s), rawTarget{mongoDB: name})
+	s := mongo.New(engine.client, databaseName("t"), 30*time.Second, clk)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := s.Init(ctx); err != nil {
@@ -122,7 +120,6 @@ func NewWithClock(tb testing.TB, clk clock.Clock) *mongo.Store {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		_ = s.Drop(ctx)
-		raw.Delete(Store(s))
 	})
 	return s
 }
