@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -92,6 +93,17 @@ type AuditCheckpoint struct {
 	Signature string    `json:"signature" bson:"signature"`
 }
 
+// CheckSignature verifies the checkpoint's Ed25519 signature against keys.
+func (c AuditCheckpoint) CheckSignature(keys SignatureVerifier) error {
+	if c.KeyID == "" || c.Signature == "" {
+		return errors.New("the checkpoint is not signed")
+	}
+	if keys == nil {
+		return errors.New("no published keys to check the checkpoint with")
+	}
+	return keys.Verify(c.KeyID, c.SigningBytes(), c.Signature)
+}
+
 // SigningBytes is what a checkpoint's signature covers: its program,
 // sequence number, head hash and time, length-prefixed.
 func (c AuditCheckpoint) SigningBytes() []byte {
@@ -127,12 +139,16 @@ const (
 	// BreakUnlinked: an entry in the trail is in no link of the chain
 	// (it was slipped in; its Seq is 0).
 	BreakUnlinked ChainBreakReason = "unlinked"
+	// BreakCheckpointSignature: the latest checkpoint's signature does not
+	// verify with a published key (a checkpoint forged to match a
+	// rewritten chain).
+	BreakCheckpointSignature ChainBreakReason = "checkpoint-signature"
 )
 
 // AuditBreak is the first broken link of a chain.
 type AuditBreak struct {
 	Seq    int64            `json:"seq" doc:"The sequence number of the first broken link (0 for an entry in no link)."`
-	Reason ChainBreakReason `json:"reason" enum:"gap,duplicate,previous-hash,hash-mismatch,checkpoint,head,unlinked"`
+	Reason ChainBreakReason `json:"reason" enum:"gap,duplicate,previous-hash,hash-mismatch,checkpoint,checkpoint-signature,head,unlinked"`
 	Detail string           `json:"detail"`
 }
 

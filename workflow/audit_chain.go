@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
@@ -31,7 +32,44 @@ func (n *Notices) VerifyAudit(ctx context.Context, caller Caller) (models.AuditV
 	if !models.CanReadAudit(caller.User) {
 		return models.AuditVerification{}, fmt.Errorf("%w: only program admins verify the audit trail", models.ErrForbidden)
 	}
-	return n.store.VerifyAudit(ctx, caller.ProgramID)
+	return VerifyAuditChain(ctx, n.store, n.signing.Keys, caller.ProgramID)
+}
+
+// VerifyAuditChain walks programID's chain (the store holds it to the
+// latest checkpoint) and checks that checkpoint's signature against keys:
+// a chain rewritten from some entry on, hashes and all, needs a forged
+// checkpoint to match, and a forged one does not verify.
+func VerifyAuditChain(ctx context.Context, st AuditChainStore, keys models.SignatureVerifier, programID string) (models.AuditVerification, error) {
+	v, err := st.VerifyAudit(ctx, programID)
+	if err != nil || !v.Intact {
+		return v, err
+	}
+	c, err := st.LatestAuditCheckpoint(ctx, programID)
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+		return v, nil
+	case err != nil:
+		return v, err
+	}
+	if err := c.CheckSignature(keys); err != nil {
+		v.Intact = false
+		v.Break = &models.AuditBreak{Seq: c.Seq, Reason: models.BreakCheckpointSignature,
+			Detail: fmt.Sprintf("the checkpoint at entry %d: %v", c.Seq, err)}
+	}
+	return v, nil
+}
+
+// Checkpoint signs a checkpoint of every program whose chain head moved
+// with the program's signing key (CheckpointAudit); serve runs it on a
+// timer.
+func (n *Notices) Checkpoint(ctx context.Context) (int, error) {
+	return n.CheckpointAudit(ctx, func(ctx context.Context, payload []byte) (string, string, error) {
+		raw, err := n.signing.Key.Sign(ctx, payload)
+		if err != nil {
+			return "", "", err
+		}
+		return n.signing.Key.KeyID(), base64.RawURLEncoding.EncodeToString(raw), nil
+	})
 }
 
 // CheckpointSigner signs a checkpoint's bytes (models.AuditCheckpoint

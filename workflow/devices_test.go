@@ -16,7 +16,7 @@ var noticeStart = time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC)
 
 func noticesWith(st *fakeNotices) (*Notices, *clock.Fake) {
 	clk := clock.NewFake(noticeStart)
-	return newNotices(st, clk), clk
+	return newNotices(st, clk, EphemeralSigning()), clk
 }
 
 func callerAs(id string, role models.Role) Caller {

@@ -16,10 +16,11 @@ type noticeStores interface {
 // keeps: devices for pushes, the in-app feed and its preferences, and the
 // audit trail.
 type Notices struct {
-	store noticeStores
-	clock clock.Clock
+	store   noticeStores
+	clock   clock.Clock
+	signing Signing
 }
 
-func newNotices(store noticeStores, clk clock.Clock) *Notices {
-	return &Notices{store: store, clock: clk}
+func newNotices(store noticeStores, clk clock.Clock, sig Signing) *Notices {
+	return &Notices{store: store, clock: clk, signing: sig}
 }

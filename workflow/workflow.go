@@ -57,7 +57,7 @@ func New(store Store, clk clock.Clock, sig Signing, opts ...Option) *Workflow {
 		Evaluations: newEvaluations(store, clk, sig),
 		People:      newPeople(store, clk),
 		Skills:      newSkills(store, clk),
-		Notices:     newNotices(store, clk),
+		Notices:     newNotices(store, clk, sig),
 		Exports:     newExports(store, clk),
 	}
 	for _, o := range opts {

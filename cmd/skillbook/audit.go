@@ -9,6 +9,7 @@ import (
 
 	"skillbook/clock"
 	"skillbook/models"
+	"skillbook/workflow"
 )
 
 // auditVerify runs `skillbook audit verify [--program ID]`: it walks the
@@ -17,12 +18,17 @@ import (
 func auditVerify(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	programID := fs.String("program", "", "the id of the program whose chain to verify (default: every program's)")
+	keysFrom := fs.String("keys", "", "the published keys the chain heads' signed checkpoints are checked with: a JWK set file or URL (default: this deployment's keys)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
+	}
+	keys, err := publishedKeys(ctx, *keysFrom, getenv)
+	if err != nil {
+		return fmt.Errorf("audit verify: %w", err)
 	}
 	st, err := openStore(ctx, cfg, clock.System{}, newLogger(io.Discard, cfg.LogLevel))
 	if err != nil {
@@ -47,7 +53,7 @@ func auditVerify(ctx context.Context, args []string, getenv func(string) string,
 	}
 	var broken []string
 	for _, p := range programs {
-		v, err := st.VerifyAudit(ctx, p)
+		v, err := workflow.VerifyAuditChain(ctx, st, keys, p)
 		if err != nil {
 			return fmt.Errorf("audit verify %s: %w", p, err)
 		}

@@ -20,7 +20,7 @@ import (
 func TestAuditVerifyCommand(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	vars := env(map[string]string{"SKILLBOOK_DATA_DIR": dir})
+	vars := env(map[string]string{"SKILLBOOK_DATA_DIR": dir, "SIGNING_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="})
 	var out bytes.Buffer
 	if err := run(ctx, []string{"audit", "verify"}, vars, &out, &out); err != nil || !strings.Contains(out.String(), "no audit entries") {
 		t.Errorf("audit verify of an empty store = %v (%q); want nothing to verify", err, out.String())

@@ -39,6 +39,9 @@ type config struct {
 	MetricsAddr string
 	// Signing says where the key that signs records is (package signing).
 	Signing signing.Config
+	// AuditCheckpointInterval is how often the audit chains' heads are
+	// signed (a checkpoint per program whose head moved).
+	AuditCheckpointInterval time.Duration
 }
 
 // configError is a bad setting; the process exits with status 2.
@@ -147,6 +150,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 			bad("EXPORT_RETENTION", "must be a duration such as 24h, from 1m to 720h, not %q", v)
 		} else {
 			c.ExportRetention = d
+		}
+	}
+	c.AuditCheckpointInterval = time.Hour
+	if v := strings.TrimSpace(getenv("AUDIT_CHECKPOINT_INTERVAL")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute || d > 24*time.Hour {
+			bad("AUDIT_CHECKPOINT_INTERVAL", "must be a duration such as 1h, from 1m to 24h, not %q", v)
+		} else {
+			c.AuditCheckpointInterval = d
 		}
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(str("LOG_LEVEL", "info"))); err != nil {

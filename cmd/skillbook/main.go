@@ -61,7 +61,7 @@ var commands = []command{
 	{"keys rotate", "", "replace the key in SIGNING_KEY_FILE with a new one and keep the old public key in\nSIGNING_RETIRED_KEYS, so what it signed still verifies; restart the server afterwards", keysRotate},
 	{"backup", "--out FILE", "write a consistent snapshot of the SQLite database to a new file, also while the server runs", backupCmd},
 	{"restore", "--in FILE", "put a backup into a data directory no server holds, replacing its database", restoreCmd},
-	{"audit verify", "[--program ID]", "walk the audit chain of one program (default: every program) and name its first broken\nlink; exit 1 if any chain is broken", auditVerify},
+	{"audit verify", "[--program ID] [--keys FILE|URL]", "walk the audit chain of one program (default: every program) and name its first broken\nlink; exit 1 if any chain is broken", auditVerify},
 	{"version", "", "print the version of this binary", versionCmd},
 }
 

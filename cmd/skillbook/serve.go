@@ -104,9 +104,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		defer stopMetrics()
 		apiMetrics = nil
 	}
+	wf := workflow.New(st, clk, workflow.Signing{Key: key, Keys: keys}, workflow.WithAccounts(verifier))
 	app := handlers.New(handlers.Deps{
 		Store:          st,
-		Workflow:       workflow.New(st, clk, workflow.Signing{Key: key, Keys: keys}, workflow.WithAccounts(verifier)),
+		Workflow:       wf,
 		Keys:           keys,
 		Clock:          clk,
 		Tokens:         verifier,
@@ -126,6 +127,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		st.RunMaintenance(maintCtx, 10*time.Second)
 	}()
 	defer func() { stopMaint(); <-maintDone }()
+	checkpointsDone := make(chan struct{})
+	go func() {
+		defer close(checkpointsDone)
+		checkpointAudit(maintCtx, wf.Notices, cfg.AuditCheckpointInterval, log)
+	}()
+	defer func() { stopMaint(); <-checkpointsDone }()
 	if cfg.NotifyWorker {
 		stopNotifier, err := startNotifier(ctx, cfg, st, clk, notifyMetrics, log)
 		if err != nil {
@@ -156,4 +163,24 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	<-served
 	log.Info("stopped")
 	return nil
+}
+
+// checkpointAudit signs the head of every program's audit chain that moved,
+// at start and then every interval, until ctx ends. Several instances may
+// run it: a checkpoint another wrote at the same head counts as written.
+func checkpointAudit(ctx context.Context, n *workflow.Notices, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if written, err := n.Checkpoint(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("audit checkpoint", "error", err)
+		} else if written > 0 {
+			log.Info("audit checkpoints signed", "programs", written)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -2,6 +2,7 @@ package contract_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"slices"
@@ -215,6 +216,44 @@ func TestAuditCheckpoints(t *testing.T) {
 		}
 		if v := verify(t, s, "p1"); v.Intact || v.Break.Seq != 11 || v.Break.Reason != models.BreakGap {
 			t.Errorf("VerifyAudit short of its checkpoint = %+v (%+v); want a gap at 11", v, v.Break)
+		}
+	})
+}
+
+// TestAuditCheckpointsAreSignedWithTheProgramKey checks the signed
+// checkpoints: the program's key signs them, the walk checks that
+// signature, and a checkpoint forged to match a rewritten chain (a good
+// hash, a signature of another key) breaks the chain at it.
+func TestAuditCheckpointsAreSignedWithTheProgramKey(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s storetest.Store, clk *clock.Fake) {
+		ctx := context.Background()
+		sig := workflow.EphemeralSigning()
+		notices := workflow.New(s, clk, sig).Notices
+		chained(t, s, clk, "p1", 3)
+		if n, err := notices.Checkpoint(ctx); err != nil || n != 1 {
+			t.Fatalf("Checkpoint = %d, %v; want 1", n, err)
+		}
+		v, err := workflow.VerifyAuditChain(ctx, s, sig.Keys, "p1")
+		if err != nil || !v.Intact || v.Entries != 3 {
+			t.Fatalf("VerifyAuditChain = %+v, %v; want intact with 3 entries", v, err)
+		}
+		// The next checkpoint at the true head, signed by a key the
+		// program does not publish.
+		chained(t, s, clk, "p1", 2)
+		head := chainOf(t, s, "p1")[4]
+		forged := models.AuditCheckpoint{ProgramID: "p1", Seq: head.Seq, Hash: head.Hash, At: clk.Now()}
+		other := workflow.EphemeralSigning()
+		raw, err := other.Key.Sign(ctx, forged.SigningBytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		forged.KeyID, forged.Signature = other.Key.KeyID(), base64.RawURLEncoding.EncodeToString(raw)
+		if err := s.AppendAuditCheckpoint(ctx, forged); err != nil {
+			t.Fatal(err)
+		}
+		v, err = workflow.VerifyAuditChain(ctx, s, sig.Keys, "p1")
+		if err != nil || v.Intact || v.Break == nil || v.Break.Seq != 5 || v.Break.Reason != models.BreakCheckpointSignature {
+			t.Fatalf("VerifyAuditChain with a forged checkpoint = %+v (%+v), %v; want broken at 5: checkpoint-signature", v, v.Break, err)
 		}
 	})
 }
