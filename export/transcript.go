@@ -154,7 +154,7 @@ func transcriptHistory(d *doc, t Transcript, evals []models.Attempt, showCheckli
 		}, false)
 		if e.Comment != "" {
 			d.SetX(d.GetX() + 4)
-			d.SetFont("Helvetica", "I", 8)
+			d.font("I", 8)
 			d.MultiCell(d.width-4, 3.6, d.tr("Comment: "+e.Comment), "", "L", false)
 		}
 		if s := e.Signature; s != nil {
@@ -168,11 +168,11 @@ func transcriptHistory(d *doc, t Transcript, evals []models.Attempt, showCheckli
 		for _, am := range a.Amendments {
 			d.needs(12)
 			d.SetX(d.GetX() + 4)
-			d.SetFont("Helvetica", "B", 8)
+			d.font("B", 8)
 			d.MultiCell(d.width-4, 3.6, d.tr(fmt.Sprintf("Amendment %s by %s: %s", stamp(am.Signature.SignedAt),
 				withCredential(am.Signature.SignerName, am.Signature.SignerCredential), am.Reason)), "", "L", false)
 			d.SetX(d.GetX() + 4)
-			d.SetFont("Helvetica", "", 8)
+			d.font("", 8)
 			d.MultiCell(d.width-4, 3.6, d.tr("Correction: "+am.Correction), "", "L", false)
 			d.mono(4, 7, "Amendment digest: "+am.Signature.Digest)
 		}
