@@ -4,7 +4,9 @@
 // program archive (gzipped newline-delimited JSON). Writers take their
 // data through small callbacks that yield one record at a time and write
 // as they go, so memory does not grow with the size of the program. It
-// knows nothing of HTTP or the database.
+// knows nothing of HTTP or the database. PDFs embed the DejaVu fonts of
+// fonts/ (see fonts/README.md for what they cover and how text they
+// cannot draw is shown).
 package export
 
 import (

@@ -12,7 +12,7 @@ import (
 )
 
 // transcriptColumns are the widths of the evaluation history table.
-var transcriptColumns = []float64{0.15, 0.15, 0.13, 0.08, 0.49}
+var transcriptColumns = []float64{0.13, 0.15, 0.18, 0.07, 0.47}
 
 // TranscriptPDF writes one student's skills transcript: the program and
 // student, every assigned competency grouped by area with its standing,
@@ -159,7 +159,7 @@ func transcriptHistory(d *doc, t Transcript, evals []models.Attempt, showCheckli
 		}, false)
 		if e.Comment != "" {
 			d.SetX(d.GetX() + 4)
-			d.SetFont("Helvetica", "I", 8)
+			d.font("I", 8)
 			d.MultiCell(d.width-4, 3.6, d.tr("Comment: "+e.Comment), "", "L", false)
 		}
 		if s := e.Signature; s != nil {
@@ -173,7 +173,7 @@ func transcriptHistory(d *doc, t Transcript, evals []models.Attempt, showCheckli
 		for _, am := range a.Amendments {
 			d.needs(12)
 			d.SetX(d.GetX() + 4)
-			d.SetFont("Helvetica", "B", 8)
+			d.font("B", 8)
 			what := "Amendment"
 			if am.Kind == models.AmendVoid {
 				what = "Void"
@@ -181,7 +181,7 @@ func transcriptHistory(d *doc, t Transcript, evals []models.Attempt, showCheckli
 			d.MultiCell(d.width-4, 3.6, d.tr(fmt.Sprintf("%s %s by %s: %s", what, stamp(am.Signature.SignedAt),
 				withCredential(am.Signature.SignerName, am.Signature.SignerCredential), am.Reason)), "", "L", false)
 			d.SetX(d.GetX() + 4)
-			d.SetFont("Helvetica", "", 8)
+			d.font("", 8)
 			d.MultiCell(d.width-4, 3.6, d.tr("Correction: "+am.Correction), "", "L", false)
 			d.mono(4, 7, "Amendment digest: "+am.Signature.Digest)
 		}
