@@ -172,6 +172,9 @@ func TestLibrary(t *testing.T) {
 		if c.Digest != c.ContentDigest() || len(c.Digest) != 64 {
 			t.Errorf("%s digest %q; want its content digest", c.ID, c.Digest)
 		}
+		if len(c.Sources) == 0 {
+			t.Errorf("%s cites no source", c.ID)
+		}
 	}
 	for _, a := range models.Areas {
 		if perArea[a] < 4 {
