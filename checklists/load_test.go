@@ -155,8 +155,8 @@ func TestLibrary(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Library() = %v", err)
 	}
-	if len(lib) < 26 {
-		t.Errorf("Library() has %d checklists; want at least 26", len(lib))
+	if len(lib) < 50 {
+		t.Errorf("Library() has %d checklists; want at least 50", len(lib))
 	}
 	perArea := map[models.Area]int{}
 	digests := map[string]string{}

@@ -210,3 +210,41 @@ func TestFixedChecklists(t *testing.T) {
 		t.Errorf("intradermal-injection purpose still says 10 to 15 degrees")
 	}
 }
+
+// TestLibraryCoversTheSkills: every checklist the review found missing is
+// in the library, and no shipped step is both critical and one that may
+// not apply.
+func TestLibraryCoversTheSkills(t *testing.T) {
+	lib, err := Library()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, c := range lib {
+		ids[c.ID] = true
+		for _, s := range c.Steps {
+			if s.Critical && s.MayNotApply {
+				t.Errorf("%s step %s is critical and may not apply", c.ID, s.ID)
+			}
+		}
+	}
+	for _, id := range []string{
+		"temperature-axillary", "temperature-rectal", "orthostatic-vital-signs", "bp-automated", "pediatric-vital-signs",
+		"pain-assessment", "bmi-calculation", "venipuncture-syringe-transfer", "blood-culture-collection", "centrifuge-aliquot",
+		"sterile-gloving", "blood-spill-cleanup", "high-level-disinfection", "dressing-nonsterile", "skin-closure-strips",
+		"dosage-calculation", "tb-skin-test-reading", "insulin-pen", "insulin-mixing", "eye-medication", "ear-medication",
+		"nasal-medication", "topical-transdermal", "sublingual-medication", "inhaled-medication", "eye-irrigation",
+		"ear-irrigation", "ekg-12-lead", "spirometry",
+	} {
+		if !ids[id] {
+			t.Errorf("the library has no %s checklist", id)
+		}
+	}
+	// The codes the library claims include electrocardiography and
+	// pulmonary function testing, so a checklist must cover each.
+	for _, code := range []string{"MAERB-2015 I.P.2.a", "MAERB-2015 I.P.2.d"} {
+		if !slices.ContainsFunc(lib, func(c models.Checklist) bool { return slices.Contains(c.Competencies, code) }) {
+			t.Errorf("no checklist cites %s", code)
+		}
+	}
+}
