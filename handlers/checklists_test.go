@@ -69,8 +69,8 @@ func TestChecklistsReadTheLibrary(t *testing.T) {
 	}]
 	env.Get(t, "/v1/checklists?area=vital-signs&competency="+url.QueryEscape("MAERB-2015 I.P.1.a")+"&q=blood", student.Token).
 		WantStatus(t, http.StatusOK).JSON(t, &filtered)
-	if len(filtered.Items) != 1 || filtered.Items[0].ID != "bp-manual" {
-		t.Errorf("filtered list = %+v; want only bp-manual", filtered.Items)
+	if len(filtered.Items) != 2 || filtered.Items[0].ID != "bp-automated" || filtered.Items[1].ID != "bp-manual" {
+		t.Errorf("filtered list = %+v; want only bp-automated and bp-manual", filtered.Items)
 	}
 
 	r := env.Get(t, "/v1/checklists/bp-manual", student.Token).WantStatus(t, http.StatusOK)
