@@ -3,6 +3,7 @@ package checklists
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"path"
 	"regexp"
@@ -15,10 +16,17 @@ import (
 )
 
 // Load decodes and checks one checklist file. name is the file's name: the
-// checklist's id must be its base name without ".yaml". Unknown fields,
-// wrong types, several documents and every content problem are errors,
-// returned together as Errors with their lines.
+// checklist's id must be its base name without ".yaml", or without
+// ".v<N>.yaml" for a file that keeps version N. Unknown fields, wrong
+// types, several documents and every content problem are errors, returned
+// together as Errors with their lines.
 func Load(name string, data []byte) (models.Checklist, error) {
+	return load(name, data, false)
+}
+
+// load is Load; shipped also requires what the shipped library must have:
+// sources.
+func load(name string, data []byte, shipped bool) (models.Checklist, error) {
 	file := path.Base(name)
 	root, errs := parseNode(file, data)
 	if errs != nil {
@@ -51,9 +59,21 @@ func Load(name string, data []byte) (models.Checklist, error) {
 			}
 		}
 	}
-	if want := strings.TrimSuffix(file, ".yaml"); c.ID != want && models.ValidSlug(c.ID) {
-		errs = append(errs, &Error{File: file, Line: lineOf(root, "id"), Field: "id",
-			Message: "is " + strconv.Quote(c.ID) + " but the file is " + file + "; the id must be the file name without .yaml"})
+	wantID, wantVersion := fileID(file)
+	if c.ID != wantID && models.ValidSlug(c.ID) {
+		msg := "is " + strconv.Quote(c.ID) + " but the file is " + file + "; the id must be the file name without .yaml"
+		if wantVersion > 0 {
+			msg = "is " + strconv.Quote(c.ID) + " but the file is " + file + "; the id must be the file name without .v<version>.yaml"
+		}
+		errs = append(errs, &Error{File: file, Line: lineOf(root, "id"), Field: "id", Message: msg})
+	}
+	if wantVersion > 0 && c.Version != wantVersion && c.Version > 0 {
+		errs = append(errs, &Error{File: file, Line: lineOf(root, "version"), Field: "version",
+			Message: fmt.Sprintf("is %d but the file is %s; a .v<N>.yaml file keeps version N", c.Version, file)})
+	}
+	if shipped && len(c.Sources) == 0 && !reported[lineOf(root, "sources")] {
+		errs = append(errs, &Error{File: file, Line: lineOf(root, "sources"), Field: "sources",
+			Message: "must cite at least one source (publisher, title, url) that the steps follow: every shipped checklist does"})
 	}
 	if errs != nil {
 		return models.Checklist{}, errs
@@ -61,6 +81,19 @@ func Load(name string, data []byte) (models.Checklist, error) {
 	c.Status = models.ChecklistPublished
 	c.Digest = c.ContentDigest()
 	return c, nil
+}
+
+// fileVersion matches a file that keeps one version: "<id>.v<N>.yaml".
+var fileVersion = regexp.MustCompile(`^(.+)\.v([1-9][0-9]{0,4})\.yaml$`)
+
+// fileID returns the id a file name promises and, for a "<id>.v<N>.yaml"
+// file, the version N (0 otherwise).
+func fileID(file string) (id string, version int) {
+	if g := fileVersion.FindStringSubmatch(file); g != nil {
+		n, _ := strconv.Atoi(g[2])
+		return g[1], n
+	}
+	return strings.TrimSuffix(file, ".yaml"), 0
 }
 
 // parseNode parses data into its single document's top-level mapping,
@@ -124,6 +157,7 @@ var yamlKeys = map[string]string{
 	"requiredEvaluations": "required_evaluations",
 	"maxAttempts":         "max_attempts",
 	"requiredPractice":    "required_practice",
+	"mayNotApply":         "may_not_apply",
 }
 
 // lineOf returns the line of field ("steps[3].text") in the mapping m, or

@@ -155,8 +155,8 @@ func TestLibrary(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Library() = %v", err)
 	}
-	if len(lib) < 26 {
-		t.Errorf("Library() has %d checklists; want at least 26", len(lib))
+	if len(lib) < 50 {
+		t.Errorf("Library() has %d checklists; want at least 50", len(lib))
 	}
 	perArea := map[models.Area]int{}
 	digests := map[string]string{}
@@ -171,6 +171,9 @@ func TestLibrary(t *testing.T) {
 		digests[c.Digest] = c.ID
 		if c.Digest != c.ContentDigest() || len(c.Digest) != 64 {
 			t.Errorf("%s digest %q; want its content digest", c.ID, c.Digest)
+		}
+		if len(c.Sources) == 0 {
+			t.Errorf("%s cites no source", c.ID)
 		}
 	}
 	for _, a := range models.Areas {

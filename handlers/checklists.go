@@ -135,19 +135,27 @@ func (s *server) checklistVersion(ctx context.Context, in *checklistVersionInput
 // ChecklistContent is what an admin writes: every field of a checklist
 // version but its id and number.
 type ChecklistContent struct {
-	Area         models.Area  `json:"area" enum:"vital-signs,phlebotomy,sterilization,wound-care,medication-administration"`
-	Title        string       `json:"title" minLength:"1" maxLength:"200"`
-	Purpose      string       `json:"purpose" minLength:"1" maxLength:"2000" doc:"What the student shows, and why it matters."`
-	Competencies []string     `json:"competencies" minItems:"1" maxItems:"20" doc:"Competency codes with their framework, such as \"MAERB-2015 I.P.1.a\"."`
-	Equipment    []string     `json:"equipment" minItems:"1" maxItems:"50" doc:"Each item at most 300 characters."`
-	Steps        []stepInput  `json:"steps" minItems:"1" maxItems:"100"`
-	Grading      gradingInput `json:"grading,omitempty" doc:"Overrides of the program's grading rule; omitted values use the program's."`
+	Area         models.Area   `json:"area" enum:"vital-signs,phlebotomy,sterilization,wound-care,medication-administration"`
+	Title        string        `json:"title" minLength:"1" maxLength:"200"`
+	Purpose      string        `json:"purpose" minLength:"1" maxLength:"2000" doc:"What the student shows, and why it matters."`
+	Competencies []string      `json:"competencies" minItems:"1" maxItems:"20" doc:"Competency codes with their framework, such as \"MAERB-2015 I.P.1.a\"."`
+	Equipment    []string      `json:"equipment" minItems:"1" maxItems:"50" doc:"Each item at most 300 characters."`
+	Steps        []stepInput   `json:"steps" minItems:"1" maxItems:"100"`
+	Grading      gradingInput  `json:"grading,omitempty" doc:"Overrides of the program's grading rule; omitted values use the program's."`
+	Sources      []sourceInput `json:"sources,omitempty" maxItems:"20" doc:"Public references the steps follow (guidelines, standards, manufacturer's instructions)."`
 }
 
 type stepInput struct {
-	ID       string `json:"id" maxLength:"64" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" doc:"Unique within the checklist."`
-	Text     string `json:"text" minLength:"1" maxLength:"1000"`
-	Critical bool   `json:"critical,omitempty" doc:"Missing a critical step fails the attempt whatever the score."`
+	ID          string `json:"id" maxLength:"64" pattern:"^[a-z0-9]+(-[a-z0-9]+)*$" doc:"Unique within the checklist."`
+	Text        string `json:"text" minLength:"1" maxLength:"1000"`
+	Critical    bool   `json:"critical,omitempty" doc:"Missing a critical step fails the attempt whatever the score."`
+	MayNotApply bool   `json:"mayNotApply,omitempty" doc:"The step may not apply to every patient, so an evaluator may grade it not applicable (with a comment); never on a critical step."`
+}
+
+type sourceInput struct {
+	Publisher string `json:"publisher" minLength:"1" maxLength:"300" doc:"Who issued it, such as CDC, CLSI, OSHA or a manufacturer."`
+	Title     string `json:"title" minLength:"1" maxLength:"300"`
+	URL       string `json:"url" minLength:"1" maxLength:"500" doc:"An absolute http or https URL."`
 }
 
 type gradingInput struct {
@@ -161,7 +169,11 @@ type gradingInput struct {
 func (b ChecklistContent) checklist(id string, version int) models.Checklist {
 	steps := make([]models.Step, len(b.Steps))
 	for i, st := range b.Steps {
-		steps[i] = models.Step{ID: st.ID, Text: strings.TrimSpace(st.Text), Critical: st.Critical}
+		steps[i] = models.Step{ID: st.ID, Text: strings.TrimSpace(st.Text), Critical: st.Critical, MayNotApply: st.MayNotApply}
+	}
+	var sources []models.Source
+	for _, src := range b.Sources {
+		sources = append(sources, models.Source{Publisher: strings.TrimSpace(src.Publisher), Title: strings.TrimSpace(src.Title), URL: strings.TrimSpace(src.URL)})
 	}
 	return models.Checklist{
 		ID: id, Version: version, Area: b.Area,
@@ -171,6 +183,7 @@ func (b ChecklistContent) checklist(id string, version int) models.Checklist {
 			MinScore: b.Grading.MinScore, RequiredEvaluations: b.Grading.RequiredEvaluations,
 			MaxAttempts: b.Grading.MaxAttempts, RequiredPractice: b.Grading.RequiredPractice,
 		},
+		Sources: sources,
 	}
 }
 

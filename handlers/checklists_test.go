@@ -69,8 +69,8 @@ func TestChecklistsReadTheLibrary(t *testing.T) {
 	}]
 	env.Get(t, "/v1/checklists?area=vital-signs&competency="+url.QueryEscape("MAERB-2015 I.P.1.a")+"&q=blood", student.Token).
 		WantStatus(t, http.StatusOK).JSON(t, &filtered)
-	if len(filtered.Items) != 1 || filtered.Items[0].ID != "bp-manual" {
-		t.Errorf("filtered list = %+v; want only bp-manual", filtered.Items)
+	if len(filtered.Items) != 2 || filtered.Items[0].ID != "bp-automated" || filtered.Items[1].ID != "bp-manual" {
+		t.Errorf("filtered list = %+v; want only bp-automated and bp-manual", filtered.Items)
 	}
 
 	r := env.Get(t, "/v1/checklists/bp-manual", student.Token).WantStatus(t, http.StatusOK)
@@ -270,6 +270,12 @@ func TestCreateChecklistValidation(t *testing.T) {
 		{"min score out of range", func(b map[string]any) { b["grading"] = map[string]any{"minScore": 120} }, "body.grading.minScore"},
 		{"unknown area", func(b map[string]any) { b["area"] = "cardiology" }, "body.area"},
 		{"blank title", func(b map[string]any) { b["title"] = "   " }, "title"},
+		{"critical step that may not apply", func(b map[string]any) {
+			b["steps"] = []map[string]any{{"id": "a", "text": "x", "critical": true, "mayNotApply": true}}
+		}, "steps[0].mayNotApply"},
+		{"source without a web address", func(b map[string]any) {
+			b["sources"] = []map[string]any{{"publisher": "CDC", "title": "Hand hygiene", "url": "cdc.gov"}}
+		}, "sources[0].url"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -283,5 +289,34 @@ func TestCreateChecklistValidation(t *testing.T) {
 			}
 			t.Errorf("errors = %+v; want one for %s", pr.Errors, tt.field)
 		})
+	}
+}
+
+// TestChecklistDraftKeepsMayNotApplyAndSources: a program's draft says
+// which steps may not apply and what it cites, and an edit keeps both.
+func TestChecklistDraftKeepsMayNotApplyAndSources(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	p := env.Program(t)
+	admin := env.NewUser(t, p.ID, models.RoleAdmin)
+
+	b := newChecklistBody("eye-check")
+	b["steps"] = []map[string]any{
+		{"id": "hand-hygiene", "text": "Perform hand hygiene.", "critical": true},
+		{"id": "glasses", "text": "Ask the patient to remove glasses.", "mayNotApply": true},
+	}
+	b["sources"] = []map[string]any{{"publisher": "CDC", "title": "Hand hygiene", "url": "https://www.cdc.gov/clean-hands/"}}
+	var d models.Checklist
+	env.Post(t, "/v1/checklists", admin.Token, b).WantStatus(t, http.StatusCreated).JSON(t, &d)
+	if len(d.Steps) != 2 || d.Steps[0].MayNotApply || !d.Steps[1].MayNotApply || len(d.Sources) != 1 || d.Sources[0].Publisher != "CDC" {
+		t.Fatalf("created %+v; want the second step marked and one source", d)
+	}
+
+	delete(b, "id")
+	b["sources"] = []map[string]any{{"publisher": "WHO", "title": "Hand hygiene", "url": "https://www.who.int/"}}
+	env.Do(t, apitest.Request{Method: http.MethodPut, Path: "/v1/checklists/eye-check/versions/1", Token: admin.Token, Body: b,
+		Header: map[string]string{"If-Match": `"1"`}}).WantStatus(t, http.StatusOK).JSON(t, &d)
+	if len(d.Sources) != 1 || d.Sources[0].Publisher != "WHO" || !d.Steps[1].MayNotApply {
+		t.Errorf("edited %+v; want the WHO source and the marked step kept", d)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -52,6 +53,21 @@ type Step struct {
 	ID       string `json:"id" bson:"id" yaml:"id"`
 	Text     string `json:"text" bson:"text" yaml:"text"`
 	Critical bool   `json:"critical" bson:"critical" yaml:"critical,omitempty"`
+	// MayNotApply marks a step that genuinely may not apply to a patient
+	// (one who wears no glasses): the only kind an evaluator may grade not
+	// applicable. Never set on a critical step. Omitted when false, so
+	// versions published before it keep their digests.
+	MayNotApply bool `json:"mayNotApply,omitempty" bson:"mayNotApply,omitempty" yaml:"may_not_apply,omitempty"`
+}
+
+// Source is a public reference a checklist's content follows: a guideline,
+// standard, regulation or manufacturer's instructions.
+type Source struct {
+	// Publisher is who issued it, such as "CDC", "CLSI", "OSHA" or a
+	// manufacturer.
+	Publisher string `json:"publisher" bson:"publisher" yaml:"publisher"`
+	Title     string `json:"title" bson:"title" yaml:"title"`
+	URL       string `json:"url" bson:"url" yaml:"url"`
 }
 
 // Checklist is one version of a skill checklist. (ID, Version) names it
@@ -68,7 +84,12 @@ type Checklist struct {
 	Equipment    []string        `json:"equipment" bson:"equipment" yaml:"equipment"`
 	Steps        []Step          `json:"steps" bson:"steps" yaml:"steps"`
 	Grading      GradingOverride `json:"grading" bson:"grading" yaml:"grading,omitempty"`
-	Status       ChecklistStatus `json:"status" bson:"status" yaml:"-"`
+	// Sources cite what the content follows. Every shipped checklist cites
+	// at least one (the library loader checks); a program's own may.
+	// Citations are not part of the digest: adding one to a published
+	// version changes nothing a student is graded against.
+	Sources []Source        `json:"sources,omitempty" bson:"sources,omitempty" yaml:"sources,omitempty"`
+	Status  ChecklistStatus `json:"status" bson:"status" yaml:"-"`
 	// Digest is a SHA-256 over the content; a shipped file edited without a
 	// version bump is caught by comparing it.
 	Digest      string     `json:"digest" bson:"digest" yaml:"-"`
@@ -113,6 +134,9 @@ const (
 	MaxSteps            = 100
 	MaxStepIDLen        = 64
 	MaxStepTextLen      = 1000
+	MaxSources          = 20
+	MaxSourceTitleLen   = 300
+	MaxSourceURLLen     = 500
 )
 
 // ValidSlug reports whether s is a lower-case slug such as "bp-manual":
@@ -198,6 +222,16 @@ func (c *Checklist) Validate() error {
 			seenSteps[s.ID] = i
 		}
 		requireText(&v, field+".text", &c.Steps[i].Text, MaxStepTextLen, Line)
+		if s.Critical && s.MayNotApply {
+			v.Add(field+".mayNotApply", "cannot be set on a critical step: a critical step always applies")
+		}
+	}
+
+	if len(c.Sources) > MaxSources {
+		v.Add("sources", "must list at most %d sources", MaxSources)
+	}
+	for i := range c.Sources {
+		checkSource(&v, fmt.Sprintf("sources[%d]", i), &c.Sources[i])
 	}
 
 	if err := c.Grading.Apply(DefaultGrading).Validate("grading."); err != nil {
@@ -207,6 +241,21 @@ func (c *Checklist) Validate() error {
 		}
 	}
 	return v.Err()
+}
+
+// checkSource checks that a citation names its publisher and title and
+// gives an absolute http(s) URL a reader can follow.
+func checkSource(v *ValidationError, field string, s *Source) {
+	requireText(v, field+".publisher", &s.Publisher, MaxSourceTitleLen, Line)
+	requireText(v, field+".title", &s.Title, MaxSourceTitleLen, Line)
+	switch u, err := url.Parse(s.URL); {
+	case strings.TrimSpace(s.URL) == "":
+		v.Add(field+".url", "is required")
+	case len(s.URL) > MaxSourceURLLen:
+		v.Add(field+".url", "must be at most %d characters", MaxSourceURLLen)
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.ContainsAny(s.URL, " \t\n"):
+		v.Add(field+".url", "must be an absolute http or https URL, such as \"https://www.cdc.gov/\"")
+	}
 }
 
 // requireText checks that *s is given, at most max bytes and clean text of
@@ -233,8 +282,8 @@ func joinAreas() string {
 // ContentDigest returns the hex SHA-256 of the checklist's content: id,
 // version, area, title, purpose, competencies, equipment, steps and
 // grading, in that order, as JSON. Program, status, dates and revision are
-// bookkeeping and not part of it, so the same content always has the same
-// digest wherever it is stored.
+// bookkeeping and sources are citations; none is part of it, so the same
+// content always has the same digest wherever it is stored.
 func (c *Checklist) ContentDigest() string {
 	content := struct {
 		ID           string          `json:"id"`

@@ -24,6 +24,10 @@ func validChecklist() Checklist {
 
 func intp(n int) *int { return &n }
 
+func validSource() Source {
+	return Source{Publisher: "CDC", Title: "Hand Hygiene in Healthcare Settings", URL: "https://www.cdc.gov/clean-hands/hcp/"}
+}
+
 func TestChecklistValidate(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -79,6 +83,19 @@ func TestChecklistValidate(t *testing.T) {
 		{"required evaluations zero", func(c *Checklist) { c.Grading.RequiredEvaluations = intp(0) }, "grading.requiredEvaluations", "between 1 and 10"},
 		{"max attempts too many", func(c *Checklist) { c.Grading.MaxAttempts = intp(21) }, "grading.maxAttempts", "between 1 and 20"},
 		{"required practice too many", func(c *Checklist) { c.Grading.RequiredPractice = intp(51) }, "grading.requiredPractice", "between 0 and 50"},
+		{"a plain step that may not apply", func(c *Checklist) { c.Steps[2].MayNotApply = true }, "", ""},
+		{"a critical step that may not apply", func(c *Checklist) { c.Steps[1].MayNotApply = true }, "steps[1].mayNotApply", "critical step always applies"},
+		{"sources cited", func(c *Checklist) { c.Sources = []Source{validSource()} }, "", ""},
+		{"source without publisher", func(c *Checklist) { c.Sources = []Source{validSource(), {Title: "T", URL: "https://www.cdc.gov/"}} }, "sources[1].publisher", "is required"},
+		{"source without title", func(c *Checklist) { c.Sources = []Source{{Publisher: "CDC", URL: "https://www.cdc.gov/"}} }, "sources[0].title", "is required"},
+		{"source without url", func(c *Checklist) { c.Sources = []Source{{Publisher: "CDC", Title: "T"}} }, "sources[0].url", "is required"},
+		{"source url relative", func(c *Checklist) { c.Sources = []Source{{Publisher: "CDC", Title: "T", URL: "/hand-hygiene"}} }, "sources[0].url", "absolute http or https URL"},
+		{"source url not web", func(c *Checklist) { c.Sources = []Source{{Publisher: "CDC", Title: "T", URL: "javascript:alert(1)"}} }, "sources[0].url", "absolute http or https URL"},
+		{"too many sources", func(c *Checklist) {
+			for range MaxSources + 1 {
+				c.Sources = append(c.Sources, validSource())
+			}
+		}, "sources", "at most"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,19 +137,32 @@ func TestChecklistContentDigest(t *testing.T) {
 		t.Errorf("ContentDigest differs for nil and empty equipment")
 	}
 	edits := map[string]func(c *Checklist){
-		"step text":   func(c *Checklist) { c.Steps[0].Text += "." },
-		"critical":    func(c *Checklist) { c.Steps[2].Critical = true },
-		"step order":  func(c *Checklist) { c.Steps[0], c.Steps[1] = c.Steps[1], c.Steps[0] },
-		"version":     func(c *Checklist) { c.Version = 2 },
-		"grading":     func(c *Checklist) { c.Grading.MinScore = intp(100) },
-		"competency":  func(c *Checklist) { c.Competencies = append(c.Competencies, "MAERB-2015 I.P.1.c") },
-		"purpose":     func(c *Checklist) { c.Purpose = "Other." },
-		"equipment":   func(c *Checklist) { c.Equipment = []string{"Cuff"} },
-		"area":        func(c *Checklist) { c.Area = AreaPhlebotomy },
-		"title":       func(c *Checklist) { c.Title = "Other" },
-		"grading nil": func(c *Checklist) { c.Grading.RequiredPractice = intp(0) },
+		"step text":     func(c *Checklist) { c.Steps[0].Text += "." },
+		"critical":      func(c *Checklist) { c.Steps[2].Critical = true },
+		"step order":    func(c *Checklist) { c.Steps[0], c.Steps[1] = c.Steps[1], c.Steps[0] },
+		"version":       func(c *Checklist) { c.Version = 2 },
+		"grading":       func(c *Checklist) { c.Grading.MinScore = intp(100) },
+		"competency":    func(c *Checklist) { c.Competencies = append(c.Competencies, "MAERB-2015 I.P.1.c") },
+		"purpose":       func(c *Checklist) { c.Purpose = "Other." },
+		"equipment":     func(c *Checklist) { c.Equipment = []string{"Cuff"} },
+		"area":          func(c *Checklist) { c.Area = AreaPhlebotomy },
+		"title":         func(c *Checklist) { c.Title = "Other" },
+		"grading nil":   func(c *Checklist) { c.Grading.RequiredPractice = intp(0) },
+		"may not apply": func(c *Checklist) { c.Steps[2].MayNotApply = true },
 	}
+	// The digest of a version published before steps could be marked as
+	// ones that may not apply, and before sources, is what it was then: a
+	// stored version must not look edited.
 	base := validChecklist()
+	const published = "4dda8ad62218ed4f4d44839b0d8987f7d3a0e3a7f01f50b2374c66d861a7acb8"
+	if got := base.ContentDigest(); got != published {
+		t.Errorf("ContentDigest() = %s; want %s, as before", got, published)
+	}
+	cited := validChecklist()
+	cited.Sources = []Source{validSource()}
+	if cited.ContentDigest() != published {
+		t.Errorf("ContentDigest changed when a source was cited; sources are not content")
+	}
 	for name, edit := range edits {
 		c := validChecklist()
 		edit(&c)

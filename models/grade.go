@@ -12,7 +12,11 @@ const MaxCommentLength = 2000
 // the score and outcome under rule g: a failed critical step fails the
 // attempt whatever the score; below g.MinScore fails. The client cannot
 // override either. Every step must be graded exactly once, and every
-// failed step needs a comment. Step comments are put in NFC, in steps.
+// failed step needs a comment. Not applicable is refused on a critical
+// step and on any step the checklist does not mark as one that may not
+// apply, so it can never lift a score or rescue a critical miss; where
+// allowed it needs a comment saying why. Step comments are put in NFC, in
+// steps.
 func Grade(c *Checklist, g Grading, steps []StepGrade) (score int, outcome Outcome, failedCritical []string, err error) {
 	var v ValidationError
 	seen := make(map[string]bool, len(steps))
@@ -30,8 +34,14 @@ func Grade(c *Checklist, g Grading, steps []StepGrade) (score int, outcome Outco
 		case !sg.Result.Valid():
 			v.Add(field+".result", "must be pass, fail or na")
 			continue
+		case sg.Result == StepNA && step.Critical:
+			v.Add(field+".result", "step %q is critical and cannot be not applicable: grade it pass or fail", step.ID)
+		case sg.Result == StepNA && !step.MayNotApply:
+			v.Add(field+".result", "step %q always applies on %s version %d: grade it pass or fail", step.ID, c.ID, c.Version)
 		case sg.Result == StepFail && strings.TrimSpace(sg.Comment) == "":
 			v.Add(field+".comment", "is required when a step fails: say what to improve")
+		case sg.Result == StepNA && strings.TrimSpace(sg.Comment) == "":
+			v.Add(field+".comment", "is required when step %q is not applicable: say why it did not apply", step.ID)
 		case len(sg.Comment) > MaxCommentLength:
 			v.Add(field+".comment", "must be at most %d characters", MaxCommentLength)
 		default:

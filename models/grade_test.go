@@ -2,7 +2,9 @@ package models
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -10,8 +12,8 @@ import (
 func gradeChecklist() *Checklist {
 	return &Checklist{ID: "bp-manual", Version: 2, Steps: []Step{
 		{ID: "hand-hygiene", Text: "Perform hand hygiene.", Critical: true},
-		{ID: "cuff", Text: "Place the cuff."},
-		{ID: "inflate", Text: "Inflate."},
+		{ID: "cuff", Text: "Place the cuff.", MayNotApply: true},
+		{ID: "inflate", Text: "Inflate.", MayNotApply: true},
 		{ID: "record", Text: "Record the reading."},
 	}}
 }
@@ -19,7 +21,7 @@ func gradeChecklist() *Checklist {
 func TestGrade(t *testing.T) {
 	pass := func(id string) StepGrade { return StepGrade{StepID: id, Result: StepPass} }
 	fail := func(id string) StepGrade { return StepGrade{StepID: id, Result: StepFail, Comment: "Missed"} }
-	na := func(id string) StepGrade { return StepGrade{StepID: id, Result: StepNA} }
+	na := func(id string) StepGrade { return StepGrade{StepID: id, Result: StepNA, Comment: "Did not apply"} }
 	g := Grading{MinScore: 75}
 	tests := []struct {
 		name     string
@@ -42,7 +44,7 @@ func TestGrade(t *testing.T) {
 			problems: []string{"steps[3].result", "steps"}},
 		{name: "a failed step needs a comment", steps: []StepGrade{pass("hand-hygiene"), pass("cuff"), pass("inflate"), {StepID: "record", Result: StepFail}},
 			problems: []string{"steps[3].comment"}},
-		{name: "nothing applicable", steps: []StepGrade{na("hand-hygiene"), na("cuff"), na("inflate"), na("record")}, problems: []string{"steps"}},
+		{name: "nothing applicable", steps: []StepGrade{na("hand-hygiene"), na("cuff"), na("inflate"), na("record")}, problems: []string{"steps[0].result", "steps[3].result"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,6 +67,85 @@ func TestGrade(t *testing.T) {
 				t.Fatalf("Grade = %d, %s, %v, %v; want %d, %s, %v", score, outcome, critical, err, tt.score, tt.outcome, tt.critical)
 			}
 		})
+	}
+}
+
+// TestGradeStepCells grades one step of each kind (plain, may not apply,
+// critical) with each result, with and without a comment, the other steps
+// passed: every cell of the rule.
+func TestGradeStepCells(t *testing.T) {
+	c := &Checklist{ID: "eye-drops", Version: 2, Steps: []Step{
+		{ID: "identify", Text: "Identify the patient.", Critical: true},
+		{ID: "glasses", Text: "Remove the patient's glasses.", MayNotApply: true},
+		{ID: "position", Text: "Tilt the head back."},
+		{ID: "record", Text: "Record the medication."},
+	}}
+	g := Grading{MinScore: 75}
+	const note = "Checked with the instructor"
+	tests := []struct {
+		step     string
+		result   StepResult
+		comment  string
+		score    int
+		outcome  Outcome
+		critical []string
+		problem  string // the field of the one ValidationError problem
+		message  string // a part of its message
+	}{
+		{step: "position", result: StepPass, score: 100, outcome: OutcomePassed},
+		{step: "position", result: StepPass, comment: note, score: 100, outcome: OutcomePassed},
+		{step: "position", result: StepFail, problem: "steps[2].comment", message: "is required when a step fails"},
+		{step: "position", result: StepFail, comment: note, score: 75, outcome: OutcomePassed},
+		{step: "position", result: StepNA, problem: "steps[2].result", message: `step "position" always applies on eye-drops version 2`},
+		{step: "position", result: StepNA, comment: note, problem: "steps[2].result", message: `step "position" always applies`},
+
+		{step: "glasses", result: StepPass, score: 100, outcome: OutcomePassed},
+		{step: "glasses", result: StepPass, comment: note, score: 100, outcome: OutcomePassed},
+		{step: "glasses", result: StepFail, problem: "steps[1].comment", message: "is required when a step fails"},
+		{step: "glasses", result: StepFail, comment: note, score: 75, outcome: OutcomePassed},
+		{step: "glasses", result: StepNA, problem: "steps[1].comment", message: `is required when step "glasses" is not applicable`},
+		{step: "glasses", result: StepNA, comment: note, score: 100, outcome: OutcomePassed},
+
+		{step: "identify", result: StepPass, score: 100, outcome: OutcomePassed},
+		{step: "identify", result: StepPass, comment: note, score: 100, outcome: OutcomePassed},
+		{step: "identify", result: StepFail, problem: "steps[0].comment", message: "is required when a step fails"},
+		{step: "identify", result: StepFail, comment: note, score: 75, outcome: OutcomeFailed, critical: []string{"identify"}},
+		{step: "identify", result: StepNA, problem: "steps[0].result", message: `step "identify" is critical and cannot be not applicable`},
+		{step: "identify", result: StepNA, comment: note, problem: "steps[0].result", message: `step "identify" is critical`},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s %s comment=%t", tt.step, tt.result, tt.comment != ""), func(t *testing.T) {
+			steps := make([]StepGrade, len(c.Steps))
+			for i, s := range c.Steps {
+				steps[i] = StepGrade{StepID: s.ID, Result: StepPass}
+				if s.ID == tt.step {
+					steps[i] = StepGrade{StepID: s.ID, Result: tt.result, Comment: tt.comment}
+				}
+			}
+			score, outcome, critical, err := Grade(c, g, steps)
+			if tt.problem != "" {
+				var v *ValidationError
+				if !errors.As(err, &v) || len(v.Problems) != 1 || v.Problems[0].Field != tt.problem || !strings.Contains(v.Problems[0].Message, tt.message) {
+					t.Fatalf("Grade = %v; want one problem %s: …%s…", err, tt.problem, tt.message)
+				}
+				return
+			}
+			if err != nil || score != tt.score || outcome != tt.outcome || !slices.Equal(critical, tt.critical) {
+				t.Fatalf("Grade = %d, %s, %v, %v; want %d, %s, %v", score, outcome, critical, err, tt.score, tt.outcome, tt.critical)
+			}
+		})
+	}
+
+	// A stored checklist marking a critical step as one that may not apply
+	// (Validate refuses it) still cannot have it graded not applicable.
+	bad := &Checklist{ID: "bad", Version: 1, Steps: []Step{
+		{ID: "identify", Text: "Identify the patient.", Critical: true, MayNotApply: true},
+		{ID: "record", Text: "Record."},
+	}}
+	_, _, _, err := Grade(bad, g, []StepGrade{{StepID: "identify", Result: StepNA, Comment: note}, {StepID: "record", Result: StepPass}})
+	var v *ValidationError
+	if !errors.As(err, &v) || len(v.Problems) != 1 || v.Problems[0].Field != "steps[0].result" {
+		t.Errorf("Grade(na on a critical step marked may not apply) = %v; want a steps[0].result problem", err)
 	}
 }
 

@@ -88,6 +88,7 @@ func (s *Skills) UpdateDraft(ctx context.Context, caller Caller, in UpdateDraftI
 	next := cur
 	next.Area, next.Title, next.Purpose = c.Area, c.Title, c.Purpose
 	next.Competencies, next.Equipment, next.Steps, next.Grading = c.Competencies, c.Equipment, c.Steps, c.Grading
+	next.Sources = c.Sources
 	next.Digest = next.ContentDigest()
 	next.Revision, next.UpdatedAt = cur.Revision+1, s.clock.Now()
 	return s.store.UpdateChecklist(ctx, next, cur.Revision, s.checklistEvent(caller, next, models.EventChecklistEdited, "edited"))

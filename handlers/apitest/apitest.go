@@ -72,8 +72,9 @@ func NewE2E(tb testing.TB, configure ...func(*handlers.Deps)) *Env {
 func start(tb testing.TB, v handlers.TokenVerifier, clk clock.Clock, configure []func(*handlers.Deps)) *Env {
 	tb.Helper()
 	st := storetest.Engine(tb, clk)
-	// Like serve, start with the shipped checklist library in the store.
-	lib, err := checklists.Library()
+	// Like serve, start with the shipped checklist library in the store,
+	// with the superseded versions older records name.
+	lib, err := checklists.Versions()
 	if err != nil {
 		tb.Fatalf("load checklist library: %v", err)
 	}

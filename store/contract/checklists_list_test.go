@@ -123,11 +123,11 @@ func TestChecklistsFilters(t *testing.T) {
 		if got := count(p, models.ChecklistFilter{Area: models.AreaSterilization}); len(got) != want {
 			t.Errorf("Checklists(area sterilization) = %v; want %d", got, want)
 		}
-		if got := count(p, models.ChecklistFilter{Text: "BLOOD pressure"}); strings.Join(got, ",") != "bp-manual" {
-			t.Errorf("Checklists(text blood pressure) = %v; want [bp-manual]", got)
+		if got := count(p, models.ChecklistFilter{Text: "BLOOD pressure"}); strings.Join(got, ",") != "bp-automated,bp-manual" {
+			t.Errorf("Checklists(text blood pressure) = %v; want [bp-automated bp-manual]", got)
 		}
-		if got := count(p, models.ChecklistFilter{Competency: "MAERB-2015 I.P.1.a"}); strings.Join(got, ",") != "bp-manual" {
-			t.Errorf("Checklists(competency I.P.1.a) = %v; want [bp-manual]", got)
+		if got := count(p, models.ChecklistFilter{Competency: "MAERB-2015 I.P.1.a"}); strings.Join(got, ",") != "bp-automated,bp-manual,orthostatic-vital-signs" {
+			t.Errorf("Checklists(competency I.P.1.a) = %v; want [bp-automated bp-manual orthostatic-vital-signs]", got)
 		}
 		for _, id := range count(p, models.ChecklistFilter{Competency: "MAERB-2015 I.P.1"}) {
 			if lib[indexOf(lib, id)].Area != models.AreaVitalSigns {
@@ -135,12 +135,13 @@ func TestChecklistsFilters(t *testing.T) {
 			}
 		}
 
-		// Filters see the current version: the program's v2 renames
-		// pulse-oximetry, so the old title no longer matches for it.
+		// Filters see the current version: the program's v3 (after the
+		// shipped v2) renames pulse-oximetry, so the old title no longer
+		// matches for it.
 		c := lib[indexOf(lib, "pulse-oximetry")]
 		c.Title = "Measure SpO2"
 		mustDraft(t, s, p, c)
-		mustPublish(t, s, p, "pulse-oximetry", 2)
+		mustPublish(t, s, p, "pulse-oximetry", 3)
 		if got := count(p, models.ChecklistFilter{Text: "oxygen saturation"}); len(got) != 0 {
 			t.Errorf("Checklists(old title) = %v; want none", got)
 		}
@@ -155,8 +156,8 @@ func TestChecklistsFilters(t *testing.T) {
 			t.Errorf("Checklists() = %d; want %d (one current version per id)", len(all.Items), len(lib))
 		}
 		for _, it := range all.Items {
-			if it.ID == "pulse-oximetry" && (it.Version != 2 || it.ProgramID != p) {
-				t.Errorf("Checklists() lists pulse-oximetry v%d of %q; want the program's v2", it.Version, it.ProgramID)
+			if it.ID == "pulse-oximetry" && (it.Version != 3 || it.ProgramID != p) {
+				t.Errorf("Checklists() lists pulse-oximetry v%d of %q; want the program's v3", it.Version, it.ProgramID)
 			}
 		}
 

@@ -23,11 +23,16 @@ func library(tb testing.TB) []models.Checklist {
 	return lib
 }
 
-// mustUpsert stores the shipped library and returns it.
+// mustUpsert stores the shipped library, with the superseded versions
+// older records name, and returns its current versions.
 func mustUpsert(tb testing.TB, s storetest.Store) []models.Checklist {
 	tb.Helper()
 	lib := library(tb)
-	if _, err := s.UpsertLibrary(context.Background(), lib); err != nil {
+	all, err := checklists.Versions()
+	if err != nil {
+		tb.Fatalf("Versions() = %v", err)
+	}
+	if _, err := s.UpsertLibrary(context.Background(), all); err != nil {
 		tb.Fatalf("UpsertLibrary = %v", err)
 	}
 	return lib

@@ -76,7 +76,7 @@ func (s *Store) UpdateChecklist(ctx context.Context, c models.Checklist, revisio
 	key := checklistKey(c.ProgramID, c.ID, c.Version)
 	update := withEvents(bson.M{"$set": bson.M{
 		"area": c.Area, "title": c.Title, "purpose": c.Purpose,
-		"competencies": c.Competencies, "equipment": c.Equipment, "steps": c.Steps, "grading": c.Grading,
+		"competencies": c.Competencies, "equipment": c.Equipment, "steps": c.Steps, "grading": c.Grading, "sources": c.Sources,
 		"status": c.Status, "revision": c.Revision, "digest": c.Digest,
 		"publishedAt": c.PublishedAt, "updatedAt": c.UpdatedAt,
 	}}, events...)

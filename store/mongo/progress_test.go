@@ -87,7 +87,11 @@ func TestProgressRecordsRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.UpsertLibrary(ctx, lib); err != nil {
+	all, err := checklists.Versions() // assign and history use version 1
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpsertLibrary(ctx, all); err != nil {
 		t.Fatal(err)
 	}
 	program, err := s.CreateProgram(ctx, "P")

@@ -95,6 +95,7 @@ func (s *Store) UpdateChecklist(ctx context.Context, c models.Checklist, revisio
 		}
 		stored.Area, stored.Title, stored.Purpose = c.Area, c.Title, c.Purpose
 		stored.Competencies, stored.Equipment, stored.Steps, stored.Grading = c.Competencies, c.Equipment, c.Steps, c.Grading
+		stored.Sources = c.Sources
 		stored.Status, stored.Revision, stored.Digest = c.Status, c.Revision, c.Digest
 		stored.PublishedAt, stored.UpdatedAt = skillTimePtr(c.PublishedAt), skillTime(c.UpdatedAt)
 		if doc, err = encode(stored); err != nil {

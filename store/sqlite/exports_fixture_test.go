@@ -52,10 +52,11 @@ func exportJSON(tb testing.TB, v any) string {
 	return doc
 }
 
-// exportLibrary stores the shipped checklists, as every start-up does.
+// exportLibrary stores the shipped checklists, with the superseded
+// versions older records name, as every start-up does.
 func exportLibrary(tb testing.TB, s *Store) {
 	tb.Helper()
-	lib, err := checklists.Library()
+	lib, err := checklists.Versions()
 	if err != nil {
 		tb.Fatal(err)
 	}
