@@ -90,7 +90,7 @@ func printChecklists(w io.Writer, lib []models.Checklist) error {
 // library, or a shipped version edited without a version bump, stops
 // start-up with the error.
 func loadLibrary(ctx context.Context, st engine, log *slog.Logger) error {
-	lib, err := checklists.Library()
+	lib, err := checklists.Versions()
 	if err != nil {
 		return fmt.Errorf("checklist library:\n%w", err)
 	}

@@ -71,7 +71,7 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer st.Close(context.WithoutCancel(ctx))
-	lib, err := checklists.Library()
+	lib, err := checklists.Versions()
 	if err != nil {
 		return fmt.Errorf("checklist library:\n%w", err)
 	}
