@@ -146,9 +146,9 @@ func TestAccreditationCSV(t *testing.T) {
 			t.Errorf("row %s = %q; want … %q", code, got, want)
 		}
 	}
-	check("MAERB-2015 I.P.1.a", "bp-manual", "3", "3", "1", "33", "Bob Baker; =cmd|' /C calc'!A0")
-	check("MAERB-2015 I.P.2.b", "venipuncture-evacuated-tube", "3", "3", "0", "0", "Ann Archer; Bob Baker; =cmd|' /C calc'!A0")
-	check("MAERB-2015 I.P.6", "", "3", "0", "0", "0", "Ann Archer; Bob Baker; =cmd|' /C calc'!A0")
+	check("MAERB-2015 I.P.1.a", "bp-manual", "3", "3", "1", "33", "Bob Baker; =cmd|' /C calc'!A0", "bp-manual v1 (1)")
+	check("MAERB-2015 I.P.2.b", "venipuncture-evacuated-tube", "3", "3", "0", "0", "Ann Archer; Bob Baker; =cmd|' /C calc'!A0", "")
+	check("MAERB-2015 I.P.6", "", "3", "0", "0", "0", "Ann Archer; Bob Baker; =cmd|' /C calc'!A0", "")
 	if byCode["MAERB-2015 I.P.1.a"][1] != "Measure and record blood pressure" {
 		t.Errorf("title = %q", byCode["MAERB-2015 I.P.1.a"][1])
 	}

@@ -36,6 +36,11 @@ type Program struct {
 	// performances each student needs.
 	ProcedureTargets map[string]int `json:"procedureTargets" bson:"procedureTargets"`
 	CreatedAt        time.Time      `json:"createdAt" bson:"createdAt"`
+	// Frameworks are the competency frameworks the program reports
+	// against (none: DefaultFrameworks); EvidenceRules tighten the shipped
+	// evidence rules (EvidenceRuleOf).
+	Frameworks    []string       `json:"frameworks,omitempty" bson:"frameworks,omitempty"`
+	EvidenceRules []EvidenceRule `json:"evidenceRules,omitempty" bson:"evidenceRules,omitempty"`
 }
 
 // User is a person in a program. A user starts as an invitation (no UID) and

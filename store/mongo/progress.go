@@ -45,7 +45,7 @@ func (s *Store) ProgressRecords(ctx context.Context, programID string, students 
 	if r.Procedures, err = s.ProcedureCounts(ctx, programID, ids); err != nil {
 		return r, err
 	}
-	if r.Checklists, err = s.ChecklistsByRef(ctx, programID, models.ChecklistRefs(r.Assignments)); err != nil {
+	if r.Checklists, err = s.ChecklistsByRef(ctx, programID, r.NeededChecklists()); err != nil {
 		return r, err
 	}
 	return r, nil

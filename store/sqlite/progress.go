@@ -39,7 +39,7 @@ func (s *Store) ProgressRecords(ctx context.Context, programID string, students 
 	if r.Procedures, err = s.ProcedureCounts(ctx, programID, ids); err != nil {
 		return r, err
 	}
-	if r.Checklists, err = s.ChecklistsByRef(ctx, programID, models.ChecklistRefs(r.Assignments)); err != nil {
+	if r.Checklists, err = s.ChecklistsByRef(ctx, programID, r.NeededChecklists()); err != nil {
 		return r, err
 	}
 	return r, nil
@@ -126,7 +126,55 @@ func (s *Store) StandingsOf(ctx context.Context, programID string, studentIDs []
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read standings: %w", translate(err))
 	}
+	if err := s.passVersions(ctx, out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// passVersions sets the checklist version of every passed evaluation in
+// standings, which the read model does not hold (evidence names it and
+// reads its codes), in primary-key reads of the passed attempts only.
+func (s *Store) passVersions(ctx context.Context, standings models.Standings) error {
+	at := map[string]*models.GradedAttempt{}
+	var ids []string
+	for _, of := range standings {
+		for checklist, st := range of {
+			for i := range st.Graded {
+				if g := &st.Graded[i]; g.Status == models.StatusPassed {
+					at[g.AttemptID] = g
+					ids = append(ids, g.AttemptID)
+				}
+			}
+			of[checklist] = st
+		}
+	}
+	for chunk := range slices.Chunk(ids, refsPerQuery) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := s.reader.QueryContext(ctx, `SELECT id, json_extract(iif(progress = '', doc, progress), '$.checklistVersion')
+			FROM attempts WHERE id IN (`+skillPlaceholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("read passed versions: %w", translate(err))
+		}
+		for rows.Next() {
+			var id string
+			var version int
+			if err := rows.Scan(&id, &version); err != nil {
+				rows.Close()
+				return fmt.Errorf("read passed versions: %w", translate(err))
+			}
+			at[id].Version = version
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("read passed versions: %w", translate(err))
+		}
+	}
+	return nil
 }
 
 // ChecklistsByRef returns the checklist versions refs name as programID
