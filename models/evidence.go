@@ -60,7 +60,7 @@ type completion struct {
 // for. A pass counts only once signed. The completing pass is the
 // required-th by signing time; its version's codes are what it evidences.
 // A version missing from checklists counts for nothing.
-func completionsOf(program Program, standings map[string]Standing, checklists map[ChecklistRef]Checklist) []completion {
+func (c *Catalog) completionsOf(program Program, standings map[string]Standing, checklists map[ChecklistRef]Checklist) []completion {
 	var out []completion
 	for id, st := range standings {
 		passes := st.signedPasses()
@@ -76,15 +76,15 @@ func completionsOf(program Program, standings map[string]Standing, checklists ma
 			continue
 		}
 		p := passes[required-1]
-		c, ok := checklists[ChecklistRef{id, p.Version}]
+		graded, ok := checklists[ChecklistRef{id, p.Version}]
 		if !ok {
 			continue
 		}
 		k := completion{EvidenceSource: EvidenceSource{ChecklistID: id, ChecklistVersion: p.Version, AttemptID: p.AttemptID,
 			SignedAt: *p.SignedAt, Signer: p.Signer, Credential: p.Credential}}
-		for _, code := range c.Competencies {
+		for _, code := range graded.Competencies {
 			k.codes = append(k.codes, code)
-			k.codes = append(k.codes, catalog.Crosswalk[code]...)
+			k.codes = append(k.codes, c.Crosswalk[code]...)
 		}
 		out = append(out, k)
 	}
@@ -115,16 +115,22 @@ func (s Standing) signedPasses() []*GradedAttempt {
 // one completed checklist citing it (or a code crosswalked to it) is not
 // partial for it, and every requirement of its rule is met.
 func EvidenceOf(program Program, standings map[string]Standing, checklists map[ChecklistRef]Checklist) []CodeEvidence {
-	done := completionsOf(program, standings, checklists)
+	return catalog.Evidence(program, standings, checklists)
+}
+
+// Evidence is EvidenceOf under c's frameworks, crosswalks and rules.
+func (c *Catalog) Evidence(program Program, standings map[string]Standing, checklists map[ChecklistRef]Checklist) []CodeEvidence {
+	done := c.completionsOf(program, standings, checklists)
 	out := []CodeEvidence{}
 	for _, name := range program.CompetencyFrameworks() {
-		f, ok := LookupFramework(name)
-		if !ok {
-			continue
-		}
-		for _, comp := range f.Competencies {
-			if e, ok := evidence(comp, EvidenceRuleOf(program, comp.Code), done); ok {
-				out = append(out, e)
+		for _, f := range c.Frameworks {
+			if f.Name != name {
+				continue
+			}
+			for _, comp := range f.Competencies {
+				if e, ok := evidence(comp, c.RuleOf(program, comp.Code), done); ok {
+					out = append(out, e)
+				}
 			}
 		}
 	}
@@ -163,8 +169,11 @@ func evidence(comp Competency, rule EvidenceRule, done []completion) (CodeEviden
 // EvidenceRuleOf is the rule for code in program: the shipped default with
 // the program's own rule for it added (its requirements and partial
 // checklists join the default's, so a program can only tighten).
-func EvidenceRuleOf(program Program, code string) EvidenceRule {
-	r := catalog.Rules[code]
+func EvidenceRuleOf(program Program, code string) EvidenceRule { return catalog.RuleOf(program, code) }
+
+// RuleOf is EvidenceRuleOf under c's default rules.
+func (c *Catalog) RuleOf(program Program, code string) EvidenceRule {
+	r := c.Rules[code]
 	r.Code = code
 	r.Requires = slices.Clone(r.Requires)
 	r.Partial = slices.Clone(r.Partial)
