@@ -15,14 +15,20 @@ import (
 // them (EvidenceRuleOf).
 type EvidenceRule struct {
 	Code string `json:"code" bson:"code"`
-	// Requires are requirements that must all hold: each is met by a
-	// signed completion of any one of its checklists (by id).
-	Requires [][]string `json:"requires,omitempty" bson:"requires,omitempty"`
+	// Requires are requirements that must all hold.
+	Requires []Requirement `json:"requires,omitempty" bson:"requires,omitempty"`
 	// Partial are checklists that support the code but never evidence it
 	// alone: another citing checklist must be completed too.
 	Partial []string `json:"partial,omitempty" bson:"partial,omitempty"`
 	// Why says, for the people reading an export, why the rule exists.
 	Why string `json:"why,omitempty" bson:"why,omitempty"`
+}
+
+// Requirement is met by a signed completion of any one of its checklists
+// (by id). It is an object, not a bare list, because lists of lists are
+// beyond some MongoDB-compatible stores.
+type Requirement struct {
+	AnyOf []string `json:"anyOf" bson:"anyOf"`
 }
 
 // EvidenceSource is one signed completion that counts toward a code: the
@@ -154,7 +160,7 @@ func evidence(comp Competency, rule EvidenceRule, done []completion) (CodeEviden
 		return e, false
 	}
 	for _, req := range rule.Requires {
-		i := slices.IndexFunc(done, func(k completion) bool { return slices.Contains(req, k.ChecklistID) })
+		i := slices.IndexFunc(done, func(k completion) bool { return slices.Contains(req.AnyOf, k.ChecklistID) })
 		if i < 0 {
 			return e, false
 		}
@@ -271,7 +277,7 @@ func (s CompetencySettings) Validate() error {
 			v.Add(f+".requires", "at most %d requirements", maxRuleRequirements)
 		}
 		for j, req := range r.Requires {
-			checkRuleIDs(&v, fmt.Sprintf("%s.requires[%d]", f, j), req, 1)
+			checkRuleIDs(&v, fmt.Sprintf("%s.requires[%d].anyOf", f, j), req.AnyOf, 1)
 		}
 		checkRuleIDs(&v, f+".partial", r.Partial, 0)
 		if len(r.Why) > maxRuleWhy {

@@ -110,10 +110,10 @@ func TestEvidenceRules(t *testing.T) {
 			program: Program{Grading: Grading{RequiredEvaluations: 2}},
 			passes:  []pass{{"bp-manual", 1, 1}, {"bp-manual", 1, 2}}, want: []string{"I.P.1.a"}},
 		{name: "a program requires a second checklist for blood pressure",
-			program: Program{EvidenceRules: []EvidenceRule{{Code: "MAERB-2015 I.P.1.a", Requires: [][]string{{"local-check"}}}}},
+			program: Program{EvidenceRules: []EvidenceRule{{Code: "MAERB-2015 I.P.1.a", Requires: []Requirement{{AnyOf: []string{"local-check"}}}}}},
 			passes:  []pass{{"bp-manual", 1, 1}}, want: []string{}},
 		{name: "a program's requirement met",
-			program: Program{EvidenceRules: []EvidenceRule{{Code: "MAERB-2015 I.P.1.a", Requires: [][]string{{"local-check"}}}}},
+			program: Program{EvidenceRules: []EvidenceRule{{Code: "MAERB-2015 I.P.1.a", Requires: []Requirement{{AnyOf: []string{"local-check"}}}}}},
 			passes:  []pass{{"bp-manual", 1, 1}, {"local-check", 1, 2}}, want: []string{"I.P.1.a"}},
 		{name: "a program marks the winged set partial too: order of draw and winged set do not add up",
 			program: Program{EvidenceRules: []EvidenceRule{{Code: "MAERB-2015 I.P.2.b", Partial: []string{"venipuncture-winged-set"}}}},
@@ -191,7 +191,7 @@ var testCatalogFiles = fstest.MapFS{
 			{"code": "V.1", "title": "Measure and record vital signs", "domain": "psychomotor", "source": "s"},
 			{"code": "A.1", "title": "Show respect", "domain": "affective", "source": "s"}]}`)},
 	"crosswalk-old-new.json": {Data: []byte(`{"from": "OLD-1", "to": "NEW-2", "map": {"1.a": ["V.1"]}}`)},
-	"evidence-rules.json":    {Data: []byte(`{"rules": [{"code": "NEW-2 V.1", "requires": [["pulse"]]}]}`)},
+	"evidence-rules.json":    {Data: []byte(`{"rules": [{"code": "NEW-2 V.1", "requires": [{"anyOf": ["pulse"]}]}]}`)},
 }
 
 func TestCatalogCrosswalk(t *testing.T) {
@@ -257,7 +257,7 @@ func TestLoadCatalogRefuses(t *testing.T) {
 			"evidence-rules.json": `{"rules": [{"code": "X-1 2", "partial": ["a"]}]}`}, "not a shipped code"},
 		{"rule with an empty requirement", map[string]string{
 			"x.json":              framework(`{"code": "1", "title": "T", "domain": "cognitive", "source": "s"}`),
-			"evidence-rules.json": `{"rules": [{"code": "X-1 1", "requires": [[]]}]}`}, "at least one checklist"},
+			"evidence-rules.json": `{"rules": [{"code": "X-1 1", "requires": [{"anyOf": []}]}]}`}, "at least one checklist"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -312,7 +312,7 @@ func TestCompetencySettingsValidate(t *testing.T) {
 		{"rule for a code with parts", func(s *CompetencySettings) { s.EvidenceRules[0].Code = "MAERB-2015 I.P.1" }, "evidenceRules[0].code"},
 		{"rule adding nothing", func(s *CompetencySettings) { s.EvidenceRules[0].Requires, s.EvidenceRules[0].Partial = nil, nil }, "evidenceRules[0]"},
 		{"two rules for a code", func(s *CompetencySettings) { s.EvidenceRules = append(s.EvidenceRules, s.EvidenceRules[0]) }, "evidenceRules[1].code"},
-		{"empty requirement", func(s *CompetencySettings) { s.EvidenceRules[0].Requires = [][]string{{}} }, "evidenceRules[0].requires[0]"},
+		{"empty requirement", func(s *CompetencySettings) { s.EvidenceRules[0].Requires = []Requirement{{}} }, "evidenceRules[0].requires[0].anyOf"},
 		{"blank checklist id", func(s *CompetencySettings) { s.EvidenceRules[0].Partial = []string{" "} }, "evidenceRules[0].partial[0]"},
 		{"long reason", func(s *CompetencySettings) { s.EvidenceRules[0].Why = strings.Repeat("x", 501) }, "evidenceRules[0].why"},
 	}
@@ -320,7 +320,7 @@ func TestCompetencySettingsValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			s := CompetencySettings{Frameworks: []string{"MAERB-2015"}, EvidenceRules: []EvidenceRule{
-				{Code: "MAERB-2015 I.P.2.c", Requires: [][]string{{"capillary-puncture"}}, Partial: []string{"order-of-draw-labeling"}, Why: "two sticks"}}}
+				{Code: "MAERB-2015 I.P.2.c", Requires: []Requirement{{AnyOf: []string{"capillary-puncture"}}}, Partial: []string{"order-of-draw-labeling"}, Why: "two sticks"}}}
 			tt.change(&s)
 			err := s.Validate()
 			if tt.field == "" {

@@ -182,7 +182,7 @@ func (c *Catalog) checkRule(r EvidenceRule) error {
 		return fmt.Errorf("%q is not a shipped code", r.Code)
 	}
 	for _, g := range r.Requires {
-		if len(g) == 0 || slices.Contains(g, "") {
+		if len(g.AnyOf) == 0 || slices.Contains(g.AnyOf, "") {
 			return fmt.Errorf("%s: every requirement names at least one checklist id", r.Code)
 		}
 	}

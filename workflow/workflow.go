@@ -21,6 +21,7 @@ type Store interface {
 	skillStores
 	noticeStores
 	exportStores
+	CompetencySettingsStore
 }
 
 // Workflow groups the use cases; each group depends only on its own store
@@ -31,6 +32,8 @@ type Workflow struct {
 	Skills      *Skills
 	Notices     *Notices
 	Exports     *Exports
+	// Competencies are the program's frameworks and evidence rules.
+	Competencies *Competencies
 }
 
 // Signing is the key records are signed with and the published keys they
@@ -44,11 +47,12 @@ type Signing struct {
 // records with sig.
 func New(store Store, clk clock.Clock, sig Signing) *Workflow {
 	return &Workflow{
-		Evaluations: newEvaluations(store, clk, sig),
-		People:      newPeople(store, clk),
-		Skills:      newSkills(store, clk),
-		Notices:     newNotices(store, clk),
-		Exports:     newExports(store, clk),
+		Evaluations:  newEvaluations(store, clk, sig),
+		People:       newPeople(store, clk),
+		Skills:       newSkills(store, clk),
+		Notices:      newNotices(store, clk),
+		Exports:      newExports(store, clk),
+		Competencies: NewCompetencies(store),
 	}
 }
 
