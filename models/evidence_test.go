@@ -1,6 +1,7 @@
 package models
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -335,4 +336,32 @@ func TestCompetencySettingsValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzCompetencySettings decodes competency settings as a client sends
+// them: validation never panics, and settings it accepts only ever tighten
+// the shipped rules (every default requirement and partial checklist
+// stays).
+func FuzzCompetencySettings(f *testing.F) {
+	f.Add(`{"frameworks": ["MAERB-2015"], "evidenceRules": [{"code": "MAERB-2015 I.P.7", "partial": ["x"]}]}`)
+	f.Add(`{"frameworks": ["MAERB-2015"], "evidenceRules": [{"code": "MAERB-2015 I.P.2.b", "requires": [{"anyOf": ["a", "b"]}], "why": "w"}]}`)
+	f.Add(`{"frameworks": [], "evidenceRules": [{"code": "", "requires": [{"anyOf": [""]}]}]}`)
+	f.Fuzz(func(t *testing.T, body string) {
+		var s CompetencySettings
+		if json.Unmarshal([]byte(body), &s) != nil || s.Validate() != nil {
+			return
+		}
+		p := Program{Frameworks: s.Frameworks, EvidenceRules: s.EvidenceRules}
+		for _, own := range s.EvidenceRules {
+			def, got := ShippedCatalog().Rules[own.Code], EvidenceRuleOf(p, own.Code)
+			if len(got.Requires) < len(def.Requires)+len(own.Requires) {
+				t.Fatalf("EvidenceRuleOf(%s) = %+v; lost requirements of %+v or %+v", own.Code, got, def, own)
+			}
+			for _, id := range append(slices.Clone(def.Partial), own.Partial...) {
+				if !slices.Contains(got.Partial, id) {
+					t.Fatalf("EvidenceRuleOf(%s) partial %v; lost %q", own.Code, got.Partial, id)
+				}
+			}
+		}
+	})
 }

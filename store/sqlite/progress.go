@@ -16,10 +16,13 @@ import (
 // once warm). The rows read still grow with the students' history (every
 // attempt is read): no read model is kept yet.
 
-// ProgressRecords loads, in six indexed reads, everything the progress of
+// ProgressRecords loads, in six indexed reads (and the versions of passed
+// attempts by primary key, passVersions), everything the progress of
 // students needs besides their program: the assignments that apply to
 // them, their attempts, remediations and procedure counts, and the
-// assigned checklist versions. The caller sets Program.
+// checklist versions assigned or passed (evidence reads the codes of a
+// passed version whether or not it is still assigned). The caller sets
+// Program.
 func (s *Store) ProgressRecords(ctx context.Context, programID string, students []models.User) (models.ProgressRecords, error) {
 	r := models.ProgressRecords{Checklists: map[models.ChecklistRef]models.Checklist{}}
 	ids := make([]string, len(students))
