@@ -18,7 +18,7 @@ type codeRow struct {
 	assigned    int
 	evidenced   int
 	missing     []string
-	// versions counts, per checklist version ("id v2"), the students
+	// versions counts, per checklist version ("id version 2"), the students
 	// whose evidence of the code it is part of.
 	versions []versionCount
 }
@@ -96,7 +96,7 @@ func (a *accreditation) add(r *models.StudentRecord) {
 		i := a.code(e.Code)
 		s.evidenced = setBit(s.evidenced, i)
 		for _, src := range e.Sources {
-			a.versions[i][fmt.Sprintf("%s v%d", src.ChecklistID, src.ChecklistVersion)]++
+			a.versions[i][fmt.Sprintf("%s version %d", src.ChecklistID, src.ChecklistVersion)]++
 		}
 	}
 	a.students = append(a.students, s)
@@ -139,12 +139,17 @@ func (a *accreditation) rows() []codeRow {
 var accreditationHeader = []string{"competency", "title", "checklists", "students", "students assigned",
 	"students with evidence", "percent with evidence", "students without evidence", "evidenced by checklist versions"}
 
-// versionsText is "id v2 (3); other v1 (1)": the checklist versions whose
-// signed passes make up the code's evidence, with how many students each.
+// versionsText is "id version 2 (3 students); other version 1 (1 student)":
+// the checklist versions whose signed passes make up the code's evidence,
+// with how many students each.
 func (r codeRow) versionsText() string {
 	parts := make([]string, len(r.versions))
 	for i, v := range r.versions {
-		parts[i] = fmt.Sprintf("%s (%d)", v.version, v.students)
+		unit := "students"
+		if v.students == 1 {
+			unit = "student"
+		}
+		parts[i] = fmt.Sprintf("%s (%d %s)", v.version, v.students, unit)
 	}
 	return strings.Join(parts, "; ")
 }
