@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -152,6 +153,30 @@ func TestAccreditationCSV(t *testing.T) {
 	check("MAERB-2015 I.P.6", "", "3", "0", "0", "0", "Ann Archer; Bob Baker; =cmd|' /C calc'!A0", "")
 	if byCode["MAERB-2015 I.P.1.a"][1] != "Measure and record blood pressure" {
 		t.Errorf("title = %q", byCode["MAERB-2015 I.P.1.a"][1])
+	}
+}
+
+func TestAccreditationCSVListsTheProgramsFrameworks(t *testing.T) {
+	t.Parallel()
+	f := newFixture()
+	// A program reporting against a framework Skillbook does not ship (or
+	// no longer does) still sees every code its checklists cite, and no
+	// MAERB-2015 code they do not.
+	f.cohort.Frameworks = []string{"RETIRED-1"}
+	var buf bytes.Buffer
+	if err := export.AccreditationCSV(&buf, f.cohort, f.students); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, r := range rows[1:] {
+		codes = append(codes, r[0])
+	}
+	if want := []string{"MAERB-2015 I.P.1.a", "MAERB-2015 I.P.2.b"}; !slices.Equal(codes, want) {
+		t.Errorf("codes = %v; want only those the assigned checklists cite, %v", codes, want)
 	}
 }
 
