@@ -18,6 +18,16 @@ type codeRow struct {
 	assigned    int
 	evidenced   int
 	missing     []string
+	// versions counts, per checklist version ("id version 2"), the students
+	// whose evidence of the code it is part of.
+	versions []versionCount
+}
+
+// versionCount is how many students' evidence a checklist version is part
+// of.
+type versionCount struct {
+	version  string
+	students int
 }
 
 // accreditation collects, student by student, which codes each has
@@ -27,6 +37,7 @@ type accreditation struct {
 	codes      []string
 	index      map[string]int
 	checklists []map[string]bool
+	versions   []map[string]int
 	students   []studentCodes
 }
 
@@ -35,9 +46,15 @@ type studentCodes struct {
 	assigned, evidenced []uint64
 }
 
-func newAccreditation() *accreditation {
+// newAccreditation lists the codes of frameworks (the program's) first,
+// in curriculum order.
+func newAccreditation(frameworks []string) *accreditation {
 	a := &accreditation{index: map[string]int{}}
-	for _, f := range models.Frameworks {
+	if len(frameworks) == 0 {
+		frameworks = models.DefaultFrameworks
+	}
+	for _, name := range frameworks {
+		f, _ := models.LookupFramework(name)
 		for _, c := range f.Competencies {
 			a.code(c.Code)
 		}
@@ -52,6 +69,7 @@ func (a *accreditation) code(code string) int {
 	a.index[code] = len(a.codes)
 	a.codes = append(a.codes, code)
 	a.checklists = append(a.checklists, map[string]bool{})
+	a.versions = append(a.versions, map[string]int{})
 	return len(a.codes) - 1
 }
 
@@ -74,8 +92,12 @@ func (a *accreditation) add(r *models.StudentRecord) {
 			s.assigned = setBit(s.assigned, i)
 		}
 	}
-	for _, c := range r.Progress.Competencies {
-		s.evidenced = setBit(s.evidenced, a.code(c))
+	for _, e := range r.Progress.Evidence {
+		i := a.code(e.Code)
+		s.evidenced = setBit(s.evidenced, i)
+		for _, src := range e.Sources {
+			a.versions[i][fmt.Sprintf("%s version %d", src.ChecklistID, src.ChecklistVersion)]++
+		}
 	}
 	a.students = append(a.students, s)
 }
@@ -94,6 +116,10 @@ func (a *accreditation) rows() []codeRow {
 			r.checklists = append(r.checklists, id)
 		}
 		slices.Sort(r.checklists)
+		for v, n := range a.versions[i] {
+			r.versions = append(r.versions, versionCount{v, n})
+		}
+		slices.SortFunc(r.versions, func(x, y versionCount) int { return strings.Compare(x.version, y.version) })
 		for _, s := range a.students {
 			if hasBit(s.assigned, i) {
 				r.assigned++
@@ -111,14 +137,30 @@ func (a *accreditation) rows() []codeRow {
 
 // accreditationHeader are the columns of the CSV summary.
 var accreditationHeader = []string{"competency", "title", "checklists", "students", "students assigned",
-	"students with evidence", "percent with evidence", "students without evidence"}
+	"students with evidence", "percent with evidence", "students without evidence", "evidenced by checklist versions"}
 
-// AccreditationCSV writes, per competency code of the known frameworks
+// versionsText is "id version 2 (3 students); other version 1 (1 student)":
+// the checklist versions whose signed passes make up the code's evidence,
+// with how many students each.
+func (r codeRow) versionsText() string {
+	parts := make([]string, len(r.versions))
+	for i, v := range r.versions {
+		unit := "students"
+		if v.students == 1 {
+			unit = "student"
+		}
+		parts[i] = fmt.Sprintf("%s (%d %s)", v.version, v.students, unit)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// AccreditationCSV writes, per competency code of the program's frameworks
 // (and any other code the cohort's checklists cite), how many of the
-// cohort's students have evidence of competency (a signed pass making
-// them competent in a checklist citing it) and names those who have not.
+// cohort's students have evidence of competency (its evidence rule holds
+// on their signed passes, models.EvidenceOf), names those who have not,
+// and says which checklist versions the evidence comes from.
 func AccreditationCSV(w io.Writer, c Cohort, students Students) error {
-	a := newAccreditation()
+	a := newAccreditation(c.Frameworks)
 	if err := students(func(r *models.StudentRecord) error { a.add(r); return nil }); err != nil {
 		return err
 	}
@@ -134,7 +176,7 @@ func AccreditationCSV(w io.Writer, c Cohort, students Students) error {
 		}
 		err := cw.Write([]string{SafeCell(r.code), SafeCell(r.title), SafeCell(strings.Join(r.checklists, "; ")), strconv.Itoa(total),
 			strconv.Itoa(r.assigned), strconv.Itoa(r.evidenced), strconv.Itoa(models.PercentOf(r.evidenced, total)),
-			SafeCell(strings.Join(missing, "; "))})
+			SafeCell(strings.Join(missing, "; ")), SafeCell(r.versionsText())})
 		if err != nil {
 			return err
 		}
@@ -147,7 +189,7 @@ func AccreditationCSV(w io.Writer, c Cohort, students Students) error {
 // a table of codes, then, per code with students lacking evidence, their
 // names.
 func AccreditationPDF(w io.Writer, c Cohort, students Students) error {
-	a := newAccreditation()
+	a := newAccreditation(c.Frameworks)
 	if err := students(func(r *models.StudentRecord) error { a.add(r); return nil }); err != nil {
 		return err
 	}
@@ -160,7 +202,10 @@ func AccreditationPDF(w io.Writer, c Cohort, students Students) error {
 		line = p + "; " + line
 	}
 	d.para("", 9, line)
-	d.para("", 8.5, "A student has evidence of a competency when a signed, passed evaluation made them competent in a checklist citing its code.")
+	d.para("", 8.5, "A student has evidence of a competency when its evidence rule holds on their signed, passed evaluations: "+
+		"a checklist citing the code completed (a part-skill such as order of draw alone does not count) and every checklist the rule requires "+
+		"(parenteral medications: intramuscular, subcutaneous and intradermal). Evidence stays when a checklist is later unassigned or replaced; "+
+		"the checklist versions it comes from are listed after the table.")
 	d.Ln(2)
 	widths := []float64{0.2, 0.46, 0.12, 0.12, 0.1}
 	d.row("B", 8.5, widths, []string{"Competency", "Title", "Assigned", "Evidenced", "Percent"}, true)
@@ -170,6 +215,21 @@ func AccreditationPDF(w io.Writer, c Cohort, students Students) error {
 		d.needs(6)
 		d.row("", 8.5, widths, []string{r.code, r.title, strconv.Itoa(r.assigned),
 			fmt.Sprintf("%d of %d", r.evidenced, total), strconv.Itoa(models.PercentOf(r.evidenced, total)) + "%"}, false)
+	}
+	d.Ln(3)
+	d.heading("Checklist versions the evidence comes from", 12)
+	listedVersions := false
+	for _, r := range rows {
+		if len(r.versions) == 0 {
+			continue
+		}
+		listedVersions = true
+		d.needs(10)
+		d.para("B", 8.5, r.code+" "+r.title)
+		d.para("", 8.5, r.versionsText())
+	}
+	if !listedVersions {
+		d.para("I", 9, "No student has evidence of any competency yet.")
 	}
 	d.Ln(3)
 	d.heading("Students without evidence", 12)

@@ -29,6 +29,9 @@ type Cohort struct {
 	Columns     []models.ChecklistColumn
 	Filter      models.ExportFilter
 	GeneratedAt time.Time
+	// Frameworks are the program's competency frameworks, whose codes the
+	// accreditation summary lists (none: models.DefaultFrameworks).
+	Frameworks []string
 }
 
 // Transcript describes what every transcript of one export shares.

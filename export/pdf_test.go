@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,6 +63,7 @@ func TestTranscriptPDF(t *testing.T) {
 		"Competent in 1 of 2 assigned skills (50%).",
 		"Vital signs", "Manual blood pressure (bp-manual, version 1) - Competent",
 		"competent since 2026-10-02, signed by Ivy Instructor, CMA (AAMA)",
+		"Evidenced by: bp-manual version 1, signed 2026-10-02 by Ivy Instructor, CMA (AAMA)",
 		"2026-10-02", "Skills lab", "Passed", "100%",
 		"Sign-off digest: "+annDigest,
 		"Amendment 2026-10-04 14:00 UTC by Ivy Instructor, CMA (AAMA): Wrong arm recorded", "Correction: Left arm, seated",
@@ -146,11 +148,35 @@ func TestAccreditationCSV(t *testing.T) {
 			t.Errorf("row %s = %q; want … %q", code, got, want)
 		}
 	}
-	check("MAERB-2015 I.P.1.a", "bp-manual", "3", "3", "1", "33", "Bob Baker; =cmd|' /C calc'!A0")
-	check("MAERB-2015 I.P.2.b", "venipuncture-evacuated-tube", "3", "3", "0", "0", "Ann Archer; Bob Baker; =cmd|' /C calc'!A0")
-	check("MAERB-2015 I.P.6", "", "3", "0", "0", "0", "Ann Archer; Bob Baker; =cmd|' /C calc'!A0")
+	check("MAERB-2015 I.P.1.a", "bp-manual", "3", "3", "1", "33", "Bob Baker; =cmd|' /C calc'!A0", "bp-manual version 1 (1 student)")
+	check("MAERB-2015 I.P.2.b", "venipuncture-evacuated-tube", "3", "3", "0", "0", "Ann Archer; Bob Baker; =cmd|' /C calc'!A0", "")
+	check("MAERB-2015 I.P.6", "", "3", "0", "0", "0", "Ann Archer; Bob Baker; =cmd|' /C calc'!A0", "")
 	if byCode["MAERB-2015 I.P.1.a"][1] != "Measure and record blood pressure" {
 		t.Errorf("title = %q", byCode["MAERB-2015 I.P.1.a"][1])
+	}
+}
+
+func TestAccreditationCSVListsTheProgramsFrameworks(t *testing.T) {
+	t.Parallel()
+	f := newFixture()
+	// A program reporting against a framework Skillbook does not ship (or
+	// no longer does) still sees every code its checklists cite, and no
+	// MAERB-2015 code they do not.
+	f.cohort.Frameworks = []string{"RETIRED-1"}
+	var buf bytes.Buffer
+	if err := export.AccreditationCSV(&buf, f.cohort, f.students); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, r := range rows[1:] {
+		codes = append(codes, r[0])
+	}
+	if want := []string{"MAERB-2015 I.P.1.a", "MAERB-2015 I.P.2.b"}; !slices.Equal(codes, want) {
+		t.Errorf("codes = %v; want only those the assigned checklists cite, %v", codes, want)
 	}
 }
 
@@ -163,5 +189,6 @@ func TestAccreditationPDF(t *testing.T) {
 	}
 	wantText(t, pdfText(t, buf.Bytes()), "Competency evidence summary", "Cohort: Fall 2026", "3 students",
 		"MAERB-2015 I.P.1.a", "1 of 3", "33%", "Students without evidence",
-		"MAERB-2015 I.P.2.b Perform venipuncture (3)", "Ann Archer; Bob Baker", "Codes no assigned checklist cites", "MAERB-2015 I.P.6")
+		"MAERB-2015 I.P.2.b Perform venipuncture (3)", "Ann Archer; Bob Baker", "Codes no assigned checklist cites", "MAERB-2015 I.P.6",
+		"Evidence stays when a checklist is later unassigned or replaced", "Checklist versions the evidence comes from", "bp-manual version 1 (1 student)")
 }

@@ -71,15 +71,17 @@ func TranscriptPDF(w io.Writer, t Transcript, r *models.StudentRecord) error {
 	d.needs(30)
 	d.rule()
 	d.heading("Competency codes evidenced", 12)
-	if len(r.Progress.Competencies) == 0 {
+	if len(r.Progress.Evidence) == 0 {
 		d.para("I", 9, "None yet.")
 	}
-	for _, code := range r.Progress.Competencies {
-		line := code
-		if c, ok := models.LookupCompetency(code); ok {
+	for _, e := range r.Progress.Evidence {
+		line := e.Code
+		if c, ok := models.LookupCompetency(e.Code); ok {
 			line += " - " + c.Title
 		}
+		d.needs(10)
 		d.para("", 9, line)
+		d.para("", 8, "    Evidenced by: "+evidenceSources(e.Sources))
 	}
 	if len(r.Progress.Procedures) > 0 {
 		d.Ln(2)
@@ -100,6 +102,23 @@ func TranscriptPDF(w io.Writer, t Transcript, r *models.StudentRecord) error {
 		return err
 	}
 	return d.output(w)
+}
+
+// evidenceSources names the signed completions a code's evidence comes
+// from: checklist and version, signing date and signer.
+func evidenceSources(sources []models.EvidenceSource) string {
+	parts := make([]string, len(sources))
+	for i, s := range sources {
+		p := fmt.Sprintf("%s version %d, signed %s", s.ChecklistID, s.ChecklistVersion, day(&s.SignedAt))
+		if s.Signer != "" {
+			p += " by " + withCredential(s.Signer, s.Credential)
+		}
+		if s.Partial {
+			p += " (supports the code, does not evidence it alone)"
+		}
+		parts[i] = p
+	}
+	return strings.Join(parts, "; ")
 }
 
 // transcriptSkill writes one assigned skill with its evaluations.

@@ -192,7 +192,8 @@ func Render(ctx context.Context, st Source, p Plan, w io.Writer, progress func(d
 			return progress(done, p.Units)
 		})
 	}
-	cohort := export.Cohort{ProgramName: p.Program.Name, CohortName: p.Cohort.Name, Filter: r.Filter, GeneratedAt: now}
+	cohort := export.Cohort{ProgramName: p.Program.Name, CohortName: p.Cohort.Name, Filter: r.Filter, GeneratedAt: now,
+		Frameworks: p.Program.CompetencyFrameworks()}
 	if r.Kind == models.ExportMatrix {
 		var err error
 		if cohort.Columns, err = st.ExportColumns(ctx, p.Program.ID, p.Cohort.ID, r.Filter.Area); err != nil {

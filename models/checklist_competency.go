@@ -9,78 +9,64 @@ import (
 // for. Code carries its framework and version ("MAERB-2015 I.P.1.a") so a
 // program can map records to either curriculum.
 type Competency struct {
-	Code  string `json:"code"`
-	Title string `json:"title"`
+	Code   string `json:"code"`
+	Title  string `json:"title"`
+	Domain Domain `json:"domain"`
+	// Source names the framework's source its wording was checked against.
+	Source string `json:"source"`
 }
 
-// Framework is a curriculum whose competency codes checklists may cite.
+// Framework is a curriculum whose competency codes checklists may cite,
+// as its data file under frameworks/ describes it.
 type Framework struct {
-	Name         string       // e.g. "MAERB-2015"
+	Name         string // e.g. "MAERB-2015"
+	Title        string
+	Accreditor   string
+	Edition      string
+	Sources      map[string]FrameworkSource
 	Competencies []Competency // every code checklists may cite, in curriculum order
 }
 
-// Frameworks is the one list of curricula and codes a checklist may cite.
-// MAERB 2015 psychomotor codes of the five skill areas are verified; a code
-// with sub-parts must name the part (I.P.1.a, not I.P.1). The 2022
-// curriculum is not listed until its numbering is verified.
-var Frameworks = []Framework{
-	{Name: "MAERB-2015", Competencies: []Competency{
-		{"MAERB-2015 I.P.1.a", "Measure and record blood pressure"},
-		{"MAERB-2015 I.P.1.b", "Measure and record temperature"},
-		{"MAERB-2015 I.P.1.c", "Measure and record pulse"},
-		{"MAERB-2015 I.P.1.d", "Measure and record respirations"},
-		{"MAERB-2015 I.P.1.e", "Measure and record height"},
-		{"MAERB-2015 I.P.1.f", "Measure and record weight"},
-		{"MAERB-2015 I.P.1.g", "Measure and record length (infant)"},
-		{"MAERB-2015 I.P.1.h", "Measure and record head circumference (infant)"},
-		{"MAERB-2015 I.P.1.i", "Measure and record pulse oximetry"},
-		{"MAERB-2015 I.P.2.a", "Perform electrocardiography"},
-		{"MAERB-2015 I.P.2.b", "Perform venipuncture"},
-		{"MAERB-2015 I.P.2.c", "Perform capillary puncture"},
-		{"MAERB-2015 I.P.2.d", "Perform pulmonary function testing"},
-		{"MAERB-2015 I.P.4.a", "Verify the rules of medication administration: right patient"},
-		{"MAERB-2015 I.P.4.b", "Verify the rules of medication administration: right medication"},
-		{"MAERB-2015 I.P.4.c", "Verify the rules of medication administration: right dose"},
-		{"MAERB-2015 I.P.4.d", "Verify the rules of medication administration: right route"},
-		{"MAERB-2015 I.P.4.e", "Verify the rules of medication administration: right time"},
-		{"MAERB-2015 I.P.4.f", "Verify the rules of medication administration: right documentation"},
-		{"MAERB-2015 I.P.5", "Select proper sites for administering parenteral medication"},
-		{"MAERB-2015 I.P.6", "Administer oral medications"},
-		{"MAERB-2015 I.P.7", "Administer parenteral (excluding IV) medications"},
-		{"MAERB-2015 III.P.2", "Select appropriate barrier/personal protective equipment"},
-		{"MAERB-2015 III.P.3", "Perform handwashing"},
-		{"MAERB-2015 III.P.4", "Prepare items for autoclaving"},
-		{"MAERB-2015 III.P.5", "Perform sterilization procedures"},
-		{"MAERB-2015 III.P.6", "Prepare a sterile field"},
-		{"MAERB-2015 III.P.7", "Perform within a sterile field"},
-		{"MAERB-2015 III.P.8", "Perform wound care"},
-		{"MAERB-2015 III.P.9", "Perform dressing change"},
-		{"MAERB-2015 III.P.10.a", "Dispose of biohazardous material: sharps"},
-		{"MAERB-2015 III.P.10.b", "Dispose of biohazardous material: regulated wastes"},
-	}},
-}
+// Frameworks is the one list of curricula and codes a checklist may cite,
+// read from the shipped data files. A code with sub-parts must name the
+// part (I.P.1.a, not I.P.1).
+var Frameworks = catalog.Frameworks
 
-// competencyIndex maps every known code to its competency.
-var competencyIndex = func() map[string]Competency {
-	m := make(map[string]Competency)
-	for _, f := range Frameworks {
-		for _, c := range f.Competencies {
-			m[c.Code] = c
-		}
-	}
-	return m
-}()
+// DefaultFrameworks are the frameworks a program reports against until it
+// chooses: MAERB 2015, what every program used before frameworks could be
+// chosen.
+var DefaultFrameworks = []string{"MAERB-2015"}
 
 // LookupCompetency returns the known competency with code.
-func LookupCompetency(code string) (Competency, bool) {
-	c, ok := competencyIndex[code]
-	return c, ok
+func LookupCompetency(code string) (Competency, bool) { return catalog.Lookup(code) }
+
+// LookupFramework returns the shipped framework named name.
+func LookupFramework(name string) (Framework, bool) {
+	for _, f := range catalog.Frameworks {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Framework{}, false
+}
+
+// FrameworkNames lists the shipped frameworks' names.
+func FrameworkNames() []string {
+	names := make([]string, len(catalog.Frameworks))
+	for i, f := range catalog.Frameworks {
+		names[i] = f.Name
+	}
+	return names
 }
 
 // CheckCompetency says what, if anything, is wrong with a competency code:
-// it must be "<framework> <code>" with a known framework and a code that
+// it must be "<framework> <code>" with a shipped framework and a code that
 // framework lists.
-func CheckCompetency(code string) error {
+func CheckCompetency(code string) error { return catalog.Check(code) }
+
+// Check says what, if anything, is wrong with a competency code against
+// c's frameworks.
+func (c *Catalog) Check(code string) error {
 	if strings.TrimSpace(code) == "" {
 		return fmt.Errorf("is empty; write a code such as \"MAERB-2015 I.P.1.a\"")
 	}
@@ -88,20 +74,20 @@ func CheckCompetency(code string) error {
 	if !ok || local == "" || strings.ContainsAny(local, " \t") {
 		return fmt.Errorf("%q is not \"<framework> <code>\", such as \"MAERB-2015 I.P.1.a\"", code)
 	}
-	for _, f := range Frameworks {
+	for _, f := range c.Frameworks {
 		if f.Name != name {
 			continue
 		}
-		if _, ok := competencyIndex[code]; ok {
+		if _, ok := c.index[code]; ok {
 			return nil
 		}
-		if _, ok := competencyIndex[code+".a"]; ok {
+		if _, ok := c.index[code+".a"]; ok {
 			return fmt.Errorf("%q has parts; cite each part, such as \"%s.a\"", code, code)
 		}
 		return fmt.Errorf("%q is not a %s code Skillbook knows", local, name)
 	}
-	names := make([]string, len(Frameworks))
-	for i, f := range Frameworks {
+	names := make([]string, len(c.Frameworks))
+	for i, f := range c.Frameworks {
 		names[i] = f.Name
 	}
 	return fmt.Errorf("%q names an unknown framework; use one of %s", name, strings.Join(names, ", "))

@@ -82,9 +82,12 @@ type StudentProgress struct {
 	Overall Completion       `json:"overall"`
 	Areas   []AreaCompletion `json:"areas"`
 	Skills  []SkillProgress  `json:"skills"`
-	// Competencies are the codes of the checklists the student is
-	// competent in, sorted.
+	// Competencies are the codes of the program's frameworks the student
+	// has evidence of (EvidenceOf), in curriculum order; Evidence says,
+	// per code, which signed completions (checklist version, attempt,
+	// signer) make it up.
 	Competencies []string            `json:"competencies"`
+	Evidence     []CodeEvidence      `json:"evidence"`
 	Procedures   []ProcedureProgress `json:"procedures"`
 }
 
@@ -122,7 +125,8 @@ type ProgressRecords struct {
 	// Remediations reopen a skill: failures before the latest one do not
 	// count.
 	Remediations []Remediation
-	// Checklists holds the assigned versions.
+	// Checklists holds the assigned versions and those the students'
+	// signed passes were graded on (NeededChecklists).
 	Checklists map[ChecklistRef]Checklist
 	// Procedures counts each student's procedures by kind.
 	Procedures map[string]map[string]ProcedureCount
@@ -137,6 +141,28 @@ func ChecklistRefs(assignments []Assignment) []ChecklistRef {
 		if !seen[r] {
 			seen[r] = true
 			refs = append(refs, r)
+		}
+	}
+	return refs
+}
+
+// NeededChecklists lists the checklist versions progress needs, once
+// each: the assigned ones, and those the standings' signed passes were
+// graded on (evidence reads their codes, assigned or not).
+func (r *ProgressRecords) NeededChecklists() []ChecklistRef {
+	refs := ChecklistRefs(r.Assignments)
+	seen := make(map[ChecklistRef]bool, len(refs))
+	for _, ref := range refs {
+		seen[ref] = true
+	}
+	for _, of := range r.Standings {
+		for id, st := range of {
+			for _, p := range st.signedPasses() {
+				if ref := (ChecklistRef{id, p.Version}); !seen[ref] {
+					seen[ref] = true
+					refs = append(refs, ref)
+				}
+			}
 		}
 	}
 	return refs
@@ -196,7 +222,6 @@ func StudentProgressOf(student User, r *ProgressRecords, today string) StudentPr
 	p := StudentProgress{StudentID: student.ID, StudentName: student.Name, AsOf: today,
 		Areas: []AreaCompletion{}, Skills: []SkillProgress{}, Competencies: []string{}, Procedures: []ProcedureProgress{}}
 	areas := map[Area]*Completion{}
-	codes := map[string]bool{}
 	for _, as := range assignedSkills(student, r.Assignments) {
 		c, ok := r.Checklists[as.ref]
 		if !ok {
@@ -212,11 +237,6 @@ func StudentProgressOf(student User, r *ProgressRecords, today string) StudentPr
 		}
 		areas[sp.Area].add(competent)
 		p.Overall.add(competent)
-		if competent {
-			for _, code := range sp.Competencies {
-				codes[code] = true
-			}
-		}
 	}
 	slices.SortFunc(p.Skills, func(a, b SkillProgress) int {
 		return cmp.Or(cmp.Compare(areaRank(a.Area), areaRank(b.Area)), cmp.Compare(a.Title, b.Title), cmp.Compare(a.ChecklistID, b.ChecklistID))
@@ -226,10 +246,10 @@ func StudentProgressOf(student User, r *ProgressRecords, today string) StudentPr
 			p.Areas = append(p.Areas, AreaCompletion{Area: a, Completion: *c})
 		}
 	}
-	for code := range codes {
-		p.Competencies = append(p.Competencies, code)
+	p.Evidence = EvidenceOf(r.Program, standings, r.Checklists)
+	for _, e := range p.Evidence {
+		p.Competencies = append(p.Competencies, e.Code)
 	}
-	slices.Sort(p.Competencies)
 	counts := r.Procedures[student.ID]
 	for _, kind := range ProcedureKinds(r.Program.ProcedureTargets) {
 		pp := ProcedureProgress{Kind: kind, Target: r.Program.ProcedureTargets[kind], ProcedureCount: counts[kind]}

@@ -26,8 +26,13 @@ func progressFixture() *ProgressRecords {
 	}
 }
 
+// passed is a signed pass graded on the fixture's version of checklist.
 func passed(id, checklist string, at time.Time, signer string) Attempt {
-	return Attempt{ID: id, ProgramID: "p1", StudentID: "s1", ChecklistID: checklist, Kind: AttemptEvaluation, Status: StatusPassed,
+	version := 1
+	if checklist == "bp-manual" {
+		version = 2
+	}
+	return Attempt{ID: id, ProgramID: "p1", StudentID: "s1", ChecklistID: checklist, ChecklistVersion: version, Kind: AttemptEvaluation, Status: StatusPassed,
 		Evaluation: &Evaluation{EvaluatedAt: at, Outcome: OutcomePassed,
 			Signature: &Signature{SignerName: signer, SignerCredential: "CMA (AAMA)", SignedAt: at.Add(time.Minute)}}}
 }
@@ -85,6 +90,8 @@ func TestStudentProgressOf(t *testing.T) {
 				DueDate: "2026-02-01", Failed: 1, MaxAttempts: 3, RequiredEvaluations: 1, Competencies: []string{"MAERB-2015 I.P.2.b"}},
 		},
 		Competencies: []string{"MAERB-2015 I.P.1.a"},
+		Evidence: []CodeEvidence{{Code: "MAERB-2015 I.P.1.a", Title: "Measure and record blood pressure", Sources: []EvidenceSource{
+			{ChecklistID: "bp-manual", ChecklistVersion: 2, AttemptID: "e2", SignedAt: competentAt, Signer: "Second Signer", Credential: "CMA (AAMA)"}}}},
 		Procedures: []ProcedureProgress{
 			{Kind: "capillary-puncture", Target: 10, ProcedureCount: ProcedureCount{Confirmed: 3}},
 			{Kind: "venipuncture", Target: 30, ProcedureCount: ProcedureCount{Confirmed: 30, Pending: 2}, Met: true},

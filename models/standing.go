@@ -32,6 +32,9 @@ type GradedAttempt struct {
 	SignedAt   *time.Time `json:"t,omitempty"`
 	Signer     string     `json:"n,omitempty"`
 	Credential string     `json:"c,omitempty"`
+	// Version is the checklist version a passed evaluation was graded on
+	// (evidence cites it); other outcomes leave it 0.
+	Version int `json:"v,omitempty"`
 }
 
 // Standings are students' standings by student id, then checklist id.
@@ -63,6 +66,9 @@ func StandingsOf(attempts []Attempt) Standings {
 		case StatusPassed, StatusFailed, StatusReturned:
 			if e := a.Evaluation; e != nil {
 				g := GradedAttempt{AttemptID: a.ID, Status: a.Status, EvaluatedAt: e.EvaluatedAt}
+				if a.Status == StatusPassed {
+					g.Version = a.ChecklistVersion
+				}
 				if sig := e.Signature; sig != nil {
 					at := sig.SignedAt
 					g.SignedAt, g.Signer, g.Credential = &at, sig.SignerName, sig.SignerCredential

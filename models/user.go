@@ -41,6 +41,11 @@ type Program struct {
 	// sign-off made with their signing PIN; 0 is the default (see
 	// PINVoidWindow).
 	PINVoidHours int `json:"pinVoidWindowHours,omitempty" bson:"pinVoidWindowHours,omitempty"`
+	// Frameworks are the competency frameworks the program reports
+	// against (none: DefaultFrameworks); EvidenceRules tighten the shipped
+	// evidence rules (EvidenceRuleOf).
+	Frameworks    []string       `json:"frameworks,omitempty" bson:"frameworks,omitempty"`
+	EvidenceRules []EvidenceRule `json:"evidenceRules,omitempty" bson:"evidenceRules,omitempty"`
 }
 
 // User is a person in a program. A user starts as an invitation (no UID) and

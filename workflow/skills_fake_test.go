@@ -420,7 +420,7 @@ func (f *fakeSkills) ProgressRecords(ctx context.Context, programID string, stud
 		}
 	}
 	slices.SortFunc(r.Assignments, func(a, b models.Assignment) int { return cmp.Compare(a.ID, b.ID) })
-	for _, ref := range models.ChecklistRefs(r.Assignments) {
+	for _, ref := range r.NeededChecklists() {
 		if c, err := f.Checklist(ctx, programID, ref.ID, ref.Version); err == nil {
 			r.Checklists[ref] = c
 		}

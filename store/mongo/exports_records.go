@@ -174,7 +174,7 @@ func (s *Store) exportBatch(ctx context.Context, program models.Program, student
 	}
 	attempts = sel.Filter.Apply(&r, attempts)
 	r.Standings = models.StandingsOf(attempts)
-	if r.Checklists, err = s.ChecklistsByRef(ctx, program.ID, models.ChecklistRefs(r.Assignments)); err != nil {
+	if r.Checklists, err = s.ChecklistsByRef(ctx, program.ID, r.NeededChecklists()); err != nil {
 		return err
 	}
 	return models.EachRecord(students, &r, attempts, asOf, cohortNames, fn)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"skillbook/models"
 )
@@ -43,4 +44,17 @@ func (s *Store) SetPINVoidWindow(ctx context.Context, programID string, hours in
 	}
 	s.relayAfter(ctx, colPrograms, programID)
 	return p, nil
+}
+
+// SetProgramCompetencies stores the competency frameworks and evidence
+// rules of program id (models.CompetencySettings, validated by the
+// caller) and returns the program.
+func (s *Store) SetProgramCompetencies(ctx context.Context, id string, settings models.CompetencySettings) (models.Program, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	var p models.Program
+	err := s.collection(colPrograms).FindOneAndUpdate(ctx, bson.M{"_id": id},
+		bson.M{"$set": bson.M{"frameworks": settings.Frameworks, "evidenceRules": settings.EvidenceRules}},
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&p)
+	return p, translate(err, fmt.Sprintf("set competencies of program %s", id))
 }

@@ -23,7 +23,9 @@ var hideEvents = bson.M{fieldPending: 0, fieldPendingIDs: 0, fieldHasPending: 0}
 // ProgressRecords loads, in five queries, everything the progress of
 // students needs besides their program: the assignments that apply to
 // them, their attempts, remediations and procedure counts, and the
-// assigned checklist versions. The caller sets Program.
+// checklist versions assigned or passed (evidence reads the codes of a
+// passed version whether or not it is still assigned). The caller sets
+// Program.
 func (s *Store) ProgressRecords(ctx context.Context, programID string, students []models.User) (models.ProgressRecords, error) {
 	r := models.ProgressRecords{Checklists: map[models.ChecklistRef]models.Checklist{}}
 	ids := make([]string, len(students))
@@ -45,7 +47,7 @@ func (s *Store) ProgressRecords(ctx context.Context, programID string, students 
 	if r.Procedures, err = s.ProcedureCounts(ctx, programID, ids); err != nil {
 		return r, err
 	}
-	if r.Checklists, err = s.ChecklistsByRef(ctx, programID, models.ChecklistRefs(r.Assignments)); err != nil {
+	if r.Checklists, err = s.ChecklistsByRef(ctx, programID, r.NeededChecklists()); err != nil {
 		return r, err
 	}
 	return r, nil

@@ -182,7 +182,7 @@ func (b *exportBatchReader) each(ctx context.Context, students []models.User, se
 	if !fromStandings {
 		r.Standings = models.StandingsOf(attempts)
 	}
-	if r.Checklists, err = b.checklistsOf(ctx, models.ChecklistRefs(r.Assignments)); err != nil {
+	if r.Checklists, err = b.checklistsOf(ctx, r.NeededChecklists()); err != nil {
 		return err
 	}
 	return models.EachRecord(students, &r, attempts, asOf, cohortNames, fn)

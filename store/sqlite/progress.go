@@ -16,10 +16,13 @@ import (
 // once warm). The rows read still grow with the students' history (every
 // attempt is read): no read model is kept yet.
 
-// ProgressRecords loads, in six indexed reads, everything the progress of
+// ProgressRecords loads, in six indexed reads (and the versions of passed
+// attempts by primary key, passVersions), everything the progress of
 // students needs besides their program: the assignments that apply to
 // them, their attempts, remediations and procedure counts, and the
-// assigned checklist versions. The caller sets Program.
+// checklist versions assigned or passed (evidence reads the codes of a
+// passed version whether or not it is still assigned). The caller sets
+// Program.
 func (s *Store) ProgressRecords(ctx context.Context, programID string, students []models.User) (models.ProgressRecords, error) {
 	r := models.ProgressRecords{Checklists: map[models.ChecklistRef]models.Checklist{}}
 	ids := make([]string, len(students))
@@ -39,7 +42,7 @@ func (s *Store) ProgressRecords(ctx context.Context, programID string, students 
 	if r.Procedures, err = s.ProcedureCounts(ctx, programID, ids); err != nil {
 		return r, err
 	}
-	if r.Checklists, err = s.ChecklistsByRef(ctx, programID, models.ChecklistRefs(r.Assignments)); err != nil {
+	if r.Checklists, err = s.ChecklistsByRef(ctx, programID, r.NeededChecklists()); err != nil {
 		return r, err
 	}
 	return r, nil
@@ -126,7 +129,77 @@ func (s *Store) StandingsOf(ctx context.Context, programID string, studentIDs []
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read standings: %w", translate(err))
 	}
+	if err := s.passVersions(ctx, out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// maxPassedCached bounds the passed-version cache; past it the cache
+// starts over.
+const maxPassedCached = 1 << 20
+
+// passVersions sets the checklist version of every passed evaluation in
+// standings, which the read model does not hold (evidence names it and
+// reads its codes): from the cache (a passed attempt's version never
+// changes), else in primary-key reads of those passed attempts. The read
+// is dear (the progress column sits after the doc in the row), so a
+// dashboard pays it once per pass, not on every read.
+func (s *Store) passVersions(ctx context.Context, standings models.Standings) error {
+	at := map[string]*models.GradedAttempt{}
+	var ids []string
+	for _, of := range standings {
+		for _, st := range of {
+			for i := range st.Graded {
+				g := &st.Graded[i]
+				if g.Status != models.StatusPassed {
+					continue
+				}
+				if v, ok := s.passedVersions.get(g.AttemptID); ok {
+					g.Version = v
+					continue
+				}
+				at[g.AttemptID] = g
+				ids = append(ids, g.AttemptID)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	gen := s.passedVersions.generation()
+	if s.passedCached.Add(int64(len(ids))) > maxPassedCached {
+		s.passedVersions.invalidate()
+		s.passedCached.Store(int64(len(ids)))
+		gen = s.passedVersions.generation()
+	}
+	for chunk := range slices.Chunk(ids, refsPerQuery) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := s.reader.QueryContext(ctx, `SELECT id, json_extract(iif(progress = '', doc, progress), '$.checklistVersion')
+			FROM attempts WHERE id IN (`+skillPlaceholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("read passed versions: %w", translate(err))
+		}
+		for rows.Next() {
+			var id string
+			var version int
+			if err := rows.Scan(&id, &version); err != nil {
+				rows.Close()
+				return fmt.Errorf("read passed versions: %w", translate(err))
+			}
+			at[id].Version = version
+			s.passedVersions.put(id, gen, version)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("read passed versions: %w", translate(err))
+		}
+	}
+	return nil
 }
 
 // ChecklistsByRef returns the checklist versions refs name as programID

@@ -47,8 +47,10 @@ func BenchmarkSkillCohortProgress(b *testing.B) {
 					}
 				}
 				doc, _ := encode(a)
-				if _, err := tx.Exec(`INSERT INTO attempts (id, program_id, student_id, cohort_id, checklist_id, area, kind, status, open_slot, requested_at, version, doc)
-					VALUES (?, 'p1', ?, 'c1', ?, ?, ?, ?, ?, ?, 1, ?)`, a.ID, id, c.ID, string(a.Area), string(a.Kind), string(a.Status), a.ID, ms(a.RequestedAt), doc); err != nil {
+				// The progress column as every store write sets it.
+				progress, _ := attemptProgress(&a)
+				if _, err := tx.Exec(`INSERT INTO attempts (id, program_id, student_id, cohort_id, checklist_id, area, kind, status, open_slot, requested_at, version, doc, progress)
+					VALUES (?, 'p1', ?, 'c1', ?, ?, ?, ?, ?, ?, 1, ?, ?)`, a.ID, id, c.ID, string(a.Area), string(a.Kind), string(a.Status), a.ID, ms(a.RequestedAt), doc, progress); err != nil {
 					b.Fatal(err)
 				}
 			}
