@@ -19,11 +19,18 @@ EMULATOR = emulator() { d=$$(mktemp -d) && $(EMULATOR_CONFIG) > "$$d/firebase.js
 # staticcheck, pinned: go run fetches this version once into the module cache.
 STATICCHECK = go run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test vet
+.PHONY: run test vet skillbook
 
-# Run the API on the embedded store with a seeded demo program.
-run: $(FIREBASE)
-	$(EMULATOR) 'go run ./cmd/skillbook serve --demo'
+# Run the API on the embedded store with a seeded demo program. The server
+# builds while npm installs the emulator.
+run:
+	@$(MAKE) --no-print-directory -j2 skillbook $(FIREBASE)
+	$(EMULATOR) './skillbook serve --demo'
+
+# skillbook is the server's binary (git ignores it); go build redoes only
+# what changed.
+skillbook:
+	go build -o skillbook ./cmd/skillbook
 
 # Run the whole suite with the race detector (the HTTP scenarios on the
 # SQLite engine, the real emulator for the end-to-end tests), the HTTP
