@@ -317,7 +317,7 @@ func (t demoTour) print(w io.Writer, emulator string, api net.Addr) {
 		fmt.Fprintf(&b, "  SIGNIN='http://%s/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=demo'\n", emulator)
 		fmt.Fprintf(&b, "  # 1. Sign in as the student %s (an ID token from the auth emulator)\n", student.Name)
 		signIn("STUDENT", demoUsers[2])
-		fmt.Fprintf(&b, "  # 2. Request an evaluation of %q (the id you choose makes a retry safe)\n", c.Title)
+		fmt.Fprintf(&b, "  # 2. Request an evaluation of %q\n", c.Title)
 		fmt.Fprintf(&b, `  curl -s "$API/v1/attempts" -H "Authorization: Bearer $STUDENT" -H 'Content-Type: application/json' -d '{"id":"%s","checklistId":"%s","kind":"evaluation"}'; echo`+"\n",
 			attempt, c.ID)
 		fmt.Fprintf(&b, "  # 3. Sign in as the instructor %s, who teaches %s's cohort\n", instructor.Name, student.Name)
