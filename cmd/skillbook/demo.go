@@ -297,8 +297,9 @@ func (t demoTour) print(w io.Writer, emulator string, api net.Addr) {
 		b.WriteString(strings.TrimRight(row, " ") + "\n")
 	}
 	if s := t.summary; s != nil {
-		fmt.Fprintf(&b, "Seeded: %d students in %d cohorts, %d assignments with due dates; %d practice attempts, %d requests waiting in the queue, "+
-			"%d passed and signed, %d failed (%d remediation plans), %d returned; %d amendments, %d procedures.\n",
+		fmt.Fprintf(&b, "Seeded: %d students in %d cohorts, %d assignments with due dates, and their history:\n"+
+			"  %d practice attempts, %d requests waiting in the queue, %d passed and signed, %d failed (%d remediation plans),\n"+
+			"  %d returned, %d amendments, %d procedures.\n",
 			s.Students, s.Cohorts, s.Assignments, s.Practice, s.Requested, s.Passed, s.Failed, s.Remediations, s.Returned, s.Amendments, s.Procedures)
 	}
 	student, instructor := t.users[demoUsers[2].email], t.users[demoUsers[1].email]
@@ -308,7 +309,7 @@ func (t demoTour) print(w io.Writer, emulator string, api net.Addr) {
 		fmt.Fprintf(&b, "  curl -s \"$API/v1/me\" -H \"Authorization: Bearer $%s\"; echo\n", v)
 	}
 	if t.skill == nil {
-		fmt.Fprintf(&b, "\n%s has requested every assigned skill: the walkthrough needs a fresh data directory.\n", student.Name)
+		fmt.Fprintf(&b, "\nNo assigned skill is left for %s to request (or the data directory holds a demo of an earlier release): move it away for a fresh demo and its walkthrough.\n", student.Name)
 	} else {
 		c := t.skill
 		attempt := uuid.Must(uuid.NewV7()).String()
