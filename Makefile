@@ -10,7 +10,7 @@ FIREBASE = node_modules/.bin/firebase
 AUTH_EMULATOR_HOST = $(or $(FIREBASE_AUTH_EMULATOR_HOST),127.0.0.1:9099)
 EMULATOR_CONFIG = node -e 'const c = require("./firebase.json"), a = process.argv[1], i = a.lastIndexOf(":"); \
 	c.emulators.auth = {host: a.slice(0, i), port: Number(a.slice(i + 1))}; \
-	if (!a.slice(0, i) || !(c.emulators.auth.port > 0)) throw new Error("FIREBASE_AUTH_EMULATOR_HOST must be host:port, not " + a); \
+	if (!a.slice(0, i) || !(c.emulators.auth.port > 0)) { console.error("FIREBASE_AUTH_EMULATOR_HOST must be host:port, not " + a); process.exit(2); } \
 	console.log(JSON.stringify(c))' '$(AUTH_EMULATOR_HOST)'
 # emulator 'COMMAND' runs COMMAND with the auth emulator, then removes the
 # temporary configuration, keeping COMMAND's exit status.
