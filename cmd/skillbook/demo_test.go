@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"skillbook/auth/authtest"
+	"skillbook/models"
 )
 
 // TestDemoWalkthrough runs `serve --demo` on a fresh data directory, runs
@@ -289,4 +291,28 @@ func dumpStore(t *testing.T, path string) map[string][]string {
 		slices.Sort(out[table])
 	}
 	return out
+}
+
+// TestDemoTourPrint checks what the walkthrough is printed with: a server
+// listening on every interface is called on loopback, and with no skill
+// left to request there is no walkthrough but a reason.
+func TestDemoTourPrint(t *testing.T) {
+	tour := demoTour{program: models.Program{Name: "Demo"}, users: map[string]models.User{}}
+	for _, du := range demoUsers {
+		tour.users[du.email] = models.User{ID: "id-" + du.email, Name: du.name, Email: du.email}
+	}
+	var b strings.Builder
+	tour.print(&b, "127.0.0.1:9199", &net.TCPAddr{IP: net.IPv4zero, Port: 8090})
+	if got := b.String(); strings.Contains(got, demoWalkthrough) || !strings.Contains(got, "No assigned skill is left for Sam Student") ||
+		!strings.Contains(got, "http://127.0.0.1:8090/openapi.json") || !strings.Contains(got, "auth emulator at 127.0.0.1:9199") {
+		t.Errorf("print without a skill wrote:\n%s", got)
+	}
+	tour.skill = &models.Checklist{ID: "hand-washing", Title: "Hand washing", Steps: []models.Step{{ID: "wet"}, {ID: "lather"}}}
+	b.Reset()
+	tour.print(&b, "127.0.0.1:9199", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8090})
+	steps := walkthroughSteps(t, b.String())
+	if len(steps) != 6 || !strings.Contains(steps[0], "API=http://127.0.0.1:8090\n") || !strings.Contains(steps[0], "'http://127.0.0.1:9199/") ||
+		!strings.Contains(steps[4], `{"stepId":"wet","result":"pass"},{"stepId":"lather","result":"pass"}]}'`) {
+		t.Errorf("print with a skill wrote:\n%s", b.String())
+	}
 }
