@@ -2,16 +2,35 @@
 # Both start the Firebase Auth emulator (pinned in package-lock.json) and
 # install it first when it is missing.
 
-EMULATOR = npx --no-install firebase emulators:exec --only auth --project demo-skillbook
 FIREBASE = node_modules/.bin/firebase
+# Ports come from the environment: the API's PORT (8080 when unset; the
+# server reads it) and the emulator's FIREBASE_AUTH_EMULATOR_HOST
+# (firebase.json's 127.0.0.1:9099 when unset). The emulator reads
+# firebase.json with that address, written to a temporary file.
+AUTH_EMULATOR_HOST = $(or $(FIREBASE_AUTH_EMULATOR_HOST),127.0.0.1:9099)
+EMULATOR_CONFIG = node -e 'const c = require("./firebase.json"), a = process.argv[1], i = a.lastIndexOf(":"); \
+	c.emulators.auth = {host: a.slice(0, i), port: Number(a.slice(i + 1))}; \
+	if (!a.slice(0, i) || !(c.emulators.auth.port > 0)) { console.error("FIREBASE_AUTH_EMULATOR_HOST must be host:port, not " + a); process.exit(2); } \
+	console.log(JSON.stringify(c))' '$(AUTH_EMULATOR_HOST)'
+# emulator 'COMMAND' runs COMMAND with the auth emulator, then removes the
+# temporary configuration, keeping COMMAND's exit status.
+EMULATOR = emulator() { d=$$(mktemp -d) && $(EMULATOR_CONFIG) > "$$d/firebase.json" && \
+	$(FIREBASE) --config "$$d/firebase.json" emulators:exec --only auth --project demo-skillbook "$$1"; s=$$?; rm -rf "$$d"; return $$s; }; emulator
 # staticcheck, pinned: go run fetches this version once into the module cache.
 STATICCHECK = go run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test vet
+.PHONY: run test vet skillbook
 
-# Run the API on the embedded store with a seeded demo program.
-run: $(FIREBASE)
-	$(EMULATOR) 'go run ./cmd/skillbook serve --demo'
+# Run the API on the embedded store with a seeded demo program. The server
+# builds while npm installs the emulator.
+run:
+	@$(MAKE) --no-print-directory -j2 skillbook $(FIREBASE)
+	$(EMULATOR) './skillbook serve --demo'
+
+# skillbook is the server's binary (git ignores it); go build redoes only
+# what changed.
+skillbook:
+	go build -o skillbook ./cmd/skillbook
 
 # Run the whole suite with the race detector (the HTTP scenarios on the
 # SQLite engine, the real emulator for the end-to-end tests), the HTTP
@@ -26,6 +45,11 @@ vet:
 	go vet ./...
 	$(STATICCHECK) ./...
 
+# --omit=optional: the only package with a build step is re2, an optional
+# dependency of the hosting emulator's superstatic (which falls back to
+# JavaScript regular expressions without it); where its prebuilt binary
+# cannot be downloaded it compiles from source, minutes of the set-up. The
+# auth emulator never loads it.
 $(FIREBASE): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --omit=optional --prefer-offline --no-audit --no-fund --loglevel=error
 	@touch $(FIREBASE)

@@ -47,6 +47,23 @@ type Options struct {
 	// Key signs the history's evaluations and amendments, as the server's
 	// key signs live ones.
 	Key models.RecordSigner
+	// People, when set, are the first people of their role, in order (the
+	// demo's fixed sign-ins): their names and addresses replace generated
+	// ones, and a UID binds the user to that sign-in whatever Bind says.
+	People []Person
+}
+
+// Person is a seeded user's fixed identity.
+type Person struct {
+	Role        models.Role
+	Name, Email string
+	// Credential is an instructor's; a generated one when empty.
+	Credential string
+	UID        string
+	// Cohorts, when set, are where the person is instead of the generated
+	// placement, as indexes of the cohorts from the oldest (0): the one
+	// cohort of a student, those an instructor teaches.
+	Cohorts []int
 }
 
 // Limits of a seeded program.
@@ -94,6 +111,26 @@ func (o Options) Validate() error {
 	}
 	if o.Key == nil {
 		errs = append(errs, "a signing key is required")
+	}
+	// The roster always has two admins, two instructors per cohort and
+	// every student.
+	most := map[models.Role]int{models.RoleAdmin: 2, models.RoleInstructor: 2 * o.Cohorts, models.RoleStudent: o.Students}
+	count := map[models.Role]int{}
+	for _, p := range o.People {
+		if count[p.Role]++; count[p.Role] > most[p.Role] {
+			errs = append(errs, fmt.Sprintf("at most %d fixed people may be %ss", most[p.Role], p.Role))
+		}
+		if p.Name == "" || p.Email == "" {
+			errs = append(errs, "a fixed person needs a name and an email")
+		}
+		for _, k := range p.Cohorts {
+			if k < 0 || k >= o.Cohorts {
+				errs = append(errs, fmt.Sprintf("%s is placed in cohort %d of %d", p.Email, k, o.Cohorts))
+			}
+		}
+		if p.Role == models.RoleStudent && len(p.Cohorts) > 1 || p.Role == models.RoleAdmin && len(p.Cohorts) > 0 {
+			errs = append(errs, fmt.Sprintf("%s: a student is in one cohort, an admin in none", p.Email))
+		}
 	}
 	if len(errs) > 0 {
 		return errors.New("seed: " + strings.Join(errs, "; "))
@@ -286,6 +323,12 @@ func (g *gen) roster() {
 		if c > 1 && g.chance(0.3) {
 			cohorts = append(cohorts, g.cohorts[(i+1)%c].ID)
 		}
+		if p, ok := g.person(models.RoleInstructor, i); ok && len(p.Cohorts) > 0 {
+			home, cohorts = g.cohorts[p.Cohorts[0]], nil
+			for _, k := range p.Cohorts {
+				cohorts = append(cohorts, g.cohorts[k].ID)
+			}
+		}
 		at := home.CreatedAt.Add(days(g.between(1, 20)))
 		u := g.user(models.RoleInstructor, i, pick(g, credentials), cohorts, at, by)
 		for _, id := range cohorts {
@@ -294,6 +337,9 @@ func (g *gen) roster() {
 	}
 	for i := range n {
 		home := g.cohorts[i%c]
+		if p, ok := g.person(models.RoleStudent, i); ok && len(p.Cohorts) > 0 {
+			home = g.cohorts[p.Cohorts[0]]
+		}
 		at := home.start.Add(-days(g.between(5, 25)))
 		g.user(models.RoleStudent, i, "", []string{home.ID}, at, by)
 	}
@@ -302,7 +348,16 @@ func (g *gen) roster() {
 // user makes one user, bound to a sign-in when the options say so.
 func (g *gen) user(role models.Role, n int, credential string, cohorts []string, at time.Time, actor models.Actor) models.User {
 	at = stamp(earliest(at, g.now.Add(-time.Hour)))
+	// A fixed person still draws a generated one, so the rest of the
+	// program is the one the seed always gives.
 	who := g.newPerson(string(role), n, g.tag)
+	fixed, isFixed := g.person(role, n)
+	if isFixed {
+		who = person{name: fixed.Name, email: fixed.Email}
+		if fixed.Credential != "" && role == models.RoleInstructor {
+			credential = fixed.Credential
+		}
+	}
 	if cohorts == nil {
 		cohorts = []string{}
 	}
@@ -326,8 +381,8 @@ func (g *gen) user(role models.Role, n int, credential string, cohorts []string,
 		}
 		g.sum.Students++
 	}
-	if g.o.Bind != nil {
-		u.UID, u.Bound = g.o.Bind(u.ID), true
+	if uid := g.uid(fixed, u.ID); uid != "" {
+		u.UID, u.Bound = uid, true
 		u.Version++
 		u.UpdatedAt = stamp(earliest(at.Add(days(g.between(0.1, 3))), g.now.Add(-time.Minute)))
 	}
@@ -343,6 +398,32 @@ func (g *gen) user(role models.Role, n int, credential string, cohorts []string,
 	}
 	g.event(ev)
 	return u
+}
+
+// person is the n-th fixed person of role, if there is one.
+func (g *gen) person(role models.Role, n int) (Person, bool) {
+	for _, p := range g.o.People {
+		if p.Role != role {
+			continue
+		}
+		if n == 0 {
+			return p, true
+		}
+		n--
+	}
+	return Person{}, false
+}
+
+// uid is the sign-in a user is bound to: a fixed person's own, else what
+// Bind says, else none.
+func (g *gen) uid(fixed Person, userID string) string {
+	switch {
+	case fixed.UID != "":
+		return fixed.UID
+	case g.o.Bind != nil:
+		return g.o.Bind(userID)
+	}
+	return ""
 }
 
 // assignAll assigns the whole library to every cohort, each area due in

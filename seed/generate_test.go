@@ -231,3 +231,89 @@ func passes(standings models.Standings) []models.GradedAttempt {
 	}
 	return out
 }
+
+// TestGenerateKeepsFixedPeople seeds the demo's fixed sign-ins: they are
+// the first people of their role, with their names, addresses, uids and
+// cohorts, and their history carries their names.
+func TestGenerateKeepsFixedPeople(t *testing.T) {
+	t.Parallel()
+	p := models.Program{ID: "01a20000-0000-7000-8000-000000000002", Grading: models.DefaultGrading, ProcedureTargets: models.DefaultProcedureTargets}
+	people := []seed.Person{
+		{Role: models.RoleAdmin, Name: "Dana Director", Email: "admin@demo.test", UID: "demo-admin"},
+		{Role: models.RoleInstructor, Name: "Ian Instructor", Email: "instructor@demo.test", Credential: "RN", UID: "demo-instructor", Cohorts: []int{0, 1}},
+		{Role: models.RoleStudent, Name: "Sam Student", Email: "student1@demo.test", UID: "demo-student1", Cohorts: []int{1}},
+		{Role: models.RoleStudent, Name: "Riley Student", Email: "student2@demo.test", Cohorts: []int{0}},
+	}
+	o := seed.Options{Key: signing.Ephemeral(), Students: 8, Cohorts: 2, Seed: 1, Now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC), People: people}
+	b, _, _, err := seed.Generate(p, library(t), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byEmail := map[string]models.User{}
+	for _, u := range b.Users {
+		byEmail[u.Email] = u
+	}
+	cohort := func(k int) string { return b.Cohorts[k].ID }
+	for _, want := range people {
+		u, ok := byEmail[want.Email]
+		if !ok {
+			t.Fatalf("no user %s", want.Email)
+		}
+		var cohorts []string
+		for _, k := range want.Cohorts {
+			cohorts = append(cohorts, cohort(k))
+		}
+		if u.Name != want.Name || u.Role != want.Role || u.UID != want.UID || u.Bound != (want.UID != "") ||
+			(want.Credential != "" && u.Credential != want.Credential) || (cohorts != nil && !reflect.DeepEqual(u.CohortIDs, cohorts)) {
+			t.Errorf("user %s = %+v; want %+v in cohorts %v", want.Email, u, want, cohorts)
+		}
+	}
+	if b.Users[0].Email != "admin@demo.test" {
+		t.Errorf("the program director is %s; want the fixed admin", b.Users[0].Email)
+	}
+	sam := byEmail["student1@demo.test"]
+	attempts := 0
+	for _, a := range b.Attempts {
+		if a.StudentID == sam.ID {
+			attempts++
+			if a.StudentName != "Sam Student" || a.CohortID != cohort(1) {
+				t.Errorf("attempt %s of Sam: name %q, cohort %s", a.ID, a.StudentName, a.CohortID)
+			}
+		}
+	}
+	if attempts == 0 {
+		t.Error("Sam has no history")
+	}
+}
+
+func TestOptionsRefuseBadPeople(t *testing.T) {
+	base := seed.Options{Key: signing.Ephemeral(), Students: 3, Cohorts: 2, Now: time.Now()}
+	for _, tc := range []struct {
+		name   string
+		people []seed.Person
+	}{
+		{"no email", []seed.Person{{Role: models.RoleStudent, Name: "A"}}},
+		{"no such cohort", []seed.Person{{Role: models.RoleStudent, Name: "A", Email: "a@x.test", Cohorts: []int{2}}}},
+		{"student in two cohorts", []seed.Person{{Role: models.RoleStudent, Name: "A", Email: "a@x.test", Cohorts: []int{0, 1}}}},
+		{"admin in a cohort", []seed.Person{{Role: models.RoleAdmin, Name: "A", Email: "a@x.test", Cohorts: []int{0}}}},
+		{"more students than the program", []seed.Person{
+			{Role: models.RoleStudent, Name: "A", Email: "a@x.test"}, {Role: models.RoleStudent, Name: "B", Email: "b@x.test"},
+			{Role: models.RoleStudent, Name: "C", Email: "c@x.test"}, {Role: models.RoleStudent, Name: "D", Email: "d@x.test"}}},
+		{"three admins", []seed.Person{
+			{Role: models.RoleAdmin, Name: "A", Email: "a@x.test"}, {Role: models.RoleAdmin, Name: "B", Email: "b@x.test"},
+			{Role: models.RoleAdmin, Name: "C", Email: "c@x.test"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := base
+			o.People = tc.people
+			if err := o.Validate(); err == nil {
+				t.Errorf("Validate(%+v) = nil; want an error", tc.people)
+			}
+		})
+	}
+	ok := base
+	ok.People = []seed.Person{{Role: models.RoleInstructor, Name: "I", Email: "i@x.test", Cohorts: []int{0, 1}}}
+	if err := ok.Validate(); err != nil {
+		t.Errorf("Validate(an instructor of both cohorts) = %v", err)
+	}
+}

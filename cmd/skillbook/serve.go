@@ -83,8 +83,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Warn("project is emulator-only but FIREBASE_AUTH_EMULATOR_HOST is unset: every token will be refused", "project", cfg.ProjectID)
 	}
 
+	var tour demoTour
 	if *demo {
-		if err := seedDemo(ctx, st, verifier, cfg, stdout); err != nil {
+		if tour, err = seedDemo(ctx, st, verifier.Client(), key, clk, log); err != nil {
 			return fmt.Errorf("seed demo: %w", err)
 		}
 	}
@@ -150,6 +151,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 	log.Info("listening", "addr", ln.Addr().String(), "startup", time.Since(started).String(), "version", version)
+	if *demo {
+		tour.print(stdout, cfg.EmulatorHost, ln.Addr())
+	}
 
 	select {
 	case err := <-served:
