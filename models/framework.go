@@ -39,10 +39,10 @@ type FrameworkSource struct {
 // frameworkFile is one framework as its data file holds it: codes without
 // the framework name, each naming its source.
 type frameworkFile struct {
-	Name         string            `json:"name"`
-	Title        string            `json:"title"`
-	Accreditor   string            `json:"accreditor"`
-	Edition      string            `json:"edition"`
+	Name         string                     `json:"name"`
+	Title        string                     `json:"title"`
+	Accreditor   string                     `json:"accreditor"`
+	Edition      string                     `json:"edition"`
 	Sources      map[string]FrameworkSource `json:"sources"`
 	Competencies []struct {
 		Code   string `json:"code"`
