@@ -257,13 +257,13 @@ func (d *doc) drawCJK(w, h float64, s, style string, pt float64) {
 	d.SetDrawColor(dr, dg, db)
 }
 
-// cell writes printable text in a cell w mm wide and h mm high, cut to
-// fit a whole character at a time, with a border and alignment ("L" or
-// "R") as fpdf's CellFormat takes them, in the text font of style at pt
-// points (set by the caller).
-func (d *doc) cell(w, h float64, s, border, align string, fill bool, style string, pt float64) {
+// cell writes printable text left-aligned in a cell w mm wide and h mm
+// high, cut to fit a whole character at a time, with a border as fpdf's
+// CellFormat takes it, in the text font of style at pt points (set by the
+// caller).
+func (d *doc) cell(w, h float64, s, border string, fill bool, style string, pt float64) {
 	if !mixed(s) {
-		d.CellFormat(w, h, d.fit(s, w-1), border, 0, align, fill, 0, "")
+		d.CellFormat(w, h, d.fit(s, w-1), border, 0, "L", fill, 0, "")
 		return
 	}
 	ps := d.pieces(s, style, pt)
@@ -279,12 +279,8 @@ func (d *doc) cell(w, h float64, s, border, align string, fill bool, style strin
 	}
 	// The empty cell draws the fill and border (and breaks the page if
 	// it must); the text is drawn over it.
-	d.CellFormat(w, h, "", border, 0, align, fill, 0, "")
+	d.CellFormat(w, h, "", border, 0, "L", fill, 0, "")
 	x, y := d.GetXY()
-	start := x - w + d.GetCellMargin()
-	if align == "R" {
-		start = x - d.GetCellMargin() - width(ps)
-	}
-	d.runs(start, y, h, ps, style, pt)
+	d.runs(x-w+d.GetCellMargin(), y, h, ps, style, pt)
 	d.SetXY(x, y)
 }

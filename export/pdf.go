@@ -42,7 +42,7 @@ func newDoc(title, footer string, generated string) *doc {
 		p.SetY(-13)
 		d.font("", 7.5)
 		p.SetTextColor(90, 90, 90)
-		d.cell(d.width*0.6, 5, d.tr(footer), "T", "L", false, "", 7.5)
+		d.cell(d.width*0.6, 5, d.tr(footer), "T", false, "", 7.5)
 		p.CellFormat(d.width*0.4, 5, d.tr(fmt.Sprintf("Page %d of {nb} - generated %s", p.PageNo(), generated)), "T", 0, "R", false, 0, "")
 		p.SetTextColor(0, 0, 0)
 	})
@@ -92,7 +92,7 @@ func (d *doc) row(style string, pt float64, widths []float64, cells []string, fi
 	}
 	for i, c := range cells {
 		w := widths[i] * d.width
-		d.cell(w, pt*0.5, d.tr(c), "", "L", fill, style, pt)
+		d.cell(w, pt*0.5, d.tr(c), "", fill, style, pt)
 	}
 	d.Ln(pt * 0.5)
 }
