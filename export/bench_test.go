@@ -44,6 +44,29 @@ func BenchmarkTranscriptsZIP(b *testing.B) {
 	b.ReportMetric(float64(size)/float64(len(records))/1024, "KB/student")
 }
 
+// BenchmarkTranscriptPDF renders one student's transcript of 30
+// checklists with three evaluations each, the student named in Latin
+// letters or in Chinese characters (which makes the document read and
+// embed the CJK face too).
+//
+//	go test ./export -run '^$' -bench TranscriptPDF -benchtime 20x
+func BenchmarkTranscriptPDF(b *testing.B) {
+	t := export.Transcript{ProgramName: "Benchmark College", GeneratedAt: generated,
+		Staff: map[string]models.User{"u-ivy": {ID: "u-ivy", Name: "Ivy Instructor", Credential: "CMA (AAMA)"}}}
+	for _, tc := range []struct{ script, name string }{{"latin", "Zoë Ñandú-Łukasz"}, {"cjk", "王小明 Wang"}} {
+		r := *benchRecords(b, 1, 30, 3)[0]
+		r.Student.Name = tc.name
+		b.Run(tc.script, func(b *testing.B) {
+			for b.Loop() {
+				var out countingWriter
+				if err := export.TranscriptPDF(&out, t, &r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // benchRecords builds the records of students students.
 func benchRecords(tb testing.TB, students, checklistCount, evals int) []*models.StudentRecord {
 	tb.Helper()

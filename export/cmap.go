@@ -21,17 +21,33 @@ const fpdfToUnicode = "<</Length 345>>\nstream\n/CIDInit /ProcSet findresource b
 	"/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n1 beginbfrange\n<0000> <FFFF> <0000>\n" +
 	"endbfrange\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\nendstream\n"
 
-// conformingToUnicode is the object that replaces fpdfToUnicode: the same
-// identity mapping, as one range for each first byte of a character the
-// fonts have (printable lets no other through), at most 100 ranges a
-// block as the reference asks, compressed. Built once; only read after
-// that.
-var conformingToUnicode = sync.OnceValue(func() []byte {
-	text, mono := textGlyphs(), monoGlyphs()
+// conformingToUnicode is the object that replaces fpdfToUnicode in a
+// document set in DejaVu alone: the same identity mapping, as one range
+// for each first byte of a character the fonts have (printable lets no
+// other through), at most 100 ranges a block as the reference asks,
+// compressed. conformingToUnicodeCJK is the same for a document that also
+// uses the CJK face, with the ranges of its characters. Each is built
+// once, when first needed; only read after that.
+var (
+	conformingToUnicode    = sync.OnceValue(func() []byte { return toUnicodeCMap(textGlyphs(), monoGlyphs()) })
+	conformingToUnicodeCJK = sync.OnceValue(func() []byte { return toUnicodeCMap(textGlyphs(), monoGlyphs(), cjkGlyphs()) })
+)
+
+// toUnicodeCMap is a ToUnicode CMap object mapping every character of
+// fonts to itself.
+func toUnicodeCMap(fonts ...*glyphs) []byte {
+	has := func(r rune) bool {
+		for _, g := range fonts {
+			if g.has(r) {
+				return true
+			}
+		}
+		return false
+	}
 	var ranges []string
 	for hi := rune(0); hi < 0x100; hi++ {
 		for r := hi << 8; r <= hi<<8|0xFF; r++ {
-			if text.has(r) || mono.has(r) {
+			if has(r) {
 				ranges = append(ranges, fmt.Sprintf("<%02X00> <%02XFF> <%02X00>", hi, hi, hi))
 				break
 			}
@@ -52,13 +68,14 @@ var conformingToUnicode = sync.OnceValue(func() []byte {
 	zw.Write([]byte(cmap.String()))
 	zw.Close()
 	return fmt.Appendf(nil, "<</Length %d /Filter /FlateDecode>>\nstream\n%s\nendstream\n", z.Len(), z.Bytes())
-})
+}
 
 // withConformingToUnicode returns pdf, a document as fpdf writes it,
-// with each of fpdf's ToUnicode CMaps replaced by conformingToUnicode and
-// the cross-reference table's offsets moved to match.
-func withConformingToUnicode(pdf []byte) ([]byte, error) {
-	old, repl := []byte(fpdfToUnicode), conformingToUnicode()
+// with each of fpdf's ToUnicode CMaps replaced by repl (conformingToUnicode
+// or conformingToUnicodeCJK) and the cross-reference table's offsets moved
+// to match.
+func withConformingToUnicode(pdf, repl []byte) ([]byte, error) {
+	old := []byte(fpdfToUnicode)
 	var at []int // where each replaced object starts in pdf
 	out := make([]byte, 0, len(pdf)+len(repl))
 	rest := 0

@@ -16,7 +16,8 @@ import (
 // be embedded and redistributed (fonts/LICENSE): unlike the PDF core
 // fonts, whose one-byte encoding cannot write "Łukasz", they cover Latin
 // with its extensions (Vietnamese included), Greek and Cyrillic. fpdf
-// subsets each face to the glyphs a document uses.
+// subsets each face to the glyphs a document uses. Chinese, Japanese and
+// Korean characters are drawn in a face of their own (cjk.go).
 var (
 	//go:embed fonts/DejaVuSans.ttf
 	sansRegular []byte
@@ -39,8 +40,11 @@ const (
 
 // face is the TrueType file of family in style.
 func face(family, style string) []byte {
-	if family == monoFamily {
+	switch family {
+	case monoFamily:
 		return sansMono
+	case cjkFamily:
+		return cjkFace()
 	}
 	switch style {
 	case "B":
@@ -97,9 +101,27 @@ var (
 	monoGlyphs = sync.OnceValue(func() *glyphs { return glyphsOf(sansMono) })
 )
 
-// printable returns s as a document set in a font with glyphs g draws it:
+// coverage is the set of runes a document's faces draw: those of its main
+// face and, for a rune of the CJK blocks the main face lacks, those of a
+// fallback face, which is only read when such a rune first shows up.
+type coverage struct {
+	main     *glyphs
+	fallback func() *glyphs
+}
+
+func (c coverage) has(r rune) bool {
+	return c.main.has(r) || c.fallback != nil && inCJKBlocks(r) && c.fallback().has(r)
+}
+
+// textCoverage is what text draws: DejaVu Sans, then the CJK face.
+func textCoverage() coverage { return coverage{main: textGlyphs(), fallback: cjkGlyphs} }
+
+// monoCoverage is what digests draw: DejaVu Sans Mono alone.
+func monoCoverage() coverage { return coverage{main: monoGlyphs()} }
+
+// printable returns s as a document set in fonts covering g draws it:
 // composed (NFC, so a name typed as "e" and a combining accent uses the
-// font's "é"), with each character the font lacks (emoji, CJK, …) shown
+// font's "é"), with each character the fonts lack (emoji, …) shown
 // as one replacement character, and nothing else changed. A character is
 // what a reader sees as one: an emoji with its skin tone, a ZWJ sequence
 // or a flag's pair of regional indicators is one replacement, not several.
@@ -107,7 +129,7 @@ var (
 // lacks are dropped (they change no letter), control characters other
 // than a line break become spaces, and each byte that is not UTF-8 a
 // replacement character.
-func printable(s string, g *glyphs) string {
+func printable(s string, g coverage) string {
 	if ok := func() bool {
 		for _, r := range s {
 			if !g.has(r) || unicode.IsControl(r) && r != '\n' {

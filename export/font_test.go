@@ -19,7 +19,12 @@ func TestPrintable(t *testing.T) {
 		{"Zoë Ñandú-Łukasz 🩺", "Zoë Ñandú-Łukasz \uFFFD"},
 		{"Ελένη Ирина Nguyễn Ștefan Ərəbova Ǧǐ", "Ελένη Ирина Nguyễn Ștefan Ərəbova Ǧǐ"},
 		{"Zoe\u0308 Mu\u0308ller", "Zoë Müller"},
-		{"李小龍", "\uFFFD\uFFFD\uFFFD"},
+		{"李小龍", "李小龍"},
+		{"山田太郎 やまだ ヤマダ・タロウ", "山田太郎 やまだ ヤマダ・タロウ"},
+		{"김민준 Kim", "김민준 Kim"},
+		{"\u1100\u1161\u11A8", "각"},
+		{"Ｙａｍａｄａ ｶﾀｶﾅ", "Ｙａｍａｄａ ｶﾀｶﾅ"},
+		{"𠀋 Jiro", "\uFFFD Jiro"},
 		{"שלום", "\uFFFD\uFFFD\uFFFD\uFFFD"},
 		{"Ana 👩🏽\u200d⚕️ Ruiz", "Ana \uFFFD Ruiz"},
 		{"👍🏽👍", "\uFFFD\uFFFD"},
@@ -29,11 +34,11 @@ func TestPrintable(t *testing.T) {
 		{"🩺\u0301x", "\uFFFDx"},
 		{"x\U000E0041y", "xy"},
 	} {
-		if got := printable(tc.in, textGlyphs()); got != tc.want {
+		if got := printable(tc.in, textCoverage()); got != tc.want {
 			t.Errorf("printable(%q) = %q; want %q", tc.in, got, tc.want)
 		}
 	}
-	if got := printable("key: ab-_12 🩺", monoGlyphs()); got != "key: ab-_12 \uFFFD" {
+	if got := printable("key: ab-_12 🩺 李", monoCoverage()); got != "key: ab-_12 \uFFFD \uFFFD" {
 		t.Errorf("printable in the monospace font = %q", got)
 	}
 }
@@ -89,6 +94,13 @@ func TestOutputKeepsOffsets(t *testing.T) {
 	if n := bytes.Count(pdf, conformingToUnicode()); n != 5 {
 		t.Errorf("%d conforming CMaps; want one for each of the 5 faces", n)
 	}
+	checkOffsets(t, pdf)
+}
+
+// checkOffsets checks that every cross-reference entry of pdf points at
+// its object.
+func checkOffsets(t *testing.T, pdf []byte) {
+	t.Helper()
 	m := regexp.MustCompile(`\nstartxref\n(\d+)\n%%EOF\n$`).FindSubmatch(pdf)
 	if m == nil {
 		t.Fatal("no startxref at the end")
@@ -114,7 +126,7 @@ func FuzzPrintable(f *testing.F) {
 	for _, s := range []string{"Zoë Ñandú-Łukasz 🩺", "Ana 👩🏽\u200d⚕️ Ruiz 🇵🇹", "Zoe\u0308", "a\tb\r\n", "李", "\xff\xfe", "🩺\u0301\u200d"} {
 		f.Add(s)
 	}
-	text := textGlyphs()
+	text := textCoverage()
 	f.Fuzz(func(t *testing.T, s string) {
 		out := printable(s, text)
 		if !utf8.ValidString(out) {
@@ -135,7 +147,8 @@ func FuzzPrintable(f *testing.F) {
 // place a document puts it.
 func TestRenderAnyText(t *testing.T) {
 	t.Parallel()
-	for _, s := range []string{"\xff\xfe Ł", "🩺\u0301\u200d", "a\x00\tb\r\n\n", strings.Repeat("Ł🩺", 200), "\U0010FFFF\uFFFF\uD7FF"} {
+	for _, s := range []string{"\xff\xfe Ł", "🩺\u0301\u200d", "a\x00\tb\r\n\n", strings.Repeat("Ł🩺", 200), "\U0010FFFF\uFFFF\uD7FF",
+		strings.Repeat("李🩺 김Ł\u0301", 300), strings.Repeat("ー", 500), "、王\n\n", "\n李"} {
 		d := newDoc(s, s, "now")
 		d.heading(s, 12)
 		d.para("I", 9, s)

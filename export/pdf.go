@@ -9,9 +9,9 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 )
 
-// doc is an A4 PDF with Skillbook's layout: DejaVu fonts embedded
-// (characters they lack are shown as a replacement character, see
-// printable), a footer with the page number out of the total, the
+// doc is an A4 PDF with Skillbook's layout: DejaVu fonts embedded, and
+// the CJK face for text that needs it (other characters they lack are
+// shown as a replacement character, see printable), a footer with the page number out of the total, the
 // generation time and a running title.
 type doc struct {
 	*fpdf.Fpdf
@@ -25,7 +25,7 @@ type doc struct {
 
 func newDoc(title, footer string, generated string) *doc {
 	p := fpdf.New("P", "mm", "A4", "")
-	text, mono := textGlyphs(), monoGlyphs()
+	text, mono := textCoverage(), monoCoverage()
 	d := &doc{Fpdf: p, added: map[string]bool{},
 		tr:     func(s string) string { return printable(s, text) },
 		monoTr: func(s string) string { return printable(s, mono) }}
@@ -42,7 +42,7 @@ func newDoc(title, footer string, generated string) *doc {
 		p.SetY(-13)
 		d.font("", 7.5)
 		p.SetTextColor(90, 90, 90)
-		p.CellFormat(d.width*0.6, 5, d.fit(d.tr(footer), d.width*0.6-1), "T", 0, "L", false, 0, "")
+		d.cell(d.width*0.6, 5, d.tr(footer), "T", false, "", 7.5)
 		p.CellFormat(d.width*0.4, 5, d.tr(fmt.Sprintf("Page %d of {nb} - generated %s", p.PageNo(), generated)), "T", 0, "R", false, 0, "")
 		p.SetTextColor(0, 0, 0)
 	})
@@ -66,14 +66,14 @@ func (d *doc) setFont(family, style string, pt float64) {
 // heading writes a bold line of size pt.
 func (d *doc) heading(text string, pt float64) {
 	d.font("B", pt)
-	d.MultiCell(d.width, pt*0.5, d.tr(text), "", "L", false)
+	d.multiCell(d.width, pt*0.5, d.tr(text), "B", pt)
 	d.Ln(1)
 }
 
 // para writes wrapped text.
 func (d *doc) para(style string, pt float64, text string) {
 	d.font(style, pt)
-	d.MultiCell(d.width, pt*0.45, d.tr(text), "", "L", false)
+	d.multiCell(d.width, pt*0.45, d.tr(text), style, pt)
 }
 
 // mono writes wrapped fixed-width text (digests), indented by indent mm.
@@ -92,7 +92,7 @@ func (d *doc) row(style string, pt float64, widths []float64, cells []string, fi
 	}
 	for i, c := range cells {
 		w := widths[i] * d.width
-		d.CellFormat(w, pt*0.5, d.fit(d.tr(c), w-1), "", 0, "L", fill, 0, "")
+		d.cell(w, pt*0.5, d.tr(c), "", fill, style, pt)
 	}
 	d.Ln(pt * 0.5)
 }
@@ -134,7 +134,11 @@ func (d *doc) output(w io.Writer) error {
 	if err := d.Output(&buf); err != nil {
 		return fmt.Errorf("render pdf: %w", err)
 	}
-	b, err := withConformingToUnicode(buf.Bytes())
+	cmap := conformingToUnicode
+	if d.added[cjkFamily+"/"] {
+		cmap = conformingToUnicodeCJK
+	}
+	b, err := withConformingToUnicode(buf.Bytes(), cmap())
 	if err != nil {
 		return fmt.Errorf("render pdf: %w", err)
 	}

@@ -179,7 +179,7 @@ func transcriptHistory(d *doc, t Transcript, evals []models.Attempt, showCheckli
 		if e.Comment != "" {
 			d.SetX(d.GetX() + 4)
 			d.font("I", 8)
-			d.MultiCell(d.width-4, 3.6, d.tr("Comment: "+e.Comment), "", "L", false)
+			d.multiCell(d.width-4, 3.6, d.tr("Comment: "+e.Comment), "I", 8)
 		}
 		if s := e.Signature; s != nil {
 			d.SetX(d.GetX() + 4)
@@ -197,11 +197,11 @@ func transcriptHistory(d *doc, t Transcript, evals []models.Attempt, showCheckli
 			if am.Kind == models.AmendVoid {
 				what = "Void"
 			}
-			d.MultiCell(d.width-4, 3.6, d.tr(fmt.Sprintf("%s %s by %s: %s", what, stamp(am.Signature.SignedAt),
-				withCredential(am.Signature.SignerName, am.Signature.SignerCredential), am.Reason)), "", "L", false)
+			d.multiCell(d.width-4, 3.6, d.tr(fmt.Sprintf("%s %s by %s: %s", what, stamp(am.Signature.SignedAt),
+				withCredential(am.Signature.SignerName, am.Signature.SignerCredential), am.Reason)), "B", 8)
 			d.SetX(d.GetX() + 4)
 			d.font("", 8)
-			d.MultiCell(d.width-4, 3.6, d.tr("Correction: "+am.Correction), "", "L", false)
+			d.multiCell(d.width-4, 3.6, d.tr("Correction: "+am.Correction), "", 8)
 			d.mono(4, 7, "Amendment digest: "+am.Signature.Digest)
 		}
 		d.Ln(1)
