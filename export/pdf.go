@@ -57,7 +57,9 @@ func (d *doc) font(style string, pt float64) { d.setFont(textFamily, style, pt) 
 // fpdf parses a face as it is added, so faces left unused cost nothing.
 func (d *doc) setFont(family, style string, pt float64) {
 	if key := family + "/" + style; !d.added[key] {
-		d.AddUTF8FontFromBytes(family, style, face(family, style))
+		// A copy: fpdf writes into the bytes it is given while it cuts the
+		// font, and documents rendered at once would share them.
+		d.AddUTF8FontFromBytes(family, style, bytes.Clone(face(family, style)))
 		d.added[key] = true
 	}
 	d.SetFont(family, style, pt)
