@@ -7,7 +7,7 @@ FIREBASE = node_modules/.bin/firebase
 # staticcheck, pinned: go run fetches this version once into the module cache.
 STATICCHECK = go run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test vet
+.PHONY: run test vet chromium
 
 # Run the API on the embedded store with a seeded demo program.
 run: $(FIREBASE)
@@ -18,7 +18,7 @@ run: $(FIREBASE)
 # scenarios again on the MongoDB engine (its FerretDB stand-in, or
 # TEST_MONGODB_URI), then every fuzz target for a few seconds each
 # (scripts/fuzz.sh).
-test: $(FIREBASE) vet
+test: $(FIREBASE) chromium vet
 	$(EMULATOR) 'go test -race -count=1 -timeout 60m ./... && SKILLBOOK_TEST_ENGINE=mongo go test -race -count=1 -timeout 30m ./handlers/... && scripts/fuzz.sh'
 
 vet:
@@ -29,3 +29,7 @@ vet:
 $(FIREBASE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(FIREBASE)
+
+# The /docs test loads the page in headless Chromium (Debian's package).
+chromium:
+	@command -v chromium >/dev/null || { s=; [ "$$(id -u)" = 0 ] || s=sudo; $$s apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$s apt-get install -y -qq --no-install-recommends chromium; }
