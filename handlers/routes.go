@@ -78,7 +78,7 @@ func (s *server) routes(api huma.API) {
 	register(api, huma.Operation{OperationID: "create-attempt", Method: http.MethodPost, Path: "/v1/attempts",
 		Summary: "Log a practice attempt or request an evaluation", Tags: []string{"Attempts"}, Security: bearer,
 		Metadata:      access(only("only students practise and request evaluations", models.RoleStudent)),
-		Description:   "Send your own UUID as id (and an Idempotency-Key header) so a retry after a dropped connection never creates a second attempt.",
+		Description:   "Send your own UUIDv7 as id (and an Idempotency-Key header) so a retry after a dropped connection never creates a second attempt.",
 		DefaultStatus: http.StatusCreated, Errors: write}, s.createAttempt)
 	register(api, huma.Operation{OperationID: "get-attempt", Method: http.MethodGet, Path: "/v1/attempts/{id}",
 		Summary: "One attempt with its evaluation and amendments", Tags: []string{"Attempts"}, Security: bearer,
