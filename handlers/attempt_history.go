@@ -23,9 +23,16 @@ func (q attemptsQuery) input(studentID string) workflow.AttemptsInput {
 		Page: models.Page{Limit: q.Limit, Cursor: q.Cursor}}
 }
 
+// studentAttemptsInput is attemptsQuery with the student (huma reads no
+// fields of an unexported embedded struct, hence the repetition).
 type studentAttemptsInput struct {
-	ID string `path:"id" maxLength:"64" doc:"The student."`
-	attemptsQuery
+	ID          string               `path:"id" maxLength:"64" doc:"The student."`
+	ChecklistID string               `query:"checklistId" maxLength:"100" doc:"Only attempts at this checklist (any version)."`
+	Status      models.AttemptStatus `query:"status" enum:"practiced,requested,passed,failed,returned,voided" doc:"Only attempts in this status."`
+	From        string               `query:"from" format:"date" doc:"Only attempts requested on or after this date (UTC)."`
+	To          string               `query:"to" format:"date" doc:"Only attempts requested on or before this date (UTC)."`
+	Limit       int                  `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Cursor      string               `query:"cursor" maxLength:"512" doc:"The nextCursor of the previous page; anything else is 422."`
 }
 
 type attemptsOutput struct {
@@ -44,7 +51,8 @@ func (s *server) myAttempts(ctx context.Context, in *attemptsQuery) (*attemptsOu
 
 // studentAttempts lists a student's attempts, newest first.
 func (s *server) studentAttempts(ctx context.Context, in *studentAttemptsInput) (*attemptsOutput, error) {
-	list, err := s.app.Evaluations.StudentAttempts(ctx, callerOf(ctx), in.input(in.ID))
+	q := attemptsQuery{ChecklistID: in.ChecklistID, Status: in.Status, From: in.From, To: in.To, Limit: in.Limit, Cursor: in.Cursor}
+	list, err := s.app.Evaluations.StudentAttempts(ctx, callerOf(ctx), q.input(in.ID))
 	if err != nil {
 		return nil, err
 	}
