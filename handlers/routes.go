@@ -229,7 +229,10 @@ func (s *server) routes(api huma.API) {
 
 	// Devices and notifications (and the metrics, which count their pushes)
 	register(api, huma.Operation{OperationID: "metrics", Method: http.MethodGet, Path: "/metrics",
-		Summary: "Metrics in the Prometheus text format (no authentication)", Tags: []string{"Health"}}, s.metrics)
+		Summary: "Metrics in the Prometheus text format (no authentication)", Tags: []string{"Health"},
+		Responses: map[string]*huma.Response{"200": {Description: "The Prometheus text exposition format.",
+			Content: map[string]*huma.MediaType{"text/plain": {Schema: &huma.Schema{Type: "string"}}}}},
+		Errors: []int{http.StatusNotFound}}, s.metrics)
 	meWrite := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusUnprocessableEntity}
 	meRead := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity}
 	register(api, huma.Operation{OperationID: "register-device", Method: http.MethodPost, Path: "/v1/me/devices",
@@ -286,7 +289,7 @@ func (s *server) routes(api huma.API) {
 		Tags:    []string{"Exports"}, Security: bearer, Metadata: access(anyRole), Errors: exportRead}, s.export)
 	register(api, huma.Operation{OperationID: "download-export", Method: http.MethodGet, Path: "/v1/exports/{id}/file",
 		Summary: "Download a finished export's file (its requester, admins; 409 until done, 410 once expired); recorded in the audit trail",
-		Tags:    []string{"Exports"}, Security: bearer, Metadata: access(anyRole), Responses: fileResponses("application/octet-stream"),
+		Tags:    []string{"Exports"}, Security: bearer, Metadata: access(anyRole), Responses: fileResponses("application/octet-stream", exportFileTypes()...),
 		Errors: append(exportRead, http.StatusConflict, http.StatusGone)}, s.exportFile)
 
 	// A student's attempts, an evaluation by its id, the student's skills
