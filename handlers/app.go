@@ -109,6 +109,8 @@ func New(d Deps) *fiber.App {
 	cfg := huma.DefaultConfig("Skillbook API", d.Version)
 	cfg.CreateHooks = nil // no $schema links in bodies
 	cfg.DocsPath = ""     // served by mountDocs from embedded assets, not a CDN
+	// Relative: the document describes the server that serves it.
+	cfg.Servers = []*huma.Server{{URL: "/", Description: "The server this document was read from"}}
 	cfg.RejectUnknownQueryParameters = true
 	cfg.Info.Description = "Clinical competency records for medical-assistant programs. " +
 		"Authenticate with a Firebase ID token: `Authorization: Bearer <token>`. " +

@@ -1,7 +1,11 @@
 package handlers
 
 import (
+	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -80,4 +84,19 @@ func exportFileTypes() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Document returns the OpenAPI document the API serves at /openapi.json,
+// without a store or credentials (the clients are generated from it).
+func Document() ([]byte, error) {
+	app := New(Deps{Logger: slog.New(slog.DiscardHandler)})
+	resp, err := app.Test(httptest.NewRequest(http.MethodGet, "/openapi.json", nil), -1)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET /openapi.json: %s", resp.Status)
+	}
+	return io.ReadAll(resp.Body)
 }
