@@ -17,12 +17,12 @@ type AttemptFilter struct {
 func AttemptDates(from, to string) (start, end time.Time, err error) {
 	var v ValidationError
 	if from != "" {
-		if start, err = time.Parse(DateLayout, from); err != nil {
+		if start, err = time.Parse(DateLayout, from); err != nil || start.Format(DateLayout) != from {
 			v.Add("from", "must be a date such as 2026-03-01")
 		}
 	}
 	if to != "" {
-		if end, err = time.Parse(DateLayout, to); err != nil {
+		if end, err = time.Parse(DateLayout, to); err != nil || end.Format(DateLayout) != to {
 			v.Add("to", "must be a date such as 2026-03-31")
 		} else {
 			end = end.AddDate(0, 0, 1)

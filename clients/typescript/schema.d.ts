@@ -1376,7 +1376,10 @@ export interface components {
             studentId?: string;
         };
         CreateProcedureInputBody: {
-            /** @description A UUIDv7 the client made when the procedure was logged, so an offline retry stores it once (any letter case; stored lower case), as for every client-chosen id. */
+            /**
+             * Format: uuid
+             * @description A UUIDv7 the client made when the procedure was logged, so an offline retry stores it once (any letter case; stored lower case), as for every client-chosen id.
+             */
             id?: string;
             /** @description One of the procedure kinds the program counts, such as venipuncture or capillary-puncture. */
             kind: string;
