@@ -17,7 +17,7 @@ func listAttempts(t *testing.T, env *apitest.Env, path, token string, limit int)
 	var out []models.Attempt
 	cursor := ""
 	for range 50 {
-		u := path + sep(path) + "limit=" + itoa(limit)
+		u := path + sep(path) + "limit=" + strconv.Itoa(limit)
 		if cursor != "" {
 			u += "&cursor=" + url.QueryEscape(cursor)
 		}
@@ -43,7 +43,6 @@ func sep(path string) string {
 	return "?"
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
 
 func TestStudentAttemptLists(t *testing.T) {
 	t.Parallel()
