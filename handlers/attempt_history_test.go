@@ -43,7 +43,6 @@ func sep(path string) string {
 	return "?"
 }
 
-
 func TestStudentAttemptLists(t *testing.T) {
 	t.Parallel()
 	c := newClassIn(t, apitest.New(t), 2, models.AreaVitalSigns)
