@@ -28,7 +28,8 @@ type Body<O> = O extends { requestBody?: infer RB }
   : undefined;
 
 type Success = 200 | 201 | 202 | 204;
-type JSONOf<R> = R extends { content: { "application/json": infer J } } ? J : R extends { content: infer C } ? C[keyof C] : undefined;
+// JSON answers are parsed; files (PDF, CSV, …) come back as a Blob.
+type JSONOf<R> = R extends { content: { "application/json": infer J } } ? J : R extends { content: object } ? Blob : undefined;
 /** The body of a successful answer of operation O (any 2xx it documents). */
 export type Data<O> = O extends { responses: infer R } ? { [S in keyof R & Success]: JSONOf<R[S]> }[keyof R & Success] : never;
 
@@ -101,7 +102,8 @@ export class Skillbook {
     const type = response.headers.get("Content-Type") ?? "";
     const json = type.includes("json") && response.status !== 204 ? await response.json() : undefined;
     if (response.ok) {
-      return { ok: true, status: response.status, data: (json ?? response) as T, response };
+      const data = json ?? (response.status === 204 ? undefined : await response.blob());
+      return { ok: true, status: response.status, data: data as T, response };
     }
     const problem: Problem = json ?? { type: "about:blank", title: response.statusText, status: response.status };
     return { ok: false, status: response.status, problem, response };

@@ -25,6 +25,9 @@ export async function example(token: () => Promise<string>): Promise<string[]> {
     cursor = page.data.nextCursor;
   } while (cursor);
 
+  const transcript = await api.get("/v1/students/{id}/transcript.pdf", { path: { id: "0193d2a4-7c3e-7b1a-9f00-5a1b2c3d4e5f" } });
+  if (transcript.ok) passed.push(`${transcript.data.size} bytes of ${transcript.data.type}`);
+
   const byEval = await api.get("/v1/evaluations/{id}", { path: { id: "0193d2a4-7c3e-7b1a-9f00-5a1b2c3d4e5f" } });
   if (!byEval.ok && byEval.status === 404) passed.push(byEval.problem.type ?? "");
   return passed;
