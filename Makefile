@@ -19,7 +19,7 @@ EMULATOR = emulator() { d=$$(mktemp -d) && $(EMULATOR_CONFIG) > "$$d/firebase.js
 # staticcheck, pinned: go run fetches this version once into the module cache.
 STATICCHECK = go run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test vet skillbook
+.PHONY: run test vet skillbook chromium
 
 # Run the API on the embedded store with a seeded demo program. The server
 # builds while npm installs the emulator.
@@ -36,8 +36,11 @@ skillbook:
 # SQLite engine, the real emulator for the end-to-end tests), the HTTP
 # scenarios again on the MongoDB engine (its FerretDB stand-in, or
 # TEST_MONGODB_URI), then every fuzz target for a few seconds each
-# (scripts/fuzz.sh).
-test: $(FIREBASE) vet
+# (scripts/fuzz.sh). First, the generated clients must be up to date,
+# compile under tsc --strict, and the document pass redocly lint
+# (scripts/clients.sh).
+test: $(FIREBASE) chromium vet
+	scripts/clients.sh
 	$(EMULATOR) 'go test -race -count=1 -timeout 60m ./... && SKILLBOOK_TEST_ENGINE=mongo go test -race -count=1 -timeout 30m ./handlers/... && scripts/fuzz.sh'
 
 vet:
@@ -53,3 +56,7 @@ vet:
 $(FIREBASE): package.json package-lock.json
 	npm ci --omit=optional --prefer-offline --no-audit --no-fund --loglevel=error
 	@touch $(FIREBASE)
+
+# The /docs test loads the page in headless Chromium (Debian's package).
+chromium:
+	@command -v chromium >/dev/null || { s=; [ "$$(id -u)" = 0 ] || s=sudo; $$s apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$s apt-get install -y -qq --no-install-recommends chromium; }

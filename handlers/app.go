@@ -108,6 +108,9 @@ func New(d Deps) *fiber.App {
 
 	cfg := huma.DefaultConfig("Skillbook API", d.Version)
 	cfg.CreateHooks = nil // no $schema links in bodies
+	cfg.DocsPath = ""     // served by mountDocs from embedded assets, not a CDN
+	// Relative: the document describes the server that serves it.
+	cfg.Servers = []*huma.Server{{URL: "/", Description: "The server this document was read from"}}
 	cfg.RejectUnknownQueryParameters = true
 	cfg.Info.Description = "Clinical competency records for medical-assistant programs. " +
 		"Authenticate with a Firebase ID token: `Authorization: Bearer <token>`. " +
@@ -115,6 +118,7 @@ func New(d Deps) *fiber.App {
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		bearerScheme: {Type: "http", Scheme: "bearer", BearerFormat: "Firebase ID token"},
 	}
+	mountDocs(app)
 	api := humafiber.New(app, cfg)
 
 	s := &server{store: d.Store, app: d.Workflow, tokens: d.Tokens, log: d.Logger, gatherer: d.Metrics, keys: d.Keys, clock: cmp.Or[clock.Clock](d.Clock, clock.System{})}

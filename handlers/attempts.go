@@ -10,7 +10,7 @@ import (
 
 type createAttemptInput struct {
 	Body struct {
-		ID          string             `json:"id,omitempty" format:"uuid" doc:"Client-chosen id, so a retried request finds the first attempt instead of making a second."`
+		ID          string             `json:"id,omitempty" maxLength:"36" format:"uuid" doc:"Client-chosen id, so a retried request finds the first attempt instead of making a second: a UUIDv7 (any letter case; stored lower case), as for every client-chosen id."`
 		ChecklistID string             `json:"checklistId" minLength:"1" maxLength:"100"`
 		Kind        models.AttemptKind `json:"kind" enum:"practice,evaluation" doc:"practice: a self-check that never counts; evaluation: a request for an instructor to grade."`
 		Steps       []models.StepGrade `json:"steps,omitempty" maxItems:"200" doc:"A practice attempt's own step marks."`

@@ -534,6 +534,7 @@ func authzRoutes() []authzRoute {
 			"403 403 403",
 			"403 403 403")},
 		{http.MethodGet, "/v1/me/assignments", get(func(*authzWorld, *authzRecords) string { return "/v1/me/assignments" }), byCaller(200, 403, 403, 403, 403, 200, 403, 403, 200)},
+		{http.MethodGet, "/v1/me/skills", get(func(*authzWorld, *authzRecords) string { return "/v1/me/skills" }), byCaller(200, 403, 403, 403, 403, 200, 403, 403, 200)},
 		{http.MethodGet, "/v1/assignments", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/assignments?cohortId=" + r.cohort.ID }), listByCohort},
 
 		// Attempts and evaluations.
@@ -542,6 +543,9 @@ func authzRoutes() []authzRoute {
 		}), grid("201 422 422", "403 403 403", "403 403 403", "403 403 403", "403 403 403",
 			"201 422 422", "403 403 403", "403 403 403", "201 422 422")},
 		{http.MethodGet, "/v1/attempts/{id}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/attempts/" + r.attempt.ID }), seeStudent},
+		{http.MethodGet, "/v1/me/attempts", get(func(*authzWorld, *authzRecords) string { return "/v1/me/attempts" }), byCaller(200, 403, 403, 403, 403, 200, 403, 403, 200)},
+		{http.MethodGet, "/v1/students/{id}/attempts", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/students/" + r.student.ID + "/attempts" }), seeStudent},
+		{http.MethodGet, "/v1/evaluations/{id}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/evaluations/" + r.graded.Evaluation.ID }), seeStudent},
 		{http.MethodGet, "/v1/attempts/{id}/verification", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/attempts/" + r.graded.ID + "/verification" }), seeStudent},
 		{http.MethodGet, "/v1/queue", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/queue?cohortId=" + r.cohort.ID }), listByCohort},
 		{http.MethodPost, "/v1/attempts/{id}/evaluations", post(func(t *testing.T, w *authzWorld, caller int, r *authzRecords) string {
@@ -601,7 +605,16 @@ func authzRoutes() []authzRoute {
 			return "/v1/students/" + r.student.ID + "/remediations"
 		}, func(_ *authzWorld, _ int, r *authzRecords) any {
 			return map[string]any{"checklistId": r.assigned, "plan": "Two supervised practice sessions, then re-evaluate."}
-		}), adminOnly(201)},
+		}), grid( // admins, and the instructors who teach the student
+			"403 403 403",
+			"201 403 404",
+			"403 201 404",
+			"201 201 404",
+			"404 404 201",
+			"403 403 403",
+			"403 403 404",
+			"403 403 403",
+			"403 403 403")},
 		{http.MethodGet, "/v1/students/{id}/remediations", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/students/" + r.student.ID + "/remediations" }), seeStudent},
 
 		// Cohorts.

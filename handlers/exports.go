@@ -201,10 +201,12 @@ func exportOp(id, path, summary string, f models.ExportFormat) huma.Operation {
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity}}
 }
 
-// fileResponses documents a route answering a file of contentType.
-func fileResponses(contentType string) map[string]*huma.Response {
-	return map[string]*huma.Response{"200": {
-		Description: "The file, as an attachment.",
-		Content:     map[string]*huma.MediaType{contentType: {Schema: &huma.Schema{Type: "string", Format: "binary"}}},
-	}}
+// fileResponses documents a route answering a file of contentType (or of
+// any of more).
+func fileResponses(contentType string, more ...string) map[string]*huma.Response {
+	content := map[string]*huma.MediaType{}
+	for _, ct := range append([]string{contentType}, more...) {
+		content[ct] = &huma.MediaType{Schema: &huma.Schema{Type: "string", Format: "binary"}}
+	}
+	return map[string]*huma.Response{"200": {Description: "The file, as an attachment.", Content: content}}
 }

@@ -10,7 +10,7 @@ import (
 
 type createProcedureInput struct {
 	Body struct {
-		ID          string `json:"id,omitempty" maxLength:"36" doc:"A UUIDv7 the client made when the procedure was logged, so an offline retry stores it once."`
+		ID          string `json:"id,omitempty" maxLength:"36" format:"uuid" doc:"A UUIDv7 the client made when the procedure was logged, so an offline retry stores it once (any letter case; stored lower case), as for every client-chosen id."`
 		Kind        string `json:"kind" minLength:"1" maxLength:"64" doc:"One of the procedure kinds the program counts, such as venipuncture or capillary-puncture."`
 		PerformedAt string `json:"performedAt" maxLength:"10" doc:"The date it was performed (YYYY-MM-DD), not in the future."`
 		Site        string `json:"site,omitempty" maxLength:"200" doc:"Where it was performed (clinic, lab)."`

@@ -31,6 +31,8 @@ func register[I, O any](api huma.API, op huma.Operation, h func(context.Context,
 			op.Extensions["x-fresh-session"] = true
 		}
 	}
+	documentAnswers(&op, v1)
+	defer documentRetry(api, op)
 	huma.Register(api, op, func(ctx context.Context, in *I) (*O, error) {
 		out, err := h(ctx, in)
 		if err != nil {

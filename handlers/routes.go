@@ -69,8 +69,9 @@ func (s *server) routes(api huma.API) {
 		DefaultStatus: http.StatusCreated, Errors: write}, s.assign)
 	register(api, huma.Operation{OperationID: "my-assignments", Method: http.MethodGet, Path: "/v1/me/assignments",
 		Summary: "The calling student's assigned checklists with their current standing", Tags: []string{"Me", "Assignments"}, Security: bearer,
+		Deprecated: true, Description: "Deprecated alias of GET /v1/me/skills (the items are skill progress, not assignments), kept for one release.",
 		Metadata: access(only("assignments are listed for students; use /v1/assignments", models.RoleStudent)),
-		Errors:   read}, s.myAssignments)
+		Errors:   read}, s.myAssignmentsAlias)
 	register(api, huma.Operation{OperationID: "list-assignments", Method: http.MethodGet, Path: "/v1/assignments",
 		Summary: "List assignments (admins; instructors for a cohort or student they teach)", Tags: []string{"Assignments"}, Security: bearer,
 		Metadata: access(only("admins list all assignments; instructors give a cohort or student they teach; students use /v1/me/assignments", models.RoleAdmin, models.RoleInstructor)),
@@ -78,7 +79,7 @@ func (s *server) routes(api huma.API) {
 	register(api, huma.Operation{OperationID: "create-attempt", Method: http.MethodPost, Path: "/v1/attempts",
 		Summary: "Log a practice attempt or request an evaluation", Tags: []string{"Attempts"}, Security: bearer,
 		Metadata:      access(only("only students practise and request evaluations", models.RoleStudent)),
-		Description:   "Send your own UUID as id (and an Idempotency-Key header) so a retry after a dropped connection never creates a second attempt.",
+		Description:   "Send your own UUIDv7 as id (and an Idempotency-Key header) so a retry after a dropped connection never creates a second attempt.",
 		DefaultStatus: http.StatusCreated, Errors: write}, s.createAttempt)
 	register(api, huma.Operation{OperationID: "get-attempt", Method: http.MethodGet, Path: "/v1/attempts/{id}",
 		Summary: "One attempt with its evaluation and amendments", Tags: []string{"Attempts"}, Security: bearer,
@@ -111,8 +112,8 @@ func (s *server) routes(api huma.API) {
 		Metadata:      access(only("only instructors sign evaluations", models.RoleInstructor), fresh),
 		DefaultStatus: http.StatusNoContent, Errors: write}, s.setSigningPIN)
 	register(api, huma.Operation{OperationID: "plan-remediation", Method: http.MethodPost, Path: "/v1/students/{id}/remediations",
-		Summary: "Record a remediation plan, reopening evaluation requests for the skill", Tags: []string{"Remediation"}, Security: bearer,
-		Metadata:      access(only("only program admins record remediation plans", models.RoleAdmin)),
+		Summary: "Record a remediation plan, reopening evaluation requests for the skill (admins, the student's instructors)", Tags: []string{"Remediation"}, Security: bearer,
+		Metadata:      access(only("only admins and the student's instructors record remediation plans", models.RoleAdmin, models.RoleInstructor)),
 		DefaultStatus: http.StatusCreated, Errors: write}, s.planRemediation)
 	register(api, huma.Operation{OperationID: "list-remediations", Method: http.MethodGet, Path: "/v1/students/{id}/remediations",
 		Summary: "A student's remediation plans", Tags: []string{"Remediation"}, Security: bearer,
@@ -236,7 +237,10 @@ func (s *server) routes(api huma.API) {
 
 	// Devices and notifications (and the metrics, which count their pushes)
 	register(api, huma.Operation{OperationID: "metrics", Method: http.MethodGet, Path: "/metrics",
-		Summary: "Metrics in the Prometheus text format (no authentication)", Tags: []string{"Health"}}, s.metrics)
+		Summary: "Metrics in the Prometheus text format (no authentication)", Tags: []string{"Health"},
+		Responses: map[string]*huma.Response{"200": {Description: "The Prometheus text exposition format.",
+			Content: map[string]*huma.MediaType{"text/plain": {Schema: &huma.Schema{Type: "string"}}}}},
+		Errors: []int{http.StatusNotFound}}, s.metrics)
 	meWrite := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusUnprocessableEntity}
 	meRead := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity}
 	register(api, huma.Operation{OperationID: "register-device", Method: http.MethodPost, Path: "/v1/me/devices",
@@ -293,8 +297,27 @@ func (s *server) routes(api huma.API) {
 		Tags:    []string{"Exports"}, Security: bearer, Metadata: access(anyRole), Errors: exportRead}, s.export)
 	register(api, huma.Operation{OperationID: "download-export", Method: http.MethodGet, Path: "/v1/exports/{id}/file",
 		Summary: "Download a finished export's file (its requester, admins; 409 until done, 410 once expired); recorded in the audit trail",
-		Tags:    []string{"Exports"}, Security: bearer, Metadata: access(anyRole), Responses: fileResponses("application/octet-stream"),
+		Tags:    []string{"Exports"}, Security: bearer, Metadata: access(anyRole), Responses: fileResponses("application/octet-stream", exportFileTypes()...),
 		Errors: append(exportRead, http.StatusConflict, http.StatusGone)}, s.exportFile)
+
+	// A student's attempts, an evaluation by its id, the student's skills
+	histRead := []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity}
+	register(api, huma.Operation{OperationID: "my-attempts", Method: http.MethodGet, Path: "/v1/me/attempts",
+		Summary: "The calling student's attempts, newest first, filtered by checklist, status and request dates",
+		Tags:    []string{"Me", "Attempts"}, Security: bearer,
+		Metadata: access(only("attempts are listed for students; use /v1/students/{id}/attempts", models.RoleStudent)), Errors: histRead}, s.myAttempts)
+	register(api, huma.Operation{OperationID: "student-attempts", Method: http.MethodGet, Path: "/v1/students/{id}/attempts",
+		Summary:     "A student's attempts, newest first, filtered by checklist, status and request dates (the student, their instructors, admins)",
+		Description: "Instructors see the attempts made in the cohorts they teach (as GET /v1/attempts/{id}), so a page may hold fewer items than the limit; follow nextCursor until it is absent.",
+		Tags:        []string{"Attempts"}, Security: bearer, Metadata: access(anyRole), Errors: histRead}, s.studentAttempts)
+	register(api, huma.Operation{OperationID: "get-evaluation", Method: http.MethodGet, Path: "/v1/evaluations/{id}",
+		Summary:     "The attempt holding an evaluation, with its amendments (whoever may read the attempt)",
+		Description: "The ETag is the attempt's: send it as If-Match to POST /v1/evaluations/{id}/amendments.",
+		Tags:        []string{"Evaluations"}, Security: bearer, Metadata: access(anyRole), Errors: read}, s.evaluation)
+	register(api, huma.Operation{OperationID: "my-skills", Method: http.MethodGet, Path: "/v1/me/skills",
+		Summary: "The calling student's assigned skills with their current standing, in curriculum order", Tags: []string{"Me", "Progress"}, Security: bearer,
+		Metadata: access(only("skills are listed for students; use /v1/students/{id}/progress", models.RoleStudent)),
+		Errors:   histRead}, s.myAssignments)
 }
 
 // withAccess returns op with the access rule meta (see access).

@@ -272,3 +272,19 @@ func ScopeOf(caller User) RecordScope {
 	}
 	return ScopeNone
 }
+
+// CanPlanRemediation reports whether caller may record a remediation plan
+// for student: the program's admins, and the active instructors who teach
+// one of the student's cohorts (who saw the failures and plan the practice).
+func CanPlanRemediation(caller, student User) bool {
+	if caller.ProgramID != student.ProgramID || student.Role != RoleStudent || !caller.Active {
+		return false
+	}
+	switch caller.Role {
+	case RoleAdmin:
+		return true
+	case RoleInstructor:
+		return caller.TeachesAny(student.CohortIDs)
+	}
+	return false
+}

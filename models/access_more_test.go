@@ -80,3 +80,31 @@ func TestRoleOnlyRules(t *testing.T) {
 		}
 	}
 }
+
+func TestCanPlanRemediation(t *testing.T) {
+	inactiveAdmin := accAdmin
+	inactiveAdmin.Active = false
+	tests := []struct {
+		caller, student User
+		want            bool
+	}{
+		{accAdmin, accStudent, true},
+		{accAdmin, accLoner, true},
+		{inactiveAdmin, accStudent, false},
+		{accTeacher, accStudent, true}, // teaches c1
+		{accTeacher, accLoner, false},  // c2 is not theirs
+		{accOutsider, accLoner, true},
+		{accOutsider, accStudent, false},
+		{accRetired, accStudent, false},     // deactivated
+		{accForeignTeac, accStudent, false}, // teaches a "c1", of another program
+		{accForeignAdm, accStudent, false},
+		{accStudent, accStudent, false}, // not for themselves
+		{accClassmate, accStudent, false},
+		{accAdmin, accTeacher, false}, // not a student
+	}
+	for _, tt := range tests {
+		if got := CanPlanRemediation(tt.caller, tt.student); got != tt.want {
+			t.Errorf("CanPlanRemediation(%s, %s) = %v; want %v", tt.caller.ID, tt.student.ID, got, tt.want)
+		}
+	}
+}

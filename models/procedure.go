@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // ProcedureStatus is where a logged live procedure is.
@@ -79,13 +77,7 @@ func LatestDate(now time.Time) string {
 // (the kinds it counts) at time now, and puts its site and note in NFC.
 func (p *Procedure) ValidateNew(targets map[string]int, now time.Time) error {
 	var v ValidationError
-	if p.ID != "" {
-		if id, err := uuid.Parse(p.ID); err != nil || id.Version() != 7 || id.String() != p.ID {
-			v.Add("id", "must be a lower-case UUIDv7 made by the client")
-		} else if sec, _ := id.Time().UnixTime(); time.Unix(sec, 0).After(now.Add(24 * time.Hour)) {
-			v.Add("id", "is a UUIDv7 dated in the future")
-		}
-	}
+	v.ClientID("id", &p.ID, now)
 	if _, ok := targets[p.Kind]; !ok {
 		v.Add("kind", "must be one of the procedures the program counts: %s", strings.Join(ProcedureKinds(targets), ", "))
 	}

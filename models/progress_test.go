@@ -1,6 +1,7 @@
 package models
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -196,7 +197,8 @@ func TestProcedureValidateNew(t *testing.T) {
 		{"too old", Procedure{Kind: "venipuncture", PerformedAt: "1999-12-31"}, "performedAt"},
 		{"unknown kind", Procedure{Kind: "arterial-puncture", PerformedAt: "2026-03-10"}, "kind"},
 		{"uuid v4", Procedure{ID: "6ba7b810-9dad-41d1-80b4-00c04fd430c8", Kind: "venipuncture", PerformedAt: "2026-03-10"}, "id"},
-		{"upper-case uuid", Procedure{ID: "0195F0A8-1C2B-7D3E-8F40-123456789ABC", Kind: "venipuncture", PerformedAt: "2026-03-10"}, "id"},
+		// One rule for client ids (ClientID): upper case is accepted, stored lower case.
+		{"upper-case uuid", Procedure{ID: "0195F0A8-1C2B-7D3E-8F40-123456789ABC", Kind: "venipuncture", PerformedAt: "2026-03-10"}, ""},
 		{"not a uuid", Procedure{ID: "abc", Kind: "venipuncture", PerformedAt: "2026-03-10"}, "id"},
 		{"long site", Procedure{Kind: "venipuncture", PerformedAt: "2026-03-10", Site: string(make([]byte, 201))}, "site"},
 	}
@@ -206,6 +208,9 @@ func TestProcedureValidateNew(t *testing.T) {
 			if tt.field == "" {
 				if err != nil {
 					t.Errorf("ValidateNew = %v; want nil", err)
+				}
+				if tt.p.ID != strings.ToLower(tt.p.ID) {
+					t.Errorf("ValidateNew kept id %q; want it lower case", tt.p.ID)
 				}
 				return
 			}

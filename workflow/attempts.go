@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/google/uuid"
-
 	"skillbook/models"
 )
 
@@ -61,16 +59,14 @@ func (e *Evaluations) CreateAttempt(ctx context.Context, caller Caller, in NewAt
 	}
 	var v models.ValidationError
 	v.Text("body.note", &a.Note, models.Lines)
+	a.ID = in.ID
+	v.ClientID("body.id", &a.ID, e.clock.Now())
 	if err := v.Err(); err != nil {
 		return CreatedAttempt{}, err
 	}
 	a.Status = status
-	if in.ID == "" {
+	if a.ID == "" {
 		a.ID = e.newID()
-	} else if id, err := uuid.Parse(in.ID); err == nil {
-		a.ID = id.String()
-	} else {
-		return CreatedAttempt{}, &models.ValidationError{Problems: []models.FieldProblem{{Field: "body.id", Message: "must be a UUID"}}}
 	}
 	assignment, err := e.store.AssignmentFor(ctx, caller.User, in.ChecklistID)
 	if errors.Is(err, models.ErrNotFound) {

@@ -23,6 +23,7 @@ type evaluationStores interface {
 	SigningPINStore
 	RemediationStore
 	RemediationReader
+	AttemptLister
 }
 
 // Evaluations holds the use cases of a student's attempts at a skill:

@@ -413,3 +413,18 @@ func (w *evalWorld) evaluate(tb testing.TB, caller Caller, a models.Attempt, in 
 	}
 	return out
 }
+
+func (f *fakeEvaluationStore) StudentAttempts(_ context.Context, programID, studentID string, filter models.AttemptFilter, page models.Page) (models.List[models.Attempt], error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := models.List[models.Attempt]{Items: []models.Attempt{}}
+	for _, a := range f.attempts {
+		if a.ProgramID == programID && a.StudentID == studentID &&
+			(filter.ChecklistID == "" || a.ChecklistID == filter.ChecklistID) && (filter.Status == "" || a.Status == filter.Status) &&
+			(filter.From.IsZero() || !a.RequestedAt.Before(filter.From)) && (filter.To.IsZero() || a.RequestedAt.Before(filter.To)) {
+			out.Items = append(out.Items, a)
+		}
+	}
+	slices.SortFunc(out.Items, func(x, y models.Attempt) int { return -cmp.Compare(x.ID, y.ID) })
+	return out, nil
+}

@@ -23,7 +23,7 @@ type RemediationReader interface {
 	RemediationsOf(ctx context.Context, programID string, studentIDs []string) ([]models.Remediation, error)
 }
 
-// RemediationInput is an admin's plan for a student's skill.
+// RemediationInput is an admin's or instructor's plan for a student's skill.
 type RemediationInput struct {
 	StudentID   string
 	ChecklistID string
@@ -32,8 +32,8 @@ type RemediationInput struct {
 	DueDate string
 }
 
-// PlanRemediation records an admin's remediation plan for a student's
-// skill: failures before it stop counting toward the attempt limit, which
+// PlanRemediation records a remediation plan for a student's skill, by an
+// admin or an instructor who teaches the student: failures before it stop counting toward the attempt limit, which
 // reopens evaluation requests; the student is told.
 func (e *Evaluations) PlanRemediation(ctx context.Context, caller Caller, in RemediationInput) (models.Remediation, error) {
 	student, err := e.store.User(ctx, caller.ProgramID, in.StudentID)
@@ -42,6 +42,9 @@ func (e *Evaluations) PlanRemediation(ctx context.Context, caller Caller, in Rem
 	}
 	if student.Role != models.RoleStudent {
 		return models.Remediation{}, fmt.Errorf("user %s: %w", in.StudentID, models.ErrNotFound)
+	}
+	if !models.CanPlanRemediation(caller.User, student) {
+		return models.Remediation{}, fmt.Errorf("%w: only admins and the student's instructors may plan their remediation", models.ErrForbidden)
 	}
 	if _, err := e.store.AssignmentFor(ctx, student, in.ChecklistID); err != nil {
 		return models.Remediation{}, &models.RuleError{Code: "not-assigned", Detail: fmt.Sprintf("%s is not assigned to this student", in.ChecklistID)}

@@ -55,3 +55,18 @@ func TestPlanRemediationReopensRequests(t *testing.T) {
 		t.Fatalf("Remediations by a classmate = %v; want ErrForbidden", err)
 	}
 }
+
+func TestPlanRemediationByTheStudentsInstructor(t *testing.T) {
+	w := newEvalWorld(t)
+	ctx := context.Background()
+	in := RemediationInput{StudentID: "ann", ChecklistID: "bp-manual", Plan: "Two supervised lab sessions"}
+	for _, refused := range []Caller{w.outsider, w.student, w.classmate} {
+		if _, err := w.app.PlanRemediation(ctx, refused, in); !errors.Is(err, models.ErrForbidden) {
+			t.Errorf("PlanRemediation by %s = %v; want ErrForbidden", refused.ID, err)
+		}
+	}
+	r, err := w.app.PlanRemediation(ctx, w.instructor, in)
+	if err != nil || r.CreatedBy != w.instructor.ID {
+		t.Fatalf("PlanRemediation by the student's instructor = %+v, %v; want their plan", r, err)
+	}
+}

@@ -40,6 +40,17 @@ type Env struct {
 	Verifier handlers.TokenVerifier
 	// Key signs the API's records; its public key is the one published.
 	Key *signing.LocalKey
+
+	// contract, once CheckResponses is called, checks every response
+	// against the API's document.
+	contract *Contract
+}
+
+// CheckResponses has every later request of e fail the test when its
+// response is not what /openapi.json documents for it (see Contract).
+func (e *Env) CheckResponses(tb testing.TB) {
+	tb.Helper()
+	e.contract = NewContract(tb, e)
 }
 
 // New starts an API on a fresh database whose tokens are checked by a
@@ -59,14 +70,17 @@ func NewWithClock(tb testing.TB, clk clock.Clock, configure ...func(*handlers.De
 
 // NewE2E is New with the real verifier against the Firebase Auth emulator
 // (FIREBASE_AUTH_EMULATOR_HOST): users sign up there and carry genuine ID
-// tokens. The end-to-end tests use it.
+// tokens. The end-to-end tests use it; every response they get is checked
+// against the API's document (CheckResponses).
 func NewE2E(tb testing.TB, configure ...func(*handlers.Deps)) *Env {
 	tb.Helper()
 	v, err := auth.NewVerifier(context.Background(), auth.Config{ProjectID: authtest.ProjectID, EmulatorHost: authtest.Host(tb)})
 	if err != nil {
 		tb.Fatalf("verifier: %v", err)
 	}
-	return start(tb, v, clock.System{}, configure)
+	env := start(tb, v, clock.System{}, configure)
+	env.CheckResponses(tb)
+	return env
 }
 
 func start(tb testing.TB, v handlers.TokenVerifier, clk clock.Clock, configure []func(*handlers.Deps)) *Env {
@@ -234,7 +248,11 @@ func (e *Env) Do(tb testing.TB, r Request) Response {
 	if err != nil {
 		tb.Fatalf("%s %s: read body: %v", r.Method, r.Path, err)
 	}
-	return Response{Status: resp.StatusCode, Header: resp.Header, Body: data}
+	out := Response{Status: resp.StatusCode, Header: resp.Header, Body: data}
+	if e.contract != nil {
+		e.contract.Check(tb, r.Method, r.Path, out)
+	}
+	return out
 }
 
 // Get is Do for a GET.

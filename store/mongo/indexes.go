@@ -69,6 +69,8 @@ func indexes() map[string][]mongo.IndexModel {
 			// "queue", keyed by _id, unused.)
 			{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "status", Value: 1}, {Key: "cohortId", Value: 1}, {Key: "requestedAt", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("queue_requested")},
 			{Keys: bson.D{{Key: "evaluation.id", Value: 1}}, Options: options.Index().SetName("evaluation_id")},
+			// A student's attempts, newest first (StudentAttempts).
+			{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "studentId", Value: 1}, {Key: "requestedAt", Value: -1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("student_history")},
 		},
 		colRemediations: {
 			{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "studentId", Value: 1}, {Key: "checklistId", Value: 1}}, Options: options.Index().SetName("program_student_checklist")},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"skillbook/models"
 )
@@ -72,6 +73,14 @@ func TestAttemptQueriesReadThroughIndexes(t *testing.T) {
 	add("SkillAttempts", "attempts_student_skill", q, args)
 	q, args = attemptRemediationsSQL("p1", []string{"sa", "sb"})
 	add("RemediationsOf", "remediations_student", q, args)
+	// A student's attempts, newest first: every filter reads one student's
+	// rows in index order, no sort (a checklist is filtered among them).
+	q, args = attemptHistorySQL("p1", "sa", models.AttemptFilter{}, nil, 51)
+	add("StudentAttempts", "attempts_student_history", q, args)
+	q, args = attemptHistorySQL("p1", "sa", models.AttemptFilter{Status: models.StatusPassed, From: time.UnixMilli(1), To: time.UnixMilli(9)}, after, 51)
+	add("StudentAttempts by status and dates, after a cursor", "attempts_student_history", q, args)
+	q, args = attemptHistorySQL("p1", "sa", models.AttemptFilter{ChecklistID: "bp-manual"}, after, 51)
+	add("StudentAttempts of a checklist", "attempts_student_history", q, args)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { attemptAssertNoScan(t, s.reader, c.index, c.query, c.args...) })
 	}

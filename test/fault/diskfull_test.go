@@ -155,7 +155,7 @@ func TestWritesWhenTheDatabaseCannotGrow(t *testing.T) {
 			t.Fatalf("%d writes, failures %v; the limit did not bite", i, failed)
 		}
 		sk := skills[i%len(skills)]
-		id := uuid.NewString()
+		id := uuid.Must(uuid.NewV7()).String() // attempts take a client's UUIDv7
 		w := &diskWrite{token: tokens[sk.student], key: uuid.NewString(), path: "/v1/attempts",
 			student: sk.student, checklist: sk.checklist, id: id,
 			body: map[string]any{"id": id, "checklistId": sk.checklist, "kind": "practice", "note": "Practised while the disk was full."}}
@@ -199,7 +199,7 @@ func TestWritesWhenTheDatabaseCannotGrow(t *testing.T) {
 		t.Fatalf("raise the server's file size limit: %v", err)
 	}
 	sk := skills[0]
-	id := uuid.NewString()
+	id := uuid.Must(uuid.NewV7()).String() // attempts take a client's UUIDv7
 	fresh := &diskWrite{token: tokens[sk.student], key: uuid.NewString(), path: "/v1/attempts", student: sk.student, checklist: sk.checklist, id: id,
 		body: map[string]any{"id": id, "checklistId": sk.checklist, "kind": "practice", "note": "Practised after the disk was freed."}}
 	if r := fresh.send(a); r.status != http.StatusCreated {
