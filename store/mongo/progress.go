@@ -45,6 +45,9 @@ func (s *Store) ProgressRecords(ctx context.Context, programID string, students 
 	if r.Procedures, err = s.ProcedureCounts(ctx, programID, ids); err != nil {
 		return r, err
 	}
+	if r.Practicum, err = s.PracticumTotals(ctx, programID, ids); err != nil {
+		return r, err
+	}
 	if r.Checklists, err = s.ChecklistsByRef(ctx, programID, models.ChecklistRefs(r.Assignments)); err != nil {
 		return r, err
 	}
