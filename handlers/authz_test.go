@@ -693,7 +693,9 @@ func authzRoutes() []authzRoute {
 		}, nil), decidePracticum},
 		{http.MethodPost, "/v1/practicum-hours/{id}/reject", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
 			return "/v1/practicum-hours/" + w.newPracticum(t, r).ID + "/reject"
-		}, func(*authzWorld, int, *authzRecords) any { return map[string]any{"comment": "Not on the preceptor's sheet"} }), decidePracticum},
+		}, func(*authzWorld, int, *authzRecords) any {
+			return map[string]any{"comment": "Not on the preceptor's sheet"}
+		}), decidePracticum},
 		{http.MethodGet, "/v1/me/progress", get(func(*authzWorld, *authzRecords) string { return "/v1/me/progress" }), byCaller(200, 403, 403, 403, 403, 200, 403, 403, 200)},
 		{http.MethodGet, "/v1/students/{id}/progress", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/students/" + r.student.ID + "/progress" }), seeStudent},
 

@@ -206,3 +206,13 @@ func (t SkillTally) RequestRefusalUnder(g Grading, p ChecklistPolicy, title stri
 	}
 	return nil
 }
+
+// Today is the date progress is computed for at now: the date in the
+// program's time zone, or, for a program that set none, the earliest date
+// anywhere on Earth (ProgressDate).
+func (p Program) Today(now time.Time) string {
+	if p.TimeZone == "" {
+		return ProgressDate(now)
+	}
+	return p.Date(now)
+}
