@@ -85,7 +85,8 @@ func (e *Evaluations) UpdateProgramSettings(ctx context.Context, caller Caller, 
 		data["practicumHoursRequired"], data["wasPracticumHoursRequired"] = fmt.Sprint(*patch.PracticumHours), fmt.Sprint(before.PracticumHoursRequired)
 	}
 	for id, pol := range patch.Policies {
-		data["checklistPolicy."+id] = pol.String()
+		// Event data keys are stored as document keys: no dot.
+		data["checklistPolicy:"+id] = pol.String()
 	}
 	summary := patch.Summary()
 	if patch.PINVoidHours != nil && len(data) == 2 {
