@@ -18,8 +18,9 @@ type ProgressStore interface {
 }
 
 // MyProgress is the calling student's dashboard. Its cost is fixed: the
-// program and five bulk reads (assignments, attempts, remediations,
-// procedure counts, checklist versions), however much the student did.
+// program and six bulk reads (assignments, attempts, remediations,
+// procedure counts, practicum hours, checklist versions), however much
+// the student did.
 func (s *Skills) MyProgress(ctx context.Context, caller Caller) (models.StudentProgress, error) {
 	return s.progressOf(ctx, caller.User)
 }
