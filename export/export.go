@@ -69,17 +69,6 @@ func statusName(s models.SkillStatus) string {
 	return strings.ToUpper(w[:1]) + w[1:]
 }
 
-// day formats t as a calendar date in UTC, "" for nil or zero.
-func day(t *time.Time) string {
-	if t == nil || t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(models.DateLayout)
-}
-
-// stamp formats a generation or signing time.
-func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
-
 // dayIn formats t as a calendar date in loc (nil: UTC), "" for nil or
 // zero.
 func dayIn(t *time.Time, loc *time.Location) string {
