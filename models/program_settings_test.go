@@ -144,3 +144,17 @@ func TestTallyLastAttempt(t *testing.T) {
 		t.Errorf("LastAttemptAt = %s; want the pass at 11:00, not the returned request", got)
 	}
 }
+
+// TestExportPeriodInProgramTimeZone: an export's period is in the
+// program's days: an evaluation at 01:00 UTC on the 11th is on the 10th
+// in Chicago.
+func TestExportPeriodInProgramTimeZone(t *testing.T) {
+	a := Attempt{ID: "a", Evaluation: &Evaluation{EvaluatedAt: time.Date(2026, 3, 11, 1, 0, 0, 0, time.UTC)}}
+	f := ExportFilter{From: "2026-03-10", To: "2026-03-10"}
+	for tz, want := range map[string]int{"": 0, "America/Chicago": 1} {
+		r := ProgressRecords{Program: Program{TimeZone: tz}}
+		if got := f.Apply(&r, []Attempt{a}); len(got) != want {
+			t.Errorf("Apply(time zone %q) kept %d attempts; want %d", tz, len(got), want)
+		}
+	}
+}
