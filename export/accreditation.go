@@ -193,11 +193,11 @@ func AccreditationPDF(w io.Writer, c Cohort, students Students) error {
 	if err := students(func(r *models.StudentRecord) error { a.add(r); return nil }); err != nil {
 		return err
 	}
-	d := newDoc("Accreditation summary - "+c.CohortName, "Accreditation summary - "+c.CohortName+" - "+c.ProgramName, stamp(c.GeneratedAt))
+	d := newDoc("Accreditation summary - "+c.CohortName, "Accreditation summary - "+c.CohortName+" - "+c.ProgramName, stampIn(c.GeneratedAt, c.Location))
 	d.heading("Competency evidence summary", 16)
 	d.para("", 10, "Program: "+c.ProgramName)
 	d.para("B", 10, "Cohort: "+c.CohortName)
-	line := fmt.Sprintf("%d students; generated %s.", len(a.students), stamp(c.GeneratedAt))
+	line := fmt.Sprintf("%d students; generated %s.", len(a.students), stampIn(c.GeneratedAt, c.Location))
 	if p := periodText(c.Filter); p != "" {
 		line = p + "; " + line
 	}

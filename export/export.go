@@ -10,6 +10,7 @@
 package export
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +33,13 @@ type Cohort struct {
 	// Frameworks are the program's competency frameworks, whose codes the
 	// accreditation summary lists (none: models.DefaultFrameworks).
 	Frameworks []string
+
+	// Location is the program's time zone, which dates are written in
+	// (nil: UTC).
+	Location *time.Location
+	// ProcedureKinds are the live procedures the program counts, sorted:
+	// the matrix has columns for each.
+	ProcedureKinds []string
 }
 
 // Transcript describes what every transcript of one export shares.
@@ -42,6 +50,10 @@ type Transcript struct {
 	// Staff names evaluators by user id; an evaluation carries only the
 	// evaluator's id unless it is signed.
 	Staff map[string]models.User
+
+	// Location is the program's time zone, which dates are written in
+	// (nil: UTC).
+	Location *time.Location
 }
 
 // areaName is an area as people write it ("vital-signs" → "Vital signs").
@@ -62,16 +74,30 @@ func statusName(s models.SkillStatus) string {
 	return strings.ToUpper(w[:1]) + w[1:]
 }
 
-// day formats t as a calendar date in UTC, "" for nil or zero.
-func day(t *time.Time) string {
+// dayIn formats t as a calendar date in loc (nil: UTC), "" for nil or
+// zero.
+func dayIn(t *time.Time, loc *time.Location) string {
 	if t == nil || t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(models.DateLayout)
+	return t.In(orUTC(loc)).Format(models.DateLayout)
 }
 
-// stamp formats a generation or signing time.
-func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+// stampIn formats a generation or signing time in loc (nil: UTC), naming
+// the zone.
+func stampIn(t time.Time, loc *time.Location) string {
+	return t.In(orUTC(loc)).Format("2006-01-02 15:04 MST")
+}
+
+func orUTC(loc *time.Location) *time.Location {
+	if loc == nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// hoursText writes hours as people do: 8, 7.5, 7.25.
+func hoursText(h float64) string { return strconv.FormatFloat(h, 'f', -1, 64) }
 
 // periodText describes a filter for a title line.
 func periodText(f models.ExportFilter) string {

@@ -25,7 +25,7 @@ const (
 var generated = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
 
 func newFixture() fixture {
-	program := models.Program{ID: "p1", Name: "Valley College MA", Grading: models.DefaultGrading}
+	program := models.Program{ID: "p1", Name: "Valley College MA", Grading: models.DefaultGrading, ProcedureTargets: map[string]int{"venipuncture": 30}}
 	bp := models.Checklist{ID: "bp-manual", Version: 1, Area: models.AreaVitalSigns, Title: "Manual blood pressure",
 		Competencies: []string{"MAERB-2015 I.P.1.a"}}
 	vp := models.Checklist{ID: "venipuncture-evacuated-tube", Version: 2, Area: models.AreaPhlebotomy, Title: "Venipuncture",
@@ -54,8 +54,11 @@ func newFixture() fixture {
 	fail := models.Attempt{ID: "a-fail", ProgramID: "p1", StudentID: ann.ID, CohortID: "c1", ChecklistID: vp.ID, ChecklistVersion: 2,
 		ChecklistTitle: vp.Title, Area: vp.Area, Kind: models.AttemptEvaluation, Status: models.StatusFailed, RequestedAt: failed.Add(-time.Hour),
 		Evaluation: &models.Evaluation{ID: "e-fail", EvaluatorID: "u-ivy", Setting: models.SettingClinicalSite, Score: 80, Outcome: models.OutcomeFailed,
-			Comment: "=HYPERLINK(\"http://x.test\",\"click\")", EvaluatedAt: failed}}
+			Comment: "=HYPERLINK(\"http://x.test\",\"click\")", EvaluatedAt: failed,
+			Site: "Lakeside Family Practice", Preceptor: "Pat Preceptor", PreceptorCredential: "RN"}}
 	r.Standings = models.StandingsOf([]models.Attempt{pass, fail})
+	r.Procedures = map[string]map[string]models.ProcedureCount{ann.ID: {"venipuncture": {Confirmed: 12, Successful: 10, Pending: 1}}}
+	r.Practicum = map[string]map[string]models.HoursCount{ann.ID: {"Lakeside Family Practice": {Confirmed: 40.5, Pending: 8}}}
 
 	rec := func(u models.User, evals ...models.Attempt) *models.StudentRecord {
 		return &models.StudentRecord{Student: u, CohortNames: []string{"Fall 2026"},
@@ -64,7 +67,7 @@ func newFixture() fixture {
 	f := fixture{ann: rec(ann, pass, fail), bob: rec(bob)}
 	f.records = []*models.StudentRecord{f.ann, f.bob, rec(eve)}
 	f.cohort = export.Cohort{ProgramName: program.Name, CohortName: "Fall 2026", GeneratedAt: generated,
-		Columns: models.ProgressColumns([]models.StudentProgress{f.ann.Progress})}
+		Columns: models.ProgressColumns([]models.StudentProgress{f.ann.Progress}), ProcedureKinds: []string{"venipuncture"}}
 	return f
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -16,6 +17,29 @@ var matrixFields = []string{"status", "date signed", "evaluator", "credential", 
 
 // matrixLead are the columns before the checklist groups.
 var matrixLead = []string{"student id", "student", "email", "competent", "assigned", "percent"}
+
+// matrixTail are the columns after the checklist groups: per procedure
+// kind the successful and the confirmed count, then the practicum hours.
+func matrixTail(kinds []string) []string {
+	var out []string
+	for _, k := range kinds {
+		out = append(out, k+": successful", k+": confirmed")
+	}
+	return append(out, "practicum hours confirmed", "practicum hours required")
+}
+
+// tailValues are a student's values of the matrixTail columns.
+func tailValues(kinds []string, p *models.StudentProgress) []any {
+	counts := map[string]models.ProcedureCount{}
+	for _, pp := range p.Procedures {
+		counts[pp.Kind] = pp.ProcedureCount
+	}
+	var out []any
+	for _, k := range kinds {
+		out = append(out, counts[k].Successful, counts[k].Confirmed)
+	}
+	return append(out, p.Practicum.Confirmed, p.Practicum.Required)
+}
 
 // matrixCell is one student's standing on one checklist.
 type matrixCell struct {
@@ -34,7 +58,7 @@ type matrixRow struct {
 	cells           []matrixCell
 }
 
-func newMatrixRow(cols []models.ChecklistColumn, r *models.StudentRecord) matrixRow {
+func newMatrixRow(cols []models.ChecklistColumn, r *models.StudentRecord, loc *time.Location) matrixRow {
 	row := matrixRow{id: r.Student.ID, name: r.Student.Name, email: r.Student.Email,
 		overall: r.Progress.Overall, cells: make([]matrixCell, len(cols))}
 	skills := make(map[string]*models.SkillProgress, len(r.Progress.Skills))
@@ -46,7 +70,7 @@ func newMatrixRow(cols []models.ChecklistColumn, r *models.StudentRecord) matrix
 		if sp == nil {
 			continue
 		}
-		row.cells[i] = matrixCell{assigned: true, status: sp.Status, signed: day(sp.CompetentAt),
+		row.cells[i] = matrixCell{assigned: true, status: sp.Status, signed: dayIn(sp.CompetentAt, loc),
 			evaluator: sp.Evaluator, credential: sp.EvaluatorCredential, attempts: r.GradedAttempts(c.ChecklistID)}
 	}
 	return row
@@ -64,12 +88,15 @@ func MatrixCSV(w io.Writer, c Cohort, students Students) error {
 			header = append(header, SafeCell(col.ChecklistID+": "+f))
 		}
 	}
+	for _, h := range matrixTail(c.ProcedureKinds) {
+		header = append(header, SafeCell(h))
+	}
 	if err := cw.Write(header); err != nil {
 		return err
 	}
 	record := make([]string, 0, len(header))
 	err := students(func(r *models.StudentRecord) error {
-		row := newMatrixRow(c.Columns, r)
+		row := newMatrixRow(c.Columns, r, c.Location)
 		record = append(record[:0], SafeCell(row.id), SafeCell(row.name), SafeCell(row.email),
 			strconv.Itoa(row.overall.Competent), strconv.Itoa(row.overall.Assigned), strconv.Itoa(row.overall.Percent))
 		for _, cell := range row.cells {
@@ -78,6 +105,13 @@ func MatrixCSV(w io.Writer, c Cohort, students Students) error {
 				continue
 			}
 			record = append(record, string(cell.status), cell.signed, SafeCell(cell.evaluator), SafeCell(cell.credential), strconv.Itoa(cell.attempts))
+		}
+		for _, v := range tailValues(c.ProcedureKinds, &r.Progress) {
+			if h, ok := v.(float64); ok {
+				record = append(record, hoursText(h))
+			} else {
+				record = append(record, fmt.Sprint(v))
+			}
 		}
 		return cw.Write(record)
 	})
@@ -160,6 +194,10 @@ func MatrixXLSX(w io.Writer, c Cohort, students Students) (err error) {
 			names = append(names, excelize.Cell{StyleID: bold, Value: fld})
 		}
 	}
+	for _, h := range matrixTail(c.ProcedureKinds) {
+		title = append(title, excelize.Cell{StyleID: bold, Value: ""})
+		names = append(names, excelize.Cell{StyleID: bold, Value: SafeCell(h)})
+	}
 	if err := sw.SetRow("A1", title, excelize.RowOpts{Height: 30}); err != nil {
 		return err
 	}
@@ -179,7 +217,7 @@ func MatrixXLSX(w io.Writer, c Cohort, students Students) (err error) {
 	values := make([]any, 0, len(names))
 	err = students(func(r *models.StudentRecord) error {
 		rowNum++
-		row := newMatrixRow(c.Columns, r)
+		row := newMatrixRow(c.Columns, r, c.Location)
 		values = append(values[:0], SafeCell(row.id), SafeCell(row.name), SafeCell(row.email),
 			row.overall.Competent, row.overall.Assigned, row.overall.Percent)
 		for i, cell := range row.cells {
@@ -201,6 +239,7 @@ func MatrixXLSX(w io.Writer, c Cohort, students Students) (err error) {
 			}
 			values = append(values, string(cell.status), cell.signed, SafeCell(cell.evaluator), SafeCell(cell.credential), cell.attempts)
 		}
+		values = append(values, tailValues(c.ProcedureKinds, &r.Progress)...)
 		cellName, _ := excelize.CoordinatesToCellName(1, rowNum)
 		return sw.SetRow(cellName, values)
 	})

@@ -27,16 +27,17 @@ func TestMatrixCSV(t *testing.T) {
 		{"student id", "student", "email", "competent", "assigned", "percent",
 			"bp-manual: status", "bp-manual: date signed", "bp-manual: evaluator", "bp-manual: credential", "bp-manual: attempts",
 			"venipuncture-evacuated-tube: status", "venipuncture-evacuated-tube: date signed", "venipuncture-evacuated-tube: evaluator",
-			"venipuncture-evacuated-tube: credential", "venipuncture-evacuated-tube: attempts"},
+			"venipuncture-evacuated-tube: credential", "venipuncture-evacuated-tube: attempts",
+			"venipuncture: successful", "venipuncture: confirmed", "practicum hours confirmed", "practicum hours required"},
 		{"u-ann", "Ann Archer", "ann@example.com", "1", "2", "50",
 			"competent", "2026-10-02", "Ivy Instructor", "CMA (AAMA)", "1",
-			"needs-remediation", "", "", "", "1"},
+			"needs-remediation", "", "", "", "1", "10", "12", "40.5", "160"},
 		{"u-bob", "Bob Baker", "bob@example.com", "0", "2", "0",
 			"not-started", "", "", "", "0",
-			"not-started", "", "", "", "0"},
+			"not-started", "", "", "", "0", "0", "0", "0", "160"},
 		{"u-eve", "'=cmd|' /C calc'!A0", "eve@example.com", "0", "2", "0",
 			"not-started", "", "", "", "0",
-			"not-started", "", "", "", "0"},
+			"not-started", "", "", "", "0", "0", "0", "0", "160"},
 	}
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Errorf("MatrixCSV rows (-want +got):\n%s", diff)
@@ -74,7 +75,8 @@ func TestMatrixXLSX(t *testing.T) {
 	if got := rows[1][6:11]; !slices.Equal(got, []string{"status", "date signed", "evaluator", "credential", "attempts"}) {
 		t.Errorf("field row = %q", rows[1])
 	}
-	wantAnn := []string{"u-ann", "Ann Archer", "ann@example.com", "1", "2", "50", "competent", "2026-10-02", "Ivy Instructor", "CMA (AAMA)", "1", "needs-remediation", "", "", "", "1"}
+	wantAnn := []string{"u-ann", "Ann Archer", "ann@example.com", "1", "2", "50", "competent", "2026-10-02", "Ivy Instructor", "CMA (AAMA)", "1", "needs-remediation", "", "", "", "1",
+		"10", "12", "40.5", "160"}
 	if diff := cmp.Diff(wantAnn, rows[2]); diff != "" {
 		t.Errorf("Ann's row (-want +got):\n%s", diff)
 	}

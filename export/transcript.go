@@ -21,7 +21,7 @@ var transcriptColumns = []float64{0.13, 0.15, 0.18, 0.07, 0.47}
 // then the competency codes evidenced and the live procedure counts.
 // Pages are numbered and carry the generation time.
 func TranscriptPDF(w io.Writer, t Transcript, r *models.StudentRecord) error {
-	d := newDoc("Skills transcript - "+r.Student.Name, "Skills transcript - "+r.Student.Name+" - "+t.ProgramName, stamp(t.GeneratedAt))
+	d := newDoc("Skills transcript - "+r.Student.Name, "Skills transcript - "+r.Student.Name+" - "+t.ProgramName, stampIn(t.GeneratedAt, t.Location))
 	d.heading("Skills transcript", 16)
 	d.para("", 10, "Program: "+t.ProgramName)
 	d.para("B", 10, "Student: "+r.Student.Name+" <"+r.Student.Email+">")
@@ -33,7 +33,7 @@ func TranscriptPDF(w io.Writer, t Transcript, r *models.StudentRecord) error {
 	if p := periodText(t.Filter); p != "" {
 		asOf += " (" + p + ")"
 	}
-	d.para("", 9, asOf+"; generated "+stamp(t.GeneratedAt)+".")
+	d.para("", 9, asOf+"; generated "+stampIn(t.GeneratedAt, t.Location)+".")
 	d.Ln(2)
 	o := r.Progress.Overall
 	d.para("B", 10, fmt.Sprintf("Competent in %d of %d assigned skills (%d%%).", o.Competent, o.Assigned, o.Percent))
@@ -81,19 +81,21 @@ func TranscriptPDF(w io.Writer, t Transcript, r *models.StudentRecord) error {
 		}
 		d.needs(10)
 		d.para("", 9, line)
-		d.para("", 8, "    Evidenced by: "+evidenceSources(e.Sources))
+		d.para("", 8, "    Evidenced by: "+evidenceSources(e.Sources, t.Location))
 	}
 	if len(r.Progress.Procedures) > 0 {
 		d.Ln(2)
-		d.heading("Live procedures (confirmed by an instructor)", 12)
+		d.heading("Live procedures (successful, confirmed by an instructor)", 12)
 		for _, p := range r.Progress.Procedures {
 			met := ""
 			if p.Met {
 				met = " - target met"
 			}
-			d.para("", 9, fmt.Sprintf("%s: %d of %d%s", p.Kind, p.Confirmed, p.Target, met))
+			d.para("", 9, fmt.Sprintf("%s: %d successful of %d required%s (%d confirmed, %d of them not successful)", p.Kind, p.Successful, p.Target, met,
+				p.Confirmed, p.Confirmed-p.Successful))
 		}
 	}
+	transcriptPracticum(d, r.Progress.Practicum)
 	d.Ln(3)
 	d.para("I", 7.5, "Each sign-off is signed with Ed25519 by the program's Skillbook; the digest is the SHA-256 of the signed record. "+
 		"This PDF carries the signed records as the attachment "+SignedRecordsFile+": `skillbook verify` (or standard tools, as the README shows) "+
@@ -106,10 +108,10 @@ func TranscriptPDF(w io.Writer, t Transcript, r *models.StudentRecord) error {
 
 // evidenceSources names the signed completions a code's evidence comes
 // from: checklist and version, signing date and signer.
-func evidenceSources(sources []models.EvidenceSource) string {
+func evidenceSources(sources []models.EvidenceSource, loc *time.Location) string {
 	parts := make([]string, len(sources))
 	for i, s := range sources {
-		p := fmt.Sprintf("%s version %d, signed %s", s.ChecklistID, s.ChecklistVersion, day(&s.SignedAt))
+		p := fmt.Sprintf("%s version %d, signed %s", s.ChecklistID, s.ChecklistVersion, dayIn(&s.SignedAt, loc))
 		if s.Signer != "" {
 			p += " by " + withCredential(s.Signer, s.Credential)
 		}
@@ -127,7 +129,7 @@ func transcriptSkill(d *doc, t Transcript, sp models.SkillProgress, evals []mode
 	d.para("B", 10, fmt.Sprintf("%s (%s, version %d) - %s", sp.Title, sp.ChecklistID, sp.ChecklistVersion, statusName(sp.Status)))
 	var facts []string
 	if sp.CompetentAt != nil {
-		f := "competent since " + day(sp.CompetentAt)
+		f := "competent since " + dayIn(sp.CompetentAt, t.Location)
 		if sp.Evaluator != "" {
 			f += ", signed by " + withCredential(sp.Evaluator, sp.EvaluatorCredential)
 		}
@@ -174,16 +176,20 @@ func transcriptHistory(d *doc, t Transcript, evals []models.Attempt, showCheckli
 			outcome += " (voided)"
 		}
 		d.row("", 8, transcriptColumns, []string{
-			e.EvaluatedAt.UTC().Format(models.DateLayout), settingName(e.Setting), title + outcome, score, evaluatorOf(t, e),
+			dayIn(&e.EvaluatedAt, t.Location), settingName(e.Setting), title + outcome, score, evaluatorOf(t, e),
 		}, false)
 		if e.Comment != "" {
 			d.SetX(d.GetX() + 4)
 			d.font("I", 8)
 			d.multiCell(d.width-4, 3.6, d.tr("Comment: "+e.Comment), "I", 8)
 		}
+		if where := externshipText(e); where != "" {
+			d.SetX(d.GetX() + 4)
+			d.para("", 7.5, where)
+		}
 		if s := e.Signature; s != nil {
 			d.SetX(d.GetX() + 4)
-			d.para("", 7.5, "Signed "+stamp(s.SignedAt)+" by "+withCredential(s.SignerName, s.SignerCredential)+" ("+string(s.Method)+")")
+			d.para("", 7.5, "Signed "+stampIn(s.SignedAt, t.Location)+" by "+withCredential(s.SignerName, s.SignerCredential)+" ("+string(s.Method)+")")
 			d.mono(4, 7, "Sign-off digest: "+s.Digest)
 			if s.KeyID != "" {
 				d.mono(4, 7, "Signed with key: "+s.KeyID)
@@ -197,7 +203,7 @@ func transcriptHistory(d *doc, t Transcript, evals []models.Attempt, showCheckli
 			if am.Kind == models.AmendVoid {
 				what = "Void"
 			}
-			d.multiCell(d.width-4, 3.6, d.tr(fmt.Sprintf("%s %s by %s: %s", what, stamp(am.Signature.SignedAt),
+			d.multiCell(d.width-4, 3.6, d.tr(fmt.Sprintf("%s %s by %s: %s", what, stampIn(am.Signature.SignedAt, t.Location),
 				withCredential(am.Signature.SignerName, am.Signature.SignerCredential), am.Reason)), "B", 8)
 			d.SetX(d.GetX() + 4)
 			d.font("", 8)
@@ -207,6 +213,38 @@ func transcriptHistory(d *doc, t Transcript, evals []models.Attempt, showCheckli
 		d.Ln(1)
 	}
 	d.Ln(2)
+}
+
+// transcriptPracticum writes the practicum hours against the program's
+// requirement, by site.
+func transcriptPracticum(d *doc, p models.PracticumProgress) {
+	d.Ln(2)
+	d.needs(20)
+	d.heading("Practicum (externship) hours", 12)
+	met := "requirement not yet met"
+	if p.Met {
+		met = "requirement met"
+	}
+	d.para("", 9, fmt.Sprintf("%s confirmed of %s required - %s.", hoursText(p.Confirmed), hoursText(p.Required), met))
+	if p.Pending > 0 {
+		d.para("", 8.5, hoursText(p.Pending)+" hours await the preceptor's confirmation.")
+	}
+	for _, s := range p.Sites {
+		d.para("", 8.5, fmt.Sprintf("%s: %s confirmed", s.Site, hoursText(s.Confirmed)))
+	}
+}
+
+// externshipText names an evaluation's externship site and preceptor, ""
+// when it records neither.
+func externshipText(e *models.Evaluation) string {
+	var parts []string
+	if e.Site != "" {
+		parts = append(parts, "Site: "+e.Site)
+	}
+	if e.Preceptor != "" {
+		parts = append(parts, "preceptor: "+withCredential(e.Preceptor, e.PreceptorCredential))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func evaluatorOf(t Transcript, e *models.Evaluation) string {

@@ -158,8 +158,13 @@ func Today(at time.Time) string { return at.UTC().Add(-12 * time.Hour).Format(mo
 
 // asOf is the date of an export's standings at at: the end of its period,
 // or today.
-func asOf(f models.ExportFilter, at time.Time) string {
-	if t := Today(at); f.To == "" || f.To > t {
+func asOf(f models.ExportFilter, at time.Time, p models.Program) string {
+	t := Today(at)
+	if p.TimeZone != "" {
+		// A program with a time zone has its own today.
+		t = p.Today(at)
+	}
+	if f.To == "" || f.To > t {
 		return t
 	}
 	return f.To
@@ -184,7 +189,7 @@ func Render(ctx context.Context, st Source, p Plan, w io.Writer, progress func(d
 		Signed: r.Kind == models.ExportTranscript || r.Kind == models.ExportTranscripts}
 	done := 0
 	students := func(fn func(*models.StudentRecord) error) error {
-		return st.EachStudentRecord(ctx, p.Program, sel, asOf(r.Filter, now), func(rec *models.StudentRecord) error {
+		return st.EachStudentRecord(ctx, p.Program, sel, asOf(r.Filter, now, p.Program), func(rec *models.StudentRecord) error {
 			if err := fn(rec); err != nil {
 				return err
 			}
@@ -193,7 +198,7 @@ func Render(ctx context.Context, st Source, p Plan, w io.Writer, progress func(d
 		})
 	}
 	cohort := export.Cohort{ProgramName: p.Program.Name, CohortName: p.Cohort.Name, Filter: r.Filter, GeneratedAt: now,
-		Frameworks: p.Program.CompetencyFrameworks()}
+		Frameworks: p.Program.CompetencyFrameworks(), Location: p.Program.Location(), ProcedureKinds: models.ProcedureKinds(p.Program.ProcedureTargets)}
 	if r.Kind == models.ExportMatrix {
 		var err error
 		if cohort.Columns, err = st.ExportColumns(ctx, p.Program.ID, p.Cohort.ID, r.Filter.Area); err != nil {
@@ -202,7 +207,8 @@ func Render(ctx context.Context, st Source, p Plan, w io.Writer, progress func(d
 	}
 	transcript := func() (export.Transcript, error) {
 		staff, err := st.ExportStaff(ctx, p.Program.ID)
-		return export.Transcript{ProgramName: p.Program.Name, GeneratedAt: now, Filter: r.Filter, Staff: staff}, err
+		return export.Transcript{ProgramName: p.Program.Name, GeneratedAt: now, Filter: r.Filter, Staff: staff,
+			Location: p.Program.Location()}, err
 	}
 	switch {
 	case r.Kind == models.ExportMatrix && r.Format == models.FormatCSV:

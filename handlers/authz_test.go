@@ -123,6 +123,7 @@ type authzRecords struct {
 	attempt   models.Attempt
 	graded    models.Attempt // a failed, graded evaluation
 	procedure models.Procedure
+	practicum models.PracticumEntry
 	// notification is the student's, about the graded evaluation.
 	notification string
 }
@@ -217,8 +218,20 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 		}
 		r.notification = feed.Items[0].ID
 		r.procedure = w.newProcedure(t, r)
+		r.practicum = w.newPracticum(t, r)
 	}
 	return w
+}
+
+func (w *authzWorld) newPracticum(t *testing.T, r *authzRecords) models.PracticumEntry {
+	t.Helper()
+	p, _, err := storetest.CreatePracticumEntry(context.Background(), w.env.Store, models.ActorOf(r.student, ""), models.PracticumEntry{
+		ProgramID: r.program.ID, StudentID: r.student.ID, StudentName: r.student.Name, Date: "2026-03-01", Hours: 8,
+		Site: "Valley Clinic", Preceptor: "Pat Preceptor"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // draft stores a new draft checklist id in program.
@@ -425,6 +438,18 @@ var (
 			"403 403 403",
 			"403 403 403")
 	}
+	// Recording a preceptor's decision on practicum hours: the
+	// instructors who teach the student, or the program's admins.
+	decidePracticum = grid(
+		"403 403 403",
+		"200 403 404",
+		"403 200 404",
+		"200 200 404",
+		"404 404 200",
+		"403 403 403",
+		"403 403 404",
+		"403 403 403",
+		"403 403 403")
 	// Admins and the cohort's instructors: students are refused before
 	// the cohort is read.
 	cohortStaff = grid(
@@ -671,6 +696,19 @@ func authzRoutes() []authzRoute {
 		{http.MethodPost, "/v1/procedures/{id}/reject", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
 			return "/v1/procedures/" + w.newProcedure(t, r).ID + "/reject"
 		}, func(*authzWorld, int, *authzRecords) any { return map[string]any{"reason": "Not on a live person"} }), decide(200)},
+		{http.MethodPost, "/v1/practicum-hours", post(fixed("/v1/practicum-hours"), func(*authzWorld, int, *authzRecords) any {
+			return map[string]any{"date": "2026-03-01", "hours": 7.5, "site": "Valley Clinic", "preceptor": "Pat Preceptor"}
+		}), byCaller(201, 403, 403, 403, 403, 201, 403, 403, 201)},
+		{http.MethodGet, "/v1/practicum-hours", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/practicum-hours?studentId=" + r.student.ID }), seeStudent},
+		{http.MethodGet, "/v1/practicum-hours/{id}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/practicum-hours/" + r.practicum.ID }), seeStudent},
+		{http.MethodPost, "/v1/practicum-hours/{id}/confirm", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
+			return "/v1/practicum-hours/" + w.newPracticum(t, r).ID + "/confirm"
+		}, nil), decidePracticum},
+		{http.MethodPost, "/v1/practicum-hours/{id}/reject", post(func(t *testing.T, w *authzWorld, _ int, r *authzRecords) string {
+			return "/v1/practicum-hours/" + w.newPracticum(t, r).ID + "/reject"
+		}, func(*authzWorld, int, *authzRecords) any {
+			return map[string]any{"comment": "Not on the preceptor's sheet"}
+		}), decidePracticum},
 		{http.MethodGet, "/v1/me/progress", get(func(*authzWorld, *authzRecords) string { return "/v1/me/progress" }), byCaller(200, 403, 403, 403, 403, 200, 403, 403, 200)},
 		{http.MethodGet, "/v1/students/{id}/progress", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/students/" + r.student.ID + "/progress" }), seeStudent},
 

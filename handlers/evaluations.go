@@ -24,13 +24,18 @@ type evaluateInput struct {
 		Setting  models.Setting     `json:"setting,omitempty" enum:"skills-lab,clinical-site"`
 		Attest   bool               `json:"attest,omitempty" doc:"Required to sign a passing evaluation: the evaluator attests they observed the student perform the skill to standard."`
 		Signer   *pinSigner         `json:"signer,omitempty" doc:"Set when the instructor signs on the student's device with their PIN; the request is then made with the student's session."`
+
+		Site                string `json:"site,omitempty" maxLength:"200" doc:"Externship: the site (clinic, practice) where the skill was observed; part of the signed record."`
+		Preceptor           string `json:"preceptor,omitempty" maxLength:"200" doc:"Externship: the preceptor who supervised the student there; part of the signed record."`
+		PreceptorCredential string `json:"preceptorCredential,omitempty" maxLength:"100" doc:"Externship: the preceptor's credential (CMA (AAMA), RN, …)."`
 	}
 }
 
 // evaluate grades (or returns) an evaluation request.
 func (s *server) evaluate(ctx context.Context, in *evaluateInput) (*attemptOutput, error) {
 	b := in.Body
-	ev := workflow.EvaluateInput{AttemptID: in.ID, Decision: b.Decision, Steps: b.Steps, Comment: b.Comment, Setting: b.Setting, Attest: b.Attest}
+	ev := workflow.EvaluateInput{AttemptID: in.ID, Decision: b.Decision, Steps: b.Steps, Comment: b.Comment, Setting: b.Setting, Attest: b.Attest,
+		Site: b.Site, Preceptor: b.Preceptor, PreceptorCredential: b.PreceptorCredential}
 	if b.Signer != nil {
 		ip, _ := ctx.Value(clientIPKey).(string)
 		ev.Signer = &workflow.PINSigner{InstructorID: b.Signer.InstructorID, PIN: b.Signer.PIN, ClientIP: ip, Device: in.Device}

@@ -149,7 +149,9 @@ func TestExportCohortMatrix(t *testing.T) {
 
 	// Another area has no columns; a bad filter is refused.
 	r = env.Get(t, path+"/matrix.csv?area=phlebotomy", c.admin.Token).WantStatus(t, http.StatusOK)
-	if head, _, _ := strings.Cut(string(r.Body), "\n"); head != "student id,student,email,competent,assigned,percent" {
+	if head, _, _ := strings.Cut(string(r.Body), "\n"); head != "student id,student,email,competent,assigned,percent,"+
+		"capillary-puncture: successful,capillary-puncture: confirmed,venipuncture: successful,venipuncture: confirmed,"+
+		"practicum hours confirmed,practicum hours required" {
 		t.Errorf("phlebotomy header = %q", head)
 	}
 	env.Get(t, path+"/matrix.csv?from=2026-13-01", c.admin.Token).WantProblem(t, http.StatusUnprocessableEntity, "validation-failed")

@@ -15,6 +15,7 @@ type createProcedureInput struct {
 		PerformedAt string `json:"performedAt" maxLength:"10" doc:"The date it was performed (YYYY-MM-DD), not in the future."`
 		Site        string `json:"site,omitempty" maxLength:"200" doc:"Where it was performed (clinic, lab)."`
 		Note        string `json:"note,omitempty" maxLength:"1000"`
+		Successful  *bool  `json:"successful,omitempty" doc:"Whether it succeeded (default true); only successful confirmed procedures count toward the targets."`
 	}
 }
 
@@ -36,7 +37,7 @@ type createdProcedureOutput struct {
 func (s *server) createProcedure(ctx context.Context, in *createProcedureInput) (*createdProcedureOutput, error) {
 	b := in.Body
 	res, err := s.app.Skills.LogProcedure(ctx, callerOf(ctx), workflow.LogProcedureInput{
-		ID: b.ID, Kind: b.Kind, PerformedAt: b.PerformedAt, Site: b.Site, Note: b.Note,
+		ID: b.ID, Kind: b.Kind, PerformedAt: b.PerformedAt, Site: b.Site, Note: b.Note, Successful: b.Successful,
 	})
 	if err != nil {
 		return nil, err

@@ -131,7 +131,7 @@ func TestConfirmAndRejectProcedure(t *testing.T) {
 	var p models.StudentProgress
 	env.Get(t, "/v1/me/progress", s.student.Token).WantStatus(t, http.StatusOK).JSON(t, &p)
 	for _, pp := range p.Procedures {
-		want := models.ProcedureCount{Confirmed: 1}
+		want := models.ProcedureCount{Confirmed: 1, Successful: 1}
 		if pp.Kind == "capillary-puncture" {
 			want = models.ProcedureCount{Rejected: 1}
 		}

@@ -211,6 +211,27 @@ func (s *server) routes(api huma.API) {
 		Summary: "Reject a pending procedure of a student you teach, saying why",
 		Tags:    []string{"Procedures"}, Security: bearer,
 		Metadata: access(only("only an instructor who teaches this student may confirm or reject their procedures", models.RoleInstructor)), Errors: procDecide}, s.rejectProcedure)
+	practicumDecide := "only an instructor who teaches this student, or an admin, may record a preceptor's decision on their hours"
+	register(api, huma.Operation{OperationID: "log-practicum-hours", Method: http.MethodPost, Path: "/v1/practicum-hours",
+		Summary: "Log practicum (externship) hours you worked at a site, pending the preceptor's confirmation",
+		Description: "One entry per day and site. Send your own UUIDv7 as id so an offline retry stores the hours once: " +
+			"the same id and content answers 200 with the stored entry, the same id with other content 409.",
+		Tags: []string{"Practicum"}, Security: bearer,
+		Metadata: access(only("only students log their practicum hours", models.RoleStudent)), DefaultStatus: http.StatusCreated,
+		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusConflict, http.StatusUnprocessableEntity}}, s.createPracticum)
+	register(api, huma.Operation{OperationID: "list-practicum-hours", Method: http.MethodGet, Path: "/v1/practicum-hours",
+		Summary: "Logged practicum hours, newest first: your own, the students you teach, or the program's",
+		Tags:    []string{"Practicum"}, Security: bearer, Metadata: access(anyRole), Errors: procRead}, s.practicumEntries)
+	register(api, huma.Operation{OperationID: "get-practicum-hours", Method: http.MethodGet, Path: "/v1/practicum-hours/{id}",
+		Summary: "One practicum entry", Tags: []string{"Practicum"}, Security: bearer, Metadata: access(anyRole), Errors: procRead}, s.practicumEntry)
+	register(api, huma.Operation{OperationID: "confirm-practicum-hours", Method: http.MethodPost, Path: "/v1/practicum-hours/{id}/confirm",
+		Summary: "Record the preceptor's confirmation of pending hours of a student you teach (instructors, admins); they then count toward the requirement",
+		Tags:    []string{"Practicum"}, Security: bearer,
+		Metadata: access(only(practicumDecide, models.RoleInstructor, models.RoleAdmin)), Errors: procDecide}, s.confirmPracticum)
+	register(api, huma.Operation{OperationID: "reject-practicum-hours", Method: http.MethodPost, Path: "/v1/practicum-hours/{id}/reject",
+		Summary: "Record that the preceptor does not confirm pending hours, saying why (comment required)",
+		Tags:    []string{"Practicum"}, Security: bearer,
+		Metadata: access(only(practicumDecide, models.RoleInstructor, models.RoleAdmin)), Errors: procDecide}, s.rejectPracticum)
 	register(api, huma.Operation{OperationID: "my-progress", Method: http.MethodGet, Path: "/v1/me/progress",
 		Summary: "The calling student's progress: every assigned skill, completion by area, competencies evidenced, procedure counts",
 		Tags:    []string{"Progress"}, Security: bearer,

@@ -288,3 +288,12 @@ func CanPlanRemediation(caller, student User) bool {
 	}
 	return false
 }
+
+// CanReviewPracticum reports whether caller may record a preceptor's
+// confirmation or rejection of student's practicum hours: an active
+// instructor who teaches one of the student's cohorts, or an active admin
+// of the program.
+func CanReviewPracticum(caller, student User) bool {
+	return CanReviewProcedure(caller, student) ||
+		(caller.ProgramID == student.ProgramID && caller.ActiveAdmin())
+}

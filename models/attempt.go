@@ -105,6 +105,12 @@ type Evaluation struct {
 	Grading        Grading    `json:"grading" bson:"grading"`
 	EvaluatedAt    time.Time  `json:"evaluatedAt" bson:"evaluatedAt"`
 	Signature      *Signature `json:"signature,omitempty" bson:"signature,omitempty"`
+
+	// Externship: where it was observed and who supervised it there
+	// (optional; part of the signed record when set).
+	Site                string `json:"site,omitempty" bson:"site,omitempty" doc:"The externship site (clinic, practice) where it was observed."`
+	Preceptor           string `json:"preceptor,omitempty" bson:"preceptor,omitempty" doc:"The site's preceptor who supervised the student."`
+	PreceptorCredential string `json:"preceptorCredential,omitempty" bson:"preceptorCredential,omitempty" doc:"The preceptor's credential (CMA (AAMA), RN, …)."`
 }
 
 // Outcome is the result the server computes for an evaluation.

@@ -46,3 +46,10 @@ const (
 	EventInvitationAccepted  EventType = "user.invitation-accepted"
 	EventProgramUpdated      EventType = "program.updated"
 )
+
+// The practicum (externship) hours' changes.
+const (
+	EventPracticumLogged    EventType = "practicum.logged"
+	EventPracticumConfirmed EventType = "practicum.confirmed"
+	EventPracticumRejected  EventType = "practicum.rejected"
+)

@@ -174,8 +174,11 @@ func (f ExportFilter) Apply(r *ProgressRecords, attempts []Attempt) []Attempt {
 		r.Assignments = slices.DeleteFunc(r.Assignments, func(a Assignment) bool { return a.Area != f.Area })
 	}
 	if f.From != "" || f.To != "" {
+		// The period's days are the program's (UTC for one without a
+		// time zone).
+		loc := r.Program.Location()
 		attempts = slices.DeleteFunc(attempts, func(a Attempt) bool {
-			d := AttemptDate(a)
+			d := AttemptDateIn(a, loc)
 			return (f.From != "" && d < f.From) || (f.To != "" && d > f.To)
 		})
 	}
@@ -192,6 +195,14 @@ func AttemptDate(a Attempt) string {
 		return a.Evaluation.EvaluatedAt.UTC().Format(DateLayout)
 	}
 	return a.RequestedAt.UTC().Format(DateLayout)
+}
+
+// AttemptDateIn is AttemptDate in loc.
+func AttemptDateIn(a Attempt, loc *time.Location) string {
+	if a.Evaluation != nil {
+		return a.Evaluation.EvaluatedAt.In(loc).Format(DateLayout)
+	}
+	return a.RequestedAt.In(loc).Format(DateLayout)
 }
 
 // StudentRecord is one student's records as an export shows them.

@@ -54,6 +54,23 @@ type Procedure struct {
 	Version   int64            `json:"version" bson:"version"`
 	CreatedAt time.Time        `json:"createdAt" bson:"createdAt"`
 	UpdatedAt time.Time        `json:"updatedAt" bson:"updatedAt"`
+
+	// Successful says whether the stick (or other procedure) succeeded;
+	// nil on procedures logged before it was recorded, which count as
+	// successful (see Success).
+	Successful *bool `json:"successful,omitempty" bson:"successful,omitempty" doc:"Whether the procedure succeeded (true for procedures logged before this was recorded); only successful confirmed ones count toward the targets."`
+}
+
+// Success reports whether p succeeded: a procedure logged before success
+// was recorded did.
+func (p *Procedure) Success() bool { return p.Successful == nil || *p.Successful }
+
+// WithSuccess returns p with Successful set, true when it was not
+// recorded, as clients are shown it.
+func (p Procedure) WithSuccess() Procedure {
+	ok := p.Success()
+	p.Successful = &ok
+	return p
 }
 
 // ProcedureReview is an instructor's decision on a logged procedure, with
@@ -105,7 +122,7 @@ func (p *Procedure) ValidateNew(targets map[string]int, now time.Time) error {
 // retried upload with the same id is recognised as a retry.
 func (p *Procedure) SameEntry(q Procedure) bool {
 	return p.StudentID == q.StudentID && p.Kind == q.Kind && p.PerformedAt == q.PerformedAt &&
-		p.Site == q.Site && p.Note == q.Note
+		p.Site == q.Site && p.Note == q.Note && p.Success() == q.Success()
 }
 
 // ProcedureKinds lists the kinds of targets, sorted.
@@ -119,11 +136,29 @@ func ProcedureKinds(targets map[string]int) []string {
 }
 
 // ProcedureCount is how many procedures of one kind a student has logged,
-// by status.
+// by status; Successful counts the confirmed ones that succeeded (what
+// targets count).
 type ProcedureCount struct {
 	Confirmed int `json:"confirmed"`
 	Pending   int `json:"pending"`
 	Rejected  int `json:"rejected"`
+
+	Successful int `json:"successful" doc:"Confirmed procedures that succeeded: what the target counts."`
+}
+
+// Add counts n procedures of status s that succeeded (ok) or not.
+func (c *ProcedureCount) Add(s ProcedureStatus, ok bool, n int) {
+	switch s {
+	case ProcedureConfirmed:
+		c.Confirmed += n
+		if ok {
+			c.Successful += n
+		}
+	case ProcedurePending:
+		c.Pending += n
+	case ProcedureRejected:
+		c.Rejected += n
+	}
 }
 
 // ProcedureFilter selects procedures.

@@ -62,7 +62,7 @@ type AreaCompletion struct {
 }
 
 // ProcedureProgress is a student's live procedures of one kind against
-// the program's target; only confirmed ones count.
+// the program's target; only successful confirmed ones count.
 type ProcedureProgress struct {
 	Kind   string `json:"kind"`
 	Target int    `json:"target"`
@@ -89,6 +89,10 @@ type StudentProgress struct {
 	Competencies []string            `json:"competencies"`
 	Evidence     []CodeEvidence      `json:"evidence"`
 	Procedures   []ProcedureProgress `json:"procedures"`
+
+	// Practicum is the student's externship hours against the program's
+	// requirement.
+	Practicum PracticumProgress `json:"practicum"`
 }
 
 // ChecklistColumn is one checklist of a cohort's progress matrix.
@@ -130,6 +134,10 @@ type ProgressRecords struct {
 	Checklists map[ChecklistRef]Checklist
 	// Procedures counts each student's procedures by kind.
 	Procedures map[string]map[string]ProcedureCount
+
+	// Practicum sums each student's practicum hours by site:
+	// Practicum[studentID][site].
+	Practicum map[string]map[string]HoursCount
 }
 
 // ChecklistRefs lists the checklist versions assignments name, once each.
@@ -229,7 +237,7 @@ func StudentProgressOf(student User, r *ProgressRecords, today string) StudentPr
 			// assignment says under the program's rule.
 			c = Checklist{ID: as.ref.ID, Version: as.ref.Version, Area: as.area, Title: as.ref.ID}
 		}
-		sp := skillProgress(c, c.Grading.Apply(r.Program.Grading), standings[as.ref.ID], reopened[as.ref.ID], as.due, today)
+		sp := skillProgress(c, r.Program.GradingOf(&c), standings[as.ref.ID], reopened[as.ref.ID], as.due, today)
 		p.Skills = append(p.Skills, sp)
 		competent := sp.Status == SkillCompetent
 		if areas[sp.Area] == nil {
@@ -253,9 +261,10 @@ func StudentProgressOf(student User, r *ProgressRecords, today string) StudentPr
 	counts := r.Procedures[student.ID]
 	for _, kind := range ProcedureKinds(r.Program.ProcedureTargets) {
 		pp := ProcedureProgress{Kind: kind, Target: r.Program.ProcedureTargets[kind], ProcedureCount: counts[kind]}
-		pp.Met = pp.Confirmed >= pp.Target
+		pp.Met = pp.Successful >= pp.Target
 		p.Procedures = append(p.Procedures, pp)
 	}
+	p.Practicum = PracticumProgressOf(r.Practicum[student.ID], r.Program.PracticumRequirement())
 	return p
 }
 

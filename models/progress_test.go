@@ -23,7 +23,8 @@ func progressFixture() *ProgressRecords {
 			{"pulse", 1}:        {ID: "pulse", Version: 1, Area: AreaVitalSigns, Title: "Pulse", Competencies: []string{"MAERB-2015 I.P.1.c"}},
 			{"venipuncture", 1}: {ID: "venipuncture", Version: 1, Area: AreaPhlebotomy, Title: "Venipuncture", Competencies: []string{"MAERB-2015 I.P.2.b"}},
 		},
-		Procedures: map[string]map[string]ProcedureCount{"s1": {"venipuncture": {Confirmed: 30, Pending: 2}, "capillary-puncture": {Confirmed: 3}}},
+		Procedures: map[string]map[string]ProcedureCount{"s1": {"venipuncture": {Confirmed: 31, Successful: 30, Pending: 2}, "capillary-puncture": {Confirmed: 12, Successful: 9}}},
+		Practicum:  map[string]map[string]HoursCount{"s1": {"Valley Clinic": {Confirmed: 100, Pending: 8}, "Lakeside Lab": {Confirmed: 40.5, Rejected: 4}}},
 	}
 }
 
@@ -94,9 +95,13 @@ func TestStudentProgressOf(t *testing.T) {
 		Evidence: []CodeEvidence{{Code: "MAERB-2015 I.P.1.a", Title: "Measure and record blood pressure", Sources: []EvidenceSource{
 			{ChecklistID: "bp-manual", ChecklistVersion: 2, AttemptID: "e2", SignedAt: competentAt, Signer: "Second Signer", Credential: "CMA (AAMA)"}}}},
 		Procedures: []ProcedureProgress{
-			{Kind: "capillary-puncture", Target: 10, ProcedureCount: ProcedureCount{Confirmed: 3}},
-			{Kind: "venipuncture", Target: 30, ProcedureCount: ProcedureCount{Confirmed: 30, Pending: 2}, Met: true},
+			// Nine successful sticks of twelve confirmed are not ten.
+			{Kind: "capillary-puncture", Target: 10, ProcedureCount: ProcedureCount{Confirmed: 12, Successful: 9}},
+			{Kind: "venipuncture", Target: 30, ProcedureCount: ProcedureCount{Confirmed: 31, Successful: 30, Pending: 2}, Met: true},
 		},
+		Practicum: PracticumProgress{Required: 160, HoursCount: HoursCount{Confirmed: 140.5, Pending: 8, Rejected: 4},
+			Sites: []SiteHours{{Site: "Lakeside Lab", HoursCount: HoursCount{Confirmed: 40.5, Rejected: 4}},
+				{Site: "Valley Clinic", HoursCount: HoursCount{Confirmed: 100, Pending: 8}}}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("StudentProgressOf mismatch (-want +got):\n%s", diff)

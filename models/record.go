@@ -11,7 +11,9 @@ import (
 )
 
 // SignedRecord is exactly what a signature covers, in a fixed field order;
-// its JSON encoding is the canonical form the digest is taken over.
+// its JSON encoding is the canonical form the digest is taken over. The
+// externship site and preceptor are left out when not recorded, so records
+// made without them keep their digests.
 type SignedRecord struct {
 	AttemptID        string      `json:"attemptId"`
 	EvaluationID     string      `json:"evaluationId"`
@@ -20,6 +22,9 @@ type SignedRecord struct {
 	ChecklistID      string      `json:"checklistId"`
 	ChecklistVersion int         `json:"checklistVersion"`
 	Setting          Setting     `json:"setting"`
+	Site             string      `json:"site,omitempty"`
+	Preceptor        string      `json:"preceptor,omitempty"`
+	PreceptorCred    string      `json:"preceptorCredential,omitempty"`
 	Steps            []StepGrade `json:"steps"`
 	Comment          string      `json:"comment"`
 	Score            int         `json:"score"`
@@ -68,7 +73,7 @@ func EvaluationRecord(a *Attempt, sig Signature) SignedRecord {
 	return SignedRecord{
 		AttemptID: a.ID, EvaluationID: e.ID, ProgramID: a.ProgramID, StudentID: a.StudentID,
 		ChecklistID: a.ChecklistID, ChecklistVersion: a.ChecklistVersion,
-		Setting: e.Setting, Steps: e.Steps, Comment: e.Comment, Score: e.Score, Outcome: e.Outcome,
+		Setting: e.Setting, Site: e.Site, Preceptor: e.Preceptor, PreceptorCred: e.PreceptorCredential, Steps: e.Steps, Comment: e.Comment, Score: e.Score, Outcome: e.Outcome,
 		SignerID: sig.SignerID, SignerName: sig.SignerName, SignerCredential: sig.SignerCredential,
 		SignedAt: SignedTime(sig.SignedAt), Method: sig.Method, Meaning: sig.Meaning, KeyID: sig.KeyID,
 	}

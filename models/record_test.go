@@ -206,3 +206,34 @@ func BenchmarkVerifyEvaluation(b *testing.B) {
 		}
 	}
 }
+
+// TestExternshipRecord: an evaluation with a site and preceptor signs them
+// (after the setting, so a change of either fails verification), and one
+// without them keeps the golden encoding above.
+func TestExternshipRecord(t *testing.T) {
+	a := goldenAttempt()
+	a.Evaluation.Site, a.Evaluation.Preceptor, a.Evaluation.PreceptorCredential = "Lakeside Family Practice", "Pat Preceptor", "RN"
+	b := EvaluationRecord(&a, *a.Evaluation.Signature).Bytes()
+	want := `"setting":"clinical-site","site":"Lakeside Family Practice","preceptor":"Pat Preceptor","preceptorCredential":"RN","steps":`
+	if !strings.Contains(string(b), want) {
+		t.Fatalf("canonical record = %s; want the externship fields after the setting", b)
+	}
+	plain := goldenAttempt()
+	if got := EvaluationRecord(&plain, *plain.Evaluation.Signature).Digest(); got != goldenEvaluationDigest {
+		t.Fatalf("digest without externship fields = %s; want the golden %s", got, goldenEvaluationDigest)
+	}
+
+	key := goldenKey()
+	signer := User{ID: "ivy", Name: "Ivy Instructor", Credential: "CMA (AAMA)"}
+	a.Evaluation.Signature = nil
+	if err := Sign(t.Context(), &a, signer, SignedWithPIN, a.Evaluation.EvaluatedAt, key); err != nil {
+		t.Fatal(err)
+	}
+	if v := Verify(&a, key.KeySet()); !v.Intact {
+		t.Fatalf("Verify(signed with a site) = %+v; want intact", v)
+	}
+	a.Evaluation.Preceptor = "Someone Else"
+	if v := Verify(&a, key.KeySet()); v.Intact {
+		t.Fatalf("Verify(preceptor changed after signing) = intact; want the change found")
+	}
+}

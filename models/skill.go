@@ -31,6 +31,9 @@ type SkillTally struct {
 	// LastFail is the most recent failed or returned evaluation since the
 	// latest remediation.
 	LastFail *GradedAttempt
+	// LastAttemptAt is when the latest passed or failed evaluation was
+	// graded (failures before the latest remediation left out).
+	LastAttemptAt time.Time
 }
 
 // Tally counts attempts (of one student at one checklist, any order);

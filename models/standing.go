@@ -104,6 +104,7 @@ func (s Standing) Tally(reopenedAt time.Time) SkillTally {
 		switch g.Status {
 		case StatusPassed:
 			t.Passed++
+			t.LastAttemptAt = latest(t.LastAttemptAt, g.EvaluatedAt)
 			if t.LastPass == nil || g.EvaluatedAt.After(t.LastPass.EvaluatedAt) {
 				t.LastPass = g
 			}
@@ -113,6 +114,7 @@ func (s Standing) Tally(reopenedAt time.Time) SkillTally {
 			}
 			if g.Status == StatusFailed {
 				t.Failed++
+				t.LastAttemptAt = latest(t.LastAttemptAt, g.EvaluatedAt)
 			}
 			if t.LastFail == nil || g.EvaluatedAt.After(t.LastFail.EvaluatedAt) {
 				t.LastFail = g
@@ -146,4 +148,12 @@ func (g *GradedAttempt) passedAt() time.Time {
 		return *g.SignedAt
 	}
 	return g.EvaluatedAt
+}
+
+// latest is the later of a and b.
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

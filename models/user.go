@@ -46,6 +46,16 @@ type Program struct {
 	// evidence rules (EvidenceRuleOf).
 	Frameworks    []string       `json:"frameworks,omitempty" bson:"frameworks,omitempty"`
 	EvidenceRules []EvidenceRule `json:"evidenceRules,omitempty" bson:"evidenceRules,omitempty"`
+
+	// TimeZone is the program's IANA time zone ("" for UTC): the dates of
+	// exports and reminders are its dates.
+	TimeZone string `json:"timeZone,omitempty" bson:"timeZone,omitempty"`
+	// PracticumHours is the practicum (externship) the program requires,
+	// in hours; 0 is the default (DefaultPracticumHours).
+	PracticumHours int `json:"practicumHoursRequired,omitempty" bson:"practicumHoursRequired,omitempty"`
+	// Policies are the program's own attempt and practice rules per
+	// checklist id, over the checklist's grading.
+	Policies map[string]ChecklistPolicy `json:"checklistPolicies,omitempty" bson:"checklistPolicies,omitempty"`
 }
 
 // User is a person in a program. A user starts as an invitation (no UID) and

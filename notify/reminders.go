@@ -28,14 +28,19 @@ const overdueWindow = 14 * 24 * time.Hour
 const pastDueAfter = 36 * time.Hour
 
 // reminderKind says which reminder an assignment due on date due calls for
-// at now, if any: due soon in the 48 hours before it is past due, overdue
-// after.
-func reminderKind(due string, now time.Time) string {
+// at now in program p, if any: due soon in the 48 hours before it is past
+// due, overdue after. A program with a time zone is past due when the day
+// ends there; one without when it has ended everywhere.
+func reminderKind(due string, now time.Time, p models.Program) string {
 	d, err := time.Parse(models.DateLayout, due)
 	if err != nil {
 		return ""
 	}
 	end := d.Add(pastDueAfter)
+	if p.TimeZone != "" {
+		loc := p.Location()
+		end = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc)
+	}
 	switch {
 	case !now.Before(end):
 		return reminderOverdue
@@ -66,8 +71,10 @@ type candidate struct {
 func (w *Worker) QueueReminders(ctx context.Context) (int, error) {
 	now := w.clock.Now().UTC()
 	from := now.Add(-overdueWindow).Format(models.DateLayout)
-	// The latest due date already within 48 hours of its end.
-	to := now.Add(48*time.Hour - pastDueAfter).Format(models.DateLayout)
+	// The latest due date already within 48 hours of its end: in a
+	// program with a time zone as far east as UTC+14 a day ends 10 hours
+	// after it starts in UTC (reminderKind sorts out which are due).
+	to := now.Add(48*time.Hour - 10*time.Hour).Format(models.DateLayout)
 	due, err := w.cfg.Store.DueAssignments(ctx, from, to)
 	if err != nil {
 		return 0, err
@@ -98,10 +105,14 @@ const reminderBatch = 200
 
 // programReminders queues the reminders of one program's due assignments.
 func (w *Worker) programReminders(ctx context.Context, programID string, due []models.Assignment, now time.Time) (int, error) {
+	program, err := w.cfg.Store.Program(ctx, programID)
+	if err != nil {
+		return 0, err
+	}
 	var cands []candidate
 	cohorts := map[string][]models.User{}
 	for _, a := range due {
-		kind := reminderKind(a.DueDate, now)
+		kind := reminderKind(a.DueDate, now, program)
 		if kind == "" {
 			continue
 		}
@@ -135,11 +146,10 @@ func (w *Worker) programReminders(ctx context.Context, programID string, due []m
 	if len(students) == 0 {
 		return 0, nil
 	}
-	program, err := w.cfg.Store.Program(ctx, programID)
-	if err != nil {
-		return 0, err
-	}
 	today := now.Format(models.DateLayout)
+	if program.TimeZone != "" {
+		today = program.Date(now)
+	}
 	skills := map[string]map[string]models.SkillProgress{}
 	// A batch of students at a time: a whole program's records at once
 	// would be one unbounded read.

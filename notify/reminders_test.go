@@ -91,3 +91,60 @@ func TestRemindersOncePerStudentAssignmentAndKind(t *testing.T) {
 		t.Errorf("feed of the competent student = %+v; want no reminders", l.Items)
 	}
 }
+
+// TestRemindersInProgramTimeZone: a program with a time zone is reminded
+// by its own days: an assignment is past due when its due day ends there.
+func TestRemindersInProgramTimeZone(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	ctx := context.Background()
+	lib, err := checklists.Library()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.st.UpsertLibrary(ctx, lib); err != nil {
+		t.Fatal(err)
+	}
+	p, err := r.st.CreateProgram(ctx, "Chicago")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tz := "America/Chicago"
+	if _, err := r.st.UpdateProgramSettings(ctx, p.ID, models.SettingsPatch{TimeZone: &tz},
+		models.Event{ID: mongo.NewID(), Type: models.EventProgramUpdated, ProgramID: p.ID, Actor: models.SystemActor, Subject: "program", SubjectID: p.ID}); err != nil {
+		t.Fatal(err)
+	}
+	r.program = p.ID
+	u, err := r.st.CreateUser(ctx, models.SystemActor, models.User{ProgramID: p.ID, Email: "late@test.skillbook.test", Name: "Late",
+		Role: models.RoleStudent, CohortIDs: []string{"c1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := models.Assignment{ProgramID: p.ID, ChecklistID: "bp-manual", ChecklistVersion: 1, CohortID: "c1", DueDate: "2026-03-10"}
+	if _, _, err := storetest.CreateAssignment(ctx, r.st, models.SystemActor, a, nil); err != nil {
+		t.Fatal(err)
+	}
+	w := notify.New(r.config("w"))
+	for _, step := range []struct {
+		now  string
+		want int
+	}{
+		// The 10th ends in Chicago (CDT, UTC-5) at 05:00 UTC on the 11th.
+		{"2026-03-09T04:30:00Z", 0}, // more than 48 hours before
+		{"2026-03-09T05:30:00Z", 1}, // due soon
+		{"2026-03-11T04:30:00Z", 0}, // due soon, already queued
+		{"2026-03-11T05:30:00Z", 1}, // overdue in Chicago, though not yet everywhere
+	} {
+		now, err := time.Parse(time.RFC3339, step.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.clock.Set(now)
+		if n, err := w.QueueReminders(ctx); err != nil || n != step.want {
+			t.Errorf("QueueReminders at %s = %d, %v; want %d", step.now, n, err, step.want)
+		}
+	}
+	if l, _ := r.st.Notifications(ctx, p.ID, u.ID, mongo.FeedFilter{}, models.Page{}); len(l.Items) != 2 {
+		t.Errorf("feed = %+v; want a due-soon and an overdue reminder", l.Items)
+	}
+}

@@ -143,7 +143,7 @@ func (e *Evaluations) checkCanRequest(ctx context.Context, student models.User, 
 	if a.CohortID == "" {
 		return &models.RuleError{Code: "no-cohort", Detail: "you are in no cohort, so no instructor can evaluate you; ask your program admin"}
 	}
-	g, err := e.grading(ctx, student.ProgramID, c)
+	p, err := e.store.Program(ctx, student.ProgramID)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (e *Evaluations) checkCanRequest(ctx context.Context, student models.User, 
 	if err != nil {
 		return err
 	}
-	return t.RequestRefusal(g, c.Title)
+	return t.RequestRefusalUnder(p.GradingOf(c), p.Policies[c.ID], c.Title, e.clock.Now(), p.Location())
 }
 
 // requestedNotifications tells the instructors of the attempt's cohort

@@ -58,6 +58,11 @@ type EvaluateInput struct {
 	Attest bool
 	// Signer is set when the instructor signs on the student's session.
 	Signer *PINSigner
+
+	// Externship: the site and its preceptor, optional.
+	Site                string
+	Preceptor           string
+	PreceptorCredential string
 }
 
 // Evaluate grades (or returns) an evaluation request. The score and
@@ -89,6 +94,7 @@ func (e *Evaluations) Evaluate(ctx context.Context, caller Caller, in EvaluateIn
 		Grading: g, EvaluatedAt: e.now()}
 	var v models.ValidationError
 	v.Text("body.comment", &ev.Comment, models.Lines)
+	ev.Site, ev.Preceptor, ev.PreceptorCredential = externshipText(&v, in.Site, in.Preceptor, in.PreceptorCredential)
 	if err := v.Err(); err != nil {
 		return models.Attempt{}, err
 	}

@@ -72,7 +72,7 @@ func (e *Evaluations) grading(ctx context.Context, programID string, c *models.C
 	if err != nil {
 		return models.Grading{}, fmt.Errorf("grading of %s: %w", c.ID, err)
 	}
-	return c.Grading.Apply(p.Grading), nil
+	return p.GradingOf(c), nil
 }
 
 // tally sums a student's attempts at a checklist since their latest

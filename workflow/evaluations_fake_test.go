@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -232,13 +233,14 @@ func (f *fakeEvaluationStore) VoidAttempt(_ context.Context, programID, attemptI
 	return a, nil
 }
 
-func (f *fakeEvaluationStore) SetPINVoidWindow(_ context.Context, programID string, hours int, ev models.Event) (models.Program, error) {
+func (f *fakeEvaluationStore) UpdateProgramSettings(_ context.Context, programID string, patch models.SettingsPatch, ev models.Event) (models.Program, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if programID != f.program.ID {
 		return models.Program{}, fmt.Errorf("program %s: %w", programID, models.ErrNotFound)
 	}
-	f.program.PINVoidHours = hours
+	f.program.Policies = maps.Clone(f.program.Policies)
+	patch.Apply(&f.program)
 	f.events = append(f.events, ev)
 	return f.program, nil
 }

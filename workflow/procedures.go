@@ -33,6 +33,8 @@ type LogProcedureInput struct {
 	PerformedAt string
 	Site        string
 	Note        string
+	// Successful says whether it succeeded; nil means it did.
+	Successful *bool
 }
 
 // LogProcedureOutput is the stored procedure; Created is false for a
@@ -58,6 +60,8 @@ func (s *Skills) LogProcedure(ctx context.Context, caller Caller, in LogProcedur
 		Site: strings.TrimSpace(in.Site), Note: strings.TrimSpace(in.Note),
 		Status: models.ProcedurePending, Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
+	ok := in.Successful == nil || *in.Successful
+	p.Successful = &ok
 	if err := p.ValidateNew(program.ProcedureTargets, now); err != nil {
 		return LogProcedureOutput{}, err
 	}
@@ -67,7 +71,7 @@ func (s *Skills) LogProcedure(ctx context.Context, caller Caller, in LogProcedur
 	ev := s.event(caller, models.Event{
 		Type: models.EventProcedureLogged, Subject: "procedure", SubjectID: p.ID, StudentID: p.StudentID,
 		Summary: fmt.Sprintf("logged a %s performed on %s", p.Kind, p.PerformedAt),
-		Data:    map[string]string{"kind": p.Kind, "performedAt": p.PerformedAt, "site": p.Site},
+		Data:    map[string]string{"kind": p.Kind, "performedAt": p.PerformedAt, "site": p.Site, "successful": fmt.Sprint(ok)},
 	})
 	stored, created, err := s.store.CreateProcedure(ctx, p, ev)
 	if err != nil {
@@ -76,14 +80,14 @@ func (s *Skills) LogProcedure(ctx context.Context, caller Caller, in LogProcedur
 	if !created && !stored.SameEntry(p) {
 		return LogProcedureOutput{}, fmt.Errorf("log procedure %s: %w: this id is already used by another procedure", p.ID, models.ErrConflict)
 	}
-	return LogProcedureOutput{Procedure: stored, Created: created}, nil
+	return LogProcedureOutput{Procedure: stored.WithSuccess(), Created: created}, nil
 }
 
 // Procedure returns one logged procedure to whoever may see its student's
 // records.
 func (s *Skills) Procedure(ctx context.Context, caller Caller, id string) (models.Procedure, error) {
 	p, _, err := s.visibleProcedure(ctx, caller, id)
-	return p, err
+	return p.WithSuccess(), err
 }
 
 // visibleProcedure loads procedure id and its student for caller: another
@@ -138,7 +142,11 @@ func (s *Skills) Procedures(ctx context.Context, caller Caller, in ProceduresInp
 			f.StudentIDs = []string{}
 		}
 	}
-	return s.store.Procedures(ctx, caller.ProgramID, f, in.Page)
+	list, err := s.store.Procedures(ctx, caller.ProgramID, f, in.Page)
+	for i := range list.Items {
+		list.Items[i] = list.Items[i].WithSuccess()
+	}
+	return list, err
 }
 
 // ReviewInput names the procedure to decide on and, when not 0, the
@@ -195,5 +203,6 @@ func (s *Skills) review(ctx context.Context, caller Caller, in ReviewInput, stat
 		Summary: fmt.Sprintf("%s a %s performed on %s", status, p.Kind, p.PerformedAt),
 		Data:    map[string]string{"status": string(status), "kind": p.Kind, "performedAt": p.PerformedAt, "reason": reason},
 	})
-	return s.store.ReviewProcedure(ctx, decided, p.Version, ev)
+	stored, err := s.store.ReviewProcedure(ctx, decided, p.Version, ev)
+	return stored.WithSuccess(), err
 }

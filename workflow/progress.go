@@ -18,8 +18,9 @@ type ProgressStore interface {
 }
 
 // MyProgress is the calling student's dashboard. Its cost is fixed: the
-// program and five bulk reads (assignments, attempts, remediations,
-// procedure counts, checklist versions), however much the student did.
+// program and six bulk reads (assignments, attempts, remediations,
+// procedure counts, practicum hours, checklist versions), however much
+// the student did.
 func (s *Skills) MyProgress(ctx context.Context, caller Caller) (models.StudentProgress, error) {
 	return s.progressOf(ctx, caller.User)
 }
@@ -65,7 +66,7 @@ func (s *Skills) progressOf(ctx context.Context, student models.User) (models.St
 		return models.StudentProgress{}, err
 	}
 	records.Program = program
-	return models.StudentProgressOf(student, &records, models.ProgressDate(s.clock.Now())), nil
+	return models.StudentProgressOf(student, &records, program.Today(s.clock.Now())), nil
 }
 
 // CohortProgressInput selects a page of a cohort's students.
@@ -95,7 +96,7 @@ func (s *Skills) CohortProgress(ctx context.Context, caller Caller, in CohortPro
 		return models.CohortProgress{}, err
 	}
 	page.Records.Program = program
-	out := models.CohortProgress{CohortID: cohort.ID, CohortName: cohort.Name, AsOf: models.ProgressDate(s.clock.Now()),
+	out := models.CohortProgress{CohortID: cohort.ID, CohortName: cohort.Name, AsOf: program.Today(s.clock.Now()),
 		Items: make([]models.StudentProgress, 0, len(page.Students.Items)), NextCursor: page.Students.NextCursor}
 	for _, st := range page.Students.Items {
 		out.Items = append(out.Items, models.StudentProgressOf(st, &page.Records, out.AsOf))

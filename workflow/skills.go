@@ -15,6 +15,7 @@ type skillStores interface {
 	ChecklistDraftStore
 	ProcedureStore
 	ProgressStore
+	PracticumStore
 }
 
 // Skills holds the use cases of the skills a program teaches: its

@@ -24,6 +24,7 @@ type fakeSkills struct {
 	checklists  map[string]models.Checklist // by checklistKey
 	assignments map[string]models.Assignment
 	procedures  map[string]models.Procedure
+	practicum   map[string]models.PracticumEntry
 	events      []models.Event
 	// beforeCreateDraft runs before a draft is stored; returning an error
 	// makes the write fail with it (another admin took the number).
@@ -39,6 +40,7 @@ func newFakeSkills() *fakeSkills {
 	return &fakeSkills{
 		programs: map[string]models.Program{}, users: map[string]models.User{}, cohorts: map[string]models.Cohort{},
 		checklists: map[string]models.Checklist{}, assignments: map[string]models.Assignment{}, procedures: map[string]models.Procedure{},
+		practicum: map[string]models.PracticumEntry{},
 	}
 }
 

@@ -97,7 +97,7 @@ func TestArchiveRoundTripIntoAnEmptyStoreLosesNothing(t *testing.T) {
 		data, before := archiveOf(t, src, c.program.ID)
 
 		for kind, want := range map[string]int{"program": 1, "user": 4, "cohort": 2, "checklist": 1, "assignment": 3, "attempt": 3,
-			"remediation": 1, "procedure": 1, libraryKind: 3} {
+			"remediation": 1, "procedure": 1, "practicum": 1, libraryKind: 3} {
 			if got := len(before[kind]); got != want {
 				t.Errorf("archive holds %d %s records; want %d", got, kind, want)
 			}
@@ -122,8 +122,8 @@ func TestArchiveRoundTripIntoAnEmptyStoreLosesNothing(t *testing.T) {
 		if !strings.Contains(before["checklist"][0], `"_id":"`+c.program.ID+`/bp-manual-valley/1"`) {
 			t.Errorf("archived checklist lacks the MongoDB engine's key: %s", before["checklist"][0])
 		}
-		if n, err := src.CountArchive(ctx, c.program.ID); err != nil || n != 16+len(before["audit"]) {
-			t.Errorf("CountArchive = %d, %v; want %d", n, err, 16+len(before["audit"]))
+		if n, err := src.CountArchive(ctx, c.program.ID); err != nil || n != 17+len(before["audit"]) {
+			t.Errorf("CountArchive = %d, %v; want %d", n, err, 17+len(before["audit"]))
 		}
 		if err := src.EachArchiveRecord(ctx, "", func(string, []byte) error { return nil }); err == nil {
 			t.Errorf("an archive of no program was written")
@@ -323,8 +323,8 @@ func TestArchiveMovesBetweenEngines(t *testing.T) {
 						t.Errorf("cohort %s after the move (-%s +%s):\n%s%v", co.Name, from.name, to.name, cmp.Diff(co, got), err)
 					}
 				}
-				if n, err := dst.CountArchive(ctx, c.program.ID); err != nil || n != 16+len(before["audit"]) {
-					t.Errorf("CountArchive after the move = %d, %v; want %d", n, err, 16+len(before["audit"]))
+				if n, err := dst.CountArchive(ctx, c.program.ID); err != nil || n != 17+len(before["audit"]) {
+					t.Errorf("CountArchive after the move = %d, %v; want %d", n, err, 17+len(before["audit"]))
 				}
 				got, err := dst.Attempt(ctx, c.program.ID, c.pass.ID)
 				if err != nil {

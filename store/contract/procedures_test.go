@@ -191,8 +191,9 @@ func TestProceduresFilterAndCounts(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := map[string]map[string]models.ProcedureCount{
-			"s1": {"venipuncture": {Confirmed: 3, Pending: 1}, "capillary-puncture": {Rejected: 1}},
-			"s2": {"capillary-puncture": {Confirmed: 1}},
+			// Logged without a success flag: each succeeded.
+			"s1": {"venipuncture": {Confirmed: 3, Successful: 3, Pending: 1}, "capillary-puncture": {Rejected: 1}},
+			"s2": {"capillary-puncture": {Confirmed: 1, Successful: 1}},
 		}
 		if len(counts) != len(want) || len(counts["s1"]) != 2 || counts["s1"]["venipuncture"] != want["s1"]["venipuncture"] ||
 			counts["s1"]["capillary-puncture"] != want["s1"]["capillary-puncture"] || counts["s2"]["capillary-puncture"] != want["s2"]["capillary-puncture"] {

@@ -89,6 +89,10 @@ func seedClass(tb testing.TB, s storetest.Store, clk clock.Clock) class {
 		Kind: "venipuncture", PerformedAt: "2026-10-01", Site: "Clinic"}); err != nil {
 		tb.Fatal(err)
 	}
+	if _, _, err := storetest.CreatePracticumEntry(ctx, s, models.ActorOf(c.ann, "r"), models.PracticumEntry{ProgramID: p, StudentID: c.ann.ID,
+		StudentName: c.ann.Name, Date: "2026-10-02", Hours: 7.75, Site: "Lakeside Family Practice", Preceptor: "Pat Preceptor", PreceptorCredential: "RN"}); err != nil {
+		tb.Fatal(err)
+	}
 	own, err := s.Checklist(ctx, p, "bp-manual", 1)
 	if err != nil {
 		tb.Fatal(err)

@@ -15,8 +15,8 @@ import (
 
 // The archive holds every record of a program as stored: the program,
 // users, cohorts, its own checklist versions, assignments, attempts (with
-// evaluations, signatures and amendments), remediations, procedures and
-// the audit trail, then the shipped checklist versions its assignments and
+// evaluations, signatures and amendments), remediations, procedures,
+// practicum hours, the audit trail, then the shipped checklist versions its assignments and
 // attempts name. Two things are left out on purpose: signing-PIN hashes
 // (a PIN has so few values that its hash is as good as the PIN; pinSet is
 // written false, so instructors set a PIN again after an import), and the
@@ -40,6 +40,7 @@ var archiveSources = []struct{ kind, col string }{
 	{"attempt", colAttempts},
 	{"remediation", colRemediations},
 	{"procedure", colProcedures},
+	{"practicum", colPracticum},
 	{"audit", colAudit},
 }
 

@@ -172,6 +172,9 @@ func (s *Store) exportBatch(ctx context.Context, program models.Program, student
 	if r.Procedures, err = s.ProcedureCounts(ctx, program.ID, ids); err != nil {
 		return err
 	}
+	if r.Practicum, err = s.PracticumTotals(ctx, program.ID, ids); err != nil {
+		return err
+	}
 	attempts = sel.Filter.Apply(&r, attempts)
 	r.Standings = models.StandingsOf(attempts)
 	if r.Checklists, err = s.ChecklistsByRef(ctx, program.ID, r.NeededChecklists()); err != nil {

@@ -31,6 +31,8 @@ var (
 	// Exports: jobs and direct exports (store/exports.go); their files'
 	// chunks live in colExportChunks, read by _id only.
 	colExports = registerEventCollection("exports")
+	// Practicum hours students log per day and site.
+	colPracticum = registerEventCollection("practicum")
 )
 
 // indexes lists every index the store relies on. Creating an index that
@@ -85,6 +87,9 @@ func indexes() map[string][]mongo.IndexModel {
 			{Keys: bson.D{{Key: "fileId", Value: 1}, {Key: "n", Value: 1}}, Options: options.Index().SetName("file_chunk")},
 		},
 		colProcedures: {
+			{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "studentId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("program_student_newest")},
+		},
+		colPracticum: {
 			{Keys: bson.D{{Key: "programId", Value: 1}, {Key: "studentId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("program_student_newest")},
 		},
 		// Devices and notifications: a user's devices, stale ones; the feed in both orders; the

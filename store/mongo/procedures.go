@@ -124,7 +124,7 @@ func (s *Store) whyNotPending(ctx context.Context, programID, id string, version
 }
 
 // ProcedureCounts counts, in one query, the procedures of each student
-// by kind and status: counts[studentID][kind].
+// by kind, status and success: counts[studentID][kind].
 func (s *Store) ProcedureCounts(ctx context.Context, programID string, studentIDs []string) (map[string]map[string]models.ProcedureCount, error) {
 	out := make(map[string]map[string]models.ProcedureCount, len(studentIDs))
 	if len(studentIDs) == 0 {
@@ -135,7 +135,9 @@ func (s *Store) ProcedureCounts(ctx context.Context, programID string, studentID
 	cur, err := s.collection(colProcedures).Aggregate(ctx, bson.A{
 		bson.M{"$match": bson.M{"programId": programID, "studentId": bson.M{"$in": studentIDs}}},
 		bson.M{"$group": bson.M{
-			"_id": bson.M{"s": "$studentId", "k": "$kind", "st": "$status"},
+			// A procedure logged before success was recorded has none:
+			// its key's ok is null, and it counts as successful.
+			"_id": bson.M{"s": "$studentId", "k": "$kind", "st": "$status", "ok": "$successful"},
 			"n":   bson.M{"$sum": 1},
 		}},
 	}, options.Aggregate().SetBatchSize(bulkBatch))
@@ -147,6 +149,7 @@ func (s *Store) ProcedureCounts(ctx context.Context, programID string, studentID
 			StudentID string                 `bson:"s"`
 			Kind      string                 `bson:"k"`
 			Status    models.ProcedureStatus `bson:"st"`
+			OK        *bool                  `bson:"ok"`
 		} `bson:"_id"`
 		N int `bson:"n"`
 	}
@@ -160,14 +163,7 @@ func (s *Store) ProcedureCounts(ctx context.Context, programID string, studentID
 			out[r.Key.StudentID] = byKind
 		}
 		c := byKind[r.Key.Kind]
-		switch r.Key.Status {
-		case models.ProcedureConfirmed:
-			c.Confirmed += r.N
-		case models.ProcedurePending:
-			c.Pending += r.N
-		case models.ProcedureRejected:
-			c.Rejected += r.N
-		}
+		c.Add(r.Key.Status, r.Key.OK == nil || *r.Key.OK, r.N)
 		byKind[r.Key.Kind] = c
 	}
 	return out, nil

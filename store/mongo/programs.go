@@ -46,6 +46,47 @@ func (s *Store) SetPINVoidWindow(ctx context.Context, programID string, hours in
 	return p, nil
 }
 
+// UpdateProgramSettings makes patch's changes to a program, with its
+// event, in one update that sets only the fields the patch names (two
+// admins changing different settings at once both keep theirs).
+func (s *Store) UpdateProgramSettings(ctx context.Context, programID string, patch models.SettingsPatch, ev models.Event) (models.Program, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	set, unset := bson.M{}, bson.M{}
+	if patch.PINVoidHours != nil {
+		set["pinVoidWindowHours"] = *patch.PINVoidHours
+	}
+	if patch.TimeZone != nil {
+		set["timeZone"] = *patch.TimeZone
+	}
+	if patch.PracticumHours != nil {
+		set["practicumHoursRequired"] = *patch.PracticumHours
+	}
+	for id, pol := range patch.Policies {
+		// Checklist ids are slugs: no '.' or '$' to escape in the path.
+		if pol.IsZero() {
+			unset["checklistPolicies."+id] = ""
+		} else {
+			set["checklistPolicies."+id] = pol
+		}
+	}
+	update := bson.M{}
+	if len(set) > 0 {
+		update["$set"] = set
+	}
+	if len(unset) > 0 {
+		update["$unset"] = unset
+	}
+	var p models.Program
+	err := s.collection(colPrograms).FindOneAndUpdate(ctx, bson.M{"_id": programID},
+		withEvents(update, s.newEvent(ev)), returnAfter()).Decode(&p)
+	if err != nil {
+		return models.Program{}, translate(err, "update settings of "+programID)
+	}
+	s.relayAfter(ctx, colPrograms, programID)
+	return p, nil
+}
+
 // SetProgramCompetencies stores the competency frameworks and evidence
 // rules of program id (models.CompetencySettings, validated by the
 // caller) and returns the program.

@@ -18,8 +18,8 @@ import (
 
 // The archive holds every record of a program: the program, users,
 // cohorts, its own checklist versions, assignments, attempts (with
-// evaluations, signatures and amendments), remediations, procedures and
-// the audit trail, then the shipped checklist versions its assignments and
+// evaluations, signatures and amendments), remediations, procedures,
+// practicum hours, the audit trail, then the shipped checklist versions its assignments and
 // attempts name. Each record is written as the MongoDB engine stores it,
 // in canonical Extended JSON (export/archive.go), so an archive moves
 // between the two engines both ways, and from the FerretDB engine of
@@ -128,6 +128,11 @@ var archiveSources = []archiveSource{
 	{"procedure", "procedures", `SELECT doc FROM procedures WHERE program_id = ? ORDER BY student_id, created_at, id`,
 		func(row archiveRow) (any, *models.ChecklistRef, error) {
 			var p models.Procedure
+			return &p, nil, decode(row[0].String, &p)
+		}},
+	{"practicum", "practicum", `SELECT doc FROM practicum WHERE program_id = ? ORDER BY student_id, created_at, id`,
+		func(row archiveRow) (any, *models.ChecklistRef, error) {
+			var p models.PracticumEntry
 			return &p, nil, decode(row[0].String, &p)
 		}},
 	// In chain order: an import links them again in the order read.

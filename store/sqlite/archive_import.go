@@ -35,7 +35,7 @@ type ArchiveImport struct {
 // empty for an import (each read by program through an index).
 var archiveTables = []struct{ kind, table string }{
 	{"user", "users"}, {"cohort", "cohorts"}, {"checklist", "checklists"}, {"assignment", "assignments"},
-	{"attempt", "attempts"}, {"remediation", "remediations"}, {"procedure", "procedures"}, {"audit", "events"},
+	{"attempt", "attempts"}, {"remediation", "remediations"}, {"procedure", "procedures"}, {"practicum", "practicum"}, {"audit", "events"},
 }
 
 // BeginArchiveImport checks that programID may be imported here and
@@ -234,6 +234,16 @@ func (im *ArchiveImport) add(ctx context.Context, kind string, extJSON []byte) e
 			return err
 		}
 		_, err := insertProcedureRow(ctx, tx, p, false)
+		return archiveErr(kind, err)
+	case "practicum":
+		var p models.PracticumEntry
+		if err := unmarshal(&p); err != nil {
+			return err
+		}
+		if err := owner(p.ProgramID, im.programID); err != nil {
+			return err
+		}
+		_, err := insertPracticumRow(ctx, tx, p, false)
 		return archiveErr(kind, err)
 	case "audit":
 		var a archiveAudit

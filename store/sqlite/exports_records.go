@@ -178,6 +178,9 @@ func (b *exportBatchReader) each(ctx context.Context, students []models.User, se
 	if r.Procedures, err = b.s.ProcedureCounts(ctx, programID, studentIDs); err != nil {
 		return err
 	}
+	if r.Practicum, err = b.s.PracticumTotals(ctx, programID, studentIDs); err != nil {
+		return err
+	}
 	attempts = f.Apply(&r, attempts)
 	if !fromStandings {
 		r.Standings = models.StandingsOf(attempts)

@@ -158,12 +158,13 @@ func (s *Store) ReviewProcedure(ctx context.Context, decided models.Procedure, v
 const qProcedure = `SELECT doc FROM procedures WHERE id = ? AND program_id = ?`
 
 func qProcedureCounts(n int) string {
-	return `SELECT student_id, kind, status, count(*) FROM procedures
-		WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `) GROUP BY student_id, kind, status`
+	return `SELECT student_id, kind, status, successful, count(*) FROM procedures
+		WHERE program_id = ? AND student_id IN (` + skillPlaceholders(n) + `) GROUP BY student_id, kind, status, successful`
 }
 
 // ProcedureCounts counts, in one query on a covering index, the
-// procedures of each student by kind and status: counts[studentID][kind].
+// procedures of each student by kind, status and success:
+// counts[studentID][kind].
 func (s *Store) ProcedureCounts(ctx context.Context, programID string, studentIDs []string) (map[string]map[string]models.ProcedureCount, error) {
 	out := make(map[string]map[string]models.ProcedureCount, len(studentIDs))
 	if len(studentIDs) == 0 {
@@ -181,8 +182,9 @@ func (s *Store) ProcedureCounts(ctx context.Context, programID string, studentID
 	defer rows.Close()
 	for rows.Next() {
 		var student, kind, status string
+		var ok bool
 		var n int
-		if err := rows.Scan(&student, &kind, &status, &n); err != nil {
+		if err := rows.Scan(&student, &kind, &status, &ok, &n); err != nil {
 			return nil, fmt.Errorf("count procedures: %w", translate(err))
 		}
 		byKind := out[student]
@@ -191,14 +193,7 @@ func (s *Store) ProcedureCounts(ctx context.Context, programID string, studentID
 			out[student] = byKind
 		}
 		c := byKind[kind]
-		switch models.ProcedureStatus(status) {
-		case models.ProcedureConfirmed:
-			c.Confirmed += n
-		case models.ProcedurePending:
-			c.Pending += n
-		case models.ProcedureRejected:
-			c.Rejected += n
-		}
+		c.Add(models.ProcedureStatus(status), ok, n)
 		byKind[kind] = c
 	}
 	return out, translate(rows.Err())

@@ -78,6 +78,36 @@ func (s *Store) SetPINVoidWindow(ctx context.Context, programID string, hours in
 	return p, nil
 }
 
+// UpdateProgramSettings makes patch's changes to a program, with its
+// event, in one transaction, and drops the cached programs.
+func (s *Store) UpdateProgramSettings(ctx context.Context, programID string, patch models.SettingsPatch, ev models.Event) (models.Program, error) {
+	var p models.Program
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var doc string
+		if err := tx.QueryRowContext(ctx, `SELECT doc FROM programs WHERE id = ?`, programID).Scan(&doc); err != nil {
+			return translate(err)
+		}
+		if err := decode(doc, &p); err != nil {
+			return err
+		}
+		patch.Apply(&p)
+		doc, err := encode(p)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE programs SET doc = ? WHERE id = ?`, doc, programID); err != nil {
+			return translate(err)
+		}
+		return s.recordEvents(ctx, tx, ev)
+	})
+	// Invalidated whatever the outcome, as in SetPINVoidWindow.
+	s.programs.invalidate()
+	if err != nil {
+		return models.Program{}, fmt.Errorf("update settings of %s: %w", programID, err)
+	}
+	return p, nil
+}
+
 // SetProgramCompetencies stores the competency frameworks and evidence
 // rules of program id (models.CompetencySettings, validated by the
 // caller) and returns the program.

@@ -42,6 +42,9 @@ func (s *Store) ProgressRecords(ctx context.Context, programID string, students 
 	if r.Procedures, err = s.ProcedureCounts(ctx, programID, ids); err != nil {
 		return r, err
 	}
+	if r.Practicum, err = s.PracticumTotals(ctx, programID, ids); err != nil {
+		return r, err
+	}
 	if r.Checklists, err = s.ChecklistsByRef(ctx, programID, r.NeededChecklists()); err != nil {
 		return r, err
 	}

@@ -99,6 +99,8 @@ func TestSkillQueriesUseIndexes(t *testing.T) {
 		{"AssignmentFor", assignmentFor + " ORDER BY checklist_version DESC LIMIT 1", assignmentForArgs},
 		{"Procedure", qProcedure, skillArgsN(2)},
 		{"ProcedureCounts", qProcedureCounts(3), skillArgsN(4)},
+		{"PracticumEntry", qPracticumEntry, skillArgsN(2)},
+		{"PracticumTotals", qPracticumTotals(3), skillArgsN(4)},
 		{"StandingsOf", qStandingsOf(3), skillArgsN(4)},
 		// What the standings triggers of 0010 run on every write of an attempt.
 		// What a bulk load (the seeder) runs per student at the end of a batch.
@@ -116,6 +118,9 @@ func TestSkillQueriesUseIndexes(t *testing.T) {
 		{StudentIDs: one, Status: models.ProcedurePending}, {StudentIDs: two, Status: models.ProcedurePending}} {
 		q, args := procedures(f)
 		queries = append(queries, query{"Procedures " + q, q, args})
+		where, pargs := proceduresWhere("p1", f)
+		pq := skillListQuery(practicumFrom(models.PracticumFilter(f)), append(where, "id < ?"), "DESC")
+		queries = append(queries, query{"Procedures practicum " + pq, pq, append(pargs, "cursor", 50)})
 	}
 	// Where a search of a wider index would pass the no-scan rule but
 	// still read what grows with the program, the plan must start on the
@@ -123,6 +128,7 @@ func TestSkillQueriesUseIndexes(t *testing.T) {
 	first := map[string]string{
 		"CohortProgress students":        "SEARCH m USING PRIMARY KEY (cohort_id=? AND user_id>?)",
 		"ProcedureCounts":                "SEARCH procedures USING COVERING INDEX procedures_counts (program_id=? AND student_id=?)",
+		"PracticumTotals":                "SEARCH practicum USING COVERING INDEX practicum_totals (program_id=? AND student_id=?)",
 		"StandingsOf":                    "SEARCH standings USING PRIMARY KEY (program_id=? AND student_id=?)",
 		"standings refresh of a student": "CO-ROUTINE standings_source\nSEARCH attempts USING INDEX attempts_student_skill (program_id=? AND student_id=?)",
 		"standings refresh":              "CO-ROUTINE standings_source\nSEARCH attempts USING INDEX attempts_student_skill (program_id=? AND student_id=? AND checklist_id=?)",

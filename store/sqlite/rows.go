@@ -88,8 +88,8 @@ func insertProcedureRow(ctx context.Context, tx *sql.Tx, p models.Procedure, ifA
 		return false, err
 	}
 	return inserted(tx.ExecContext(ctx, `INSERT INTO procedures (id, program_id, student_id, kind, status, performed_at, created_at,
-		version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`+onConflict(ifAbsent),
-		p.ID, p.ProgramID, p.StudentID, p.Kind, string(p.Status), p.PerformedAt, ms(p.CreatedAt), p.Version, doc))
+		version, doc, successful) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+onConflict(ifAbsent),
+		p.ID, p.ProgramID, p.StudentID, p.Kind, string(p.Status), p.PerformedAt, ms(p.CreatedAt), p.Version, doc, p.Success()))
 }
 
 // insertEventRow appends e to the audit trail once: a repeated id changes

@@ -53,6 +53,8 @@ type Store interface {
 	SaveDevice(ctx context.Context, d models.Device, keep int, staleBefore time.Time) (models.Device, bool, error)
 	Assignment(ctx context.Context, programID, id string) (models.Assignment, error)
 	AssignmentsOf(ctx context.Context, programID string, students []models.User) ([]models.Assignment, error)
+	SetPINVoidWindow(ctx context.Context, programID string, hours int, ev models.Event) (models.Program, error)
+	PracticumTotals(ctx context.Context, programID string, studentIDs []string) (map[string]map[string]models.HoursCount, error)
 }
 
 // EngineEnv names the engine the HTTP suite runs on: "sqlite" (the
