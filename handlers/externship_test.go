@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -220,6 +221,18 @@ func TestProgramSettingsPatch(t *testing.T) {
 	if got.PINVoidWindowHours != 48 || got.TimeZone != "America/Chicago" || len(got.ChecklistPolicies) != 1 {
 		t.Errorf("settings = %+v; want 48 h, Chicago, only bp-manual's policy", got)
 	}
+	// Frameworks and the program's own evidence rules, replaced together;
+	// a rule only tightens the shipped one.
+	if !slices.Equal(got.Competencies.Frameworks, models.DefaultFrameworks) || len(got.Competencies.EvidenceRules) != 0 ||
+		len(got.DefaultEvidenceRules) == 0 || !slices.Equal(got.ShippedFrameworks, models.FrameworkNames()) {
+		t.Errorf("competency settings = %+v; want MAERB-2015 by default, no rules of its own, the shipped ones listed", got)
+	}
+	tighter := map[string]any{"frameworks": []string{"MAERB-2015"}, "evidenceRules": []map[string]any{
+		{"code": "MAERB-2015 I.P.2.b", "partial": []string{"venipuncture-winged-set"}, "why": "evacuated tube only"}}}
+	patch(s.admin, map[string]any{"competencies": tighter}).WantStatus(t, http.StatusOK).JSON(t, &got)
+	if r := got.Competencies.EvidenceRules; len(r) != 1 || r[0].Partial[0] != "venipuncture-winged-set" || got.PINVoidWindowHours != 48 {
+		t.Errorf("settings after the competencies patch = %+v; want the rule, the rest kept", got)
+	}
 	for _, tt := range []struct {
 		name   string
 		caller apitest.User
@@ -228,6 +241,9 @@ func TestProgramSettingsPatch(t *testing.T) {
 		slug   string
 	}{
 		{"an instructor", s.teacher, map[string]any{"timeZone": "UTC"}, http.StatusForbidden, "forbidden"},
+		{"an unknown framework", s.admin, map[string]any{"competencies": map[string]any{"frameworks": []string{"MAERB-2022"}}}, http.StatusUnprocessableEntity, "validation-failed"},
+		{"a rule that adds nothing", s.admin, map[string]any{"competencies": map[string]any{"frameworks": []string{"MAERB-2015"},
+			"evidenceRules": []map[string]any{{"code": "MAERB-2015 I.P.7"}}}}, http.StatusUnprocessableEntity, "validation-failed"},
 		{"nothing to change", s.admin, map[string]any{}, http.StatusUnprocessableEntity, "validation-failed"},
 		{"unknown time zone", s.admin, map[string]any{"timeZone": "Mars/Olympus"}, http.StatusUnprocessableEntity, "validation-failed"},
 		{"server-local time", s.admin, map[string]any{"timeZone": "Local"}, http.StatusUnprocessableEntity, "validation-failed"},
@@ -242,8 +258,8 @@ func TestProgramSettingsPatch(t *testing.T) {
 	}
 	var trail models.List[models.Event]
 	env.Get(t, "/v1/audit?type=program.updated", s.admin.Token).WantStatus(t, http.StatusOK).JSON(t, &trail)
-	if len(trail.Items) != 2 || !strings.Contains(trail.Items[1].Summary, "America/Chicago") {
-		t.Errorf("audit = %+v; want both changes, the first naming the time zone", trail.Items)
+	if len(trail.Items) != 3 || !strings.Contains(trail.Items[2].Summary, "America/Chicago") || !strings.Contains(trail.Items[0].Summary, "competency frameworks") {
+		t.Errorf("audit = %+v; want the three changes, the first naming the time zone, the last the frameworks", trail.Items)
 	}
 }
 

@@ -123,7 +123,7 @@ func (s *server) routes(api huma.API) {
 		Summary: "The program's settings (admins and instructors)", Tags: []string{"Program"}, Security: bearer,
 		Metadata: access(only("program settings are for the program's staff", models.RoleAdmin, models.RoleInstructor)), Errors: read}, s.programSettings)
 	register(api, huma.Operation{OperationID: "set-program-settings", Method: http.MethodPatch, Path: "/v1/program/settings",
-		Summary: "Change the program's settings: the PIN void window (admins; audited)", Tags: []string{"Program"}, Security: bearer,
+		Summary: "Change the program's settings the body names: PIN void window, time zone, practicum hours, checklist policies, competency frameworks and evidence rules (admins; audited)", Tags: []string{"Program"}, Security: bearer,
 		Metadata: access(admins("change program settings")), Errors: write}, s.setProgramSettings)
 
 	// Cohorts, users and roster

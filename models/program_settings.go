@@ -1,6 +1,7 @@
 package models
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -95,11 +96,14 @@ type SettingsPatch struct {
 	TimeZone       *string
 	PracticumHours *int
 	Policies       map[string]ChecklistPolicy
+	// Competencies replaces the program's frameworks and its own evidence
+	// rules, together.
+	Competencies *CompetencySettings
 }
 
 // IsZero reports whether the patch changes nothing.
 func (s SettingsPatch) IsZero() bool {
-	return s.PINVoidHours == nil && s.TimeZone == nil && s.PracticumHours == nil && len(s.Policies) == 0
+	return s.PINVoidHours == nil && s.TimeZone == nil && s.PracticumHours == nil && len(s.Policies) == 0 && s.Competencies == nil
 }
 
 // Validate checks every value the patch sets; fields are named as in the
@@ -125,6 +129,14 @@ func (s SettingsPatch) Validate() error {
 		}
 		s.Policies[id].validate(field, &v)
 	}
+	if s.Competencies != nil {
+		var c *ValidationError
+		if err := s.Competencies.Validate(); errors.As(err, &c) {
+			for _, p := range c.Problems {
+				v.Add("body.competencies."+p.Field, "%s", p.Message)
+			}
+		}
+	}
 	return v.Err()
 }
 
@@ -149,6 +161,9 @@ func (s SettingsPatch) Apply(p *Program) {
 		}
 		p.Policies[id] = pol
 	}
+	if c := s.Competencies; c != nil {
+		p.Frameworks, p.EvidenceRules = c.Frameworks, c.EvidenceRules
+	}
 }
 
 // Summary describes the patch for the audit trail.
@@ -165,6 +180,9 @@ func (s SettingsPatch) Summary() string {
 	}
 	for _, id := range slices.Sorted(maps.Keys(s.Policies)) {
 		parts = append(parts, "the policy of "+id+" to "+s.Policies[id].String())
+	}
+	if c := s.Competencies; c != nil {
+		parts = append(parts, fmt.Sprintf("the competency frameworks to %s with %d evidence rules of its own", strings.Join(c.Frameworks, ", "), len(c.EvidenceRules)))
 	}
 	return "set " + strings.Join(parts, ", ")
 }

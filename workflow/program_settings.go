@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"strings"
 
 	"skillbook/models"
 )
@@ -22,6 +23,11 @@ type ProgramSettings struct {
 	TimeZone               string                            `json:"timeZone" doc:"The program's IANA time zone: dates in exports and reminders are its dates (UTC unless the program set one)."`
 	PracticumHoursRequired int                               `json:"practicumHoursRequired" doc:"The practicum (externship) hours each student needs confirmed (160 unless the program set it)."`
 	ChecklistPolicies      map[string]models.ChecklistPolicy `json:"checklistPolicies" doc:"The program's own attempt and practice rules, by checklist id, over each checklist's grading."`
+	// Competencies are the frameworks the program reports against and
+	// the evidence rules it adds to the shipped ones.
+	Competencies         models.CompetencySettings `json:"competencies" doc:"The competency frameworks the program reports against (MAERB-2015 unless it chose) and the evidence rules it adds to the shipped defaults."`
+	ShippedFrameworks    []string                  `json:"shippedFrameworks" doc:"The frameworks Skillbook ships, which competencies.frameworks may name."`
+	DefaultEvidenceRules []models.EvidenceRule     `json:"defaultEvidenceRules" doc:"The shipped evidence rules, which a program's own rules can only tighten."`
 }
 
 // settingsOf is what p's staff see of its settings.
@@ -34,8 +40,14 @@ func settingsOf(p models.Program) ProgramSettings {
 	if policies == nil {
 		policies = map[string]models.ChecklistPolicy{}
 	}
+	rules := p.EvidenceRules
+	if rules == nil {
+		rules = []models.EvidenceRule{}
+	}
 	return ProgramSettings{PINVoidWindowHours: int(p.PINVoidWindow().Hours()), TimeZone: tz,
-		PracticumHoursRequired: p.PracticumRequirement(), ChecklistPolicies: policies}
+		PracticumHoursRequired: p.PracticumRequirement(), ChecklistPolicies: policies,
+		Competencies:      models.CompetencySettings{Frameworks: p.CompetencyFrameworks(), EvidenceRules: rules},
+		ShippedFrameworks: models.FrameworkNames(), DefaultEvidenceRules: models.DefaultEvidenceRules()}
 }
 
 // ProgramSettings returns the caller's program's settings.
@@ -87,6 +99,10 @@ func (e *Evaluations) UpdateProgramSettings(ctx context.Context, caller Caller, 
 	for id, pol := range patch.Policies {
 		// Event data keys are stored as document keys: no dot.
 		data["checklistPolicy:"+id] = pol.String()
+	}
+	if c := patch.Competencies; c != nil {
+		data["frameworks"], data["wasFrameworks"] = strings.Join(c.Frameworks, ","), strings.Join(before.Competencies.Frameworks, ",")
+		data["evidenceRules"], data["wasEvidenceRules"] = fmt.Sprint(len(c.EvidenceRules)), fmt.Sprint(len(before.Competencies.EvidenceRules))
 	}
 	summary := patch.Summary()
 	if patch.PINVoidHours != nil && len(data) == 2 {

@@ -21,7 +21,6 @@ type Store interface {
 	skillStores
 	noticeStores
 	exportStores
-	CompetencySettingsStore
 }
 
 // Workflow groups the use cases; each group depends only on its own store
@@ -32,8 +31,6 @@ type Workflow struct {
 	Skills      *Skills
 	Notices     *Notices
 	Exports     *Exports
-	// Competencies are the program's frameworks and evidence rules.
-	Competencies *Competencies
 }
 
 // Signing is the key records are signed with and the published keys they
@@ -57,12 +54,11 @@ func WithAccounts(accounts Accounts) Option {
 // records with sig.
 func New(store Store, clk clock.Clock, sig Signing, opts ...Option) *Workflow {
 	w := &Workflow{
-		Evaluations:  newEvaluations(store, clk, sig),
-		People:       newPeople(store, clk),
-		Skills:       newSkills(store, clk),
-		Notices:      newNotices(store, clk, sig),
-		Exports:      newExports(store, clk),
-		Competencies: NewCompetencies(store),
+		Evaluations: newEvaluations(store, clk, sig),
+		People:      newPeople(store, clk),
+		Skills:      newSkills(store, clk),
+		Notices:     newNotices(store, clk, sig),
+		Exports:     newExports(store, clk),
 	}
 	for _, o := range opts {
 		o(w)

@@ -128,6 +128,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		st.RunMaintenance(maintCtx, 10*time.Second)
 	}()
 	defer func() { stopMaint(); <-maintDone }()
+	// The chain heads are signed before the API serves, then on a timer.
+	signAuditHeads(ctx, wf.Notices, log)
 	checkpointsDone := make(chan struct{})
 	go func() {
 		defer close(checkpointsDone)
@@ -169,22 +171,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return nil
 }
 
-// checkpointAudit signs the head of every program's audit chain that moved,
-// at start and then every interval, until ctx ends. Several instances may
-// run it: a checkpoint another wrote at the same head counts as written.
+// checkpointAudit signs the head of every program's audit chain that
+// moved, every interval, until ctx ends. Several instances may run it: a
+// checkpoint another wrote at the same head counts as written.
 func checkpointAudit(ctx context.Context, n *workflow.Notices, interval time.Duration, log *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if written, err := n.Checkpoint(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("audit checkpoint", "error", err)
-		} else if written > 0 {
-			log.Info("audit checkpoints signed", "programs", written)
-		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			signAuditHeads(ctx, n, log)
 		}
+	}
+}
+
+// signAuditHeads writes a signed checkpoint of every moved chain head.
+func signAuditHeads(ctx context.Context, n *workflow.Notices, log *slog.Logger) {
+	if written, err := n.Checkpoint(ctx); err != nil && ctx.Err() == nil {
+		log.Warn("audit checkpoint", "error", err)
+	} else if written > 0 {
+		log.Info("audit checkpoints signed", "programs", written)
 	}
 }

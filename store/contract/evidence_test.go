@@ -87,7 +87,9 @@ func TestEvidenceSurvivesUnassignment(t *testing.T) {
 	})
 }
 
-func TestSetProgramCompetencies(t *testing.T) {
+// TestProgramCompetencySettings stores a program's frameworks and evidence
+// rules through the settings patch, leaving the rest of the program.
+func TestProgramCompetencySettings(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s storetest.Store, _ *clock.Fake) {
 		ctx := context.Background()
 		p := newProgram(t, s)
@@ -100,7 +102,8 @@ func TestSetProgramCompetencies(t *testing.T) {
 		}
 		settings := models.CompetencySettings{Frameworks: []string{"MAERB-2015"}, EvidenceRules: []models.EvidenceRule{
 			{Code: "MAERB-2015 I.P.2.c", Requires: []models.Requirement{{AnyOf: []string{"capillary-puncture"}}, {AnyOf: []string{"order-of-draw-labeling", "venipuncture-winged-set"}}}, Why: "ours"}}}
-		set, err := s.SetProgramCompetencies(ctx, p, settings)
+		ev := models.Event{Type: models.EventProgramUpdated, ProgramID: p, Actor: models.SystemActor, Subject: "program", SubjectID: p, Summary: "competencies"}
+		set, err := s.UpdateProgramSettings(ctx, p, models.SettingsPatch{Competencies: &settings}, ev)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,11 +115,12 @@ func TestSetProgramCompetencies(t *testing.T) {
 			if !slices.Equal(q.Frameworks, settings.Frameworks) || len(q.EvidenceRules) != 1 ||
 				len(q.EvidenceRules[0].Requires) != 2 || !slices.Equal(q.EvidenceRules[0].Requires[1].AnyOf, []string{"order-of-draw-labeling", "venipuncture-winged-set"}) ||
 				q.Name != before.Name || q.Grading != before.Grading {
-				t.Errorf("program after SetProgramCompetencies = %+v; want the settings and the rest unchanged", q)
+				t.Errorf("program after the competencies patch = %+v; want the settings and the rest unchanged", q)
 			}
 		}
-		if _, err := s.SetProgramCompetencies(ctx, "no-such-program", settings); !errors.Is(err, models.ErrNotFound) {
-			t.Errorf("SetProgramCompetencies(no such program) = %v; want ErrNotFound", err)
+		ev.ProgramID, ev.SubjectID = "no-such-program", "no-such-program"
+		if _, err := s.UpdateProgramSettings(ctx, "no-such-program", models.SettingsPatch{Competencies: &settings}, ev); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("the competencies patch of no such program = %v; want ErrNotFound", err)
 		}
 	})
 }

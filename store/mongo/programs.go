@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"skillbook/models"
 )
@@ -62,6 +61,9 @@ func (s *Store) UpdateProgramSettings(ctx context.Context, programID string, pat
 	if patch.PracticumHours != nil {
 		set["practicumHoursRequired"] = *patch.PracticumHours
 	}
+	if c := patch.Competencies; c != nil {
+		set["frameworks"], set["evidenceRules"] = c.Frameworks, c.EvidenceRules
+	}
 	for id, pol := range patch.Policies {
 		// Checklist ids are slugs: no '.' or '$' to escape in the path.
 		if pol.IsZero() {
@@ -85,17 +87,4 @@ func (s *Store) UpdateProgramSettings(ctx context.Context, programID string, pat
 	}
 	s.relayAfter(ctx, colPrograms, programID)
 	return p, nil
-}
-
-// SetProgramCompetencies stores the competency frameworks and evidence
-// rules of program id (models.CompetencySettings, validated by the
-// caller) and returns the program.
-func (s *Store) SetProgramCompetencies(ctx context.Context, id string, settings models.CompetencySettings) (models.Program, error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	var p models.Program
-	err := s.collection(colPrograms).FindOneAndUpdate(ctx, bson.M{"_id": id},
-		bson.M{"$set": bson.M{"frameworks": settings.Frameworks, "evidenceRules": settings.EvidenceRules}},
-		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&p)
-	return p, translate(err, fmt.Sprintf("set competencies of program %s", id))
 }

@@ -107,32 +107,3 @@ func (s *Store) UpdateProgramSettings(ctx context.Context, programID string, pat
 	}
 	return p, nil
 }
-
-// SetProgramCompetencies stores the competency frameworks and evidence
-// rules of program id (models.CompetencySettings, validated by the
-// caller) and returns the program.
-func (s *Store) SetProgramCompetencies(ctx context.Context, id string, settings models.CompetencySettings) (models.Program, error) {
-	var p models.Program
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var doc string
-		if err := tx.QueryRowContext(ctx, `SELECT doc FROM programs WHERE id = ?`, id).Scan(&doc); err != nil {
-			return translate(err)
-		}
-		if err := decode(doc, &p); err != nil {
-			return err
-		}
-		p.Frameworks, p.EvidenceRules = settings.Frameworks, settings.EvidenceRules
-		next, err := encode(p)
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE programs SET doc = ? WHERE id = ?`, next, id)
-		return translate(err)
-	})
-	// The cached copy is stale whether or not the write went through.
-	s.programs.invalidate()
-	if err != nil {
-		return models.Program{}, fmt.Errorf("set competencies of program %s: %w", id, err)
-	}
-	return p, nil
-}
