@@ -204,6 +204,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check the program's audit chain (admins): intact with its entry count and head hash, or its first broken link
+         * @description Each entry carries a sequence number (1, 2, 3 … without gaps) and a hash over the previous entry's hash and its own content. The walk reports the first sequence number where an entry is missing, repeated, changed, names the wrong previous hash, or disagrees with the program's latest signed checkpoint. A broken chain is 200 with intact false.
+         */
+        get: operations["verify-audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/checklists": {
         parameters: {
             query?: never;
@@ -807,6 +827,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/practicum-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Logged practicum hours, newest first: your own, the students you teach, or the program's */
+        get: operations["list-practicum-hours"];
+        put?: never;
+        /**
+         * Log practicum (externship) hours you worked at a site, pending the preceptor's confirmation
+         * @description One entry per day and site. Send your own UUIDv7 as id so an offline retry stores the hours once: the same id and content answers 200 with the stored entry, the same id with other content 409.
+         */
+        post: operations["log-practicum-hours"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/practicum-hours/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One practicum entry */
+        get: operations["get-practicum-hours"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/practicum-hours/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the preceptor's confirmation of pending hours of a student you teach (instructors, admins); they then count toward the requirement */
+        post: operations["confirm-practicum-hours"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/practicum-hours/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record that the preceptor does not confirm pending hours, saying why (comment required) */
+        post: operations["reject-practicum-hours"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/procedures": {
         parameters: {
             query?: never;
@@ -893,7 +985,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the program's settings: the PIN void window (admins; audited) */
+        /** Change the program's settings the body names: PIN void window, time zone, practicum hours, checklist policies, competency frameworks and evidence rules (admins; audited) */
         patch: operations["set-program-settings"];
         trace?: never;
     };
@@ -1217,6 +1309,26 @@ export interface components {
             score?: number;
             status: string;
         };
+        AuditBreak: {
+            detail: string;
+            /** @enum {string} */
+            reason: "gap" | "duplicate" | "previous-hash" | "hash-mismatch" | "checkpoint" | "checkpoint-signature" | "head" | "unlinked";
+            /**
+             * Format: int64
+             * @description The sequence number of the first broken link (0 for an entry in no link).
+             */
+            seq: number;
+        };
+        AuditVerification: {
+            break?: components["schemas"]["AuditBreak"];
+            /** Format: int64 */
+            entries: number;
+            headHash?: string;
+            /** Format: int64 */
+            headSeq: number;
+            intact: boolean;
+            programId: string;
+        };
         Checklist: {
             area: string;
             competencies: string[] | null;
@@ -1232,6 +1344,7 @@ export interface components {
             purpose: string;
             /** Format: int64 */
             revision: number;
+            sources?: components["schemas"]["Source"][] | null;
             status: string;
             steps: components["schemas"]["Step"][] | null;
             title: string;
@@ -1256,8 +1369,24 @@ export interface components {
             grading?: components["schemas"]["GradingInput"];
             /** @description What the student shows, and why it matters. */
             purpose: string;
+            /** @description Public references the steps follow (guidelines, standards, manufacturer's instructions). */
+            sources?: components["schemas"]["SourceInput"][] | null;
             steps: components["schemas"]["StepInput"][] | null;
             title: string;
+        };
+        ChecklistPolicy: {
+            /** @description Evaluation attempts must be on different days (in the program's time zone): no request on the day of the last graded one. */
+            distinctDays?: boolean;
+            /**
+             * Format: int64
+             * @description Failed evaluations that flag the skill for remediation (overrides the checklist's).
+             */
+            maxAttempts?: number;
+            /**
+             * Format: int64
+             * @description Practice attempts to log before requesting an evaluation (overrides the checklist's).
+             */
+            requiredPractice?: number;
         };
         ChecklistSummary: {
             area: string;
@@ -1286,6 +1415,11 @@ export interface components {
             /** @description Every version, oldest first; drafts only for admins. */
             items: components["schemas"]["ChecklistSummary"][] | null;
         };
+        CodeEvidence: {
+            code: string;
+            sources: components["schemas"]["EvidenceSource"][] | null;
+            title?: string;
+        };
         Cohort: {
             archived: boolean;
             /** Format: date-time */
@@ -1309,6 +1443,10 @@ export interface components {
             cohortName: string;
             items: components["schemas"]["StudentProgress"][] | null;
             nextCursor?: string;
+        };
+        CompetencySettings: {
+            evidenceRules: components["schemas"]["EvidenceRule"][] | null;
+            frameworks: string[] | null;
         };
         Completion: {
             /** Format: int64 */
@@ -1347,6 +1485,8 @@ export interface components {
             id: string;
             /** @description What the student shows, and why it matters. */
             purpose: string;
+            /** @description Public references the steps follow (guidelines, standards, manufacturer's instructions). */
+            sources?: components["schemas"]["SourceInput"][] | null;
             steps: components["schemas"]["StepInput"][] | null;
             title: string;
         };
@@ -1375,6 +1515,24 @@ export interface components {
             /** @description The student of a transcript. */
             studentId?: string;
         };
+        CreatePracticumInputBody: {
+            /** @description The day worked (YYYY-MM-DD), not in the future. */
+            date: string;
+            /**
+             * Format: double
+             * @description Hours worked that day at the site: more than 0, at most 24, in quarter hours (7.5).
+             */
+            hours: number;
+            /** @description A UUIDv7 the client made when the hours were logged, so an offline retry stores them once. */
+            id?: string;
+            note?: string;
+            /** @description The site's preceptor who supervised the student. */
+            preceptor: string;
+            /** @description The preceptor's credential (CMA (AAMA), RN, …). */
+            preceptorCredential?: string;
+            /** @description The externship site (clinic, practice). */
+            site: string;
+        };
         CreateProcedureInputBody: {
             /**
              * Format: uuid
@@ -1388,6 +1546,8 @@ export interface components {
             performedAt: string;
             /** @description Where it was performed (clinic, lab). */
             site?: string;
+            /** @description Whether it succeeded (default true); only successful confirmed procedures count toward the targets. */
+            successful?: boolean;
         };
         Device: {
             appVersion?: string;
@@ -1408,10 +1568,16 @@ export interface components {
              * @enum {string}
              */
             decision: "grade" | "return";
+            /** @description Externship: the preceptor who supervised the student there; part of the signed record. */
+            preceptor?: string;
+            /** @description Externship: the preceptor's credential (CMA (AAMA), RN, …). */
+            preceptorCredential?: string;
             /** @enum {string} */
             setting?: "skills-lab" | "clinical-site";
             /** @description Set when the instructor signs on the student's device with their PIN; the request is then made with the student's session. */
             signer?: components["schemas"]["PinSigner"];
+            /** @description Externship: the site (clinic, practice) where the skill was observed; part of the signed record. */
+            site?: string;
             /** @description One result per checklist step: pass, fail or na; a comment on every failed step. */
             steps?: components["schemas"]["StepGrade"][] | null;
         };
@@ -1424,10 +1590,16 @@ export interface components {
             grading: components["schemas"]["Grading"];
             id: string;
             outcome: string;
+            /** @description The site's preceptor who supervised the student. */
+            preceptor?: string;
+            /** @description The preceptor's credential (CMA (AAMA), RN, …). */
+            preceptorCredential?: string;
             /** Format: int64 */
             score: number;
             setting: string;
             signature?: components["schemas"]["Signature"];
+            /** @description The externship site (clinic, practice) where it was observed. */
+            site?: string;
             steps: components["schemas"]["StepGrade"][] | null;
         };
         Event: {
@@ -1437,13 +1609,34 @@ export interface components {
             data?: {
                 [key: string]: string;
             };
+            hash?: string;
             id: string;
+            prevHash?: string;
             programId: string;
+            /** Format: int64 */
+            seq?: number;
             studentId?: string;
             subject: string;
             subjectId: string;
             summary: string;
             type: string;
+        };
+        EvidenceRule: {
+            code: string;
+            partial?: string[] | null;
+            requires?: components["schemas"]["Requirement"][] | null;
+            why?: string;
+        };
+        EvidenceSource: {
+            attemptId: string;
+            checklistId: string;
+            /** Format: int64 */
+            checklistVersion: number;
+            credential?: string;
+            partial?: boolean;
+            /** Format: date-time */
+            signedAt: string;
+            signer?: string;
         };
         ExportFilter: {
             area?: string;
@@ -1620,6 +1813,10 @@ export interface components {
             items: components["schemas"]["FeedItem"][] | null;
             nextCursor?: string;
         };
+        ListPracticumEntry: {
+            items: components["schemas"]["PracticumEntry"][] | null;
+            nextCursor?: string;
+        };
         ListProcedure: {
             items: components["schemas"]["Procedure"][] | null;
             nextCursor?: string;
@@ -1670,6 +1867,51 @@ export interface components {
             /** @description The instructor's personal signing PIN. */
             pin: string;
         };
+        PracticumEntry: {
+            /** Format: date-time */
+            createdAt: string;
+            date: string;
+            /** Format: double */
+            hours: number;
+            id: string;
+            note?: string;
+            preceptor: string;
+            preceptorCredential?: string;
+            programId: string;
+            review?: components["schemas"]["PracticumReview"];
+            site: string;
+            status: string;
+            studentId: string;
+            studentName: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: int64 */
+            version: number;
+        };
+        PracticumProgress: {
+            /** Format: double */
+            confirmed: number;
+            /** @description Whether the confirmed hours reach the requirement. */
+            met: boolean;
+            /** Format: double */
+            pending: number;
+            /** Format: double */
+            rejected: number;
+            /**
+             * Format: double
+             * @description The practicum hours the program requires (160 unless it set its own).
+             */
+            required: number;
+            sites: components["schemas"]["SiteHours"][] | null;
+        };
+        PracticumReview: {
+            comment?: string;
+            /** Format: date-time */
+            reviewedAt: string;
+            reviewerCredential?: string;
+            reviewerId: string;
+            reviewerName: string;
+        };
         Problem: {
             /** @description What went wrong with this request. */
             detail?: string;
@@ -1700,6 +1942,8 @@ export interface components {
             status: string;
             studentId: string;
             studentName: string;
+            /** @description Whether the procedure succeeded (true for procedures logged before this was recorded); only successful confirmed ones count toward the targets. */
+            successful?: boolean;
             /** Format: date-time */
             updatedAt: string;
             /** Format: int64 */
@@ -1714,6 +1958,11 @@ export interface components {
             pending: number;
             /** Format: int64 */
             rejected: number;
+            /**
+             * Format: int64
+             * @description Confirmed procedures that succeeded: what the target counts.
+             */
+            successful: number;
             /** Format: int64 */
             target: number;
         };
@@ -1726,18 +1975,48 @@ export interface components {
             reviewerName: string;
         };
         ProgramSettings: {
+            /** @description The program's own attempt and practice rules, by checklist id, over each checklist's grading. */
+            checklistPolicies: {
+                [key: string]: components["schemas"]["ChecklistPolicy"];
+            };
+            /** @description The competency frameworks the program reports against (MAERB-2015 unless it chose) and the evidence rules it adds to the shipped defaults. */
+            competencies: components["schemas"]["CompetencySettings"];
+            /** @description The shipped evidence rules, which a program's own rules can only tighten. */
+            defaultEvidenceRules: components["schemas"]["EvidenceRule"][] | null;
             /**
              * Format: int64
              * @description How long after a sign-off made with their signing PIN an instructor may void it, in hours (1 to 168; 24 unless the program set it).
              */
             pinVoidWindowHours: number;
+            /**
+             * Format: int64
+             * @description The practicum (externship) hours each student needs confirmed (160 unless the program set it).
+             */
+            practicumHoursRequired: number;
+            /** @description The frameworks Skillbook ships, which competencies.frameworks may name. */
+            shippedFrameworks: string[] | null;
+            /** @description The program's IANA time zone: dates in exports and reminders are its dates (UTC unless the program set one). */
+            timeZone: string;
         };
         ProgramSettingsInputBody: {
+            /** @description Attempt and practice rules by checklist id; a policy given replaces that checklist's, an empty one ({}) removes it. Checklists not named keep theirs. */
+            checklistPolicies?: {
+                [key: string]: components["schemas"]["ChecklistPolicy"];
+            };
+            /** @description The competency frameworks to report against and the program's own evidence rules, replaced together; rules can only tighten the shipped defaults. */
+            competencies?: components["schemas"]["CompetencySettings"];
             /**
              * Format: int64
              * @description How long after a sign-off made with their signing PIN an instructor may void it, in hours (1 to 168).
              */
-            pinVoidWindowHours: number;
+            pinVoidWindowHours?: number;
+            /**
+             * Format: int64
+             * @description The practicum (externship) hours each student needs confirmed (1 to 2000).
+             */
+            practicumHoursRequired?: number;
+            /** @description The program's IANA time zone (America/Chicago, UTC): dates in exports and reminders are its dates. */
+            timeZone?: string;
         };
         QueueEntry: {
             attempt: components["schemas"]["Attempt"];
@@ -1794,6 +2073,13 @@ export interface components {
             dueDate?: string;
             /** @description What the student will do, with whom, by when. */
             plan: string;
+        };
+        Requirement: {
+            anyOf: string[] | null;
+        };
+        ReviewPracticumInputBody: {
+            /** @description What the preceptor said; required to reject (the student sees it). */
+            comment?: string;
         };
         RosterOutcome: {
             /** @description The row's email address, normalized; empty when the row could not be read. */
@@ -1860,6 +2146,15 @@ export interface components {
             refusedTries: number;
             set: boolean;
         };
+        SiteHours: {
+            /** Format: double */
+            confirmed: number;
+            /** Format: double */
+            pending: number;
+            /** Format: double */
+            rejected: number;
+            site: string;
+        };
         SkillProgress: {
             area: string;
             checklistId: string;
@@ -1888,9 +2183,22 @@ export interface components {
             status: string;
             title: string;
         };
+        Source: {
+            publisher: string;
+            title: string;
+            url: string;
+        };
+        SourceInput: {
+            /** @description Who issued it, such as CDC, CLSI, OSHA or a manufacturer. */
+            publisher: string;
+            title: string;
+            /** @description An absolute http or https URL. */
+            url: string;
+        };
         Step: {
             critical: boolean;
             id: string;
+            mayNotApply?: boolean;
             text: string;
         };
         StepGrade: {
@@ -1903,13 +2211,17 @@ export interface components {
             critical?: boolean;
             /** @description Unique within the checklist. */
             id: string;
+            /** @description The step may not apply to every patient, so an evaluator may grade it not applicable (with a comment); never on a critical step. */
+            mayNotApply?: boolean;
             text: string;
         };
         StudentProgress: {
             areas: components["schemas"]["AreaCompletion"][] | null;
             asOf: string;
             competencies: string[] | null;
+            evidence: components["schemas"]["CodeEvidence"][] | null;
             overall: components["schemas"]["Completion"];
+            practicum: components["schemas"]["PracticumProgress"];
             procedures: components["schemas"]["ProcedureProgress"][] | null;
             skills: components["schemas"]["SkillProgress"][] | null;
             studentId: string;
@@ -2937,6 +3249,71 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "verify-audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerification"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6449,6 +6826,502 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-practicum-hours": {
+        parameters: {
+            query?: {
+                /** @description Only this student's hours. */
+                studentId?: string;
+                /** @description Only hours with this status. */
+                status?: "pending" | "confirmed" | "rejected";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListPracticumEntry"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "log-practicum-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePracticumInputBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PracticumEntry"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get-practicum-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PracticumEntry"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "confirm-practicum-hours": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag the hours were read with; 412 if they changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReviewPracticumInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PracticumEntry"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reject-practicum-hours": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag the hours were read with; 412 if they changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReviewPracticumInputBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PracticumEntry"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
