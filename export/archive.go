@@ -14,8 +14,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // The archive is gzipped newline-delimited JSON. The first line is the
@@ -230,14 +228,9 @@ func Import(ctx context.Context, ar *ArchiveReader, im models.ArchiveImport, key
 			return im.Close(ctx)
 		}
 		if err == nil && kind == attemptKind {
-			var a models.Attempt
-			if err = bson.UnmarshalExtJSON(doc, true, &a); err == nil {
-				checked.add(&a, models.Verify(&a, keys))
-			} else {
-				err = fmt.Errorf("archive: read attempt: %w", err)
-			}
+			err = checked.checkAttempt(doc, keys)
 		}
-		if err == nil && kind != SignedRecordKind {
+		if err == nil && kind != models.ArchiveSignedRecord {
 			err = im.Add(ctx, kind, doc)
 		}
 		if err != nil {

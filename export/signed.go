@@ -17,10 +17,6 @@ import (
 	"skillbook/models"
 )
 
-// SignedRecordKind is the archive record kind of a signed record's
-// canonical bytes and signature (models.ArchiveSignedRecord).
-const SignedRecordKind = models.ArchiveSignedRecord
-
 // attemptKind is the archive record kind of an attempt.
 const attemptKind = "attempt"
 
@@ -127,12 +123,20 @@ func VerifyArchive(ctx context.Context, r io.Reader, keys models.SignatureVerifi
 		if kind != attemptKind {
 			continue
 		}
-		var a models.Attempt
-		if err := bson.UnmarshalExtJSON(doc, true, &a); err != nil {
-			return v, fmt.Errorf("archive: read attempt: %w", err)
+		if err := v.checkAttempt(doc, keys); err != nil {
+			return v, err
 		}
-		v.add(&a, models.Verify(&a, keys))
 	}
+}
+
+// checkAttempt checks the signed records of an archive's attempt doc.
+func (v *Verification) checkAttempt(doc []byte, keys models.SignatureVerifier) error {
+	var a models.Attempt
+	if err := bson.UnmarshalExtJSON(doc, true, &a); err != nil {
+		return fmt.Errorf("archive: read attempt: %w", err)
+	}
+	v.add(&a, models.Verify(&a, keys))
+	return nil
 }
 
 func (v *Verification) add(a *models.Attempt, c models.Verification) {
