@@ -101,10 +101,13 @@ type Evaluation struct {
 	Score   int     `json:"score" bson:"score"`
 	Outcome Outcome `json:"outcome" bson:"outcome"`
 	// FailedCritical lists the critical steps that failed.
-	FailedCritical []string   `json:"failedCritical,omitempty" bson:"failedCritical,omitempty"`
-	Grading        Grading    `json:"grading" bson:"grading"`
-	EvaluatedAt    time.Time  `json:"evaluatedAt" bson:"evaluatedAt"`
-	Signature      *Signature `json:"signature,omitempty" bson:"signature,omitempty"`
+	FailedCritical []string `json:"failedCritical,omitempty" bson:"failedCritical,omitempty"`
+	// Affective rates each affective competency the checklist declares
+	// (RateAffective); part of the signed record when set.
+	Affective   []AffectiveRating `json:"affective,omitempty" bson:"affective,omitempty" doc:"The evaluator's rating of each affective competency the checklist declares; part of the signed record."`
+	Grading     Grading           `json:"grading" bson:"grading"`
+	EvaluatedAt time.Time         `json:"evaluatedAt" bson:"evaluatedAt"`
+	Signature   *Signature        `json:"signature,omitempty" bson:"signature,omitempty"`
 
 	// Externship: where it was observed and who supervised it there
 	// (optional; part of the signed record when set).

@@ -74,16 +74,21 @@ type Source struct {
 // for ever: an evaluation records both, and a published version never
 // changes.
 type Checklist struct {
-	ID           string          `json:"id" bson:"checklistId" yaml:"id"`
-	Version      int             `json:"version" bson:"version" yaml:"version"`
-	ProgramID    string          `json:"programId,omitempty" bson:"programId" yaml:"-"`
-	Area         Area            `json:"area" bson:"area" yaml:"area"`
-	Title        string          `json:"title" bson:"title" yaml:"title"`
-	Purpose      string          `json:"purpose" bson:"purpose" yaml:"purpose"`
-	Competencies []string        `json:"competencies" bson:"competencies" yaml:"competencies"`
-	Equipment    []string        `json:"equipment" bson:"equipment" yaml:"equipment"`
-	Steps        []Step          `json:"steps" bson:"steps" yaml:"steps"`
-	Grading      GradingOverride `json:"grading" bson:"grading" yaml:"grading,omitempty"`
+	ID           string   `json:"id" bson:"checklistId" yaml:"id"`
+	Version      int      `json:"version" bson:"version" yaml:"version"`
+	ProgramID    string   `json:"programId,omitempty" bson:"programId" yaml:"-"`
+	Area         Area     `json:"area" bson:"area" yaml:"area"`
+	Title        string   `json:"title" bson:"title" yaml:"title"`
+	Purpose      string   `json:"purpose" bson:"purpose" yaml:"purpose"`
+	Competencies []string `json:"competencies" bson:"competencies" yaml:"competencies"`
+	// Affective are the affective competencies (MAERB's behaviours) an
+	// evaluation of this checklist rates, each met or not met
+	// (RateAffective). Part of the digest only when declared, so versions
+	// published before it keep theirs.
+	Affective []string        `json:"affective,omitempty" bson:"affective,omitempty" yaml:"affective,omitempty"`
+	Equipment []string        `json:"equipment" bson:"equipment" yaml:"equipment"`
+	Steps     []Step          `json:"steps" bson:"steps" yaml:"steps"`
+	Grading   GradingOverride `json:"grading" bson:"grading" yaml:"grading,omitempty"`
 	// Sources cite what the content follows. Every shipped checklist cites
 	// at least one (the library loader checks); a program's own may.
 	// Citations are not part of the digest: adding one to a published
@@ -193,6 +198,7 @@ func (c *Checklist) Validate() error {
 		}
 		seenCodes[code] = true
 	}
+	checkAffective(&v, c.Affective)
 
 	switch n := len(c.Equipment); {
 	case n == 0:
@@ -280,8 +286,9 @@ func joinAreas() string {
 }
 
 // ContentDigest returns the hex SHA-256 of the checklist's content: id,
-// version, area, title, purpose, competencies, equipment, steps and
-// grading, in that order, as JSON. Program, status, dates and revision are
+// version, area, title, purpose, competencies, equipment, steps, grading
+// and the affective competencies it rates (when it declares any), in that
+// order, as JSON. Program, status, dates and revision are
 // bookkeeping and sources are citations; none is part of it, so the same
 // content always has the same digest wherever it is stored.
 func (c *Checklist) ContentDigest() string {
@@ -295,7 +302,8 @@ func (c *Checklist) ContentDigest() string {
 		Equipment    []string        `json:"equipment"`
 		Steps        []Step          `json:"steps"`
 		Grading      GradingOverride `json:"grading"`
-	}{c.ID, c.Version, c.Area, c.Title, c.Purpose, nonNil(c.Competencies), nonNil(c.Equipment), nonNil(c.Steps), c.Grading}
+		Affective    []string        `json:"affective,omitempty"`
+	}{c.ID, c.Version, c.Area, c.Title, c.Purpose, nonNil(c.Competencies), nonNil(c.Equipment), nonNil(c.Steps), c.Grading, c.Affective}
 	b, err := json.Marshal(content)
 	if err != nil {
 		// Strings, ints and bools always encode.

@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -19,12 +20,65 @@ type Competency struct {
 // Framework is a curriculum whose competency codes checklists may cite,
 // as its data file under frameworks/ describes it.
 type Framework struct {
-	Name         string // e.g. "MAERB-2015"
-	Title        string
-	Accreditor   string
-	Edition      string
-	Sources      map[string]FrameworkSource
+	Name       string // e.g. "MAERB-2015"
+	Title      string
+	Accreditor string
+	Edition    string
+	Sources    map[string]FrameworkSource
+	// Areas names the content areas by numeral ("I": "Anatomy &
+	// Physiology"); Coverage says which part of the curriculum is shipped.
+	Areas        map[string]string
+	Coverage     string
 	Competencies []Competency // every code checklists may cite, in curriculum order
+}
+
+// ContentArea is the content area a competency code belongs to: the
+// numeral it starts with ("MAERB-2015 III.P.2" is "III").
+func ContentArea(code string) string {
+	_, local, ok := strings.Cut(code, " ")
+	if !ok {
+		local = code
+	}
+	area, _, _ := strings.Cut(local, ".")
+	return area
+}
+
+// AreaTitle is content area area of f as people write it: "I. Anatomy &
+// Physiology", or "Content area IV" when the data does not name it.
+func (f Framework) AreaTitle(area string) string {
+	if name := f.Areas[area]; name != "" {
+		return area + ". " + name
+	}
+	return "Content area " + area
+}
+
+// Counts says how many codes of each domain f ships, and in which content
+// areas, in curriculum order.
+func (f Framework) Counts() (byDomain map[Domain]int, areas []string) {
+	byDomain = map[Domain]int{}
+	for _, c := range f.Competencies {
+		byDomain[c.Domain]++
+		if a := ContentArea(c.Code); !slices.Contains(areas, a) {
+			areas = append(areas, a)
+		}
+	}
+	return byDomain, areas
+}
+
+// CoverageText says in one line what f's data covers: "MAERB-2015: 32
+// psychomotor and 0 affective codes shipped, in content areas I and III",
+// then the data file's own account of what it leaves out.
+func (f Framework) CoverageText() string {
+	n, areas := f.Counts()
+	list := strings.Join(areas, ", ")
+	if i := strings.LastIndex(list, ", "); i >= 0 {
+		list = list[:i] + " and " + list[i+2:]
+	}
+	s := fmt.Sprintf("%s: %d psychomotor and %d affective codes shipped, in content areas %s", f.Name, n[DomainPsychomotor], n[DomainAffective], list)
+	if c := n[DomainCognitive]; c > 0 {
+		s = fmt.Sprintf("%s: %d psychomotor, %d affective and %d cognitive codes shipped, in content areas %s", f.Name, n[DomainPsychomotor], n[DomainAffective], c, list)
+	}
+	return s + ". " + f.Coverage
 }
 
 // Frameworks is the one list of curricula and codes a checklist may cite,

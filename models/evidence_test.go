@@ -181,12 +181,13 @@ func TestEvidenceSurvivesUnassignment(t *testing.T) {
 // testCatalog is a catalog with a second framework crosswalked from
 // MAERB-2015 and a rule on it.
 var testCatalogFiles = fstest.MapFS{
-	"old.json": {Data: []byte(`{"name": "OLD-1", "title": "Old", "accreditor": "A", "edition": "1",
+	"old.json": {Data: []byte(`{"name": "OLD-1", "title": "Old", "accreditor": "A", "edition": "1", "coverage": "Two codes.",
 		"sources": {"s": {"title": "Old curriculum", "urls": ["https://example.test/old"]}},
 		"competencies": [
 			{"code": "1.a", "title": "Measure blood pressure", "domain": "psychomotor", "source": "s"},
 			{"code": "2", "title": "Give injections", "domain": "psychomotor", "source": "s"}]}`)},
-	"new.json": {Data: []byte(`{"name": "NEW-2", "title": "New", "accreditor": "A", "edition": "2",
+	"new.json": {Data: []byte(`{"name": "NEW-2", "title": "New", "accreditor": "A", "edition": "2", "coverage": "Two codes.",
+		"areas": {"V": "Vital signs"},
 		"sources": {"s": {"title": "New curriculum", "urls": ["https://example.test/new"]}},
 		"competencies": [
 			{"code": "V.1", "title": "Measure and record vital signs", "domain": "psychomotor", "source": "s"},
@@ -234,7 +235,7 @@ func TestCatalogCrosswalk(t *testing.T) {
 func TestLoadCatalogRefuses(t *testing.T) {
 	t.Parallel()
 	framework := func(competency string) string {
-		return `{"name": "X-1", "title": "X", "accreditor": "A", "edition": "1",
+		return `{"name": "X-1", "title": "X", "accreditor": "A", "edition": "1", "coverage": "One code.",
 			"sources": {"s": {"title": "X", "urls": ["https://example.test/x"]}, "nourl": {"title": "X", "urls": []}},
 			"competencies": [` + competency + `]}`
 	}
@@ -244,6 +245,8 @@ func TestLoadCatalogRefuses(t *testing.T) {
 		want  string
 	}{
 		{"no framework", map[string]string{}, "no framework"},
+		{"no coverage", map[string]string{"x.json": strings.Replace(framework(`{"code": "1", "title": "T", "domain": "cognitive", "source": "s"}`),
+			`"coverage": "One code.",`, "", 1)}, "coverage is required"},
 		{"unknown domain", map[string]string{"x.json": framework(`{"code": "1", "title": "T", "domain": "spiritual", "source": "s"}`)}, "domain"},
 		{"source without a URL", map[string]string{"x.json": framework(`{"code": "1", "title": "T", "domain": "cognitive", "source": "nourl"}`)}, "source"},
 		{"uncited code", map[string]string{"x.json": framework(`{"code": "1", "title": "T", "domain": "cognitive"}`)}, "source"},

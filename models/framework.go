@@ -39,11 +39,17 @@ type FrameworkSource struct {
 // frameworkFile is one framework as its data file holds it: codes without
 // the framework name, each naming its source.
 type frameworkFile struct {
-	Name         string                     `json:"name"`
-	Title        string                     `json:"title"`
-	Accreditor   string                     `json:"accreditor"`
-	Edition      string                     `json:"edition"`
-	Sources      map[string]FrameworkSource `json:"sources"`
+	Name       string                     `json:"name"`
+	Title      string                     `json:"title"`
+	Accreditor string                     `json:"accreditor"`
+	Edition    string                     `json:"edition"`
+	Sources    map[string]FrameworkSource `json:"sources"`
+	// Areas names the curriculum's content areas by the numeral codes
+	// start with ("I": "Anatomy & Physiology").
+	Areas map[string]string `json:"areas,omitempty"`
+	// Coverage says which part of the curriculum the file ships and what
+	// it leaves out, for the exports that report against it.
+	Coverage     string `json:"coverage"`
 	Competencies []struct {
 		Code   string `json:"code"`
 		Title  string `json:"title"`
@@ -153,7 +159,11 @@ func (c *Catalog) addFramework(fsys fs.FS, name string) error {
 	if slices.ContainsFunc(c.Frameworks, func(g Framework) bool { return g.Name == f.Name }) {
 		return fmt.Errorf("%s is defined twice", f.Name)
 	}
-	fw := Framework{Name: f.Name, Title: f.Title, Accreditor: f.Accreditor, Edition: f.Edition, Sources: f.Sources}
+	if strings.TrimSpace(f.Coverage) == "" {
+		return fmt.Errorf("coverage is required: say which part of the curriculum the file ships and what it leaves out")
+	}
+	fw := Framework{Name: f.Name, Title: f.Title, Accreditor: f.Accreditor, Edition: f.Edition, Sources: f.Sources,
+		Areas: f.Areas, Coverage: f.Coverage}
 	for i, k := range f.Competencies {
 		code := f.Name + " " + k.Code
 		src, ok := f.Sources[k.Source]

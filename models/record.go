@@ -12,8 +12,8 @@ import (
 
 // SignedRecord is exactly what a signature covers, in a fixed field order;
 // its JSON encoding is the canonical form the digest is taken over. The
-// externship site and preceptor are left out when not recorded, so records
-// made without them keep their digests.
+// externship site and preceptor, and the affective ratings, are left out
+// when not recorded, so records made without them keep their digests.
 type SignedRecord struct {
 	AttemptID        string      `json:"attemptId"`
 	EvaluationID     string      `json:"evaluationId"`
@@ -29,6 +29,9 @@ type SignedRecord struct {
 	Comment          string      `json:"comment"`
 	Score            int         `json:"score"`
 	Outcome          Outcome     `json:"outcome"`
+	// Affective are the evaluator's ratings of the checklist's affective
+	// competencies (absent on records without any).
+	Affective []AffectiveRating `json:"affective,omitempty"`
 	// For an amendment: what it does (a correction or a void; absent on
 	// amendments made before voids), what it corrects and how.
 	AmendmentID string        `json:"amendmentId,omitempty"`
@@ -73,7 +76,7 @@ func EvaluationRecord(a *Attempt, sig Signature) SignedRecord {
 	return SignedRecord{
 		AttemptID: a.ID, EvaluationID: e.ID, ProgramID: a.ProgramID, StudentID: a.StudentID,
 		ChecklistID: a.ChecklistID, ChecklistVersion: a.ChecklistVersion,
-		Setting: e.Setting, Site: e.Site, Preceptor: e.Preceptor, PreceptorCred: e.PreceptorCredential, Steps: e.Steps, Comment: e.Comment, Score: e.Score, Outcome: e.Outcome,
+		Setting: e.Setting, Site: e.Site, Preceptor: e.Preceptor, PreceptorCred: e.PreceptorCredential, Steps: e.Steps, Comment: e.Comment, Score: e.Score, Outcome: e.Outcome, Affective: e.Affective,
 		SignerID: sig.SignerID, SignerName: sig.SignerName, SignerCredential: sig.SignerCredential,
 		SignedAt: SignedTime(sig.SignedAt), Method: sig.Method, Meaning: sig.Meaning, KeyID: sig.KeyID,
 	}
