@@ -54,6 +54,9 @@ type EvaluateInput struct {
 	Steps     []models.StepGrade
 	Comment   string
 	Setting   models.Setting
+	// Affective rates the affective competencies the checklist declares
+	// (all of them on a pass).
+	Affective []models.AffectiveRating
 	// Attest must be set to sign a passing evaluation.
 	Attest bool
 	// Signer is set when the instructor signs on the student's session.
@@ -66,7 +69,9 @@ type EvaluateInput struct {
 }
 
 // Evaluate grades (or returns) an evaluation request. The score and
-// outcome come from the checklist's rule; a pass must be attested; a pass
+// outcome come from the checklist's rule; the affective competencies the
+// checklist declares are rated (every one on a pass, none on a return;
+// models.RateAffective); a pass must be attested; a pass
 // or a failure is signed with the program's Ed25519 key over the whole
 // record; a failure that reaches the
 // attempt limit flags the skill to the program's admins.
@@ -99,6 +104,9 @@ func (e *Evaluations) Evaluate(ctx context.Context, caller Caller, in EvaluateIn
 		return models.Attempt{}, err
 	}
 	if in.Decision == DecisionReturn {
+		if err := models.RateAffective(&checklist, models.OutcomeReturned, in.Affective); err != nil {
+			return models.Attempt{}, err
+		}
 		if ev.Comment == "" {
 			return models.Attempt{}, &models.ValidationError{Problems: []models.FieldProblem{{Field: "body.comment", Message: "is required when returning a request: say what to practise"}}}
 		}
@@ -109,6 +117,10 @@ func (e *Evaluations) Evaluate(ctx context.Context, caller Caller, in EvaluateIn
 		}
 		ev.Steps = in.Steps
 		if ev.Score, ev.Outcome, ev.FailedCritical, err = models.Grade(&checklist, g, in.Steps); err != nil {
+			return models.Attempt{}, err
+		}
+		ev.Affective = in.Affective
+		if err := models.RateAffective(&checklist, ev.Outcome, ev.Affective); err != nil {
 			return models.Attempt{}, err
 		}
 		if ev.Outcome == models.OutcomePassed && !in.Attest {
