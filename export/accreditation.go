@@ -206,6 +206,11 @@ func AccreditationPDF(w io.Writer, c Cohort, students Students) error {
 		"a checklist citing the code completed (a part-skill such as order of draw alone does not count) and every checklist the rule requires "+
 		"(parenteral medications: intramuscular, subcutaneous and intradermal). Evidence stays when a checklist is later unassigned or replaced; "+
 		"the checklist versions it comes from are listed after the table.")
+	d.Ln(1)
+	d.para("B", 8.5, "Part of the curriculum covered")
+	for _, f := range mccFrameworks(c) {
+		d.para("", 8.5, f.CoverageText())
+	}
 	d.Ln(2)
 	widths := []float64{0.2, 0.46, 0.12, 0.12, 0.1}
 	d.row("B", 8.5, widths, []string{"Competency", "Title", "Assigned", "Evidenced", "Percent"}, true)

@@ -33,6 +33,8 @@ type Cohort struct {
 	// Frameworks are the program's competency frameworks, whose codes the
 	// accreditation summary lists (none: models.DefaultFrameworks).
 	Frameworks []string
+	// Catalog is where the frameworks are read (nil: the shipped one).
+	Catalog *models.Catalog
 
 	// Location is the program's time zone, which dates are written in
 	// (nil: UTC).
