@@ -33,8 +33,12 @@ type Cohort struct {
 	// Frameworks are the program's competency frameworks, whose codes the
 	// accreditation summary lists (none: models.DefaultFrameworks).
 	Frameworks []string
-	// Catalog is where the frameworks are read (nil: the shipped one).
+	// Catalog is where the frameworks and default evidence rules are read
+	// (nil: the shipped one).
 	Catalog *models.Catalog
+	// EvidenceRules are the program's own evidence rules (they add to the
+	// defaults).
+	EvidenceRules []models.EvidenceRule
 
 	// Location is the program's time zone, which dates are written in
 	// (nil: UTC).

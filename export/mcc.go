@@ -67,14 +67,19 @@ func mccFrameworks(c Cohort) []models.Framework {
 // mccRows is student r's MCC: every psychomotor and affective code of
 // frameworks, content area by content area (psychomotor before affective
 // within each), with what the signed records show of it.
-func mccRows(frameworks []models.Framework, r *models.StudentRecord, loc *time.Location) []mccRow {
+func mccRows(c Cohort, frameworks []models.Framework, r *models.StudentRecord) []mccRow {
+	catalog := c.Catalog
+	if catalog == nil {
+		catalog = models.ShippedCatalog()
+	}
+	program := models.Program{EvidenceRules: c.EvidenceRules}
 	evidence := map[string]models.CodeEvidence{}
 	for _, e := range r.Progress.Evidence {
 		evidence[e.Code] = e
 	}
-	scores := map[string]int{}
+	graded := map[string]models.Attempt{}
 	for _, a := range r.Evaluations {
-		scores[a.ID] = a.Evaluation.Score
+		graded[a.ID] = a
 	}
 	var out []mccRow
 	for _, f := range frameworks {
@@ -87,9 +92,9 @@ func mccRows(frameworks []models.Framework, r *models.StudentRecord, loc *time.L
 					}
 					row := mccRow{area: f.AreaTitle(area), framework: f.Name, code: strings.TrimPrefix(k.Code, f.Name+" "), title: k.Title, domain: domain}
 					if domain == models.DomainPsychomotor {
-						psychomotorRow(&row, evidence[k.Code], scores, loc)
+						psychomotorRow(&row, evidence[k.Code], catalog.RuleOf(program, k.Code), graded, c.Location)
 					} else {
-						affectiveRow(&row, k.Code, r.Evaluations, loc)
+						affectiveRow(&row, k.Code, r.Evaluations, c.Location)
 					}
 					out = append(out, row)
 				}
@@ -99,19 +104,42 @@ func mccRows(frameworks []models.Framework, r *models.StudentRecord, loc *time.L
 	return out
 }
 
-// psychomotorRow fills row from the code's evidence: the checklist
-// versions whose signed passes complete it (all of them when its rule
-// asks for several), the latest signing date, the scores and the signers.
-func psychomotorRow(row *mccRow, e models.CodeEvidence, scores map[string]int, loc *time.Location) {
+// psychomotorRow fills row from the code's evidence under rule: the
+// signed passes that first made it hold. Without requirements that is the
+// earliest completion of a citing checklist; with them, the earliest
+// completion of each requirement. The date is the latest of theirs: the
+// day the competency was passed.
+func psychomotorRow(row *mccRow, e models.CodeEvidence, rule models.EvidenceRule, graded map[string]models.Attempt, loc *time.Location) {
+	var sources []models.EvidenceSource
+	for _, s := range e.Sources {
+		if !s.Partial {
+			sources = append(sources, s)
+		}
+	}
+	if len(sources) == 0 {
+		return
+	}
+	slices.SortStableFunc(sources, func(a, b models.EvidenceSource) int { return a.SignedAt.Compare(b.SignedAt) })
+	picked := sources[:1]
+	if len(rule.Requires) > 0 {
+		picked = nil
+		for _, req := range rule.Requires {
+			i := slices.IndexFunc(sources, func(s models.EvidenceSource) bool { return slices.Contains(req.AnyOf, s.ChecklistID) })
+			if i >= 0 && !slices.ContainsFunc(picked, func(s models.EvidenceSource) bool { return s.AttemptID == sources[i].AttemptID }) {
+				picked = append(picked, sources[i])
+			}
+		}
+		if len(picked) == 0 {
+			picked = sources[:1]
+		}
+	}
 	var evidence, grades, signers, credentials []string
 	var last time.Time
-	for _, s := range e.Sources {
-		if s.Partial {
-			continue
-		}
-		evidence = append(evidence, fmt.Sprintf("%s version %d", s.ChecklistID, s.ChecklistVersion))
-		if score, ok := scores[s.AttemptID]; ok {
-			grades = append(grades, fmt.Sprintf("%d%%", score))
+	for _, s := range picked {
+		a, ok := graded[s.AttemptID]
+		evidence = append(evidence, checklistName(s.ChecklistID, a.ChecklistTitle, s.ChecklistVersion))
+		if ok {
+			grades = append(grades, fmt.Sprintf("%d%%", a.Evaluation.Score))
 		}
 		if s.Signer != "" && !slices.Contains(signers, s.Signer) {
 			signers = append(signers, s.Signer)
@@ -120,9 +148,6 @@ func psychomotorRow(row *mccRow, e models.CodeEvidence, scores map[string]int, l
 		if s.SignedAt.After(last) {
 			last = s.SignedAt
 		}
-	}
-	if len(evidence) == 0 {
-		return
 	}
 	row.evidence, row.grade, row.pass = strings.Join(evidence, "; "), strings.Join(grades, "; "), "Pass"
 	row.date = dayIn(&last, loc)
@@ -153,7 +178,7 @@ func affectiveRow(row *mccRow, code string, evals []models.Attempt, loc *time.Lo
 		return
 	}
 	sig := found.Evaluation.Signature
-	row.evidence = fmt.Sprintf("%s version %d", found.ChecklistID, found.ChecklistVersion)
+	row.evidence = checklistName(found.ChecklistID, found.ChecklistTitle, found.ChecklistVersion)
 	row.date = dayIn(&found.Evaluation.EvaluatedAt, loc)
 	row.instructor, row.credential = sig.SignerName, sig.SignerCredential
 	if result == models.AffectiveMet {
@@ -161,6 +186,16 @@ func affectiveRow(row *mccRow, code string, evals []models.Attempt, loc *time.Lo
 	} else {
 		row.grade, row.pass = "Not met", "Not met"
 	}
+}
+
+// checklistName names a checklist version as the MCC's course column does:
+// its title when the evaluation is at hand ("Manual blood pressure,
+// version 1"), else its id.
+func checklistName(id, title string, version int) string {
+	if title == "" {
+		title = id
+	}
+	return fmt.Sprintf("%s, version %d", title, version)
 }
 
 // mccTally counts the rows passed of each domain.
@@ -176,7 +211,10 @@ func mccTally(rows []mccRow) (passed, total map[models.Domain]int) {
 }
 
 // mccColumns are the widths of the PDF's table.
-var mccColumns = []float64{0.32, 0.2, 0.09, 0.09, 0.11, 0.19}
+var mccColumns = []float64{0.29, 0.22, 0.08, 0.09, 0.13, 0.19}
+
+// mccTableHeader heads the PDF's table on every page it runs over.
+var mccTableHeader = []string{"Competency", "Checklist (version)", "Grade", "Pass", "Date", "Instructor"}
 
 // CompetencyChecklistPDF writes the Master Competency Checklist of each
 // student students yields (a cohort's, or one student's), each starting
@@ -214,7 +252,7 @@ func CompetencyChecklistPDF(w io.Writer, c Cohort, students Students) error {
 
 // mccStudent writes one student's checklist.
 func mccStudent(d *doc, c Cohort, frameworks []models.Framework, r *models.StudentRecord) {
-	rows := mccRows(frameworks, r, c.Location)
+	rows := mccRows(c, frameworks, r)
 	d.heading("Master Competency Checklist", 16)
 	for _, f := range frameworks {
 		d.para("B", 10, f.Title)
@@ -230,8 +268,11 @@ func mccStudent(d *doc, c Cohort, frameworks []models.Framework, r *models.Stude
 	}
 	d.para("", 9, line+"; generated "+stampIn(c.GeneratedAt, c.Location)+".")
 	passed, total := mccTally(rows)
-	d.para("B", 9.5, fmt.Sprintf("Psychomotor competencies passed: %d of %d. Affective competencies passed: %d of %d.",
-		passed[models.DomainPsychomotor], total[models.DomainPsychomotor], passed[models.DomainAffective], total[models.DomainAffective]))
+	affective := fmt.Sprintf("Affective competencies passed: %d of %d.", passed[models.DomainAffective], total[models.DomainAffective])
+	if total[models.DomainAffective] == 0 {
+		affective = "Affective competencies: none are in Skillbook's framework data; they are tracked outside Skillbook (see What this checklist covers)."
+	}
+	d.para("B", 9.5, fmt.Sprintf("Psychomotor competencies passed: %d of %d. %s", passed[models.DomainPsychomotor], total[models.DomainPsychomotor], affective))
 	d.Ln(2)
 	area := ""
 	for _, row := range rows {
@@ -240,7 +281,7 @@ func mccStudent(d *doc, c Cohort, frameworks []models.Framework, r *models.Stude
 			d.needs(24)
 			d.Ln(1.5)
 			d.heading(area, 11)
-			d.wrapRow("B", 8, mccColumns, []string{"Competency", "Checklist (version)", "Grade", "Pass", "Date", "Instructor"}, true)
+			d.wrapRow("B", 8, mccColumns, mccTableHeader, true, nil)
 		}
 		code := row.code
 		if row.domain == models.DomainAffective {
@@ -251,7 +292,7 @@ func mccStudent(d *doc, c Cohort, frameworks []models.Framework, r *models.Stude
 			pass = "not yet"
 		}
 		d.wrapRow("", 8, mccColumns, []string{code + " " + row.title, row.evidence, row.grade, pass, row.date,
-			withCredential(row.instructor, row.credential)}, false)
+			withCredential(row.instructor, row.credential)}, false, mccTableHeader)
 	}
 	d.Ln(3)
 	d.needs(30)
@@ -268,9 +309,10 @@ func mccStudent(d *doc, c Cohort, frameworks []models.Framework, r *models.Stude
 }
 
 // wrapRow writes one table row whose cells wrap within their widths
-// (fractions of the printable width), starting a new page first when the
-// row does not fit on this one, with a hairline under it.
-func (d *doc) wrapRow(style string, pt float64, widths []float64, cells []string, fill bool) {
+// (fractions of the printable width), with a hairline under it. A row
+// that does not fit on this page starts the next one, under header when
+// given.
+func (d *doc) wrapRow(style string, pt float64, widths []float64, cells []string, fill bool, header []string) {
 	d.font(style, pt)
 	lh := pt * 0.45
 	lines := make([][]string, len(cells))
@@ -284,7 +326,13 @@ func (d *doc) wrapRow(style string, pt float64, widths []float64, cells []string
 		height = max(height, len(lines[i]))
 	}
 	h := float64(height)*lh + 1.5
-	d.needs(h + 2)
+	if _, pageH := d.GetPageSize(); d.GetY()+h+2 > pageH-20 {
+		d.AddPage()
+		if header != nil {
+			d.wrapRow("B", pt, widths, header, true, nil)
+		}
+		d.font(style, pt)
+	}
 	x, y := d.GetX(), d.GetY()
 	if fill {
 		d.SetFillColor(232, 236, 241)
@@ -348,7 +396,7 @@ func CompetencyChecklistXLSX(w io.Writer, c Cohort, students Students) (err erro
 	}
 	n := 1
 	err = students(func(r *models.StudentRecord) error {
-		for _, row := range mccRows(frameworks, r, c.Location) {
+		for _, row := range mccRows(c, frameworks, r) {
 			n++
 			cell, _ := excelize.CoordinatesToCellName(1, n)
 			err := sw.SetRow(cell, []any{SafeCell(r.Student.ID), SafeCell(r.Student.Name), row.framework, row.area, row.code, string(row.domain),

@@ -70,10 +70,10 @@ func TestCompetencyChecklistPDF(t *testing.T) {
 	wantText(t, text, "Master Competency Checklist", "MAERB Core Curriculum, 2015", "Institution: Valley College MA", "Student: Ann Archer",
 		"Psychomotor competencies passed: 1 of 3. Affective competencies passed: 1 of 2.",
 		"I. Anatomy & Physiology", "Competency", "Checklist (version)", "Grade", "Pass", "Date", "Instructor",
-		"I.P.1.a Measure and record blood pressure", "bp-manual version 1", "100%", "2026-10-02", "Ivy Instructor, CMA (AAMA)",
+		"I.P.1.a Measure and record blood pressure", "Manual blood pressure, version 1", "100%", "2026-10-02", "Ivy Instructor, CMA (AAMA)",
 		"I.P.2.b Perform venipuncture", "not yet",
 		"I.A.1 (affective) Test behaviour one", "Met",
-		"I.A.2 (affective) Test behaviour two", "venipuncture-evacuated-tube version 2", "Not met", "2026-10-05", "Pat Preceptor, RN",
+		"I.A.2 (affective) Test behaviour two", "Venipuncture, version 2", "Not met", "2026-10-05", "Pat Preceptor, RN",
 		"III. Infection Control", "III.P.3 Perform handwashing",
 		"What this checklist covers", "MAERB-2015: 3 psychomotor and 2 affective codes shipped, in content areas I and III. Test data",
 		"Student: Bob Baker", "Psychomotor competencies passed: 0 of 3. Affective competencies passed: 0 of 2.")
@@ -107,12 +107,12 @@ func TestCompetencyChecklistXLSX(t *testing.T) {
 	pad := func(r []string) []string { return append(r, make([]string, 13-len(r))...) }
 	want := map[string][]string{
 		"I.P.1.a": {"u-ann", "Ann Archer", "MAERB-2015", "I. Anatomy & Physiology", "I.P.1.a", "psychomotor", "Measure and record blood pressure",
-			"bp-manual version 1", "2026-10-02", "100%", "Pass", "Ivy Instructor", "CMA (AAMA)"},
+			"Manual blood pressure, version 1", "2026-10-02", "100%", "Pass", "Ivy Instructor", "CMA (AAMA)"},
 		"I.P.2.b": pad([]string{"u-ann", "Ann Archer", "MAERB-2015", "I. Anatomy & Physiology", "I.P.2.b", "psychomotor", "Perform venipuncture"}),
 		"I.A.1": {"u-ann", "Ann Archer", "MAERB-2015", "I. Anatomy & Physiology", "I.A.1", "affective", "Test behaviour one",
-			"bp-manual version 1", "2026-10-02", "Met", "Pass", "Ivy Instructor", "CMA (AAMA)"},
+			"Manual blood pressure, version 1", "2026-10-02", "Met", "Pass", "Ivy Instructor", "CMA (AAMA)"},
 		"I.A.2": {"u-ann", "Ann Archer", "MAERB-2015", "I. Anatomy & Physiology", "I.A.2", "affective", "Test behaviour two",
-			"venipuncture-evacuated-tube version 2", "2026-10-05", "Not met", "Not met", "Pat Preceptor", "RN"},
+			"Venipuncture, version 2", "2026-10-05", "Not met", "Not met", "Pat Preceptor", "RN"},
 		"III.P.3": pad([]string{"u-ann", "Ann Archer", "MAERB-2015", "III. Infection Control", "III.P.3", "psychomotor", "Perform handwashing"}),
 	}
 	order := []string{}
@@ -143,7 +143,7 @@ func TestShippedCoverage(t *testing.T) {
 	if err := export.CompetencyChecklistPDF(&buf, f.cohort, f.students); err != nil {
 		t.Fatal(err)
 	}
-	wantText(t, pdfText(t, buf.Bytes()), "Psychomotor competencies passed: 1 of 32. Affective competencies passed: 0 of 0.",
+	wantText(t, pdfText(t, buf.Bytes()), "Psychomotor competencies passed: 1 of 32. Affective competencies: none are in Skillbook's framework data",
 		"MAERB-2015: 32 psychomotor and 0 affective codes shipped, in content areas I and III", "every affective (A) code")
 	buf.Reset()
 	if err := export.AccreditationPDF(&buf, f.cohort, f.students); err != nil {

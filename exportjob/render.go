@@ -100,7 +100,10 @@ func Find(ctx context.Context, st Finder, programID string, r models.ExportReque
 	case models.ExportArchive:
 		p.Subject = p.Program.Name
 		return p, nil
-	case models.ExportTranscript:
+	case models.ExportTranscript, models.ExportCompetencyChecklist:
+		if r.StudentID == "" {
+			break // a cohort's competency checklist
+		}
 		if p.Student, err = st.User(ctx, programID, r.StudentID); err != nil {
 			return Plan{}, err
 		}
@@ -126,6 +129,12 @@ func Count(ctx context.Context, st Finder, p *Plan) error {
 		p.Units, err = st.CountArchive(ctx, p.Program.ID)
 	case models.ExportTranscript:
 		p.Units = 1
+	case models.ExportCompetencyChecklist:
+		if p.Request.StudentID != "" {
+			p.Units = 1
+			break
+		}
+		p.Units, err = st.CountExportStudents(ctx, p.Program.ID, models.ExportSelection{CohortID: p.Cohort.ID})
 	default:
 		p.Units, err = st.CountExportStudents(ctx, p.Program.ID, models.ExportSelection{CohortID: p.Cohort.ID})
 	}
@@ -198,7 +207,7 @@ func Render(ctx context.Context, st Source, p Plan, w io.Writer, progress func(d
 		})
 	}
 	cohort := export.Cohort{ProgramName: p.Program.Name, CohortName: p.Cohort.Name, Filter: r.Filter, GeneratedAt: now,
-		Frameworks: p.Program.CompetencyFrameworks(), Location: p.Program.Location(), ProcedureKinds: models.ProcedureKinds(p.Program.ProcedureTargets)}
+		Frameworks: p.Program.CompetencyFrameworks(), EvidenceRules: p.Program.EvidenceRules, Location: p.Program.Location(), ProcedureKinds: models.ProcedureKinds(p.Program.ProcedureTargets)}
 	if r.Kind == models.ExportMatrix {
 		var err error
 		if cohort.Columns, err = st.ExportColumns(ctx, p.Program.ID, p.Cohort.ID, r.Filter.Area); err != nil {
@@ -219,6 +228,8 @@ func Render(ctx context.Context, st Source, p Plan, w io.Writer, progress func(d
 		return export.AccreditationCSV(w, cohort, students)
 	case r.Kind == models.ExportAccreditation && r.Format == models.FormatPDF:
 		return export.AccreditationPDF(w, cohort, students)
+	case r.Kind == models.ExportCompetencyChecklist:
+		return competencyChecklist(w, cohort, r, students)
 	case r.Kind == models.ExportTranscripts:
 		t, err := transcript()
 		if err != nil {
@@ -268,4 +279,23 @@ func renderArchive(ctx context.Context, st Source, p Plan, w io.Writer, now time
 		return err
 	}
 	return progress(p.Units, p.Units)
+}
+
+// competencyChecklist writes the Master Competency Checklist of a cohort,
+// or of one student (who must be found).
+func competencyChecklist(w io.Writer, cohort export.Cohort, r models.ExportRequest, students export.Students) error {
+	found := false
+	each := func(fn func(*models.StudentRecord) error) error {
+		return students(func(rec *models.StudentRecord) error { found = true; return fn(rec) })
+	}
+	var err error
+	if r.Format == models.FormatXLSX {
+		err = export.CompetencyChecklistXLSX(w, cohort, each)
+	} else {
+		err = export.CompetencyChecklistPDF(w, cohort, each)
+	}
+	if err == nil && r.StudentID != "" && !found {
+		err = fmt.Errorf("competency checklist of %s: %w", r.StudentID, models.ErrNotFound)
+	}
+	return err
 }

@@ -87,12 +87,28 @@ func (s *server) transcriptPDF(ctx context.Context, in *studentExportInput) (*fi
 	return s.directExport(ctx, models.ExportRequest{Kind: models.ExportTranscript, Format: models.FormatPDF, StudentID: in.ID})
 }
 
+func (s *server) cohortCompetencyChecklistPDF(ctx context.Context, in *cohortExportInput) (*fileOutput, error) {
+	return s.directExport(ctx, in.request(models.ExportCompetencyChecklist, models.FormatPDF))
+}
+
+func (s *server) cohortCompetencyChecklistXLSX(ctx context.Context, in *cohortExportInput) (*fileOutput, error) {
+	return s.directExport(ctx, in.request(models.ExportCompetencyChecklist, models.FormatXLSX))
+}
+
+func (s *server) studentCompetencyChecklistPDF(ctx context.Context, in *studentExportInput) (*fileOutput, error) {
+	return s.directExport(ctx, models.ExportRequest{Kind: models.ExportCompetencyChecklist, Format: models.FormatPDF, StudentID: in.ID})
+}
+
+func (s *server) studentCompetencyChecklistXLSX(ctx context.Context, in *studentExportInput) (*fileOutput, error) {
+	return s.directExport(ctx, models.ExportRequest{Kind: models.ExportCompetencyChecklist, Format: models.FormatXLSX, StudentID: in.ID})
+}
+
 type createExportInput struct {
 	Body struct {
-		Kind      string `json:"kind" enum:"matrix,transcript,transcripts,accreditation,archive" doc:"What to export."`
-		Format    string `json:"format,omitempty" required:"false" enum:"csv,xlsx,pdf,zip,ndjson.gz" doc:"matrix: csv or xlsx; transcript: pdf; transcripts: zip; accreditation: csv or pdf; archive: ndjson.gz. Defaults to the first."`
-		CohortID  string `json:"cohortId,omitempty" required:"false" maxLength:"64" doc:"The cohort of a matrix, transcripts or accreditation export."`
-		StudentID string `json:"studentId,omitempty" required:"false" maxLength:"64" doc:"The student of a transcript."`
+		Kind      string `json:"kind" enum:"matrix,transcript,transcripts,accreditation,competency-checklist,archive" doc:"What to export."`
+		Format    string `json:"format,omitempty" required:"false" enum:"csv,xlsx,pdf,zip,ndjson.gz" doc:"matrix: csv or xlsx; transcript: pdf; transcripts: zip; accreditation: csv or pdf; competency-checklist: pdf or xlsx; archive: ndjson.gz. Defaults to the first."`
+		CohortID  string `json:"cohortId,omitempty" required:"false" maxLength:"64" doc:"The cohort of a matrix, transcripts, accreditation or competency-checklist export."`
+		StudentID string `json:"studentId,omitempty" required:"false" maxLength:"64" doc:"The student of a transcript, or of a competency-checklist of one student."`
 		Filters   struct {
 			Area string `json:"area,omitempty" required:"false" maxLength:"40"`
 			From string `json:"from,omitempty" required:"false" maxLength:"10"`

@@ -414,6 +414,14 @@ func exportRows() []authzRoute {
 		{http.MethodGet, "/v1/cohorts/{id}/transcripts.zip", cohortFile("transcripts.zip"), exportCohort},
 		{http.MethodGet, "/v1/cohorts/{id}/accreditation.csv", cohortFile("accreditation.csv"), exportAdmin},
 		{http.MethodGet, "/v1/cohorts/{id}/accreditation.pdf", cohortFile("accreditation.pdf"), exportAdmin},
+		{http.MethodGet, "/v1/cohorts/{id}/competency-checklist.pdf", cohortFile("competency-checklist.pdf"), exportAdmin},
+		{http.MethodGet, "/v1/cohorts/{id}/competency-checklist.xlsx", cohortFile("competency-checklist.xlsx"), exportAdmin},
+		{http.MethodGet, "/v1/students/{id}/competency-checklist.pdf", get(func(_ *authzWorld, r *authzRecords) string {
+			return "/v1/students/" + r.student.ID + "/competency-checklist.pdf"
+		}), exportAdmin},
+		{http.MethodGet, "/v1/students/{id}/competency-checklist.xlsx", get(func(_ *authzWorld, r *authzRecords) string {
+			return "/v1/students/" + r.student.ID + "/competency-checklist.xlsx"
+		}), exportAdmin},
 		{http.MethodGet, "/v1/students/{id}/transcript.pdf", get(func(_ *authzWorld, r *authzRecords) string {
 			return "/v1/students/" + r.student.ID + "/transcript.pdf"
 		}), seeStudent},
@@ -445,4 +453,41 @@ func TestPendingExportJobsAreCapped(t *testing.T) {
 
 	runExportJobs(t, env.Store)
 	env.Post(t, "/v1/exports", c.instructor.Token, matrix).WantStatus(t, http.StatusAccepted)
+}
+
+// TestCompetencyChecklistExports: the Master Competency Checklist of a
+// cohort and of one student, directly (PDF, XLSX) and as a job; admins
+// only; one subject, cohort or student.
+func TestCompetencyChecklistExports(t *testing.T) {
+	t.Parallel()
+	c := newExportClass(t)
+	env := c.env
+	r := env.Get(t, "/v1/cohorts/"+c.cohort.ID+"/competency-checklist.pdf", c.admin.Token).WantStatus(t, http.StatusOK)
+	if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment; filename=competency-checklist-fall-2026-") {
+		t.Errorf("Content-Disposition = %q", cd)
+	}
+	wantIn(t, "cohort MCC", pdfTextOf(t, r.Body), "Master Competency Checklist", "Student: "+c.ann.Name, "Student: "+c.bob.Name,
+		"Psychomotor competencies passed: 1 of 32.", "I.P.1.a Measure and record blood")
+
+	r = env.Get(t, "/v1/students/"+c.ann.ID+"/competency-checklist.xlsx", c.admin.Token).WantStatus(t, http.StatusOK)
+	book, err := excelize.OpenReader(bytes.NewReader(r.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := book.GetRows(export.MCCSheet)
+	if len(rows) != 33 || rows[1][4] != "I.P.1.a" || rows[1][10] != "Pass" || rows[1][11] != c.instructor.Name {
+		t.Fatalf("Ann's MCC: %d rows, first %q; want 32 codes, I.P.1.a passed, signed by %s", len(rows), rows[1], c.instructor.Name)
+	}
+	env.Get(t, "/v1/students/"+c.ann.ID+"/competency-checklist.pdf", c.instructor.Token).WantProblem(t, http.StatusForbidden, "forbidden")
+	env.Post(t, "/v1/exports", c.admin.Token, map[string]any{"kind": "competency-checklist", "cohortId": c.cohort.ID, "studentId": c.ann.ID}).
+		WantProblem(t, http.StatusUnprocessableEntity, "validation-failed")
+
+	var job exportJobView
+	env.Post(t, "/v1/exports", c.admin.Token, map[string]any{"kind": "competency-checklist", "format": "xlsx", "studentId": c.bob.ID}).
+		WantStatus(t, http.StatusAccepted).JSON(t, &job)
+	runExportJobs(t, env.Store)
+	env.Get(t, "/v1/exports/"+job.ID, c.admin.Token).WantStatus(t, http.StatusOK).JSON(t, &job)
+	if job.Status != models.ExportDone || job.Total != 1 || !strings.HasSuffix(job.FileName, ".xlsx") {
+		t.Fatalf("job = %+v; want done, one student, an xlsx", job.ExportJob)
+	}
 }

@@ -306,6 +306,15 @@ func (s *server) routes(api huma.API) {
 	register(api, withAccess(exportOp("export-accreditation-pdf", "/v1/cohorts/{id}/accreditation.pdf",
 		"Per competency code, the cohort's students with and without evidence, as PDF (admins)", "pdf"),
 		access(only("only program admins export the accreditation summary", models.RoleAdmin))), s.accreditationPDF)
+	mcc := access(only("only program admins export the Master Competency Checklist", models.RoleAdmin))
+	register(api, withAccess(exportOp("export-competency-checklist-pdf", "/v1/cohorts/{id}/competency-checklist.pdf",
+		"The Master Competency Checklist of every student of a cohort, in MAERB's layout, as PDF (admins)", "pdf"), mcc), s.cohortCompetencyChecklistPDF)
+	register(api, withAccess(exportOp("export-competency-checklist-xlsx", "/v1/cohorts/{id}/competency-checklist.xlsx",
+		"The Master Competency Checklist of every student of a cohort, one row per student and competency, as XLSX (admins)", "xlsx"), mcc), s.cohortCompetencyChecklistXLSX)
+	register(api, withAccess(exportOp("export-student-competency-checklist-pdf", "/v1/students/{id}/competency-checklist.pdf",
+		"A student's Master Competency Checklist, in MAERB's layout, as PDF (admins)", "pdf"), mcc), s.studentCompetencyChecklistPDF)
+	register(api, withAccess(exportOp("export-student-competency-checklist-xlsx", "/v1/students/{id}/competency-checklist.xlsx",
+		"A student's Master Competency Checklist, one row per competency, as XLSX (admins)", "xlsx"), mcc), s.studentCompetencyChecklistXLSX)
 	register(api, withAccess(exportOp("export-transcript-pdf", "/v1/students/{id}/transcript.pdf",
 		"A student's skills transcript as PDF (the student, their instructors, admins)", "pdf"), access(anyRole)), s.transcriptPDF)
 	register(api, huma.Operation{OperationID: "create-export", Method: http.MethodPost, Path: "/v1/exports",

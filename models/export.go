@@ -25,6 +25,11 @@ const (
 	// ExportAccreditation summarises, per competency code, which students
 	// of a cohort have evidence of competency (CSV or PDF).
 	ExportAccreditation ExportKind = "accreditation"
+	// ExportCompetencyChecklist is the Master Competency Checklist of a
+	// cohort's students or of one student (PDF or XLSX): MAERB's tracking
+	// form, each competency with the checklist, grade, pass, date and
+	// instructor that evidence it.
+	ExportCompetencyChecklist ExportKind = "competency-checklist"
 	// ExportArchive is every record of the program as gzipped
 	// newline-delimited JSON, re-importable with `skillbook import`.
 	ExportArchive ExportKind = "archive"
@@ -49,6 +54,8 @@ var ExportFormats = map[ExportKind][]ExportFormat{
 	ExportTranscripts:   {FormatZIP},
 	ExportAccreditation: {FormatCSV, FormatPDF},
 	ExportArchive:       {FormatNDJSON},
+
+	ExportCompetencyChecklist: {FormatPDF, FormatXLSX},
 }
 
 // ContentType is the media type of a file in format f.
@@ -113,7 +120,7 @@ func (r *ExportRequest) Validate() error {
 	var v ValidationError
 	formats, ok := ExportFormats[r.Kind]
 	if !ok {
-		v.Add("kind", "must be matrix, transcript, transcripts, accreditation or archive")
+		v.Add("kind", "must be matrix, transcript, transcripts, accreditation, competency-checklist or archive")
 		return v.Err()
 	}
 	if r.Format == "" {
@@ -129,6 +136,10 @@ func (r *ExportRequest) Validate() error {
 		}
 		if r.CohortID != "" {
 			v.Add("cohortId", "is not used by a transcript; give studentId")
+		}
+	case ExportCompetencyChecklist:
+		if (r.CohortID == "") == (r.StudentID == "") {
+			v.Add("cohortId", "give either cohortId (every student of a cohort) or studentId (one student) for a competency checklist")
 		}
 	case ExportArchive:
 		if r.CohortID != "" || r.StudentID != "" || r.Filter != (ExportFilter{}) {
@@ -329,11 +340,12 @@ var exportVerbs = map[EventType]string{
 
 // exportWhat names each kind of export in a summary.
 var exportWhat = map[ExportKind]string{
-	ExportMatrix:        "the competency matrix of cohort",
-	ExportTranscript:    "the skills transcript of",
-	ExportTranscripts:   "the skills transcripts of cohort",
-	ExportAccreditation: "the accreditation summary of cohort",
-	ExportArchive:       "the full archive of program",
+	ExportMatrix:              "the competency matrix of cohort",
+	ExportTranscript:          "the skills transcript of",
+	ExportTranscripts:         "the skills transcripts of cohort",
+	ExportAccreditation:       "the accreditation summary of cohort",
+	ExportCompetencyChecklist: "the Master Competency Checklist of",
+	ExportArchive:             "the full archive of program",
 }
 
 // ExportEvent is the audit event typ of export j caused by actor at at:

@@ -201,6 +201,7 @@ func (g *gen) evaluate(s *student, c *models.Checklist, grading models.Grading, 
 		if e.Outcome == models.OutcomeFailed {
 			e.Comment = pick(g, failComments)
 		}
+		e.Affective = g.affective(c, e.Outcome)
 	}
 	a.Evaluation = &e
 	a.Version, a.UpdatedAt = 2, at
@@ -375,4 +376,31 @@ func (g *gen) procedures(s *student) {
 			g.sum.Procedures++
 		}
 	}
+}
+
+// affective rates the affective competencies c declares, as an instructor
+// does with the grade (models.RateAffective): every one on a pass, mostly
+// met; on a failure some, a third of them not met. A checklist declaring
+// none draws nothing, so seeds of such libraries give the history they
+// always did.
+func (g *gen) affective(c *models.Checklist, outcome models.Outcome) []models.AffectiveRating {
+	var out []models.AffectiveRating
+	for _, code := range c.Affective {
+		if outcome == models.OutcomeFailed && g.chance(0.5) {
+			continue
+		}
+		r := models.AffectiveRating{Code: code, Result: models.AffectiveMet}
+		if (outcome == models.OutcomePassed && g.chance(0.08)) || (outcome == models.OutcomeFailed && g.chance(0.33)) {
+			r.Result, r.Comment = models.AffectiveNotMet, pick(g, affectiveComments)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// affectiveComments are instructors' observations of a behaviour not met.
+var affectiveComments = []string{
+	"Did not explain the procedure to the patient before starting.",
+	"Did not respond when the patient said they were anxious.",
+	"Rushed the patient; no check of how they were feeling afterwards.",
 }

@@ -88,7 +88,7 @@ func (e *Exports) authorize(ctx context.Context, caller Caller, r models.ExportR
 		return exportjob.Plan{}, err
 	}
 	var student *models.User
-	if p.Request.Kind == models.ExportTranscript {
+	if p.Request.Kind == models.ExportTranscript || (p.Request.Kind == models.ExportCompetencyChecklist && p.Request.StudentID != "") {
 		student = &p.Student
 	}
 	if models.CanExport(caller.User, p.Request.Kind, p.Cohort.ID, student) {
@@ -102,6 +102,8 @@ func (e *Exports) authorize(ctx context.Context, caller Caller, r models.ExportR
 		msg = "you may not export this student's transcript"
 	case models.ExportAccreditation:
 		msg = "only program admins export the accreditation summary"
+	case models.ExportCompetencyChecklist:
+		msg = "only program admins export the Master Competency Checklist"
 	}
 	return exportjob.Plan{}, fmt.Errorf("%w: %s", models.ErrForbidden, msg)
 }
