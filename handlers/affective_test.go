@@ -30,3 +30,19 @@ func TestEvaluateRefusesUndeclaredAffectiveRating(t *testing.T) {
 		t.Fatalf("requested attempts = %+v; want the refused one still waiting", page.Items)
 	}
 }
+
+// TestChecklistDraftAffectiveIsChecked: a draft's affective list takes
+// only codes of the affective domain; a psychomotor code there is a 422
+// naming the field.
+func TestChecklistDraftAffectiveIsChecked(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	p := env.Program(t)
+	admin := env.NewUser(t, p.ID, models.RoleAdmin)
+	body := newChecklistBody("wrist-pulse")
+	body["affective"] = []string{"MAERB-2015 I.P.1.c"}
+	pr := env.Post(t, "/v1/checklists", admin.Token, body).WantProblem(t, http.StatusUnprocessableEntity, "validation-failed")
+	if len(pr.Errors) == 0 || !strings.Contains(pr.Errors[0].Field, "affective[0]") || !strings.Contains(pr.Errors[0].Message, "psychomotor") {
+		t.Fatalf("problem = %+v; want affective[0]: a psychomotor code", pr)
+	}
+}

@@ -139,6 +139,7 @@ type ChecklistContent struct {
 	Title        string        `json:"title" minLength:"1" maxLength:"200"`
 	Purpose      string        `json:"purpose" minLength:"1" maxLength:"2000" doc:"What the student shows, and why it matters."`
 	Competencies []string      `json:"competencies" minItems:"1" maxItems:"20" doc:"Competency codes with their framework, such as \"MAERB-2015 I.P.1.a\"."`
+	Affective    []string      `json:"affective,omitempty" maxItems:"20" doc:"Affective competencies (codes of the affective domain, such as \"MAERB-2015 I.A.1\") an evaluation of this checklist rates met or not met."`
 	Equipment    []string      `json:"equipment" minItems:"1" maxItems:"50" doc:"Each item at most 300 characters."`
 	Steps        []stepInput   `json:"steps" minItems:"1" maxItems:"100"`
 	Grading      gradingInput  `json:"grading,omitempty" doc:"Overrides of the program's grading rule; omitted values use the program's."`
@@ -178,7 +179,7 @@ func (b ChecklistContent) checklist(id string, version int) models.Checklist {
 	return models.Checklist{
 		ID: id, Version: version, Area: b.Area,
 		Title: strings.TrimSpace(b.Title), Purpose: strings.TrimSpace(b.Purpose),
-		Competencies: trimAll(b.Competencies), Equipment: trimAll(b.Equipment), Steps: steps,
+		Competencies: trimAll(b.Competencies), Affective: trimAll(b.Affective), Equipment: trimAll(b.Equipment), Steps: steps,
 		Grading: models.GradingOverride{
 			MinScore: b.Grading.MinScore, RequiredEvaluations: b.Grading.RequiredEvaluations,
 			MaxAttempts: b.Grading.MaxAttempts, RequiredPractice: b.Grading.RequiredPractice,
