@@ -36,7 +36,7 @@ type mccRow struct {
 	// rated on ("bp-manual version 1").
 	evidence   string
 	date       string
-	grade      string // the score, or met / not met
+	grade      string // the score of a psychomotor competency
 	pass       string // Pass, Not met, or "" when not yet
 	instructor string
 	credential string
@@ -181,10 +181,10 @@ func affectiveRow(row *mccRow, code string, evals []models.Attempt, loc *time.Lo
 	row.evidence = checklistName(found.ChecklistID, found.ChecklistTitle, found.ChecklistVersion)
 	row.date = dayIn(&found.Evaluation.EvaluatedAt, loc)
 	row.instructor, row.credential = sig.SignerName, sig.SignerCredential
+	// Affective competencies are graded pass or not met, with no score.
+	row.pass = "Not met"
 	if result == models.AffectiveMet {
-		row.grade, row.pass = "Met", "Pass"
-	} else {
-		row.grade, row.pass = "Not met", "Not met"
+		row.pass = "Pass"
 	}
 }
 
