@@ -157,3 +157,15 @@ func TestShippedCoverage(t *testing.T) {
 	}
 	wantText(t, pdfText(t, buf.Bytes()), "Part of the curriculum covered", "MAERB-2015: 32 psychomotor and 0 affective codes shipped, in content areas I and III")
 }
+
+// TestTranscriptShowsAffectiveRatings: each evaluation's ratings are on
+// the transcript under it, with the observation.
+func TestTranscriptShowsAffectiveRatings(t *testing.T) {
+	t.Parallel()
+	f, _ := mccFixture(t)
+	var buf bytes.Buffer
+	if err := export.TranscriptPDF(&buf, f.transcript(), f.ann); err != nil {
+		t.Fatal(err)
+	}
+	wantText(t, pdfText(t, buf.Bytes()), "Affective MAERB-2015 I.A.1: met", "Affective MAERB-2015 I.A.2: not met - Did not explain.")
+}

@@ -187,6 +187,17 @@ func transcriptHistory(d *doc, t Transcript, evals []models.Attempt, showCheckli
 			d.SetX(d.GetX() + 4)
 			d.para("", 7.5, where)
 		}
+		for _, r := range e.Affective {
+			line := "Affective " + r.Code + ": met"
+			if r.Result == models.AffectiveNotMet {
+				line = "Affective " + r.Code + ": not met"
+			}
+			if r.Comment != "" {
+				line += " - " + r.Comment
+			}
+			d.SetX(d.GetX() + 4)
+			d.para("", 7.5, line)
+		}
 		if s := e.Signature; s != nil {
 			d.SetX(d.GetX() + 4)
 			d.para("", 7.5, "Signed "+stampIn(s.SignedAt, t.Location)+" by "+withCredential(s.SignerName, s.SignerCredential)+" ("+string(s.Method)+")")
