@@ -1,0 +1,112 @@
+// One assigned skill: the checklist's steps (critical ones marked), the
+// student's attempts, and the evaluation request.
+import { api, uuidv7 } from "../api";
+import { enqueue, useOutbox } from "../outbox";
+import { Badge, Frame, Loading, fmtDateTime, must, useDelivered, useLoad } from "../ui";
+
+export function Skill({ params }: { params: Record<string, string> }) {
+  const id = params.id;
+  const checklist = useLoad(async () => must(await api.get("/v1/checklists/{id}", { path: { id } })), [id]);
+  const attempts = useLoad(async () => must(await api.get("/v1/me/attempts", { query: { checklistId: id, limit: 50 } })).items ?? [], [id]);
+  useDelivered(attempts.reload);
+  const outbox = useOutbox().filter((i) => i.checklistId === id && i.kind === "evaluation-request");
+  const open = attempts.data?.find((a) => a.status === "requested");
+  const pending = outbox.find((i) => i.state === "pending");
+  const passed = attempts.data?.find((a) => a.status === "passed");
+
+  async function request() {
+    const attemptId = uuidv7();
+    await enqueue({
+      key: attemptId,
+      kind: "evaluation-request",
+      path: "/v1/attempts",
+      body: { id: attemptId, checklistId: id, kind: "evaluation" },
+      label: `Evaluation request: ${checklist.data?.title ?? id}`,
+      attemptId,
+      checklistId: id,
+    });
+  }
+
+  return (
+    <Frame title={checklist.data?.title ?? "Skill"} back="/app/student">
+      <Loading {...checklist}>
+        {() => {
+          const c = checklist.data!;
+          const critical = (c.steps ?? []).filter((s) => s.critical).length;
+          return (
+            <>
+              <section class="panel" aria-label="Evaluation">
+                {pending ? (
+                  <p role="status">
+                    <Badge status="pending" /> Your evaluation request is saved on this phone and will be sent when you have signal.
+                  </p>
+                ) : open ? (
+                  <p role="status">
+                    <Badge status="requested" /> Requested {fmtDateTime(open.requestedAt)}: an instructor will evaluate you.
+                  </p>
+                ) : passed ? (
+                  <p role="status">
+                    <Badge status="passed" /> Passed and signed {fmtDateTime(passed.evaluation?.evaluatedAt)}.
+                  </p>
+                ) : (
+                  <button type="button" onClick={() => void request()} disabled={!attempts.data}>
+                    Request an evaluation
+                  </button>
+                )}
+                {outbox
+                  .filter((i) => i.state === "failed")
+                  .map((i) => (
+                    <p key={i.key} class="error" role="alert">
+                      The request was not accepted: {i.error}
+                    </p>
+                  ))}
+              </section>
+              <h2>Attempts</h2>
+              <Loading {...attempts}>
+                {() =>
+                  attempts.data!.length === 0 ? (
+                    <p class="muted">No attempts yet.</p>
+                  ) : (
+                    <ul class="cards">
+                      {attempts.data!.map((a) => (
+                        <li key={a.id}>
+                          <a class="card" href={`/app/attempts/${a.id}`}>
+                            <span class="card-title">
+                              {a.kind === "practice" ? "Practice" : "Evaluation"} · {fmtDateTime(a.evaluation?.evaluatedAt ?? a.requestedAt)}
+                            </span>
+                            <span class="card-meta">
+                              <Badge status={a.status} />
+                              {a.evaluation && a.status !== "returned" && <span class="due">Score {a.evaluation.score}%</span>}
+                            </span>
+                          </a>
+                        </li>
+                      ))}
+                    </ul>
+                  )
+                }
+              </Loading>
+              <h2>Steps</h2>
+              <p class="muted">
+                {c.steps?.length ?? 0} steps, {critical} critical: failing a critical step fails the evaluation.
+              </p>
+              <ol class="steps">
+                {(c.steps ?? []).map((s) => (
+                  <li key={s.id} class={s.critical ? "critical" : ""}>
+                    {s.critical && <span class="crit">Critical</span>}
+                    {s.text}
+                  </li>
+                ))}
+              </ol>
+              {c.purpose && (
+                <>
+                  <h2>Purpose</h2>
+                  <p>{c.purpose}</p>
+                </>
+              )}
+            </>
+          );
+        }}
+      </Loading>
+    </Frame>
+  );
+}

@@ -1,0 +1,35 @@
+// Every page of the app: a path pattern, who may open it, and the page
+// component (one file in pages/). Adding a page is one file and one entry.
+import type { FunctionComponent } from "preact";
+import type { Role } from "./session";
+import { StudentHome } from "./pages/StudentHome";
+import { Skill } from "./pages/Skill";
+import { AttemptPage } from "./pages/Attempt";
+import { Queue } from "./pages/Queue";
+import { Grade } from "./pages/Grade";
+import { AdminHome } from "./pages/AdminHome";
+
+export interface RouteDef {
+  /** The path under /app/, with :name parts, e.g. "/app/skills/:id". */
+  path: string;
+  /** Who may open it; any signed-in user when left out. */
+  roles?: Role[];
+  /** The page; it gets the path's named parts. */
+  page: FunctionComponent<{ params: Record<string, string> }>;
+}
+
+export const routes: RouteDef[] = [
+  { path: "/app/student", roles: ["student"], page: StudentHome },
+  { path: "/app/skills/:id", roles: ["student"], page: Skill },
+  { path: "/app/attempts/:id", page: AttemptPage },
+  { path: "/app/queue", roles: ["instructor", "admin"], page: Queue },
+  { path: "/app/grade/:id", roles: ["instructor", "admin"], page: Grade },
+  { path: "/app/admin", roles: ["admin"], page: AdminHome },
+];
+
+/** Where "/app/" takes each role. */
+export const home: Record<Role, string> = {
+  student: "/app/student",
+  instructor: "/app/queue",
+  admin: "/app/admin",
+};

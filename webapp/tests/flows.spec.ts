@@ -1,0 +1,124 @@
+// The app's flows on a phone-size screen against the real server: a student
+// requests an evaluation, an instructor signs it from another browser
+// context, the student sees it passed; a sign-off made offline is
+// delivered exactly once; axe-core on every page.
+import { expect, test, type Page } from "@playwright/test";
+import { ADMIN, INSTRUCTOR, STUDENT, base, expectAccessible, expectTouchTargets, signIn } from "./helpers";
+
+const shots = process.env.SCREENSHOT_DIR || "test-results/screenshots";
+
+async function check(page: Page, what: string) {
+  await expectAccessible(page, what);
+  await expectTouchTargets(page, what);
+}
+
+test("sign-in page is accessible and refuses a wrong password", async ({ page }) => {
+  await page.goto(base() + "/app/");
+  await expect(page.getByRole("heading", { name: "Skillbook" })).toBeVisible();
+  await check(page, "sign-in");
+  await page.getByLabel("Email").fill(STUDENT);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toContainText("do not match");
+});
+
+test("a student requests an evaluation, an instructor signs it, the student sees it passed", async ({ browser }) => {
+  const studentCtx = await browser.newContext();
+  const student = await studentCtx.newPage();
+  await signIn(student, STUDENT, "My skills");
+  await expect(student.getByText(/skills competent/)).toBeVisible();
+  await student.screenshot({ path: `${shots}/student-dashboard.png`, fullPage: false });
+  await check(student, "student dashboard");
+
+  // The first skill not started yet.
+  const card = student.locator("a.card", { has: student.locator(".badge-not-started") }).first();
+  const title = (await card.locator(".card-title").textContent())!.trim();
+  await card.click();
+  await expect(student.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  await expect(student.locator(".steps .crit").first()).toBeVisible();
+  await check(student, "skill");
+  await student.getByRole("button", { name: "Request an evaluation" }).click();
+  await expect(student.getByText(/an instructor will evaluate you/)).toBeVisible();
+
+  const instructorCtx = await browser.newContext();
+  const instructor = await instructorCtx.newPage();
+  await signIn(instructor, INSTRUCTOR, "Evaluation queue");
+  await check(instructor, "queue");
+  // The queue is oldest first: page through to the new request.
+  const item = instructor.locator("a.card", { hasText: title }).filter({ hasText: "Sam Student" });
+  while (!(await item.count())) await instructor.getByRole("button", { name: "Show more" }).click();
+  await item.first().click();
+  await expect(instructor.getByRole("heading", { level: 1, name: "Grade" })).toBeVisible();
+  await instructor.getByRole("button", { name: "Pass the rest" }).click();
+  await instructor.getByLabel("Comment for the student").fill("Performed to standard.");
+  await instructor.screenshot({ path: `${shots}/instructor-grading.png`, fullPage: false });
+  await check(instructor, "grading");
+  await instructor.getByLabel(/I observed Sam Student/).check();
+  const signed = instructor.waitForResponse((r) => r.url().includes("/evaluations") && r.request().method() === "POST");
+  await instructor.getByRole("button", { name: "Sign the evaluation" }).click();
+  expect((await signed).status()).toBe(201);
+  await expect(instructor.getByRole("heading", { level: 1, name: "Evaluation queue" })).toBeVisible();
+
+  await student.reload();
+  await expect(student.getByText(/Passed and signed/)).toBeVisible();
+  const attempt = student.locator("a.card", { has: student.locator(".badge-passed") }).first();
+  await expect(attempt).toBeVisible();
+  await attempt.click();
+  await expect(student.locator(".result-line .badge-passed")).toBeVisible();
+  await expect(student.getByText("Performed to standard.")).toBeVisible();
+  await check(student, "attempt result");
+  await studentCtx.close();
+  await instructorCtx.close();
+});
+
+test("a sign-off made offline is delivered exactly once after reconnecting", async ({ browser }) => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await signIn(page, INSTRUCTOR, "Evaluation queue");
+  const first = page.locator("a.card").first();
+  const href = (await first.getAttribute("href"))!;
+  const attemptId = href.split("/").pop()!;
+  await first.click();
+  await expect(page.getByRole("heading", { level: 1, name: "Grade" })).toBeVisible();
+
+  const delivered: number[] = [];
+  page.on("response", (r) => {
+    if (r.url().endsWith(`/v1/attempts/${attemptId}/evaluations`) && r.request().method() === "POST") delivered.push(r.status());
+  });
+
+  // The grading form is loaded, and the app shell is cached, before the signal goes.
+  await expect(page.getByRole("button", { name: "Pass the rest" })).toBeVisible();
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await ctx.setOffline(true);
+  await expect(page.getByText(/^Offline/)).toBeVisible();
+  await page.getByRole("button", { name: "Pass the rest" }).click();
+  await page.getByLabel(/I observed/).check();
+  await page.getByRole("button", { name: "Sign the evaluation" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Evaluation queue" })).toBeVisible();
+  const pending = page.locator("li.card", { has: page.locator(".badge-pending") });
+  await expect(pending).toHaveCount(1);
+  await expect(page.getByText("1 item is waiting to be sent.")).toBeVisible();
+  await check(page, "queue with a pending sign-off");
+  // Still queued after the app is reopened with no signal (IndexedDB).
+  await page.reload().catch(() => {});
+  await expect(pending).toHaveCount(1);
+  expect(delivered).toEqual([]);
+
+  await ctx.setOffline(false);
+  await expect(pending).toHaveCount(0);
+  await expect(page.getByText(/waiting to be sent/)).toHaveCount(0);
+  expect(delivered).toEqual([201]);
+
+  // The record is signed once; opening the app again sends nothing more.
+  await page.goto(base() + `/app/attempts/${attemptId}`);
+  await expect(page.locator(".result-line .badge-passed")).toBeVisible();
+  await page.goto(base() + "/app/queue");
+  await expect(page.getByRole("heading", { level: 1, name: "Evaluation queue" })).toBeVisible();
+  expect(delivered).toEqual([201]);
+  await ctx.close();
+});
+
+test("admin start page", async ({ page }) => {
+  await signIn(page, ADMIN, "Program admin");
+  await check(page, "admin");
+});
