@@ -1,7 +1,10 @@
 package handlers_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"io"
 	"io/fs"
 	"net/http"
 	"regexp"
@@ -67,6 +70,23 @@ func TestWebAppServed(t *testing.T) {
 	}
 	if csp := env.Get(t, "/app/", "").Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "connect-src 'self' http://127.0.0.1:9099") {
 		t.Errorf("the app's CSP %q should allow its own scripts and the emulator", csp)
+	}
+
+	// Text files go gzipped to clients that take it, the same bytes unzipped.
+	for _, p := range append([]string{"/app/", "/app/sw.js"}, assets...) {
+		plain := env.Get(t, p, "").WantStatus(t, http.StatusOK)
+		z := env.Do(t, apitest.Request{Method: http.MethodGet, Path: p, Header: map[string]string{"Accept-Encoding": "gzip, br"}}).WantStatus(t, http.StatusOK)
+		if z.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(z.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("GET %s with Accept-Encoding gzip: Content-Encoding %q, Vary %q", p, z.Header.Get("Content-Encoding"), z.Header.Get("Vary"))
+			continue
+		}
+		r, err := gzip.NewReader(bytes.NewReader(z.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, err := io.ReadAll(r); err != nil || !bytes.Equal(b, plain.Body) {
+			t.Errorf("GET %s: the gzipped body is not the file (%v)", p, err)
+		}
 	}
 
 	var cfg map[string]string

@@ -13,8 +13,21 @@ async function check(page: Page, what: string) {
 }
 
 test("sign-in page is accessible and refuses a wrong password", async ({ page }) => {
+  // What the first load transfers (the server gzips text files).
+  const sizes: { url: string; type: string; bytes: number }[] = [];
+  page.on("requestfinished", async (req) => {
+    const s = await req.sizes();
+    sizes.push({ url: req.url(), type: req.resourceType(), bytes: s.responseBodySize });
+  });
   await page.goto(base() + "/app/");
   await expect(page.getByRole("heading", { name: "Skillbook" })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  const js = sizes.filter((x) => x.type === "script").reduce((n, x) => n + x.bytes, 0);
+  const all = sizes.filter((x) => x.url.includes("/app/")).reduce((n, x) => n + x.bytes, 0);
+  console.log(`first load: ${(js / 1024).toFixed(1)} KB of JavaScript, ${(all / 1024).toFixed(1)} KB in all from /app/`);
+  expect(js, "first-load JavaScript, gzipped").toBeLessThan(250 * 1024);
+  expect(js, "the script bundle is sent gzipped").toBeLessThan(80 * 1024);
+  await page.screenshot({ path: `${shots}/sign-in.png` });
   await check(page, "sign-in");
   await page.getByLabel("Email").fill(STUDENT);
   await page.getByLabel("Password").fill("not-the-password");
@@ -36,6 +49,7 @@ test("a student requests an evaluation, an instructor signs it, the student sees
   await card.click();
   await expect(student.getByRole("heading", { level: 1, name: title })).toBeVisible();
   await expect(student.locator(".steps .crit").first()).toBeVisible();
+  await student.screenshot({ path: `${shots}/student-skill.png` });
   await check(student, "skill");
   await student.getByRole("button", { name: "Request an evaluation" }).click();
   await expect(student.getByText(/an instructor will evaluate you/)).toBeVisible();
@@ -43,6 +57,7 @@ test("a student requests an evaluation, an instructor signs it, the student sees
   const instructorCtx = await browser.newContext();
   const instructor = await instructorCtx.newPage();
   await signIn(instructor, INSTRUCTOR, "Evaluation queue");
+  await instructor.screenshot({ path: `${shots}/instructor-queue.png` });
   await check(instructor, "queue");
   // The queue is oldest first: page through to the new request.
   const item = instructor.locator("a.card", { hasText: title }).filter({ hasText: "Sam Student" });
@@ -51,6 +66,7 @@ test("a student requests an evaluation, an instructor signs it, the student sees
   await expect(instructor.getByRole("heading", { level: 1, name: "Grade" })).toBeVisible();
   await instructor.getByRole("button", { name: "Pass the rest" }).click();
   await instructor.getByLabel("Comment for the student").fill("Performed to standard.");
+  await instructor.evaluate(() => window.scrollTo(0, 0));
   await instructor.screenshot({ path: `${shots}/instructor-grading.png`, fullPage: false });
   await check(instructor, "grading");
   await instructor.getByLabel(/I observed Sam Student/).check();
@@ -66,6 +82,7 @@ test("a student requests an evaluation, an instructor signs it, the student sees
   await attempt.click();
   await expect(student.locator(".result-line .badge-passed")).toBeVisible();
   await expect(student.getByText("Performed to standard.")).toBeVisible();
+  await student.screenshot({ path: `${shots}/student-result.png` });
   await check(student, "attempt result");
   await studentCtx.close();
   await instructorCtx.close();
@@ -116,6 +133,39 @@ test("a sign-off made offline is delivered exactly once after reconnecting", asy
   await expect(page.getByRole("heading", { level: 1, name: "Evaluation queue" })).toBeVisible();
   expect(delivered).toEqual([201]);
   await ctx.close();
+});
+
+test("an instructor returns a request with a comment, the student sees it returned", async ({ browser }) => {
+  const studentCtx = await browser.newContext();
+  const student = await studentCtx.newPage();
+  await signIn(student, STUDENT, "My skills");
+  const card = student.locator("a.card", { has: student.locator(".badge-not-started") }).first();
+  const title = (await card.locator(".card-title").textContent())!.trim();
+  await card.click();
+  await student.getByRole("button", { name: "Request an evaluation" }).click();
+  await expect(student.getByText(/an instructor will evaluate you/)).toBeVisible();
+
+  const instructorCtx = await browser.newContext();
+  const instructor = await instructorCtx.newPage();
+  await signIn(instructor, INSTRUCTOR, "Evaluation queue");
+  const item = instructor.locator("a.card", { hasText: title }).filter({ hasText: "Sam Student" });
+  while (!(await item.count())) await instructor.getByRole("button", { name: "Show more" }).click();
+  await item.first().click();
+  await instructor.getByRole("button", { name: "Return without grading" }).click();
+  await expect(instructor.getByRole("alert")).toContainText("Say why");
+  await instructor.getByLabel("Comment for the student").fill("Practise the patient identification twice more first.");
+  await instructor.getByRole("button", { name: "Return without grading" }).click();
+  await expect(instructor.getByRole("heading", { level: 1, name: "Evaluation queue" })).toBeVisible();
+  await expect(instructor.getByText(/waiting to be sent/)).toHaveCount(0);
+
+  await student.reload();
+  const returned = student.locator("a.card", { has: student.locator(".badge-returned") }).first();
+  await expect(returned).toBeVisible();
+  await expect(student.getByRole("button", { name: "Request an evaluation" })).toBeVisible();
+  await returned.click();
+  await expect(student.getByText("Practise the patient identification twice more first.")).toBeVisible();
+  await studentCtx.close();
+  await instructorCtx.close();
 });
 
 test("admin start page", async ({ page }) => {

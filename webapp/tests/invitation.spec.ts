@@ -1,0 +1,52 @@
+// An invited person's first sign-in: the admin invites an email (API), the
+// person makes their account in the app, verifies the email (the auth
+// emulator's out-of-band link), and lands on their start page.
+import { expect, test } from "@playwright/test";
+import { ADMIN, PASSWORD, base, expectAccessible } from "./helpers";
+
+const emulator = () => `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST}`;
+
+async function adminToken(): Promise<string> {
+  const r = await fetch(`${emulator()}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=demo`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: ADMIN, password: PASSWORD, returnSecureToken: true }),
+  });
+  return ((await r.json()) as { idToken: string }).idToken;
+}
+
+test("an invited student makes an account, verifies the email and signs in", async ({ page }) => {
+  const email = `invited-${Date.now()}@demo.skillbook.test`;
+  const auth = { Authorization: `Bearer ${await adminToken()}` };
+  const cohorts = (await (await fetch(`${base()}/v1/cohorts`, { headers: auth })).json()) as { items: { id: string }[] };
+  const invite = await fetch(`${base()}/v1/users`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...auth },
+    body: JSON.stringify({ email, name: "Ivy Invited", role: "student", cohortIds: [cohorts.items[0].id] }),
+  });
+  expect(invite.status, await invite.clone().text()).toBe(201);
+
+  await page.goto(base() + "/app/");
+  await page.getByRole("button", { name: "First time here with an invitation?" }).click();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Choose a password").fill("a-new-password");
+  await page.getByRole("button", { name: "Create my account" }).click();
+  await expect(page.getByRole("heading", { name: "Verify your email" })).toBeVisible();
+  await expectAccessible(page, "verify email");
+
+  // Not yet verified: the app says so.
+  await page.getByRole("button", { name: /I have verified it/ }).click();
+  await expect(page.getByText("The email is not verified yet.")).toBeVisible();
+
+  // Follow the link the emulator "sent".
+  const codes = (await (await fetch(`${emulator()}/emulator/v1/projects/demo-skillbook/oobCodes`)).json()) as {
+    oobCodes: { email: string; requestType: string; oobLink: string }[];
+  };
+  const code = codes.oobCodes.find((c) => c.email === email && c.requestType === "VERIFY_EMAIL");
+  expect(code, "a verification email for the invited address").toBeTruthy();
+  expect((await fetch(code!.oobLink)).ok).toBe(true);
+
+  await page.getByRole("button", { name: /I have verified it/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "My skills" })).toBeVisible();
+  await expect(page.locator(".who")).toHaveText("Ivy Invited");
+});
