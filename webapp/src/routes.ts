@@ -8,6 +8,7 @@ import { AttemptPage } from "./pages/Attempt";
 import { Queue } from "./pages/Queue";
 import { Grade } from "./pages/Grade";
 import { AdminHome } from "./pages/AdminHome";
+import { Notifications } from "./pages/Notifications";
 
 export interface RouteDef {
   /** The path under /app/, with :name parts, e.g. "/app/skills/:id". */
@@ -25,7 +26,25 @@ export const routes: RouteDef[] = [
   { path: "/app/queue", roles: ["instructor", "admin"], page: Queue },
   { path: "/app/grade/:id", roles: ["instructor", "admin"], page: Grade },
   { path: "/app/admin", roles: ["admin"], page: AdminHome },
+  { path: "/app/notifications", page: Notifications },
 ];
+
+/** The tabs under the header, per role (a page reachable from the start needs one). */
+export const nav: Record<Role, { href: string; label: string }[]> = {
+  student: [
+    { href: "/app/student", label: "Skills" },
+    { href: "/app/notifications", label: "Notifications" },
+  ],
+  instructor: [
+    { href: "/app/queue", label: "Queue" },
+    { href: "/app/notifications", label: "Notifications" },
+  ],
+  admin: [
+    { href: "/app/admin", label: "Admin" },
+    { href: "/app/queue", label: "Queue" },
+    { href: "/app/notifications", label: "Notifications" },
+  ],
+};
 
 /** Where "/app/" takes each role. */
 export const home: Record<Role, string> = {

@@ -6,7 +6,9 @@ import type { Result } from "../../clients/typescript/client";
 import { problemText } from "./api";
 import { signOut } from "./auth";
 import { useOutbox } from "./outbox";
-import { useSession } from "./session";
+import { nav } from "./routes";
+import { usePath } from "./router";
+import { useSession, type Role } from "./session";
 
 /** The data of an answer, or an Error with the problem's words. */
 export function must<T>(r: Result<T>): T {
@@ -113,6 +115,8 @@ export function Frame({ title, back, children }: { title: string; back?: string;
     document.title = `${title} · Skillbook`;
   }, [title]);
   const pending = outbox.filter((i) => i.state === "pending").length;
+  const path = usePath();
+  const tabs = nav[s.me?.role as Role] ?? [];
   return (
     <>
       <header class="top">
@@ -130,6 +134,15 @@ export function Frame({ title, back, children }: { title: string; back?: string;
           Sign out
         </button>
       </header>
+      {tabs.length > 1 && (
+        <nav class="tabs" aria-label="Sections">
+          {tabs.map((t) => (
+            <a key={t.href} href={t.href} aria-current={path === t.href ? "page" : undefined}>
+              {t.label}
+            </a>
+          ))}
+        </nav>
+      )}
       {!online && (
         <p class="offline" role="status">
           Offline: what you do is kept on this phone and sent when you have signal.

@@ -51,6 +51,8 @@ test("a student requests an evaluation, an instructor signs it, the student sees
   await expect(student.locator(".steps .crit").first()).toBeVisible();
   await student.screenshot({ path: `${shots}/student-skill.png` });
   await check(student, "skill");
+  await student.getByRole("button", { name: "I practised this skill" }).click();
+  await expect(student.locator("a.card .badge-practiced")).toHaveCount(1);
   await student.getByRole("button", { name: "Request an evaluation" }).click();
   await expect(student.getByText(/an instructor will evaluate you/)).toBeVisible();
 
@@ -84,6 +86,19 @@ test("a student requests an evaluation, an instructor signs it, the student sees
   await expect(student.getByText("Performed to standard.")).toBeVisible();
   await student.screenshot({ path: `${shots}/student-result.png` });
   await check(student, "attempt result");
+
+  await student.getByRole("link", { name: "Notifications" }).click();
+  await expect(student.getByRole("heading", { level: 1, name: "Notifications" })).toBeVisible();
+  await expect(student.locator(".cards, main > p").first()).toBeVisible();
+  await student.screenshot({ path: `${shots}/student-notifications.png` });
+  await check(student, "notifications");
+
+  await student.getByRole("link", { name: "Skills" }).click();
+  const download = student.waitForEvent("download");
+  await student.getByRole("button", { name: "Download my transcript (PDF)" }).click();
+  const pdf = await (await download).createReadStream();
+  const head = await new Promise<string>((resolve) => pdf.once("data", (b) => resolve(b.toString("latin1", 0, 5))));
+  expect(head).toBe("%PDF-");
   await studentCtx.close();
   await instructorCtx.close();
 });
@@ -142,6 +157,8 @@ test("an instructor returns a request with a comment, the student sees it return
   const card = student.locator("a.card", { has: student.locator(".badge-not-started") }).first();
   const title = (await card.locator(".card-title").textContent())!.trim();
   await card.click();
+  await student.getByRole("button", { name: "I practised this skill" }).click();
+  await expect(student.locator("a.card .badge-practiced")).toHaveCount(1);
   await student.getByRole("button", { name: "Request an evaluation" }).click();
   await expect(student.getByText(/an instructor will evaluate you/)).toBeVisible();
 

@@ -1,7 +1,7 @@
 // One assigned skill: the checklist's steps (critical ones marked), the
 // student's attempts, and the evaluation request.
 import { api, uuidv7 } from "../api";
-import { enqueue, useOutbox } from "../outbox";
+import { dismiss, enqueue, useOutbox } from "../outbox";
 import { Badge, Frame, Loading, fmtDateTime, must, useDelivered, useLoad } from "../ui";
 
 export function Skill({ params }: { params: Record<string, string> }) {
@@ -9,19 +9,23 @@ export function Skill({ params }: { params: Record<string, string> }) {
   const checklist = useLoad(async () => must(await api.get("/v1/checklists/{id}", { path: { id } })), [id]);
   const attempts = useLoad(async () => must(await api.get("/v1/me/attempts", { query: { checklistId: id, limit: 50 } })).items ?? [], [id]);
   useDelivered(attempts.reload);
-  const outbox = useOutbox().filter((i) => i.checklistId === id && i.kind === "evaluation-request");
+  const mine = useOutbox().filter((i) => i.checklistId === id);
+  const outbox = mine.filter((i) => i.kind === "evaluation-request");
   const open = attempts.data?.find((a) => a.status === "requested");
   const pending = outbox.find((i) => i.state === "pending");
   const passed = attempts.data?.find((a) => a.status === "passed");
 
-  async function request() {
+  const practising = mine.filter((i) => i.kind === "practice" && i.state === "pending").length;
+
+  /** Queues a practice log (a self-check that never counts) or an evaluation request. */
+  async function log(kind: "practice" | "evaluation") {
     const attemptId = uuidv7();
     await enqueue({
       key: attemptId,
-      kind: "evaluation-request",
+      kind: kind === "practice" ? "practice" : "evaluation-request",
       path: "/v1/attempts",
-      body: { id: attemptId, checklistId: id, kind: "evaluation" },
-      label: `Evaluation request: ${checklist.data?.title ?? id}`,
+      body: { id: attemptId, checklistId: id, kind },
+      label: `${kind === "practice" ? "Practice" : "Evaluation request"}: ${checklist.data?.title ?? id}`,
       attemptId,
       checklistId: id,
     });
@@ -49,16 +53,29 @@ export function Skill({ params }: { params: Record<string, string> }) {
                     <Badge status="passed" /> Passed and signed {fmtDateTime(passed.evaluation?.evaluatedAt)}.
                   </p>
                 ) : (
-                  <button type="button" onClick={() => void request()} disabled={!attempts.data}>
+                  <button type="button" onClick={() => void log("evaluation")} disabled={!attempts.data}>
                     Request an evaluation
                   </button>
                 )}
-                {outbox
+                <button type="button" class="secondary" onClick={() => void log("practice")}>
+                  I practised this skill
+                </button>
+                {practising > 0 && (
+                  <p role="status">
+                    <Badge status="pending" /> {practising === 1 ? "1 practice log" : `${practising} practice logs`} saved on this phone, sent when you have signal.
+                  </p>
+                )}
+                {mine
                   .filter((i) => i.state === "failed")
                   .map((i) => (
-                    <p key={i.key} class="error" role="alert">
-                      The request was not accepted: {i.error}
-                    </p>
+                    <div key={i.key} class="error" role="alert">
+                      <p>
+                        {i.kind === "practice" ? "The practice log" : "The request"} was not accepted: {i.error}
+                      </p>
+                      <button type="button" class="secondary small" onClick={() => void dismiss(i.key)}>
+                        Dismiss
+                      </button>
+                    </div>
                   ))}
               </section>
               <h2>Attempts</h2>

@@ -1,5 +1,7 @@
 // The student's assigned skills, by area, with status and due dates.
-import { allPages, api, type Schemas } from "../api";
+import { useState } from "preact/hooks";
+import { allPages, api, problemText, type Schemas } from "../api";
+import { getSession } from "../session";
 import { useOutbox } from "../outbox";
 import { Badge, Frame, Loading, areaName, fmtDate, useDelivered, useLoad } from "../ui";
 
@@ -14,6 +16,30 @@ export function StudentHome() {
   const outbox = useOutbox();
   const waiting = new Set(outbox.filter((i) => i.kind === "evaluation-request" && i.state === "pending").map((i) => i.checklistId));
   useDelivered(skills.reload);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState("");
+
+  /** Downloads the student's own skills transcript (PDF, signed records). */
+  async function transcript() {
+    const me = getSession().me;
+    if (!me) return;
+    setBusy(true);
+    setError("");
+    try {
+      const r = await api.get("/v1/students/{id}/transcript.pdf", { path: { id: me.id } });
+      if (!r.ok) return setError(problemText(r.problem));
+      const url = URL.createObjectURL(r.data as Blob);
+      const a = document.createElement("a");
+      a.href = url;
+      a.download = "skillbook-transcript.pdf";
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch {
+      setError("No connection. Check your signal and try again.");
+    } finally {
+      setBusy(false);
+    }
+  }
 
   return (
     <Frame title="My skills">
@@ -29,6 +55,7 @@ export function StudentHome() {
               <p class="summary">
                 <strong>{done}</strong> of {items.length} skills competent
               </p>
+              <progress max={items.length} value={done} aria-label="Skills competent" />
               {[...areas].map(([area, list]) => (
                 <section key={area} aria-labelledby={`area-${area}`}>
                   <h2 id={`area-${area}`}>
@@ -53,6 +80,14 @@ export function StudentHome() {
                   </ul>
                 </section>
               ))}
+              <button type="button" class="secondary" disabled={busy} onClick={() => void transcript()}>
+                {busy ? "Preparing…" : "Download my transcript (PDF)"}
+              </button>
+              {error && (
+                <p class="error" role="alert">
+                  {error}
+                </p>
+              )}
             </>
           );
         }}
