@@ -1,4 +1,4 @@
-// Work made with no signal: practice logs, evaluation requests and sign-offs are written
+// Work made with no signal: practice logs, procedures, evaluation requests and sign-offs are written
 // to IndexedDB first, each with its client id and Idempotency-Key, shown as
 // pending, and sent in order when the device is online. A retry of a POST
 // that did reach the server gets the first answer back (the server keeps
@@ -7,7 +7,7 @@ import { useEffect, useState } from "preact/hooks";
 import { idToken, currentUid } from "./auth";
 import type { Problem } from "./api";
 
-export type OutboxKind = "practice" | "evaluation-request" | "sign-off" | "return";
+export type OutboxKind = "practice" | "evaluation-request" | "sign-off" | "return" | "procedure";
 
 export interface OutboxItem {
   /** The Idempotency-Key, also the record's key here. */
@@ -19,7 +19,7 @@ export interface OutboxItem {
   body: unknown;
   /** What it is, in words ("Request: Measure blood pressure"). */
   label: string;
-  /** The attempt it concerns (a request's own id, or the one graded). */
+  /** The record it concerns (a request's or procedure's own id, or the attempt graded). */
   attemptId: string;
   checklistId: string;
   createdAt: number;

@@ -9,6 +9,8 @@ import { Queue } from "./pages/Queue";
 import { Grade } from "./pages/Grade";
 import { AdminHome } from "./pages/AdminHome";
 import { Notifications } from "./pages/Notifications";
+import { Progress } from "./pages/Progress";
+import { Procedures } from "./pages/Procedures";
 
 export interface RouteDef {
   /** The path under /app/, with :name parts, e.g. "/app/skills/:id". */
@@ -27,16 +29,20 @@ export const routes: RouteDef[] = [
   { path: "/app/grade/:id", roles: ["instructor", "admin"], page: Grade },
   { path: "/app/admin", roles: ["admin"], page: AdminHome },
   { path: "/app/notifications", page: Notifications },
+  { path: "/app/progress", roles: ["student"], page: Progress },
+  { path: "/app/procedures", roles: ["instructor", "admin"], page: Procedures },
 ];
 
 /** The tabs under the header, per role (a page reachable from the start needs one). */
 export const nav: Record<Role, { href: string; label: string }[]> = {
   student: [
     { href: "/app/student", label: "Skills" },
+    { href: "/app/progress", label: "Progress" },
     { href: "/app/notifications", label: "Notifications" },
   ],
   instructor: [
     { href: "/app/queue", label: "Queue" },
+    { href: "/app/procedures", label: "Procedures" },
     { href: "/app/notifications", label: "Notifications" },
   ],
   admin: [

@@ -75,6 +75,9 @@ const STATUS_WORDS: Record<string, string> = {
   pass: "Pass",
   fail: "Fail",
   na: "N/A",
+  confirmed: "Confirmed",
+  "to-confirm": "To confirm",
+  rejected: "Rejected",
 };
 
 export function Badge({ status }: { status: string }) {

@@ -185,6 +185,40 @@ test("an instructor returns a request with a comment, the student sees it return
   await instructorCtx.close();
 });
 
+test("a student logs a procedure, the instructor confirms it, it counts", async ({ browser }) => {
+  const studentCtx = await browser.newContext();
+  const student = await studentCtx.newPage();
+  await signIn(student, STUDENT, "My skills");
+  await student.getByRole("link", { name: "Progress" }).click();
+  await expect(student.getByRole("heading", { level: 1, name: "My progress" })).toBeVisible();
+  await student.getByLabel("Procedure").selectOption("venipuncture");
+  await student.getByLabel("Where (optional)").fill("Skills lab 2");
+  await student.getByRole("button", { name: "Log it" }).click();
+  const logged = student.locator("li.card", { hasText: "Venipuncture" }).filter({ has: student.locator(".badge-to-confirm") });
+  await expect(logged).toHaveCount(1);
+  await student.evaluate(() => window.scrollTo(0, 0));
+  await student.screenshot({ path: `${shots}/student-progress.png` });
+  await check(student, "progress");
+
+  const instructorCtx = await browser.newContext();
+  const instructor = await instructorCtx.newPage();
+  await signIn(instructor, INSTRUCTOR, "Evaluation queue");
+  await instructor.getByRole("link", { name: "Procedures" }).click();
+  await expect(instructor.getByRole("heading", { level: 1, name: "Procedures to confirm" })).toBeVisible();
+  const item = instructor.locator("li.card", { hasText: "Sam Student: Venipuncture" }).filter({ hasText: "Skills lab 2" });
+  await expect(item).toHaveCount(1);
+  await instructor.screenshot({ path: `${shots}/instructor-procedures.png` });
+  await check(instructor, "procedures");
+  await item.getByRole("button", { name: "Confirm" }).click();
+  await expect(item).toHaveCount(0);
+
+  await student.reload();
+  await expect(student.locator("li.card", { hasText: "Venipuncture" }).filter({ has: student.locator(".badge-confirmed") })).toHaveCount(1);
+  await expect(student.getByText(/Venipuncture\s+1 of 30/)).toBeVisible();
+  await studentCtx.close();
+  await instructorCtx.close();
+});
+
 test("admin start page", async ({ page }) => {
   await signIn(page, ADMIN, "Program admin");
   await check(page, "admin");
