@@ -11,6 +11,7 @@ import { AdminHome } from "./pages/AdminHome";
 import { Notifications } from "./pages/Notifications";
 import { Progress } from "./pages/Progress";
 import { Procedures } from "./pages/Procedures";
+import { CohortList, CohortProgress } from "./pages/CohortProgress";
 
 export interface RouteDef {
   /** The path under /app/, with :name parts, e.g. "/app/skills/:id". */
@@ -31,6 +32,8 @@ export const routes: RouteDef[] = [
   { path: "/app/notifications", page: Notifications },
   { path: "/app/progress", roles: ["student"], page: Progress },
   { path: "/app/procedures", roles: ["instructor", "admin"], page: Procedures },
+  { path: "/app/cohort-progress", roles: ["instructor", "admin"], page: CohortList },
+  { path: "/app/cohort-progress/:id", roles: ["instructor", "admin"], page: CohortProgress },
 ];
 
 /** The tabs under the header, per role (a page reachable from the start needs one). */
@@ -38,17 +41,18 @@ export const nav: Record<Role, { href: string; label: string }[]> = {
   student: [
     { href: "/app/student", label: "Skills" },
     { href: "/app/progress", label: "Progress" },
-    { href: "/app/notifications", label: "Notifications" },
+    { href: "/app/notifications", label: "Inbox" },
   ],
   instructor: [
     { href: "/app/queue", label: "Queue" },
     { href: "/app/procedures", label: "Procedures" },
-    { href: "/app/notifications", label: "Notifications" },
+    { href: "/app/cohort-progress", label: "Cohorts" },
+    { href: "/app/notifications", label: "Inbox" },
   ],
   admin: [
     { href: "/app/admin", label: "Admin" },
     { href: "/app/queue", label: "Queue" },
-    { href: "/app/notifications", label: "Notifications" },
+    { href: "/app/notifications", label: "Inbox" },
   ],
 };
 

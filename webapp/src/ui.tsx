@@ -92,6 +92,7 @@ export function fmtDate(iso?: string): string {
 
 export function fmtDateTime(iso?: string): string {
   if (!iso) return "";
+  if (iso.length === 10) return fmtDate(iso);
   return new Date(iso).toLocaleString("en-US", { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
 }
 
@@ -140,7 +141,7 @@ export function Frame({ title, back, children }: { title: string; back?: string;
       {tabs.length > 1 && (
         <nav class="tabs" aria-label="Sections">
           {tabs.map((t) => (
-            <a key={t.href} href={t.href} aria-current={path === t.href ? "page" : undefined}>
+            <a key={t.href} href={t.href} aria-current={path === t.href || path.startsWith(t.href + "/") ? "page" : undefined}>
               {t.label}
             </a>
           ))}

@@ -87,7 +87,7 @@ test("a student requests an evaluation, an instructor signs it, the student sees
   await student.screenshot({ path: `${shots}/student-result.png` });
   await check(student, "attempt result");
 
-  await student.getByRole("link", { name: "Notifications" }).click();
+  await student.getByRole("link", { name: "Inbox" }).click();
   await expect(student.getByRole("heading", { level: 1, name: "Notifications" })).toBeVisible();
   await expect(student.locator(".cards, main > p").first()).toBeVisible();
   await student.screenshot({ path: `${shots}/student-notifications.png` });
@@ -131,8 +131,8 @@ test("a sign-off made offline is delivered exactly once after reconnecting", asy
   await expect(pending).toHaveCount(1);
   await expect(page.getByText("1 item is waiting to be sent.")).toBeVisible();
   await check(page, "queue with a pending sign-off");
-  // Still queued after the app is reopened with no signal (IndexedDB).
-  await page.reload().catch(() => {});
+  // The app shell opens with no signal (service worker), and the sign-off is still queued (IndexedDB).
+  await page.reload();
   await expect(pending).toHaveCount(1);
   expect(delivered).toEqual([]);
 
@@ -211,6 +211,17 @@ test("a student logs a procedure, the instructor confirms it, it counts", async 
   await check(instructor, "procedures");
   await item.getByRole("button", { name: "Confirm" }).click();
   await expect(item).toHaveCount(0);
+
+  await instructor.getByRole("link", { name: "Cohorts" }).click();
+  await expect(instructor.getByRole("heading", { level: 1, name: "Cohort progress" })).toBeVisible();
+  await check(instructor, "cohort list");
+  await instructor.getByRole("link", { name: /MA Nov 2026 Evening/ }).click();
+  await expect(instructor.getByRole("heading", { level: 1, name: "MA Nov 2026 Evening" })).toBeVisible();
+  const sam = instructor.locator("li.card", { hasText: "Sam Student" });
+  while (!(await sam.count())) await instructor.getByRole("button", { name: "Show more students" }).click();
+  await expect(sam).toContainText("Venipuncture 1/30");
+  await instructor.screenshot({ path: `${shots}/instructor-cohort-progress.png` });
+  await check(instructor, "cohort progress");
 
   await student.reload();
   await expect(student.locator("li.card", { hasText: "Venipuncture" }).filter({ has: student.locator(".badge-confirmed") })).toHaveCount(1);
