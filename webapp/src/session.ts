@@ -29,6 +29,7 @@ const ME_KEY = "skillbook.me";
 export async function userChanged(user: User | null): Promise<void> {
   if (!user) {
     localStorage.removeItem(ME_KEY);
+    for (const k of Object.keys(localStorage)) if (k.startsWith("skillbook.cache.")) localStorage.removeItem(k);
     set({ state: "out" });
     return;
   }

@@ -8,7 +8,7 @@ import { signOut } from "./auth";
 import { useOutbox } from "./outbox";
 import { nav } from "./routes";
 import { usePath } from "./router";
-import { useSession, type Role } from "./session";
+import { getSession, useSession, type Role } from "./session";
 
 /** The data of an answer, or an Error with the problem's words. */
 export function must<T>(r: Result<T>): T {
@@ -16,26 +16,67 @@ export function must<T>(r: Result<T>): T {
   return r.data;
 }
 
-/** Loads data for a page; reload() loads it again. */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data?: T; error?: string; reload: () => void } {
-  const [state, setState] = useState<{ data?: T; error?: string }>({});
+/** Where pages keep their last answers (session.ts clears them at sign-out). */
+const CACHE_PREFIX = "skillbook.cache.";
+
+/**
+ * Loads data for a page; reload() loads it again. With a cache key, the
+ * last answer is kept on the phone and shown (stale: true) when there is no
+ * signal.
+ */
+export function useLoad<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+  cacheKey?: string,
+): { data?: T; error?: string; stale?: boolean; reload: () => void } {
+  const [state, setState] = useState<{ data?: T; error?: string; stale?: boolean }>({});
   const [n, setN] = useState(0);
+  const key = cacheKey && `${CACHE_PREFIX}${getSession().user?.uid ?? ""}.${cacheKey}`;
   useEffect(() => {
     let live = true;
     load().then(
-      (data) => live && setState({ data }),
-      (e: unknown) =>
-        live && setState({ error: e instanceof TypeError ? "No connection. Check your signal and try again." : (e as Error).message }),
+      (data) => {
+        if (!live) return;
+        setState({ data });
+        if (key) {
+          try {
+            localStorage.setItem(key, JSON.stringify(data));
+          } catch {
+            // full: the page still works, only not offline
+          }
+        }
+      },
+      (e: unknown) => {
+        if (!live) return;
+        if (e instanceof TypeError) {
+          const saved = key ? localStorage.getItem(key) : null;
+          if (saved) return setState({ data: JSON.parse(saved) as T, stale: true });
+          return setState({ error: "No connection. Check your signal and try again." });
+        }
+        setState({ error: (e as Error).message });
+      },
     );
     return () => {
       live = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, n]);
+  }, [...deps, n, key]);
   return { ...state, reload: useCallback(() => setN((x) => x + 1), []) };
 }
 
-export function Loading({ data, error, reload, children }: { data?: unknown; error?: string; reload?: () => void; children: () => ComponentChildren }) {
+export function Loading({
+  data,
+  error,
+  stale,
+  reload,
+  children,
+}: {
+  data?: unknown;
+  error?: string;
+  stale?: boolean;
+  reload?: () => void;
+  children: () => ComponentChildren;
+}) {
   if (error)
     return (
       <div class="error" role="alert">
@@ -53,7 +94,12 @@ export function Loading({ data, error, reload, children }: { data?: unknown; err
         Loading…
       </p>
     );
-  return <>{children()}</>;
+  return (
+    <>
+      {stale && <p class="muted stale">Showing what this phone last saw.</p>}
+      {children()}
+    </>
+  );
 }
 
 const STATUS_WORDS: Record<string, string> = {
@@ -134,7 +180,14 @@ export function Frame({ title, back, children }: { title: string; back?: string;
           </a>
         )}
         <span class="who">{s.me?.name}</span>
-        <button type="button" class="link" onClick={() => void signOut()}>
+        <button
+          type="button"
+          class="link"
+          onClick={() => {
+            if (pending === 0 || confirm(`${pending === 1 ? "1 item has" : `${pending} items have`} not been sent yet. They stay on this phone and are sent when you sign in again. Sign out?`))
+              void signOut();
+          }}
+        >
           Sign out
         </button>
       </header>

@@ -150,6 +150,42 @@ test("a sign-off made offline is delivered exactly once after reconnecting", asy
   await ctx.close();
 });
 
+test("a practice log and an evaluation request made offline are sent once, when back online", async ({ browser }) => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await signIn(page, STUDENT, "My skills");
+  const card = page.locator("a.card", { has: page.locator(".badge-not-started") }).first();
+  const title = (await card.locator(".card-title").textContent())!.trim();
+  await card.click();
+  await expect(page.getByRole("button", { name: "Request an evaluation" })).toBeVisible();
+  const sent: number[] = [];
+  page.on("response", (r) => {
+    if (r.url().endsWith("/v1/attempts") && r.request().method() === "POST") sent.push(r.status());
+  });
+
+  await ctx.setOffline(true);
+  await page.getByRole("button", { name: "I practised this skill" }).click();
+  await page.getByRole("button", { name: "Request an evaluation" }).click();
+  await expect(page.getByText(/saved on this phone and will be sent/)).toBeVisible();
+  await expect(page.getByText("1 practice log saved on this phone, sent when you have signal.")).toBeVisible();
+  await page.getByRole("link", { name: "Back" }).click();
+  await expect(page.getByText("Showing what this phone last saw.")).toBeVisible();
+  await expect(page.locator("a.card", { hasText: title }).locator(".badge-pending")).toBeVisible();
+  await check(page, "student dashboard, offline");
+  expect(sent).toEqual([]);
+
+  await ctx.setOffline(false);
+  await expect(page.getByText(/waiting to be sent/)).toHaveCount(0);
+  await expect(page.locator("a.card", { hasText: title }).locator(".badge-awaiting-evaluation")).toBeVisible();
+  expect(sent).toEqual([201, 201]);
+  await page.locator("a.card", { hasText: title }).click();
+  await expect(page.getByText(/an instructor will evaluate you/)).toBeVisible();
+  await expect(page.locator("a.card .badge-practiced")).toHaveCount(1);
+  await expect(page.locator("a.card .badge-requested")).toHaveCount(1);
+  expect(sent).toEqual([201, 201]);
+  await ctx.close();
+});
+
 test("an instructor returns a request with a comment, the student sees it returned", async ({ browser }) => {
   const studentCtx = await browser.newContext();
   const student = await studentCtx.newPage();

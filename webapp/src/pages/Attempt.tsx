@@ -12,7 +12,7 @@ export function AttemptPage({ params }: { params: Record<string, string> }) {
       await api.get("/v1/checklists/{id}/versions/{version}", { path: { id: attempt.checklistId, version: attempt.checklistVersion } }),
     );
     return { attempt, checklist };
-  }, [id]);
+  }, [id], `attempt.${id}`);
   const student = getSession().me?.role === "student";
   const back = student ? `/app/skills/${encodeURIComponent(data.data?.attempt.checklistId ?? "")}` : "/app/queue";
 

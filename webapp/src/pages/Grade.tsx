@@ -19,7 +19,7 @@ export function Grade({ params }: { params: Record<string, string> }) {
       await api.get("/v1/checklists/{id}/versions/{version}", { path: { id: attempt.checklistId, version: attempt.checklistVersion } }),
     );
     return { attempt, checklist };
-  }, [id]);
+  }, [id], `attempt.${id}`);
   const [results, setResults] = useState<Record<string, Result>>({});
   const [comments, setComments] = useState<Record<string, string>>({});
   const [setting, setSetting] = useState<"skills-lab" | "clinical-site">("skills-lab");

@@ -5,7 +5,7 @@ import { api, problemText } from "../api";
 import { Frame, Loading, fmtDateTime, must, useLoad } from "../ui";
 
 export function Notifications() {
-  const feed = useLoad(async () => must(await api.get("/v1/me/notifications", { query: { order: "unread-first", limit: 50 } })).items ?? [], []);
+  const feed = useLoad(async () => must(await api.get("/v1/me/notifications", { query: { order: "unread-first", limit: 50 } })).items ?? [], [], "notifications");
   const [error, setError] = useState("");
 
   async function readAll() {

@@ -12,8 +12,8 @@ function today(): string {
 }
 
 export function Progress() {
-  const progress = useLoad(async () => must(await api.get("/v1/me/progress")), []);
-  const logged = useLoad(async () => must(await api.get("/v1/procedures", { query: { limit: 20 } })).items ?? [], []);
+  const progress = useLoad(async () => must(await api.get("/v1/me/progress")), [], "progress");
+  const logged = useLoad(async () => must(await api.get("/v1/procedures", { query: { limit: 20 } })).items ?? [], [], "procedures");
   useDelivered(progress.reload);
   useDelivered(logged.reload);
   const pending = useOutbox().filter((i) => i.kind === "procedure");

@@ -18,7 +18,7 @@ export function Queue() {
       next = page.nextCursor;
     }
     return { items, next };
-  }, [pages.length]);
+  }, [pages.length], pages.length === 1 ? "queue" : undefined);
   useDelivered(queue.reload);
   const outbox = useOutbox().filter((i) => i.kind === "sign-off" || i.kind === "return");
   const queued = new Set(outbox.map((i) => i.attemptId));

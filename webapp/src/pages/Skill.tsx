@@ -6,8 +6,8 @@ import { Badge, Frame, Loading, fmtDateTime, must, useDelivered, useLoad } from 
 
 export function Skill({ params }: { params: Record<string, string> }) {
   const id = params.id;
-  const checklist = useLoad(async () => must(await api.get("/v1/checklists/{id}", { path: { id } })), [id]);
-  const attempts = useLoad(async () => must(await api.get("/v1/me/attempts", { query: { checklistId: id, limit: 50 } })).items ?? [], [id]);
+  const checklist = useLoad(async () => must(await api.get("/v1/checklists/{id}", { path: { id } })), [id], `checklist.${id}`);
+  const attempts = useLoad(async () => must(await api.get("/v1/me/attempts", { query: { checklistId: id, limit: 50 } })).items ?? [], [id], `attempts.${id}`);
   useDelivered(attempts.reload);
   const mine = useOutbox().filter((i) => i.checklistId === id);
   const outbox = mine.filter((i) => i.kind === "evaluation-request");

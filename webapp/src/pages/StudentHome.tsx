@@ -12,7 +12,7 @@ export function StudentHome() {
     const r = await allPages<Skill>((cursor) => api.get("/v1/me/skills", { query: { cursor, limit: 100 } }));
     if (!r.ok) throw new Error(r.problem.detail || r.problem.title);
     return r.items;
-  }, []);
+  }, [], "skills");
   const outbox = useOutbox();
   const waiting = new Set(outbox.filter((i) => i.kind === "evaluation-request" && i.state === "pending").map((i) => i.checklistId));
   useDelivered(skills.reload);
