@@ -6,7 +6,10 @@ import {
   createUserWithEmailAndPassword,
   indexedDBLocalPersistence,
   initializeAuth,
+  isSignInWithEmailLink,
   onAuthStateChanged,
+  sendSignInLinkToEmail,
+  signInWithEmailLink,
   sendEmailVerification,
   signInWithEmailAndPassword,
   signOut as fbSignOut,
@@ -63,6 +66,31 @@ export async function resendVerification(): Promise<void> {
   if (u) await sendEmailVerification(u);
 }
 
+const LINK_EMAIL = "skillbook.linkEmail";
+
+/** Emails a sign-in link (where the project allows email-link sign-in); it brings the person back to /app/. */
+export async function sendSignInLink(email: string): Promise<void> {
+  await sendSignInLinkToEmail(need(), email, { url: location.origin + "/app/", handleCodeInApp: true });
+  localStorage.setItem(LINK_EMAIL, email);
+}
+
+/** Whether this page was opened from a sign-in link. */
+export function openedFromLink(): boolean {
+  return !!auth && isSignInWithEmailLink(auth, location.href);
+}
+
+/** The email the link was sent to from this device, if it was. */
+export function linkEmail(): string | null {
+  return localStorage.getItem(LINK_EMAIL);
+}
+
+/** Signs in with the link this page was opened from; the email proves it was sent to them (and verifies it). */
+export async function finishLinkSignIn(email: string): Promise<void> {
+  await signInWithEmailLink(need(), email, location.href);
+  localStorage.removeItem(LINK_EMAIL);
+  history.replaceState(null, "", "/app/");
+}
+
 export async function signOut(): Promise<void> {
   await fbSignOut(need());
 }
@@ -86,6 +114,11 @@ export function authMessage(err: unknown): string {
       return "Choose a password of at least 6 characters.";
     case "auth/invalid-email":
       return "Enter a valid email address.";
+    case "auth/invalid-action-code":
+    case "auth/expired-action-code":
+      return "This sign-in link was used or has expired. Ask for a new one.";
+    case "auth/operation-not-allowed":
+      return "Your program does not allow this way of signing in.";
     default:
       return (err as Error)?.message ?? "Sign-in failed.";
   }

@@ -50,3 +50,27 @@ test("an invited student makes an account, verifies the email and signs in", asy
   await expect(page.getByRole("heading", { level: 1, name: "My skills" })).toBeVisible();
   await expect(page.locator(".who")).toHaveText("Ivy Invited");
 });
+
+test("a student signs in with an email link", async ({ page }) => {
+  const email = "student2@demo.skillbook.test";
+  await page.goto(base() + "/app/");
+  await page.getByRole("button", { name: "Email me a sign-in link instead" }).click();
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(page.getByRole("status")).toContainText(`We sent a sign-in link to ${email}`);
+  await expectAccessible(page, "email-link sign-in");
+
+  // The link as the app receives it: its own address with the emulator's code.
+  const codes = (await (await fetch(`${emulator()}/emulator/v1/projects/demo-skillbook/oobCodes`)).json()) as {
+    oobCodes: { email: string; requestType: string; oobLink: string }[];
+  };
+  const code = codes.oobCodes.filter((c) => c.email === email && c.requestType === "EMAIL_SIGNIN").pop();
+  expect(code, "a sign-in email").toBeTruthy();
+  const link = new URL(code!.oobLink);
+  const app = new URL(link.searchParams.get("continueUrl")!);
+  for (const k of ["mode", "oobCode", "apiKey", "lang"]) app.searchParams.set(k, link.searchParams.get(k)!);
+  await page.goto(app.toString());
+  await expect(page.getByRole("heading", { level: 1, name: "My skills" })).toBeVisible();
+  await expect(page.locator(".who")).toHaveText("Riley Student");
+  expect(new URL(page.url()).search).toBe("");
+});
