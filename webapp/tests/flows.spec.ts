@@ -66,6 +66,9 @@ test("a student requests an evaluation, an instructor signs it, the student sees
   while (!(await item.count())) await instructor.getByRole("button", { name: "Show more" }).click();
   await item.first().click();
   await expect(instructor.getByRole("heading", { level: 1, name: "Grade" })).toBeVisible();
+  // The practice logged before the request is in the student's history.
+  await instructor.getByText("Earlier attempts (1)").click();
+  await expect(instructor.locator(".history .badge-practiced")).toBeVisible();
   await instructor.getByRole("button", { name: "Pass the rest" }).click();
   await instructor.getByLabel("Comment for the student").fill("Performed to standard.");
   await instructor.evaluate(() => window.scrollTo(0, 0));

@@ -34,7 +34,7 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
 /** Every touch target (buttons, links styled as controls, choices) is at least 44 px tall. */
 export async function expectTouchTargets(page: Page, what: string): Promise<void> {
   const small = await page.evaluate(() =>
-    [...document.querySelectorAll("button, a.card, a.button, .choice, input[type=email], input[type=password], input[type=text], input[type=date], select, textarea, .back, .tabs a")]
+    [...document.querySelectorAll("button, a.card, a.button, .choice, input[type=email], input[type=password], input[type=text], input[type=date], select, textarea, summary, .back, .tabs a")]
       .filter((e) => (e as HTMLElement).offsetParent !== null)
       .map((e) => ({ e: (e.textContent || e.tagName).trim().slice(0, 40), h: e.getBoundingClientRect().height }))
       .filter((x) => x.h < 44),

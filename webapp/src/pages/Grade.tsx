@@ -18,8 +18,13 @@ export function Grade({ params }: { params: Record<string, string> }) {
     const checklist = must(
       await api.get("/v1/checklists/{id}/versions/{version}", { path: { id: attempt.checklistId, version: attempt.checklistVersion } }),
     );
-    return { attempt, checklist };
-  }, [id], `attempt.${id}`);
+    const earlier = await api.get("/v1/students/{id}/attempts", {
+      path: { id: attempt.studentId },
+      query: { checklistId: attempt.checklistId, limit: 10 },
+    });
+    const history = earlier.ok ? (earlier.data.items ?? []).filter((x) => x.id !== attempt.id) : [];
+    return { attempt, checklist, history };
+  }, [id], `grade.${id}`);
   const [results, setResults] = useState<Record<string, Result>>({});
   const [comments, setComments] = useState<Record<string, string>>({});
   const [setting, setSetting] = useState<"skills-lab" | "clinical-site">("skills-lab");
@@ -95,6 +100,24 @@ export function Grade({ params }: { params: Record<string, string> }) {
                 </p>
                 {a.note && <p class="muted">Note: {a.note}</p>}
               </section>
+              {data.data!.history.length > 0 && (
+                <details class="panel">
+                  <summary>Earlier attempts ({data.data!.history.length})</summary>
+                  <ul class="plain">
+                    {data.data!.history.map((h) => (
+                      <li key={h.id} class="history">
+                        <span class="card-meta">
+                          <Badge status={h.status} />
+                          <span>{h.kind === "practice" ? "Practice" : "Evaluation"}</span>
+                          <span class="due">{fmtDateTime(h.evaluation?.evaluatedAt ?? h.requestedAt)}</span>
+                          {h.evaluation && h.status !== "returned" && <span class="due">Score {h.evaluation.score}%</span>}
+                        </span>
+                        {h.evaluation?.comment && <span class="comment">{h.evaluation.comment}</span>}
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              )}
               <div class="row">
                 <span class="muted" role="status">
                   {graded} of {steps.length} graded
