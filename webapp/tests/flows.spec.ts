@@ -2,10 +2,21 @@
 // requests an evaluation, an instructor signs it from another browser
 // context, the student sees it passed; a sign-off made offline is
 // delivered exactly once; axe-core on every page.
-import { expect, test, type Page } from "@playwright/test";
-import { ADMIN, INSTRUCTOR, STUDENT, base, expectAccessible, expectTouchTargets, signIn } from "./helpers";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { ADMIN, INSTRUCTOR, STUDENT, base, emulatorToken, expectAccessible, expectTouchTargets, signIn } from "./helpers";
 
 const shots = process.env.SCREENSHOT_DIR || "test-results/screenshots";
+
+/** Pages through the queue (oldest first) until the request shows, and opens it. */
+async function openFromQueue(page: Page, item: Locator) {
+  await expect(page.locator("main a.card").first()).toBeVisible();
+  while (!(await item.count())) {
+    const more = page.getByRole("button", { name: "Show more" });
+    const shown = await page.locator("main a.card").count();
+    await more.click();
+    await expect(page.locator("main a.card")).not.toHaveCount(shown);
+  }
+}
 
 async function check(page: Page, what: string) {
   await expectAccessible(page, what);
@@ -63,7 +74,7 @@ test("a student requests an evaluation, an instructor signs it, the student sees
   await check(instructor, "queue");
   // The queue is oldest first: page through to the new request.
   const item = instructor.locator("a.card", { hasText: title }).filter({ hasText: "Sam Student" });
-  while (!(await item.count())) await instructor.getByRole("button", { name: "Show more" }).click();
+  await openFromQueue(instructor, item);
   await item.first().click();
   await expect(instructor.getByRole("heading", { level: 1, name: "Grade" })).toBeVisible();
   // The practice logged before the request is in the student's history.
@@ -205,7 +216,7 @@ test("an instructor returns a request with a comment, the student sees it return
   const instructor = await instructorCtx.newPage();
   await signIn(instructor, INSTRUCTOR, "Evaluation queue");
   const item = instructor.locator("a.card", { hasText: title }).filter({ hasText: "Sam Student" });
-  while (!(await item.count())) await instructor.getByRole("button", { name: "Show more" }).click();
+  await openFromQueue(instructor, item);
   await item.first().click();
   await instructor.getByRole("button", { name: "Return without grading" }).click();
   await expect(instructor.getByRole("alert")).toContainText("Say why");
@@ -218,8 +229,22 @@ test("an instructor returns a request with a comment, the student sees it return
   const returned = student.locator("a.card", { has: student.locator(".badge-returned") }).first();
   await expect(returned).toBeVisible();
   await expect(student.getByRole("button", { name: "Request an evaluation" })).toBeVisible();
+  const skillPath = new URL(student.url()).pathname;
   await returned.click();
   await expect(student.getByText("Practise the patient identification twice more first.")).toBeVisible();
+
+  // A remediation plan the instructor records shows on the skill.
+  const me = (await (await fetch(`${base()}/v1/me`, { headers: { Authorization: `Bearer ${await emulatorToken(STUDENT)}` } })).json()) as { id: string };
+  const plan = await fetch(`${base()}/v1/students/${me.id}/remediations`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${await emulatorToken(INSTRUCTOR)}` },
+    body: JSON.stringify({ checklistId: decodeURIComponent(skillPath.split("/").pop()!), plan: "Review the lab video, then practise twice with a peer." }),
+  });
+  expect(plan.status).toBe(201);
+  await student.goto(base() + skillPath);
+  await expect(student.getByRole("heading", { name: "Remediation plan" })).toBeVisible();
+  await expect(student.getByText("Review the lab video, then practise twice with a peer.")).toBeVisible();
+  await check(student, "skill with a remediation plan");
   await studentCtx.close();
   await instructorCtx.close();
 });
@@ -257,6 +282,7 @@ test("a student logs a procedure, the instructor confirms it, it counts", async 
   await instructor.getByRole("link", { name: /MA Nov 2026 Evening/ }).click();
   await expect(instructor.getByRole("heading", { level: 1, name: "MA Nov 2026 Evening" })).toBeVisible();
   const sam = instructor.locator("li.card", { hasText: "Sam Student" });
+  await expect(instructor.locator("main li.card").first()).toBeVisible();
   while (!(await sam.count())) await instructor.getByRole("button", { name: "Show more students" }).click();
   await expect(sam).toContainText("Venipuncture 1/30");
   await instructor.screenshot({ path: `${shots}/instructor-cohort-progress.png` });

@@ -43,3 +43,13 @@ export async function expectTouchTargets(page: Page, what: string): Promise<void
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   expect(overflow, `${what} scrolls sideways at 360 px`).toBe(false);
 }
+
+/** An ID token straight from the auth emulator (for API calls a test makes itself). */
+export async function emulatorToken(email: string, password = PASSWORD): Promise<string> {
+  const r = await fetch(`http://${process.env.FIREBASE_AUTH_EMULATOR_HOST}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=demo`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password, returnSecureToken: true }),
+  });
+  return ((await r.json()) as { idToken: string }).idToken;
+}

@@ -2,22 +2,13 @@
 // person makes their account in the app, verifies the email (the auth
 // emulator's out-of-band link), and lands on their start page.
 import { expect, test } from "@playwright/test";
-import { ADMIN, PASSWORD, base, expectAccessible } from "./helpers";
+import { ADMIN, base, emulatorToken, expectAccessible } from "./helpers";
 
 const emulator = () => `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST}`;
 
-async function adminToken(): Promise<string> {
-  const r = await fetch(`${emulator()}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=demo`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email: ADMIN, password: PASSWORD, returnSecureToken: true }),
-  });
-  return ((await r.json()) as { idToken: string }).idToken;
-}
-
 test("an invited student makes an account, verifies the email and signs in", async ({ page }) => {
   const email = `invited-${Date.now()}@demo.skillbook.test`;
-  const auth = { Authorization: `Bearer ${await adminToken()}` };
+  const auth = { Authorization: `Bearer ${await emulatorToken(ADMIN)}` };
   const cohorts = (await (await fetch(`${base()}/v1/cohorts`, { headers: auth })).json()) as { items: { id: string }[] };
   const invite = await fetch(`${base()}/v1/users`, {
     method: "POST",

@@ -2,13 +2,24 @@
 // student's attempts, and the evaluation request.
 import { api, uuidv7 } from "../api";
 import { dismiss, enqueue, useOutbox } from "../outbox";
-import { Badge, Frame, Loading, fmtDateTime, must, useDelivered, useLoad } from "../ui";
+import { getSession } from "../session";
+import { Badge, Frame, Loading, fmtDate, fmtDateTime, must, useDelivered, useLoad } from "../ui";
 
 export function Skill({ params }: { params: Record<string, string> }) {
   const id = params.id;
   const checklist = useLoad(async () => must(await api.get("/v1/checklists/{id}", { path: { id } })), [id], `checklist.${id}`);
   const attempts = useLoad(async () => must(await api.get("/v1/me/attempts", { query: { checklistId: id, limit: 50 } })).items ?? [], [id], `attempts.${id}`);
   useDelivered(attempts.reload);
+  const plans = useLoad(
+    async () => {
+      const me = getSession().me;
+      if (!me) return [];
+      const r = await api.get("/v1/students/{id}/remediations", { path: { id: me.id } });
+      return r.ok ? (r.data.items ?? []).filter((p) => p.checklistId === id) : [];
+    },
+    [id],
+    `remediations.${id}`,
+  );
   const mine = useOutbox().filter((i) => i.checklistId === id);
   const outbox = mine.filter((i) => i.kind === "evaluation-request");
   const open = attempts.data?.find((a) => a.status === "requested");
@@ -78,6 +89,20 @@ export function Skill({ params }: { params: Record<string, string> }) {
                     </div>
                   ))}
               </section>
+              {(plans.data ?? []).length > 0 && (
+                <section aria-labelledby="plans">
+                  <h2 id="plans">Remediation plan</h2>
+                  {plans.data!.map((p) => (
+                    <div key={p.id} class="panel warn-panel">
+                      <p>{p.plan}</p>
+                      <p class="muted">
+                        Recorded {fmtDate(p.createdAt)}
+                        {p.dueDate && `, complete by ${fmtDate(p.dueDate)}`}
+                      </p>
+                    </div>
+                  ))}
+                </section>
+              )}
               <h2>Attempts</h2>
               <Loading {...attempts}>
                 {() =>
