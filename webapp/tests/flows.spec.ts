@@ -164,6 +164,48 @@ test("a sign-off made offline is delivered exactly once after reconnecting", asy
   await ctx.close();
 });
 
+test("a sign-off whose answer is lost on the way back is retried with its key and recorded once", async ({ browser }) => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await signIn(page, INSTRUCTOR, "Evaluation queue");
+  const first = page.locator("main a.card").first();
+  const attemptId = (await first.getAttribute("href"))!.split("/").pop()!;
+  await first.click();
+  await expect(page.getByRole("button", { name: "Pass the rest" })).toBeVisible();
+
+  // The first POST reaches the server, which records the sign-off; its answer never reaches the phone.
+  const sent: { key: string; evaluationId?: string; status: number }[] = [];
+  await page.route(`**/v1/attempts/${attemptId}/evaluations`, async (route) => {
+    const r = await route.fetch();
+    const body = (await r.json()) as { evaluation?: { id: string } };
+    sent.push({ key: route.request().headers()["idempotency-key"], evaluationId: body.evaluation?.id, status: r.status() });
+    if (sent.length === 1) await route.abort("connectionreset");
+    else await route.fulfill({ response: r });
+  });
+  await page.getByRole("button", { name: "Pass the rest" }).click();
+  await page.getByLabel(/I observed/).check();
+  await page.getByRole("button", { name: "Sign the evaluation" }).click();
+  await expect.poll(() => sent.length).toBe(1);
+  await expect(page.locator("li.card", { has: page.locator(".badge-pending") })).toHaveCount(1);
+
+  // The app tries again (here: when the window regains focus) with the same Idempotency-Key.
+  await expect
+    .poll(async () => {
+      await page.evaluate(() => window.dispatchEvent(new Event("focus")));
+      return sent.length;
+    })
+    .toBe(2);
+  await expect(page.locator("li.card", { has: page.locator(".badge-pending") })).toHaveCount(0);
+  expect(sent.length).toBe(2);
+  expect(sent[1].key).toBe(sent[0].key);
+  expect(sent[1].status).toBe(sent[0].status);
+  expect(sent[1].evaluationId).toBe(sent[0].evaluationId);
+  await page.unroute(`**/v1/attempts/${attemptId}/evaluations`);
+  await page.goto(base() + `/app/attempts/${attemptId}`);
+  await expect(page.locator(".result-line .badge-passed")).toBeVisible();
+  await ctx.close();
+});
+
 test("a practice log and an evaluation request made offline are sent once, when back online", async ({ browser }) => {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
