@@ -337,6 +337,24 @@ test("a student logs a procedure, the instructor confirms it, it counts", async 
   await instructorCtx.close();
 });
 
+test("a student checks themselves against the steps and logs the practice with their marks", async ({ page }) => {
+  await signIn(page, STUDENT, "My skills");
+  await page.locator("a.card", { has: page.locator(".badge-not-started") }).first().click();
+  await page.getByRole("button", { name: "Check myself against the steps" }).click();
+  const boxes = page.getByLabel("I did this step right");
+  const n = await boxes.count();
+  expect(n).toBeGreaterThan(2);
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  await check(page, "self-check");
+  await page.getByRole("button", { name: `Log this practice (2 of ${n} steps right)` }).click();
+  const practice = page.locator("a.card", { has: page.locator(".badge-practiced") });
+  await expect(practice).toHaveCount(1);
+  await practice.click();
+  await expect(page.locator(".steps .grade .badge-pass")).toHaveCount(2);
+  await expect(page.locator(".steps .grade .badge-fail")).toHaveCount(n - 2);
+});
+
 test("admin start page", async ({ page }) => {
   await signIn(page, ADMIN, "Program admin");
   await check(page, "admin");

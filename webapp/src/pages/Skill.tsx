@@ -1,5 +1,6 @@
 // One assigned skill: the checklist's steps (critical ones marked), the
 // student's attempts, and the evaluation request.
+import { useState } from "preact/hooks";
 import { api, uuidv7 } from "../api";
 import { dismiss, enqueue, useOutbox } from "../outbox";
 import { getSession } from "../session";
@@ -28,14 +29,25 @@ export function Skill({ params }: { params: Record<string, string> }) {
 
   const practising = mine.filter((i) => i.kind === "practice" && i.state === "pending").length;
 
-  /** Queues a practice log (a self-check that never counts) or an evaluation request. */
+  const [selfCheck, setSelfCheck] = useState(false);
+  const [marks, setMarks] = useState<Record<string, boolean>>({});
+
+  /**
+   * Queues a practice log (a self-check that never counts, with the
+   * student's own step marks when they checked themselves) or an
+   * evaluation request.
+   */
   async function log(kind: "practice" | "evaluation") {
     const attemptId = uuidv7();
+    const steps =
+      kind === "practice" && selfCheck
+        ? (checklist.data?.steps ?? []).map((st) => ({ stepId: st.id, result: marks[st.id] ? "pass" : "fail" }))
+        : undefined;
     await enqueue({
       key: attemptId,
       kind: kind === "practice" ? "practice" : "evaluation-request",
       path: "/v1/attempts",
-      body: { id: attemptId, checklistId: id, kind },
+      body: { id: attemptId, checklistId: id, kind, steps },
       label: `${kind === "practice" ? "Practice" : "Evaluation request"}: ${checklist.data?.title ?? id}`,
       attemptId,
       checklistId: id,
@@ -131,14 +143,36 @@ export function Skill({ params }: { params: Record<string, string> }) {
               <p class="muted">
                 {c.steps?.length ?? 0} steps, {critical} critical: failing a critical step fails the evaluation.
               </p>
+              <button type="button" class="secondary" aria-pressed={selfCheck} onClick={() => (setSelfCheck(!selfCheck), setMarks({}))}>
+                {selfCheck ? "Stop checking myself" : "Check myself against the steps"}
+              </button>
               <ol class="steps">
                 {(c.steps ?? []).map((s) => (
                   <li key={s.id} class={s.critical ? "critical" : ""}>
                     {s.critical && <span class="crit">Critical</span>}
                     {s.text}
+                    {selfCheck && (
+                      <label class="check self">
+                        <input type="checkbox" checked={!!marks[s.id]} onChange={(e) => setMarks({ ...marks, [s.id]: e.currentTarget.checked })} />I
+                        did this step right
+                      </label>
+                    )}
                   </li>
                 ))}
               </ol>
+              {selfCheck && (
+                <button
+                  type="button"
+                  onClick={() =>
+                    void log("practice").then(() => {
+                      setSelfCheck(false);
+                      setMarks({});
+                    })
+                  }
+                >
+                  Log this practice ({Object.values(marks).filter(Boolean).length} of {c.steps?.length ?? 0} steps right)
+                </button>
+              )}
               {c.purpose && (
                 <>
                   <h2>Purpose</h2>
