@@ -38,10 +38,12 @@ skillbook:
 # TEST_MONGODB_URI), then every fuzz target for 20,000 executions each
 # (scripts/fuzz.sh). First, the generated clients must be up to date,
 # compile under tsc --strict, and the document pass redocly lint
-# (scripts/clients.sh).
+# (scripts/clients.sh); then the web app's committed build must match its
+# source and its Playwright suite pass in Debian's chromium against the
+# real server (scripts/webapp.sh).
 test: $(FIREBASE) chromium vet
 	scripts/clients.sh
-	$(EMULATOR) 'go test -race -count=1 -timeout 60m ./... && SKILLBOOK_TEST_ENGINE=mongo go test -race -count=1 -timeout 60m ./handlers/... && scripts/fuzz.sh'
+	$(EMULATOR) 'scripts/webapp.sh && go test -race -count=1 -timeout 60m ./... && SKILLBOOK_TEST_ENGINE=mongo go test -race -count=1 -timeout 60m ./handlers/... && scripts/fuzz.sh'
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt: the files above need formatting'; exit 1; }

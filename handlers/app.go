@@ -56,6 +56,9 @@ type Deps struct {
 	// Keys are the public keys records are signed with, published at
 	// /.well-known/skillbook-keys.json.
 	Keys *signing.KeySet
+	// WebApp is the Firebase configuration the web app at /app/ signs in
+	// with.
+	WebApp WebAppConfig
 }
 
 // server holds the dependencies every operation uses.
@@ -119,6 +122,7 @@ func New(d Deps) *fiber.App {
 		bearerScheme: {Type: "http", Scheme: "bearer", BearerFormat: "Firebase ID token"},
 	}
 	mountDocs(app)
+	mountWebApp(app, d.WebApp)
 	api := humafiber.New(app, cfg)
 
 	s := &server{store: d.Store, app: d.Workflow, tokens: d.Tokens, log: d.Logger, gatherer: d.Metrics, keys: d.Keys, clock: cmp.Or[clock.Clock](d.Clock, clock.System{})}

@@ -14,12 +14,16 @@ import (
 
 // config is every setting the server takes, all from the environment.
 type config struct {
-	Host            string
-	Port            int
-	MongoURI        string
-	Database        string
-	DataDir         string
-	ProjectID       string
+	Host      string
+	Port      int
+	MongoURI  string
+	Database  string
+	DataDir   string
+	ProjectID string
+	// WebAPIKey and AuthDomain are the Firebase web configuration the
+	// web app at /app/ signs in with.
+	WebAPIKey       string
+	AuthDomain      string
 	Credentials     string
 	EmulatorHost    string
 	LogLevel        slog.Level
@@ -106,6 +110,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.Database = str("SKILLBOOK_DATABASE", "skillbook")
 	c.DataDir = str("SKILLBOOK_DATA_DIR", "./data")
 	c.ProjectID = str("FIREBASE_PROJECT_ID", "demo-skillbook")
+	// The emulator takes any API key; a real project's web app needs its own.
+	c.WebAPIKey = str("FIREBASE_WEB_API_KEY", "demo-api-key")
+	c.AuthDomain = str("FIREBASE_AUTH_DOMAIN", c.ProjectID+".firebaseapp.com")
 	c.BodyLimit = integer("BODY_LIMIT", 1<<20, 1<<10, 64<<20)
 	c.RequestTimeout = duration("REQUEST_TIMEOUT", 15*time.Second)
 	c.ShutdownTimeout = duration("SHUTDOWN_TIMEOUT", 20*time.Second)

@@ -339,6 +339,7 @@ func (t demoTour) print(w io.Writer, emulator string, api net.Addr) {
 		fmt.Fprintf(&b, "  curl -s -o transcript.pdf \"$API/v1/students/%s/transcript.pdf\" -H \"Authorization: Bearer $STUDENT\" && echo saved transcript.pdf\n", student.ID)
 	}
 	fmt.Fprintf(&b, "\nAlso: the instructor's queue %s/v1/queue, a cohort's progress %s/v1/cohorts/{id}/progress, the audit trail (admin) %s/v1/audit.\n", base, base, base)
+	fmt.Fprintf(&b, "The app (sign in with the accounts above, on a phone or a narrow window): %s/app/\n", base)
 	fmt.Fprintf(&b, "API description: %s/openapi.json   docs: %s/docs\n\n", base, base)
 	io.WriteString(w, b.String())
 }

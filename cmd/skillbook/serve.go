@@ -119,6 +119,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		RequestTimeout: cfg.RequestTimeout,
 		Version:        version,
 		Metrics:        apiMetrics,
+		WebApp: handlers.WebAppConfig{ProjectID: cfg.ProjectID, APIKey: cfg.WebAPIKey,
+			AuthDomain: cfg.AuthDomain, EmulatorHost: cfg.EmulatorHost},
 	})
 
 	maintCtx, stopMaint := context.WithCancel(ctx)

@@ -1,0 +1,100 @@
+// Cohort progress for instructors (and admins): their cohorts, then one
+// cohort's students with skills competent, overdue and flagged for
+// remediation, and procedure counts.
+import { useState } from "preact/hooks";
+import { api, type Schemas } from "../api";
+import { Badge, Frame, Loading, areaName, fmtDateTime, must, useLoad } from "../ui";
+
+type StudentProgress = Schemas["StudentProgress"];
+
+export function CohortList() {
+  const cohorts = useLoad(async () => must(await api.get("/v1/cohorts", { query: { limit: 100 } })).items ?? [], []);
+  return (
+    <Frame title="Cohort progress">
+      <Loading {...cohorts}>
+        {() =>
+          cohorts.data!.length === 0 ? (
+            <p>You teach no cohort yet.</p>
+          ) : (
+            <ul class="cards">
+              {cohorts.data!.map((c) => (
+                <li key={c.id}>
+                  <a class="card" href={`/app/cohort-progress/${c.id}`}>
+                    <span class="card-title">{c.name}</span>
+                    {c.startDate && (
+                      <span class="card-meta due">
+                        {c.startDate} to {c.endDate ?? "…"}
+                      </span>
+                    )}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Loading>
+    </Frame>
+  );
+}
+
+export function CohortProgress({ params }: { params: Record<string, string> }) {
+  const id = params.id;
+  const [cursors, setCursors] = useState<string[]>([""]);
+  const data = useLoad(async () => {
+    const items: StudentProgress[] = [];
+    let page: Schemas["CohortProgress"] | undefined;
+    for (const cursor of cursors) {
+      page = must(await api.get("/v1/cohorts/{id}/progress", { path: { id }, query: { cursor: cursor || undefined, limit: 25 } }));
+      items.push(...(page.items ?? []));
+    }
+    return { name: page!.cohortName, asOf: page!.asOf, items, next: page!.nextCursor };
+  }, [id, cursors.length]);
+
+  return (
+    <Frame title={data.data?.name ?? "Cohort progress"} back="/app/cohort-progress">
+      <Loading {...data}>
+        {() => {
+          const d = data.data!;
+          return (
+            <>
+              <p class="muted">As of {fmtDateTime(d.asOf)}</p>
+              <ul class="cards">
+                {d.items.map((s) => {
+                  const overdue = (s.skills ?? []).filter((k) => k.status === "overdue").length;
+                  const flagged = (s.skills ?? []).filter((k) => k.status === "remediation-flagged" || k.status === "needs-remediation").length;
+                  const waiting = (s.skills ?? []).filter((k) => k.status === "awaiting-evaluation").length;
+                  return (
+                    <li key={s.studentId} class="card">
+                      <span class="card-title">{s.studentName}</span>
+                      <span class="card-meta">
+                        <span>
+                          {s.overall.competent} of {s.overall.assigned} skills competent
+                        </span>
+                      </span>
+                      <progress max={100} value={s.overall.percent} aria-label={`${s.studentName}: ${s.overall.percent}% competent`} />
+                      <span class="card-meta">
+                        {waiting > 0 && <Badge status="awaiting-evaluation" />}
+                        {overdue > 0 && <span class="due overdue">{overdue} overdue</span>}
+                        {flagged > 0 && <span class="due overdue">{flagged} in remediation</span>}
+                        {(s.procedures ?? []).map((p) => (
+                          <span key={p.kind} class="due">
+                            {areaName(p.kind)} {p.successful}/{p.target}
+                          </span>
+                        ))}
+                      </span>
+                    </li>
+                  );
+                })}
+              </ul>
+              {d.next && (
+                <button type="button" class="secondary" onClick={() => setCursors([...cursors, d.next!])}>
+                  Show more students
+                </button>
+              )}
+            </>
+          );
+        }}
+      </Loading>
+    </Frame>
+  );
+}

@@ -1,0 +1,94 @@
+// The service worker: the app shell (index.html, its hashed assets, icons)
+// is cached so the app opens with no signal. API calls (/v1/…) are never
+// touched here: work made offline waits in the page's outbox (outbox.ts).
+/// <reference lib="webworker" />
+export {};
+declare const self: ServiceWorkerGlobalScope;
+
+const CACHE = "skillbook-shell-v1";
+const SHELL = ["/app/", "/app/manifest.webmanifest", "/app/icon-192.png", "/app/icon-512.png"];
+
+/** The hashed files index.html loads (scripts, styles). */
+function assetsOf(html: string): string[] {
+  return [...html.matchAll(/(?:src|href)="(\/app\/assets\/[^"]+)"/g)].map((m) => m[1]);
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      await cache.addAll(SHELL);
+      const index = await cache.match("/app/");
+      if (index) await cache.addAll(assetsOf(await index.text()));
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const k of await caches.keys()) if (k !== CACHE) await caches.delete(k);
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (req.method !== "GET" || url.origin !== location.origin || !url.pathname.startsWith("/app/")) return;
+  if (req.mode === "navigate") {
+    // Network first, so a new release shows at once; the cached shell offline.
+    event.respondWith(
+      (async () => {
+        const cache = await caches.open(CACHE);
+        try {
+          const res = await fetch(req);
+          if (res.ok) {
+            const html = await res.clone().text();
+            await cache.put("/app/", res.clone());
+            // Keep the assets of the release just seen, drop older ones.
+            const keep = new Set(assetsOf(html));
+            await Promise.all([...keep].map(async (a) => (await cache.match(a)) ?? cache.add(a).catch(() => {})));
+            for (const k of await cache.keys()) {
+              const p = new URL(k.url).pathname;
+              if (p.startsWith("/app/assets/") && !keep.has(p)) await cache.delete(k);
+            }
+          }
+          return res;
+        } catch {
+          return (await cache.match("/app/")) ?? Response.error();
+        }
+      })(),
+    );
+    return;
+  }
+  if (url.pathname.startsWith("/app/assets/")) {
+    // Hashed names never change content: the cache first.
+    event.respondWith(
+      (async () => {
+        const cache = await caches.open(CACHE);
+        const hit = await cache.match(req);
+        if (hit) return hit;
+        const res = await fetch(req);
+        if (res.ok) await cache.put(req, res.clone());
+        return res;
+      })(),
+    );
+    return;
+  }
+  // config.json, manifest, icons: the network, the cache without signal.
+  event.respondWith(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      try {
+        const res = await fetch(req);
+        if (res.ok) await cache.put(req, res.clone());
+        return res;
+      } catch {
+        return (await cache.match(req)) ?? Response.error();
+      }
+    })(),
+  );
+});
