@@ -18,6 +18,10 @@ type Logged[T any] interface {
 	// SameEntry reports whether the record and q record the same logging,
 	// so a retried upload with the same id is recognised as a retry.
 	SameEntry(q T) bool
+	// Decide returns the record decided by reviewer at now with text (a
+	// procedure's reason, hours' comment), one version on; deciding one
+	// that is not pending is a conflict.
+	Decide(reviewer User, status ProcedureStatus, text string, now time.Time) (T, error)
 }
 
 // LogFields are the fields every logged record has, as pointers into one

@@ -83,12 +83,13 @@ func (s *Skills) recordStudents(ctx context.Context, caller Caller, studentID st
 }
 
 // recordDecision is one decision on a logged record: who may take it
-// (may, else refused with refusal), the decided record (decide), its
+// (may, else refused with refusal), the status and text it records, its
 // event, and the store's guarded write (record).
 type recordDecision[T any] struct {
 	may     func(caller, student models.User) bool
 	refusal string
-	decide  func(p T, caller models.User) (T, error)
+	status  models.ProcedureStatus
+	text    string
 	event   func(p T) models.Event
 	record  func(ctx context.Context, decided T, version int64, events ...models.Event) (T, error)
 }
@@ -110,7 +111,7 @@ func decideRecord[T any, P models.Logged[T]](ctx context.Context, s *Skills, cal
 	if in.Version != 0 && in.Version != *f.Version {
 		return zero, f.Kind.NotAt(*f.ID, *f.Version, in.Version)
 	}
-	decided, err := d.decide(p, caller.User)
+	decided, err := P(&p).Decide(caller.User, d.status, d.text, s.clock.Now())
 	if err != nil {
 		return zero, err
 	}

@@ -131,9 +131,8 @@ func (s *Skills) reviewPracticum(ctx context.Context, caller Caller, in ReviewIn
 	return decideRecord(ctx, s, caller, in, s.store.PracticumEntry, recordDecision[models.PracticumEntry]{
 		may:     models.CanReviewPracticum,
 		refusal: "only an instructor who teaches this student, or an admin, may record a preceptor's decision on their hours",
-		decide: func(p models.PracticumEntry, reviewer models.User) (models.PracticumEntry, error) {
-			return p.Decide(reviewer, status, comment, s.clock.Now())
-		},
+		status:  status,
+		text:    comment,
 		event: func(p models.PracticumEntry) models.Event {
 			typ := models.EventPracticumConfirmed
 			if status == models.ProcedureRejected {

@@ -140,9 +140,8 @@ func (s *Skills) review(ctx context.Context, caller Caller, in ReviewInput, stat
 	stored, err := decideRecord(ctx, s, caller, in, s.store.Procedure, recordDecision[models.Procedure]{
 		may:     models.CanReviewProcedure,
 		refusal: "only an instructor who teaches this student may confirm or reject their procedures",
-		decide: func(p models.Procedure, reviewer models.User) (models.Procedure, error) {
-			return p.Decide(reviewer, status, reason, s.clock.Now())
-		},
+		status:  status,
+		text:    reason,
 		event: func(p models.Procedure) models.Event {
 			typ := models.EventProcedureConfirmed
 			if status == models.ProcedureRejected {
