@@ -84,14 +84,16 @@ func (s *Skills) recordStudents(ctx context.Context, caller Caller, studentID st
 
 // recordDecision is one decision on a logged record: who may take it
 // (may, else refused with refusal), the status and text it records, its
-// event, and the store's guarded write (record).
+// event (event's, of type confirmed or rejected), and the store's guarded
+// write (record).
 type recordDecision[T any] struct {
-	may     func(caller, student models.User) bool
-	refusal string
-	status  models.ProcedureStatus
-	text    string
-	event   func(p T) models.Event
-	record  func(ctx context.Context, decided T, version int64, events ...models.Event) (T, error)
+	may                 func(caller, student models.User) bool
+	refusal             string
+	status              models.ProcedureStatus
+	text                string
+	confirmed, rejected models.EventType
+	event               func(p T) models.Event
+	record              func(ctx context.Context, decided T, version int64, events ...models.Event) (T, error)
 }
 
 // decideRecord decides record in.ID once: caller must see the student and
@@ -115,5 +117,10 @@ func decideRecord[T any, P models.Logged[T]](ctx context.Context, s *Skills, cal
 	if err != nil {
 		return zero, err
 	}
-	return d.record(ctx, decided, *f.Version, s.event(caller, d.event(p)))
+	ev := d.event(p)
+	ev.Type = d.confirmed
+	if d.status == models.ProcedureRejected {
+		ev.Type = d.rejected
+	}
+	return d.record(ctx, decided, *f.Version, s.event(caller, ev))
 }

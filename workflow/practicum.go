@@ -131,16 +131,11 @@ func (s *Skills) reviewPracticum(ctx context.Context, caller Caller, in ReviewIn
 	return decideRecord(ctx, s, caller, in, s.store.PracticumEntry, recordDecision[models.PracticumEntry]{
 		may:     models.CanReviewPracticum,
 		refusal: "only an instructor who teaches this student, or an admin, may record a preceptor's decision on their hours",
-		status:  status,
-		text:    comment,
+		status:  status, text: comment, confirmed: models.EventPracticumConfirmed, rejected: models.EventPracticumRejected,
 		event: func(p models.PracticumEntry) models.Event {
-			typ := models.EventPracticumConfirmed
-			if status == models.ProcedureRejected {
-				typ = models.EventPracticumRejected
-			}
 			hours := fmt.Sprint(p.Hours)
 			return models.Event{
-				Type: typ, Subject: "practicum", SubjectID: p.ID, StudentID: p.StudentID,
+				Subject: "practicum", SubjectID: p.ID, StudentID: p.StudentID,
 				Summary: fmt.Sprintf("%s %s practicum hours at %s on %s", status, hours, p.Site, p.Date),
 				Data:    map[string]string{"status": string(status), "date": p.Date, "hours": hours, "site": p.Site, "comment": comment},
 			}

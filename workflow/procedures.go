@@ -140,15 +140,10 @@ func (s *Skills) review(ctx context.Context, caller Caller, in ReviewInput, stat
 	stored, err := decideRecord(ctx, s, caller, in, s.store.Procedure, recordDecision[models.Procedure]{
 		may:     models.CanReviewProcedure,
 		refusal: "only an instructor who teaches this student may confirm or reject their procedures",
-		status:  status,
-		text:    reason,
+		status:  status, text: reason, confirmed: models.EventProcedureConfirmed, rejected: models.EventProcedureRejected,
 		event: func(p models.Procedure) models.Event {
-			typ := models.EventProcedureConfirmed
-			if status == models.ProcedureRejected {
-				typ = models.EventProcedureRejected
-			}
 			return models.Event{
-				Type: typ, Subject: "procedure", SubjectID: p.ID, StudentID: p.StudentID,
+				Subject: "procedure", SubjectID: p.ID, StudentID: p.StudentID,
 				Summary: fmt.Sprintf("%s a %s performed on %s", status, p.Kind, p.PerformedAt),
 				Data:    map[string]string{"status": string(status), "kind": p.Kind, "performedAt": p.PerformedAt, "reason": reason},
 			}

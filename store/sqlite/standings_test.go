@@ -1,10 +1,8 @@
 package sqlite
 
 import (
-	"database/sql"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -202,11 +200,6 @@ func TestProgressOnlyExportsReadTheStandings(t *testing.T) {
 // outcomes none, as models.StandingsOf gives them.
 func TestMigrationGivesStandingsTheirPassedVersions(t *testing.T) {
 	ctx := t.Context()
-	dir := t.TempDir()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
 	migs, err := loadMigrations()
 	if err != nil {
 		t.Fatal(err)
@@ -216,11 +209,7 @@ func TestMigrationGivesStandingsTheirPassedVersions(t *testing.T) {
 	if before < 0 {
 		t.Fatal("no standings_versions migration")
 	}
-	for _, m := range migs[:before] {
-		if _, err := db.ExecContext(ctx, m.sql); err != nil {
-			t.Fatalf("%s: %v", m.name, err)
-		}
-	}
+	dir, db := databaseAt(t, before)
 	var attempts []models.Attempt
 	for i, st := range []models.AttemptStatus{models.StatusPassed, models.StatusFailed, models.StatusPassed, models.StatusPracticed} {
 		at := testEpoch.Add(time.Duration(i) * time.Hour)
