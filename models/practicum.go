@@ -1,7 +1,6 @@
 package models
 
 import (
-	"fmt"
 	"maps"
 	"math"
 	"slices"
@@ -128,15 +127,8 @@ func (p *PracticumEntry) SameEntry(q PracticumEntry) bool {
 // one version on. Only pending hours are decided, once: deciding others
 // is a conflict.
 func (p PracticumEntry) Decide(reviewer User, status ProcedureStatus, comment string, now time.Time) (PracticumEntry, error) {
-	if p.Status != ProcedurePending {
-		return PracticumEntry{}, fmt.Errorf("review practicum hours %s: %w: they were already %s", p.ID, ErrConflict, p.Status)
-	}
-	p.Status = status
-	p.Review = &PracticumReview{ReviewerID: reviewer.ID, ReviewerName: reviewer.Name,
-		ReviewerCredential: reviewer.Credential, ReviewedAt: now, Comment: comment}
-	p.Version++
-	p.UpdatedAt = now
-	return p, nil
+	return decide(p, status, &PracticumReview{ReviewerID: reviewer.ID, ReviewerName: reviewer.Name,
+		ReviewerCredential: reviewer.Credential, ReviewedAt: now, Comment: comment}, now)
 }
 
 // PracticumFilter selects practicum entries.

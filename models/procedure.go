@@ -1,7 +1,6 @@
 package models
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -174,13 +173,6 @@ type ProcedureFilter struct {
 // reviewer at now, one version on. Only a pending procedure is decided,
 // once: deciding another is a conflict.
 func (p Procedure) Decide(reviewer User, status ProcedureStatus, reason string, now time.Time) (Procedure, error) {
-	if p.Status != ProcedurePending {
-		return Procedure{}, fmt.Errorf("review procedure %s: %w: it was already %s", p.ID, ErrConflict, p.Status)
-	}
-	p.Status = status
-	p.Review = &ProcedureReview{ReviewerID: reviewer.ID, ReviewerName: reviewer.Name,
-		ReviewerCredential: reviewer.Credential, ReviewedAt: now, Reason: reason}
-	p.Version++
-	p.UpdatedAt = now
-	return p, nil
+	return decide(p, status, &ProcedureReview{ReviewerID: reviewer.ID, ReviewerName: reviewer.Name,
+		ReviewerCredential: reviewer.Credential, ReviewedAt: now, Reason: reason}, now)
 }

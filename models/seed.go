@@ -11,6 +11,7 @@ type SeedBatch struct {
 	Attempts     []Attempt
 	Remediations []Remediation
 	Procedures   []Procedure
+	Practicum    []PracticumEntry
 	Devices      []Device
 	Audit        []Event
 }
@@ -18,5 +19,5 @@ type SeedBatch struct {
 // Size is the number of records in b.
 func (b *SeedBatch) Size() int {
 	return len(b.Cohorts) + len(b.Users) + len(b.Assignments) + len(b.Attempts) + len(b.Remediations) +
-		len(b.Procedures) + len(b.Devices) + len(b.Audit)
+		len(b.Procedures) + len(b.Practicum) + len(b.Devices) + len(b.Audit)
 }

@@ -4,8 +4,8 @@
 // assigned to every cohort, practice, evaluation requests, graded
 // evaluations with a realistic pass/fail mix (signed passes with real
 // digests, failures with failed critical steps, returned requests),
-// amendments, remediation plans, logged live procedures, devices and the
-// audit trail of all of it. It also creates the matching sign-ins in the
+// amendments, remediation plans, logged live procedures, practicum hours,
+// devices and the audit trail of all of it. It also creates the matching sign-ins in the
 // Firebase Auth emulator.
 package seed
 
@@ -92,6 +92,8 @@ type Summary struct {
 	Admins, Instructors, Students, Cohorts, Assignments  int
 	Practice, Requested, Passed, Failed, Returned        int
 	Amendments, Remediations, Procedures, Devices, Audit int
+	// Practicum counts practicum entries (a day's hours at a site).
+	Practicum int
 }
 
 // Attempts is the number of attempts of every kind.
@@ -198,6 +200,7 @@ func Generate(p models.Program, lib []models.Checklist, o Options) (models.SeedB
 		}
 	}
 	g.devices()
+	g.practicum()
 	return g.b, g.accounts, g.sum, nil
 }
 

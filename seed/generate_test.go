@@ -144,6 +144,48 @@ func TestGenerateKeepsTheRules(t *testing.T) {
 		}
 	}
 
+	// Practicum: a day's valid hours at a site each, reviewed by an
+	// instructor who teaches the student, none before it was logged; the
+	// externship's cohorts have hours confirmed, waiting and rejected, and
+	// no student logs far past the requirement.
+	if sum.Practicum != len(b.Practicum) || sum.Practicum == 0 {
+		t.Errorf("summary counts %d practicum entries; the batch has %d", sum.Practicum, len(b.Practicum))
+	}
+	teaches := map[string]map[string]bool{} // instructor id -> cohort ids
+	cohortOf := map[string]string{}
+	for _, u := range b.Users {
+		teaches[u.ID] = map[string]bool{}
+		for _, c := range u.CohortIDs {
+			teaches[u.ID][c] = true
+			cohortOf[u.ID] = c
+		}
+	}
+	statuses := map[models.ProcedureStatus]int{}
+	counted := map[string]float64{}
+	for _, e := range b.Practicum {
+		stampedAt(t, e.ID, e.CreatedAt)
+		check := e
+		if err := check.ValidateNew(now); err != nil || e.Status == models.ProcedurePending != (e.Review == nil) || e.Date > e.CreatedAt.Format(models.DateLayout) {
+			t.Errorf("practicum %+v: %v", e, err)
+		}
+		if r := e.Review; r != nil && (!teaches[r.ReviewerID][cohortOf[e.StudentID]] || !r.ReviewedAt.After(e.CreatedAt) || r.ReviewedAt.After(now) ||
+			(e.Status == models.ProcedureRejected) != (r.Comment != "") || e.Version != 2) {
+			t.Errorf("practicum %+v reviewed %+v", e, r)
+		}
+		statuses[e.Status]++
+		if e.Status != models.ProcedureRejected {
+			counted[e.StudentID] += e.Hours
+		}
+	}
+	if statuses[models.ProcedureConfirmed] == 0 || statuses[models.ProcedurePending] == 0 || statuses[models.ProcedureRejected] == 0 {
+		t.Errorf("practicum entries by status %v; want confirmed, pending and rejected ones", statuses)
+	}
+	for student, h := range counted {
+		if h >= float64(p.PracticumRequirement())+models.MaxPracticumHours {
+			t.Errorf("%s logged %g hours; want them to stop at the %d required", student, h, p.PracticumRequirement())
+		}
+	}
+
 	again, _, _, err := seed.Generate(p, lib, o)
 	if err != nil || !reflect.DeepEqual(again, b) {
 		t.Errorf("Generate with the same seed, program and time made another program (%v)", err)
@@ -197,12 +239,30 @@ func TestProgramReadsBack(t *testing.T) {
 	}
 	records.Program = res.Program
 	competent, signed := 0, 0
+	var practicum models.HoursCount
 	for _, s := range students {
 		p := models.StudentProgressOf(s, &records, time.Now().Format(models.DateLayout))
 		if p.Overall.Assigned != len(lib) {
 			t.Errorf("%s has %d assigned; want the whole library (%d)", s.ID, p.Overall.Assigned, len(lib))
 		}
+		if p.Practicum.Required != models.DefaultPracticumHours {
+			t.Errorf("%s: practicum %+v; want it against the %d hours required", s.ID, p.Practicum, models.DefaultPracticumHours)
+		}
 		competent += p.Overall.Competent
+		practicum.Confirmed += p.Practicum.Confirmed
+		practicum.Pending += p.Practicum.Pending
+		practicum.Rejected += p.Practicum.Rejected
+	}
+	entries, err := st.PracticumEntries(ctx, res.Program.ID, models.PracticumFilter{}, models.Page{Limit: models.MaxPageLimit})
+	if err != nil || len(entries.Items) != res.Summary.Practicum || entries.NextCursor != "" {
+		t.Fatalf("PracticumEntries = %d, %v; want the %d seeded", len(entries.Items), err, res.Summary.Practicum)
+	}
+	var want models.HoursCount
+	for _, e := range entries.Items {
+		want.Add(e.Status, e.Hours)
+	}
+	if practicum != want || want.Confirmed == 0 {
+		t.Errorf("practicum hours in progress %+v; want the seeded entries' %+v, some confirmed", practicum, want)
 	}
 	// Reading every pass back one at a time from the FerretDB stand-in is
 	// slow: the first 40 show the signatures come back whole.

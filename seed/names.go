@@ -90,6 +90,12 @@ var (
 	practiceNotes  = []string{"", "", "", "Practised with a classmate in open lab.", "Self-check with the manikin arm.", "Timed myself: under five minutes."}
 	procedureSites = []string{"Externship: Family Medicine Clinic", "Externship: Urgent Care", "Campus skills lab (volunteer)",
 		"Externship: Internal Medicine", "Externship: Pediatrics Clinic", "Community health fair"}
+	externshipSites = []externshipSite{{"Family Medicine Clinic", "Dr. Maria Alvarez", "MD"}, {"Urgent Care Center", "Kim Osei", "CMA (AAMA)"},
+		{"Internal Medicine Associates", "Dr. Paul Brennan", "DO"}, {"Pediatrics Clinic", "Lena Fischer", "RN"},
+		{"Cardiology Practice", "Tom Nguyen", "RMA (AMT)"}}
+	practicumRejections = []string{"The preceptor's timesheet shows 4 hours that day, not a full day.",
+		"The site has no record of you on this date; log it again with the right date.",
+		"Orientation hours do not count toward the practicum."}
 	rejectReasons = []string{"No preceptor signature on the log sheet.", "Date falls outside your externship schedule.",
 		"Performed on a training arm, which does not count as a live procedure."}
 )

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"skillbook/models"
 )
 
@@ -59,21 +57,16 @@ func (s *Skills) LogPracticum(ctx context.Context, caller Caller, in LogPracticu
 	if err := p.ValidateNew(now); err != nil {
 		return LogPracticumOutput{}, err
 	}
-	if p.ID == "" {
-		p.ID = uuid.Must(uuid.NewV7()).String()
-	}
-	hours := fmt.Sprint(p.Hours)
-	ev := s.event(caller, models.Event{
-		Type: models.EventPracticumLogged, Subject: "practicum", SubjectID: p.ID, StudentID: p.StudentID,
-		Summary: fmt.Sprintf("logged %s practicum hours at %s on %s", hours, p.Site, p.Date),
-		Data:    map[string]string{"date": p.Date, "hours": hours, "site": p.Site, "preceptor": p.Preceptor},
-	})
-	stored, created, err := s.store.CreatePracticumEntry(ctx, p, ev)
+	stored, created, err := logRecord(ctx, p, func(p models.PracticumEntry) models.Event {
+		hours := fmt.Sprint(p.Hours)
+		return s.event(caller, models.Event{
+			Type: models.EventPracticumLogged, Subject: "practicum", SubjectID: p.ID, StudentID: p.StudentID,
+			Summary: fmt.Sprintf("logged %s practicum hours at %s on %s", hours, p.Site, p.Date),
+			Data:    map[string]string{"date": p.Date, "hours": hours, "site": p.Site, "preceptor": p.Preceptor},
+		})
+	}, s.store.CreatePracticumEntry)
 	if err != nil {
 		return LogPracticumOutput{}, err
-	}
-	if !created && !stored.SameEntry(p) {
-		return LogPracticumOutput{}, fmt.Errorf("log practicum hours %s: %w: this id is already used by other hours", p.ID, models.ErrConflict)
 	}
 	return LogPracticumOutput{Entry: stored, Created: created}, nil
 }
@@ -81,28 +74,8 @@ func (s *Skills) LogPracticum(ctx context.Context, caller Caller, in LogPracticu
 // PracticumEntry returns one practicum entry to whoever may see its
 // student's records.
 func (s *Skills) PracticumEntry(ctx context.Context, caller Caller, id string) (models.PracticumEntry, error) {
-	p, _, err := s.visiblePracticum(ctx, caller, id)
+	p, _, err := visibleRecord(ctx, s, caller, id, s.store.PracticumEntry)
 	return p, err
-}
-
-// visiblePracticum loads entry id and its student for caller: another
-// program's is not found, a same-program one caller may not see is
-// forbidden.
-func (s *Skills) visiblePracticum(ctx context.Context, caller Caller, id string) (models.PracticumEntry, models.User, error) {
-	p, err := s.store.PracticumEntry(ctx, caller.ProgramID, id)
-	if err != nil {
-		return models.PracticumEntry{}, models.User{}, err
-	}
-	student := caller.User
-	if p.StudentID != caller.ID {
-		if student, err = s.store.User(ctx, caller.ProgramID, p.StudentID); err != nil {
-			return models.PracticumEntry{}, models.User{}, err
-		}
-	}
-	if !models.CanSeeStudent(caller.User, student) {
-		return models.PracticumEntry{}, models.User{}, fmt.Errorf("%w: you may not see this student's records", models.ErrForbidden)
-	}
-	return p, student, nil
 }
 
 // PracticumInput selects practicum entries: one student's (StudentID), or
@@ -117,27 +90,11 @@ type PracticumInput struct {
 // own, the students an instructor teaches, or the whole program for
 // admins.
 func (s *Skills) PracticumEntries(ctx context.Context, caller Caller, in PracticumInput) (models.List[models.PracticumEntry], error) {
-	f := models.PracticumFilter{Status: in.Status}
-	switch {
-	case in.StudentID != "":
-		if _, err := s.student(ctx, caller, in.StudentID); err != nil {
-			return models.List[models.PracticumEntry]{}, err
-		}
-		f.StudentIDs = []string{in.StudentID}
-	default:
-		switch models.ScopeOf(caller.User) {
-		case models.ScopeOwn:
-			f.StudentIDs = []string{caller.ID}
-		case models.ScopeTaughtStudents:
-			ids, err := s.store.StudentIDsInCohorts(ctx, caller.ProgramID, caller.CohortIDs)
-			if err != nil {
-				return models.List[models.PracticumEntry]{}, err
-			}
-			f.StudentIDs = ids
-		case models.ScopeNone:
-			f.StudentIDs = []string{}
-		}
+	students, err := s.recordStudents(ctx, caller, in.StudentID)
+	if err != nil {
+		return models.List[models.PracticumEntry]{}, err
 	}
+	f := models.PracticumFilter{StudentIDs: students, Status: in.Status}
 	return s.store.PracticumEntries(ctx, caller.ProgramID, f, in.Page)
 }
 
@@ -171,29 +128,18 @@ func (s *Skills) reviewPracticum(ctx context.Context, caller Caller, in ReviewIn
 	if err := v.Err(); err != nil {
 		return models.PracticumEntry{}, err
 	}
-	p, student, err := s.visiblePracticum(ctx, caller, in.ID)
-	if err != nil {
-		return models.PracticumEntry{}, err
-	}
-	if !models.CanReviewPracticum(caller.User, student) {
-		return models.PracticumEntry{}, fmt.Errorf("%w: only an instructor who teaches this student, or an admin, may record a preceptor's decision on their hours", models.ErrForbidden)
-	}
-	if in.Version != 0 && in.Version != p.Version {
-		return models.PracticumEntry{}, fmt.Errorf("practicum hours %s are at version %d, not %d: %w", p.ID, p.Version, in.Version, models.ErrPreconditionFailed)
-	}
-	decided, err := p.Decide(caller.User, status, comment, s.clock.Now())
-	if err != nil {
-		return models.PracticumEntry{}, err
-	}
-	typ := models.EventPracticumConfirmed
-	if status == models.ProcedureRejected {
-		typ = models.EventPracticumRejected
-	}
-	hours := fmt.Sprint(p.Hours)
-	ev := s.event(caller, models.Event{
-		Type: typ, Subject: "practicum", SubjectID: p.ID, StudentID: p.StudentID,
-		Summary: fmt.Sprintf("%s %s practicum hours at %s on %s", status, hours, p.Site, p.Date),
-		Data:    map[string]string{"status": string(status), "date": p.Date, "hours": hours, "site": p.Site, "comment": comment},
+	return decideRecord(ctx, s, caller, in, s.store.PracticumEntry, recordDecision[models.PracticumEntry]{
+		may:     models.CanReviewPracticum,
+		refusal: "only an instructor who teaches this student, or an admin, may record a preceptor's decision on their hours",
+		status:  status, text: comment, confirmed: models.EventPracticumConfirmed, rejected: models.EventPracticumRejected,
+		event: func(p models.PracticumEntry) models.Event {
+			hours := fmt.Sprint(p.Hours)
+			return models.Event{
+				Subject: "practicum", SubjectID: p.ID, StudentID: p.StudentID,
+				Summary: fmt.Sprintf("%s %s practicum hours at %s on %s", status, hours, p.Site, p.Date),
+				Data:    map[string]string{"status": string(status), "date": p.Date, "hours": hours, "site": p.Site, "comment": comment},
+			}
+		},
+		record: s.store.ReviewPracticumEntry,
 	})
-	return s.store.ReviewPracticumEntry(ctx, decided, p.Version, ev)
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"skillbook/models"
 )
 
@@ -65,20 +63,15 @@ func (s *Skills) LogProcedure(ctx context.Context, caller Caller, in LogProcedur
 	if err := p.ValidateNew(program.ProcedureTargets, now); err != nil {
 		return LogProcedureOutput{}, err
 	}
-	if p.ID == "" {
-		p.ID = uuid.Must(uuid.NewV7()).String()
-	}
-	ev := s.event(caller, models.Event{
-		Type: models.EventProcedureLogged, Subject: "procedure", SubjectID: p.ID, StudentID: p.StudentID,
-		Summary: fmt.Sprintf("logged a %s performed on %s", p.Kind, p.PerformedAt),
-		Data:    map[string]string{"kind": p.Kind, "performedAt": p.PerformedAt, "site": p.Site, "successful": fmt.Sprint(ok)},
-	})
-	stored, created, err := s.store.CreateProcedure(ctx, p, ev)
+	stored, created, err := logRecord(ctx, p, func(p models.Procedure) models.Event {
+		return s.event(caller, models.Event{
+			Type: models.EventProcedureLogged, Subject: "procedure", SubjectID: p.ID, StudentID: p.StudentID,
+			Summary: fmt.Sprintf("logged a %s performed on %s", p.Kind, p.PerformedAt),
+			Data:    map[string]string{"kind": p.Kind, "performedAt": p.PerformedAt, "site": p.Site, "successful": fmt.Sprint(ok)},
+		})
+	}, s.store.CreateProcedure)
 	if err != nil {
 		return LogProcedureOutput{}, err
-	}
-	if !created && !stored.SameEntry(p) {
-		return LogProcedureOutput{}, fmt.Errorf("log procedure %s: %w: this id is already used by another procedure", p.ID, models.ErrConflict)
 	}
 	return LogProcedureOutput{Procedure: stored.WithSuccess(), Created: created}, nil
 }
@@ -86,28 +79,8 @@ func (s *Skills) LogProcedure(ctx context.Context, caller Caller, in LogProcedur
 // Procedure returns one logged procedure to whoever may see its student's
 // records.
 func (s *Skills) Procedure(ctx context.Context, caller Caller, id string) (models.Procedure, error) {
-	p, _, err := s.visibleProcedure(ctx, caller, id)
+	p, _, err := visibleRecord(ctx, s, caller, id, s.store.Procedure)
 	return p.WithSuccess(), err
-}
-
-// visibleProcedure loads procedure id and its student for caller: another
-// program's is not found, a same-program one caller may not see is
-// forbidden.
-func (s *Skills) visibleProcedure(ctx context.Context, caller Caller, id string) (models.Procedure, models.User, error) {
-	p, err := s.store.Procedure(ctx, caller.ProgramID, id)
-	if err != nil {
-		return models.Procedure{}, models.User{}, err
-	}
-	student := caller.User
-	if p.StudentID != caller.ID {
-		if student, err = s.store.User(ctx, caller.ProgramID, p.StudentID); err != nil {
-			return models.Procedure{}, models.User{}, err
-		}
-	}
-	if !models.CanSeeStudent(caller.User, student) {
-		return models.Procedure{}, models.User{}, fmt.Errorf("%w: you may not see this student's records", models.ErrForbidden)
-	}
-	return p, student, nil
 }
 
 // ProceduresInput selects procedures: one student's (StudentID), or every
@@ -121,27 +94,11 @@ type ProceduresInput struct {
 // Procedures lists logged procedures, newest first: a student's own, the
 // students an instructor teaches, or the whole program for admins.
 func (s *Skills) Procedures(ctx context.Context, caller Caller, in ProceduresInput) (models.List[models.Procedure], error) {
-	f := models.ProcedureFilter{Status: in.Status}
-	switch {
-	case in.StudentID != "":
-		if _, err := s.student(ctx, caller, in.StudentID); err != nil {
-			return models.List[models.Procedure]{}, err
-		}
-		f.StudentIDs = []string{in.StudentID}
-	default:
-		switch models.ScopeOf(caller.User) {
-		case models.ScopeOwn:
-			f.StudentIDs = []string{caller.ID}
-		case models.ScopeTaughtStudents:
-			ids, err := s.store.StudentIDsInCohorts(ctx, caller.ProgramID, caller.CohortIDs)
-			if err != nil {
-				return models.List[models.Procedure]{}, err
-			}
-			f.StudentIDs = ids
-		case models.ScopeNone:
-			f.StudentIDs = []string{}
-		}
+	students, err := s.recordStudents(ctx, caller, in.StudentID)
+	if err != nil {
+		return models.List[models.Procedure]{}, err
 	}
+	f := models.ProcedureFilter{StudentIDs: students, Status: in.Status}
 	list, err := s.store.Procedures(ctx, caller.ProgramID, f, in.Page)
 	for i := range list.Items {
 		list.Items[i] = list.Items[i].WithSuccess()
@@ -180,29 +137,18 @@ func (s *Skills) RejectProcedure(ctx context.Context, caller Caller, in ReviewIn
 // review decides procedure in.ID once: caller must teach the student, the
 // procedure must be at in.Version (when given) and still pending.
 func (s *Skills) review(ctx context.Context, caller Caller, in ReviewInput, status models.ProcedureStatus, reason string) (models.Procedure, error) {
-	p, student, err := s.visibleProcedure(ctx, caller, in.ID)
-	if err != nil {
-		return models.Procedure{}, err
-	}
-	if !models.CanReviewProcedure(caller.User, student) {
-		return models.Procedure{}, fmt.Errorf("%w: only an instructor who teaches this student may confirm or reject their procedures", models.ErrForbidden)
-	}
-	if in.Version != 0 && in.Version != p.Version {
-		return models.Procedure{}, fmt.Errorf("procedure %s is at version %d, not %d: %w", p.ID, p.Version, in.Version, models.ErrPreconditionFailed)
-	}
-	decided, err := p.Decide(caller.User, status, reason, s.clock.Now())
-	if err != nil {
-		return models.Procedure{}, err
-	}
-	typ := models.EventProcedureConfirmed
-	if status == models.ProcedureRejected {
-		typ = models.EventProcedureRejected
-	}
-	ev := s.event(caller, models.Event{
-		Type: typ, Subject: "procedure", SubjectID: p.ID, StudentID: p.StudentID,
-		Summary: fmt.Sprintf("%s a %s performed on %s", status, p.Kind, p.PerformedAt),
-		Data:    map[string]string{"status": string(status), "kind": p.Kind, "performedAt": p.PerformedAt, "reason": reason},
+	stored, err := decideRecord(ctx, s, caller, in, s.store.Procedure, recordDecision[models.Procedure]{
+		may:     models.CanReviewProcedure,
+		refusal: "only an instructor who teaches this student may confirm or reject their procedures",
+		status:  status, text: reason, confirmed: models.EventProcedureConfirmed, rejected: models.EventProcedureRejected,
+		event: func(p models.Procedure) models.Event {
+			return models.Event{
+				Subject: "procedure", SubjectID: p.ID, StudentID: p.StudentID,
+				Summary: fmt.Sprintf("%s a %s performed on %s", status, p.Kind, p.PerformedAt),
+				Data:    map[string]string{"status": string(status), "kind": p.Kind, "performedAt": p.PerformedAt, "reason": reason},
+			}
+		},
+		record: s.store.ReviewProcedure,
 	})
-	stored, err := s.store.ReviewProcedure(ctx, decided, p.Version, ev)
 	return stored.WithSuccess(), err
 }

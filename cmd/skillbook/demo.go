@@ -153,10 +153,18 @@ func seedDemoProgram(ctx context.Context, st engine, key models.RecordSigner, cl
 }
 
 // tellsTheStory reports whether a generated program has practice, requests
-// waiting, passes, failures, a remediation plan, an amendment and
-// procedures, and a skill the walkthrough's student never requested.
+// waiting, passes, failures, a remediation plan, an amendment, procedures
+// and practicum hours confirmed, waiting and rejected, and a skill the
+// walkthrough's student never requested.
 func tellsTheStory(b models.SeedBatch, s seed.Summary) bool {
-	if min(s.Practice, s.Requested, s.Passed, s.Failed, s.Remediations, s.Amendments, s.Procedures) == 0 {
+	if min(s.Practice, s.Requested, s.Passed, s.Failed, s.Remediations, s.Amendments, s.Procedures, s.Practicum) == 0 {
+		return false
+	}
+	hours := map[models.ProcedureStatus]bool{}
+	for _, p := range b.Practicum {
+		hours[p.Status] = true
+	}
+	if len(hours) < 3 {
 		return false
 	}
 	var student string
@@ -299,8 +307,9 @@ func (t demoTour) print(w io.Writer, emulator string, api net.Addr) {
 	if s := t.summary; s != nil {
 		fmt.Fprintf(&b, "Seeded: %d students in %d cohorts, %d assignments with due dates, and their history:\n"+
 			"  %d practice attempts, %d requests waiting in the queue, %d passed and signed, %d failed (%d remediation plans),\n"+
-			"  %d returned, %d amendments, %d procedures.\n",
-			s.Students, s.Cohorts, s.Assignments, s.Practice, s.Requested, s.Passed, s.Failed, s.Remediations, s.Returned, s.Amendments, s.Procedures)
+			"  %d returned, %d amendments, %d procedures, %d days of practicum hours at externship sites.\n",
+			s.Students, s.Cohorts, s.Assignments, s.Practice, s.Requested, s.Passed, s.Failed, s.Remediations, s.Returned, s.Amendments, s.Procedures,
+			s.Practicum)
 	}
 	student, instructor := t.users[demoUsers[2].email], t.users[demoUsers[1].email]
 	signIn := func(v string, du demoUser) {
@@ -339,6 +348,9 @@ func (t demoTour) print(w io.Writer, emulator string, api net.Addr) {
 		fmt.Fprintf(&b, "  curl -s -o transcript.pdf \"$API/v1/students/%s/transcript.pdf\" -H \"Authorization: Bearer $STUDENT\" && echo saved transcript.pdf\n", student.ID)
 	}
 	fmt.Fprintf(&b, "\nAlso: the instructor's queue %s/v1/queue, a cohort's progress %s/v1/cohorts/{id}/progress, the audit trail (admin) %s/v1/audit.\n", base, base, base)
+	fmt.Fprintf(&b, "Practicum: %s (nearly done) logged externship hours, %s/v1/practicum-hours (as them, or as the instructor for every student taught),\n"+
+		"  counted against the %d h requirement in %s/v1/me/progress and the transcript.\n",
+		t.users[demoUsers[3].email].Name, base, t.program.PracticumRequirement(), base)
 	fmt.Fprintf(&b, "The app (sign in with the accounts above, on a phone or a narrow window): %s/app/\n", base)
 	fmt.Fprintf(&b, "API description: %s/openapi.json   docs: %s/docs\n\n", base, base)
 	io.WriteString(w, b.String())

@@ -2,12 +2,14 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,6 +66,34 @@ func TestDemoWalkthrough(t *testing.T) {
 		}
 	}
 
+	// Practicum hours: the demo holds confirmed, waiting and rejected
+	// ones, and the nearly-done student's progress counts their confirmed
+	// hours against the 160 required.
+	for _, status := range []string{"confirmed", "pending", "rejected"} {
+		n := 0
+		for _, row := range seeded["practicum"] {
+			if strings.Contains(row, ` "`+status+`" `) {
+				n++
+			}
+		}
+		if n == 0 {
+			t.Errorf("the demo has no %s practicum hours (%d entries)", status, len(seeded["practicum"]))
+		}
+	}
+	var progress struct {
+		Practicum struct {
+			Required, Confirmed, Pending float64
+			Sites                        []struct{ Site string }
+		}
+	}
+	demoGet(t, second.base+"/v1/me/progress", demoSignIn(t, vars["FIREBASE_AUTH_EMULATOR_HOST"], "student2@demo.skillbook.test"), &progress)
+	if p := progress.Practicum; p.Required != 160 || p.Confirmed <= 0 || p.Confirmed >= p.Required+24 || len(p.Sites) == 0 {
+		t.Errorf("Riley's practicum = %+v; want confirmed hours at their sites against the 160 required", p)
+	}
+	if !strings.Contains(second.text, "Practicum: Riley Student (nearly done) logged externship hours") {
+		t.Errorf("the demo does not point at the practicum hours:\n%s", second.text)
+	}
+
 	steps := walkthroughSteps(t, second.text)
 	if len(steps) != 6 {
 		t.Fatalf("the walkthrough has %d steps; want the set-up and 5:\n%s", len(steps), second.text)
@@ -118,6 +148,42 @@ func TestDemoWalkthrough(t *testing.T) {
 		env(map[string]string{"SKILLBOOK_DATA_DIR": t.TempDir()}), &verified, io.Discard)
 	if err != nil || !strings.Contains(verified.String(), "verified: "+checklistID+" v") || !strings.Contains(verified.String(), "by Ian Instructor") {
 		t.Errorf("skillbook verify transcript.pdf = %v:\n%s\nwant %s signed by Ian Instructor among the verified records", err, verified.String(), checklistID)
+	}
+}
+
+// demoSignIn signs in to the auth emulator at host as email with the demo
+// password and returns the ID token.
+func demoSignIn(t *testing.T, host, email string) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"email": email, "password": demoPassword, "returnSecureToken": true})
+	resp, err := http.Post("http://"+host+"/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=demo", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ IDToken string }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.IDToken == "" {
+		t.Fatalf("sign in as %s: %s, %v", email, resp.Status, err)
+	}
+	return out.IDToken
+}
+
+// demoGet reads url with token into out, failing unless it answers 200.
+func demoGet(t *testing.T, url, token string, out any) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(b, out) != nil {
+		t.Fatalf("GET %s = %s %s", url, resp.Status, b)
 	}
 }
 

@@ -108,8 +108,8 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	fmt.Fprintf(stdout, "  assignments  %d (the whole library, %d checklists, to every cohort)\n", s.Assignments, s.Assignments/max(s.Cohorts, 1))
 	fmt.Fprintf(stdout, "  attempts     %d: %d practice, %d waiting in the queue, %d passed and signed, %d failed, %d returned\n",
 		s.Attempts(), s.Practice, s.Requested, s.Passed, s.Failed, s.Returned)
-	fmt.Fprintf(stdout, "  also         %d amendments, %d remediation plans, %d procedures, %d devices, %d audit entries\n",
-		s.Amendments, s.Remediations, s.Procedures, s.Devices, s.Audit)
+	fmt.Fprintf(stdout, "  also         %d amendments, %d remediation plans, %d procedures, %d practicum entries, %d devices, %d audit entries\n",
+		s.Amendments, s.Remediations, s.Procedures, s.Practicum, s.Devices, s.Audit)
 	fmt.Fprintf(stdout, "manifest: %s (skillbook-load -manifest %s)\n", *out, *out)
 	return nil
 }

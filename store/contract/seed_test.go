@@ -29,7 +29,7 @@ func TestSeedWritesAProgramThatReadsBackWhole(t *testing.T) {
 		}
 		sum := res.Summary
 		if want := sum.Admins + sum.Instructors + sum.Students + sum.Cohorts + sum.Assignments + sum.Attempts() +
-			sum.Remediations + sum.Procedures + sum.Devices + sum.Audit; res.Written != want {
+			sum.Remediations + sum.Procedures + sum.Practicum + sum.Devices + sum.Audit; res.Written != want {
 			t.Fatalf("Written = %d; want %d, every record of the summary %+v", res.Written, want, sum)
 		}
 		var students []models.User

@@ -67,6 +67,7 @@ func (s *Store) InsertSeed(ctx context.Context, b models.SeedBatch) (written int
 	}))
 	add(&rest, colAttempts, each(b.Attempts, func(a models.Attempt) any { return asRelayed(a) }))
 	add(&rest, colProcedures, each(b.Procedures, func(p models.Procedure) any { return asRelayed(p) }))
+	add(&rest, colPracticum, each(b.Practicum, func(p models.PracticumEntry) any { return asRelayed(p) }))
 	add(&rest, colRemediations, each(b.Remediations, func(r models.Remediation) any { return asRelayed(r) }))
 	add(&rest, colDevices, each(b.Devices, func(d models.Device) any { return d }))
 

@@ -76,7 +76,6 @@ func (s *Store) BeginArchiveImport(ctx context.Context, programID string) (model
 	return &ArchiveImport{tx: tx, programID: programID, replace: n > 0, counts: map[string]int{}, committed: func() {
 		s.wroteSkills()
 		s.programs.invalidate()
-		s.passedVersions.invalidate()
 	}}, nil
 }
 

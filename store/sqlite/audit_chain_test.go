@@ -15,20 +15,7 @@ import (
 // each program in the order they were stored, and new entries follow.
 func TestMigrationLinksExistingAuditEntries(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := loadMigrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms[:12] {
-		if _, err := db.ExecContext(ctx, m.sql); err != nil {
-			t.Fatalf("%s: %v", m.name, err)
-		}
-	}
+	dir, db := databaseAt(t, 12)
 	// Stored order is not time order: the chain follows the former.
 	old := []struct {
 		id, program string
@@ -78,4 +65,27 @@ func TestMigrationLinksExistingAuditEntries(t *testing.T) {
 			t.Errorf("VerifyAudit(%s) = %+v, %v; want intact with %d entries", p, v, err, n)
 		}
 	}
+}
+
+// databaseAt is a database in a new directory with the schema of version
+// n (the first n migrations), to write records the way an older binary
+// did before opening it with this one (then set PRAGMA user_version to n
+// and close db).
+func databaseAt(t *testing.T, n int) (string, *sql.DB) {
+	t.Helper()
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	migs, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range migs[:n] {
+		if _, err := db.ExecContext(t.Context(), m.sql); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
+	}
+	return dir, db
 }

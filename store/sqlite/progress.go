@@ -16,8 +16,7 @@ import (
 // once warm). The rows read still grow with the students' history (every
 // attempt is read): no read model is kept yet.
 
-// ProgressRecords loads, in six indexed reads (and the versions of passed
-// attempts by primary key, passVersions), everything the progress of
+// ProgressRecords loads, in six indexed reads, everything the progress of
 // students needs besides their program: the assignments that apply to
 // them, their attempts, remediations and procedure counts, and the
 // checklist versions assigned or passed (evidence reads the codes of a
@@ -98,7 +97,9 @@ func attemptProgress(a *models.Attempt) (string, error) {
 }
 
 // StandingsOf returns the standings of students, by student and
-// checklist, in one indexed read of the standings read model (0010).
+// checklist, in one indexed read of the standings read model (0010; its
+// passed evaluations carry their checklist version since 0016, which
+// evidence names and reads the codes of).
 func (s *Store) StandingsOf(ctx context.Context, programID string, studentIDs []string) (models.Standings, error) {
 	out := models.Standings{}
 	if len(studentIDs) == 0 {
@@ -132,77 +133,7 @@ func (s *Store) StandingsOf(ctx context.Context, programID string, studentIDs []
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read standings: %w", translate(err))
 	}
-	if err := s.passVersions(ctx, out); err != nil {
-		return nil, err
-	}
 	return out, nil
-}
-
-// maxPassedCached bounds the passed-version cache; past it the cache
-// starts over.
-const maxPassedCached = 1 << 20
-
-// passVersions sets the checklist version of every passed evaluation in
-// standings, which the read model does not hold (evidence names it and
-// reads its codes): from the cache (a passed attempt's version never
-// changes), else in primary-key reads of those passed attempts. The read
-// is dear (the progress column sits after the doc in the row), so a
-// dashboard pays it once per pass, not on every read.
-func (s *Store) passVersions(ctx context.Context, standings models.Standings) error {
-	at := map[string]*models.GradedAttempt{}
-	var ids []string
-	for _, of := range standings {
-		for _, st := range of {
-			for i := range st.Graded {
-				g := &st.Graded[i]
-				if g.Status != models.StatusPassed {
-					continue
-				}
-				if v, ok := s.passedVersions.get(g.AttemptID); ok {
-					g.Version = v
-					continue
-				}
-				at[g.AttemptID] = g
-				ids = append(ids, g.AttemptID)
-			}
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	gen := s.passedVersions.generation()
-	if s.passedCached.Add(int64(len(ids))) > maxPassedCached {
-		s.passedVersions.invalidate()
-		s.passedCached.Store(int64(len(ids)))
-		gen = s.passedVersions.generation()
-	}
-	for chunk := range slices.Chunk(ids, refsPerQuery) {
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		rows, err := s.reader.QueryContext(ctx, `SELECT id, json_extract(iif(progress = '', doc, progress), '$.checklistVersion')
-			FROM attempts WHERE id IN (`+skillPlaceholders(len(chunk))+`)`, args...)
-		if err != nil {
-			return fmt.Errorf("read passed versions: %w", translate(err))
-		}
-		for rows.Next() {
-			var id string
-			var version int
-			if err := rows.Scan(&id, &version); err != nil {
-				rows.Close()
-				return fmt.Errorf("read passed versions: %w", translate(err))
-			}
-			at[id].Version = version
-			s.passedVersions.put(id, gen, version)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return fmt.Errorf("read passed versions: %w", translate(err))
-		}
-	}
-	return nil
 }
 
 // ChecklistsByRef returns the checklist versions refs name as programID

@@ -15,7 +15,10 @@ func BenchmarkSkillCohortProgress(b *testing.B) {
 	lib := skillMustUpsert(b, s)
 	skillProgram(b, s, "p1")
 	for _, c := range lib[:30] {
-		skillAssign(b, s, "p1", "c1", "", c.ID, "")
+		if _, _, err := skillCreateAssignment(b.Context(), s, models.Assignment{ProgramID: "p1", ChecklistID: c.ID, ChecklistVersion: c.Version,
+			Area: c.Area, CohortID: "c1"}); err != nil {
+			b.Fatal(err)
+		}
 	}
 	tx, err := s.writer.Begin()
 	if err != nil {
@@ -33,7 +36,7 @@ func BenchmarkSkillCohortProgress(b *testing.B) {
 		}
 		for _, c := range lib[:30] {
 			for k := range 4 {
-				a := models.Attempt{ID: newID(), ProgramID: "p1", StudentID: id, StudentName: id, CohortID: "c1", ChecklistID: c.ID, ChecklistVersion: 1,
+				a := models.Attempt{ID: newID(), ProgramID: "p1", StudentID: id, StudentName: id, CohortID: "c1", ChecklistID: c.ID, ChecklistVersion: c.Version,
 					ChecklistTitle: c.Title, Area: c.Area, Kind: models.AttemptPractice, Status: models.StatusPracticed, Version: 1, RequestedAt: s.now()}
 				for _, st := range c.Steps {
 					a.Steps = append(a.Steps, models.StepGrade{StepID: st.ID, Result: models.StepPass})

@@ -59,6 +59,10 @@ func (s *Store) InsertSeed(ctx context.Context, b models.SeedBatch) (written int
 		_, err := insertProcedureRow(ctx, tx, b.Procedures[i], false)
 		return err
 	})
+	add(len(b.Practicum), func(tx *sql.Tx, i int) error {
+		_, err := insertPracticumRow(ctx, tx, b.Practicum[i], false)
+		return err
+	})
 	add(len(b.Devices), func(tx *sql.Tx, i int) error { return putDeviceRow(ctx, tx, b.Devices[i]) })
 	add(len(b.Audit), func(tx *sql.Tx, i int) error { return insertEventRow(ctx, tx, b.Audit[i]) })
 

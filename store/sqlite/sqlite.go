@@ -62,10 +62,6 @@ type Store struct {
 	checklistViews    readCache[checklistView, checklistKey]
 	// programs caches programs by id (programs.go).
 	programs readCache[string, models.Program]
-	// passedVersions caches the checklist version of passed attempts by
-	// attempt id (progress.go): a passed attempt's version never changes.
-	passedVersions readCache[string, int]
-	passedCached   atomic.Int64
 	// unrecorded holds the idempotent answers a full disk refused
 	// (unit.go).
 	unrecorded unrecordedAnswers

@@ -2,11 +2,14 @@ package sqlite
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"skillbook/checklists"
+	"skillbook/clock"
 	"skillbook/models"
 	"skillbook/seed"
 	"skillbook/signing"
@@ -188,5 +191,65 @@ func TestProgressOnlyExportsReadTheStandings(t *testing.T) {
 	}
 	if competent == 0 {
 		t.Fatal("no competent skill in the seeded cohort: the comparison proves little")
+	}
+}
+
+// TestMigrationGivesStandingsTheirPassedVersions stores attempts with the
+// schema before 0016, then opens the database: every passed evaluation in
+// the standings carries the checklist version it was graded on, other
+// outcomes none, as models.StandingsOf gives them.
+func TestMigrationGivesStandingsTheirPassedVersions(t *testing.T) {
+	ctx := t.Context()
+	migs, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The schema just before the migration, whatever its number.
+	before := slices.IndexFunc(migs, func(m migration) bool { return strings.HasSuffix(m.name, "_standings_versions.sql") })
+	if before < 0 {
+		t.Fatal("no standings_versions migration")
+	}
+	dir, db := databaseAt(t, before)
+	var attempts []models.Attempt
+	for i, st := range []models.AttemptStatus{models.StatusPassed, models.StatusFailed, models.StatusPassed, models.StatusPracticed} {
+		at := testEpoch.Add(time.Duration(i) * time.Hour)
+		a := models.Attempt{ID: fmt.Sprintf("a%d", i), ProgramID: "p1", StudentID: "s1", CohortID: "c1", ChecklistID: "bp-manual", ChecklistVersion: i + 1,
+			Area: models.AreaVitalSigns, Kind: models.AttemptEvaluation, Status: st, RequestedAt: at, Version: 2}
+		if st == models.StatusPracticed {
+			a.Kind = models.AttemptPractice
+		} else {
+			a.Evaluation = &models.Evaluation{ID: "e" + a.ID, EvaluatorID: "i1", Score: 90, EvaluatedAt: at,
+				Signature: &models.Signature{SignerID: "i1", SignerName: "Ivy", SignedAt: at, Method: models.SignedInSession, Meaning: models.SignatureMeaning}}
+		}
+		doc, _ := encode(a)
+		progress, _ := attemptProgress(&a)
+		if _, err := db.ExecContext(ctx, `INSERT INTO attempts (id, program_id, student_id, cohort_id, checklist_id, area, kind, status, open_slot, requested_at, version, doc, progress)
+			VALUES (?, 'p1', 's1', 'c1', 'bp-manual', ?, ?, ?, ?, ?, 2, ?, ?)`, a.ID, string(a.Area), string(a.Kind), string(a.Status), a.ID, ms(at), doc, progress); err != nil {
+			t.Fatal(err)
+		}
+		attempts = append(attempts, a)
+	}
+	if _, err := db.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", before)); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s, err := Open(ctx, Options{Dir: dir, Clock: clock.NewFake(testEpoch)})
+	if err != nil {
+		t.Fatalf("Open a version %d database: %v", before, err)
+	}
+	defer s.Close()
+	got, err := s.StandingsOf(ctx, "p1", []string{"s1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := models.StandingsOf(attempts)["s1"]["bp-manual"]
+	gj, _ := json.Marshal(got["s1"]["bp-manual"])
+	wj, _ := json.Marshal(want)
+	if string(gj) != string(wj) {
+		t.Errorf("standing after migrating =\n%s\nwant\n%s", gj, wj)
+	}
+	if g := got["s1"]["bp-manual"].Graded; len(g) != 3 || g[0].Version != 1 || g[1].Version != 0 || g[2].Version != 3 {
+		t.Errorf("graded after migrating = %+v; want versions 1, none (failed), 3", g)
 	}
 }
