@@ -427,6 +427,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cohorts/{id}/competency-checklist.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Master Competency Checklist of every student of a cohort, in MAERB's layout, as PDF (admins)
+         * @description Answered directly for at most 100 students; a larger cohort answers 422 export-job-required (start it with POST /v1/exports). Recorded in the audit trail.
+         */
+        get: operations["export-competency-checklist-pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cohorts/{id}/competency-checklist.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Master Competency Checklist of every student of a cohort, one row per student and competency, as XLSX (admins)
+         * @description Answered directly for at most 100 students; a larger cohort answers 422 export-job-required (start it with POST /v1/exports). Recorded in the audit trail.
+         */
+        get: operations["export-competency-checklist-xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cohorts/{id}/matrix.csv": {
         parameters: {
             query?: never;
@@ -1046,6 +1086,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/students/{id}/competency-checklist.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A student's Master Competency Checklist, in MAERB's layout, as PDF (admins)
+         * @description Answered directly for at most 100 students; a larger cohort answers 422 export-job-required (start it with POST /v1/exports). Recorded in the audit trail.
+         */
+        get: operations["export-student-competency-checklist-pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/students/{id}/competency-checklist.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A student's Master Competency Checklist, one row per competency, as XLSX (admins)
+         * @description Answered directly for at most 100 students; a larger cohort answers 422 export-job-required (start it with POST /v1/exports). Recorded in the audit trail.
+         */
+        get: operations["export-student-competency-checklist-xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/students/{id}/progress": {
         parameters: {
             query?: never;
@@ -1183,6 +1263,14 @@ export interface components {
             requestId?: string;
             role: string;
             userId: string;
+        };
+        AffectiveRating: {
+            /** @description An affective competency the checklist declares, such as "MAERB-2015 I.A.1". */
+            code: string;
+            /** @description The evaluator's observation; required when not met. */
+            comment?: string;
+            /** @enum {string} */
+            result: "met" | "not-met";
         };
         AmendInputBody: {
             /** @description Must be true: the amendment is signed like the evaluation. */
@@ -1330,6 +1418,7 @@ export interface components {
             programId: string;
         };
         Checklist: {
+            affective?: string[] | null;
             area: string;
             competencies: string[] | null;
             /** Format: date-time */
@@ -1359,6 +1448,8 @@ export interface components {
             title: string;
         };
         ChecklistContent: {
+            /** @description Affective competencies (codes of the affective domain, such as "MAERB-2015 I.A.1") an evaluation of this checklist rates met or not met. */
+            affective?: string[] | null;
             /** @enum {string} */
             area: "vital-signs" | "phlebotomy" | "sterilization" | "wound-care" | "medication-administration";
             /** @description Competency codes with their framework, such as "MAERB-2015 I.P.1.a". */
@@ -1473,6 +1564,8 @@ export interface components {
             steps?: components["schemas"]["StepGrade"][] | null;
         };
         CreateChecklistInputBody: {
+            /** @description Affective competencies (codes of the affective domain, such as "MAERB-2015 I.A.1") an evaluation of this checklist rates met or not met. */
+            affective?: string[] | null;
             /** @enum {string} */
             area: "vital-signs" | "phlebotomy" | "sterilization" | "wound-care" | "medication-administration";
             /** @description Competency codes with their framework, such as "MAERB-2015 I.P.1.a". */
@@ -1499,11 +1592,11 @@ export interface components {
             startDate: string;
         };
         CreateExportInputBody: {
-            /** @description The cohort of a matrix, transcripts or accreditation export. */
+            /** @description The cohort of a matrix, transcripts, accreditation or competency-checklist export. */
             cohortId?: string;
             filters?: components["schemas"]["FiltersStruct"];
             /**
-             * @description matrix: csv or xlsx; transcript: pdf; transcripts: zip; accreditation: csv or pdf; archive: ndjson.gz. Defaults to the first.
+             * @description matrix: csv or xlsx; transcript: pdf; transcripts: zip; accreditation: csv or pdf; competency-checklist: pdf or xlsx; archive: ndjson.gz. Defaults to the first.
              * @enum {string}
              */
             format?: "csv" | "xlsx" | "pdf" | "zip" | "ndjson.gz";
@@ -1511,8 +1604,8 @@ export interface components {
              * @description What to export.
              * @enum {string}
              */
-            kind: "matrix" | "transcript" | "transcripts" | "accreditation" | "archive";
-            /** @description The student of a transcript. */
+            kind: "matrix" | "transcript" | "transcripts" | "accreditation" | "competency-checklist" | "archive";
+            /** @description The student of a transcript, or of a competency-checklist of one student. */
             studentId?: string;
         };
         CreatePracticumInputBody: {
@@ -1559,6 +1652,8 @@ export interface components {
             token: string;
         };
         EvaluateInputBody: {
+            /** @description One rating per affective competency the checklist declares (its affective list): met or not-met, with the observation (required when not met). Every one is required to pass; part of the signed record. A code the checklist does not declare is refused (422). */
+            affective?: components["schemas"]["AffectiveRating"][] | null;
             /** @description Required to sign a passing evaluation: the evaluator attests they observed the student perform the skill to standard. */
             attest?: boolean;
             comment?: string;
@@ -1582,6 +1677,8 @@ export interface components {
             steps?: components["schemas"]["StepGrade"][] | null;
         };
         Evaluation: {
+            /** @description The evaluator's rating of each affective competency the checklist declares; part of the signed record. */
+            affective?: components["schemas"]["AffectiveRating"][] | null;
             comment?: string;
             /** Format: date-time */
             evaluatedAt: string;
@@ -4801,6 +4898,178 @@ export interface operations {
             };
             /** @description Request Entity Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "export-competency-checklist-pdf": {
+        parameters: {
+            query?: {
+                /** @description Only the checklists of this area (vital-signs, phlebotomy, sterilization, wound-care, medication-administration). */
+                area?: string;
+                /** @description Only attempts graded on or after this date (YYYY-MM-DD). */
+                from?: string;
+                /** @description Only attempts graded on or before this date (YYYY-MM-DD); standings are as of that date. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment. */
+            200: {
+                headers: {
+                    "Cache-Control"?: string;
+                    "Content-Disposition"?: string;
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "export-competency-checklist-xlsx": {
+        parameters: {
+            query?: {
+                /** @description Only the checklists of this area (vital-signs, phlebotomy, sterilization, wound-care, medication-administration). */
+                area?: string;
+                /** @description Only attempts graded on or after this date (YYYY-MM-DD). */
+                from?: string;
+                /** @description Only attempts graded on or before this date (YYYY-MM-DD); standings are as of that date. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment. */
+            200: {
+                headers: {
+                    "Cache-Control"?: string;
+                    "Content-Disposition"?: string;
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8261,6 +8530,164 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ListAttempt"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "export-student-competency-checklist-pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment. */
+            200: {
+                headers: {
+                    "Cache-Control"?: string;
+                    "Content-Disposition"?: string;
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "export-student-competency-checklist-xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment. */
+            200: {
+                headers: {
+                    "Cache-Control"?: string;
+                    "Content-Disposition"?: string;
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Unauthorized */
