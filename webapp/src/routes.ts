@@ -9,6 +9,18 @@ import { Queue } from "./pages/Queue";
 import { Grade } from "./pages/Grade";
 import { AdminHome } from "./pages/AdminHome";
 import { Notifications } from "./pages/Notifications";
+import { AdminCohorts } from "./pages/AdminCohorts";
+import { AdminRoster } from "./pages/AdminRoster";
+import { AdminPeople } from "./pages/AdminPeople";
+import { AdminAssignments } from "./pages/AdminAssignments";
+import { AdminExports } from "./pages/AdminExports";
+import { AdminChecklists } from "./pages/AdminChecklists";
+import { AdminAudit } from "./pages/AdminAudit";
+import { AdminReviews } from "./pages/AdminReviews";
+import { AdminProgress } from "./pages/AdminProgress";
+import { Handover } from "./pages/Handover";
+import { HandoverSign } from "./pages/HandoverSign";
+import { HandoverPin } from "./pages/HandoverPin";
 
 export interface RouteDef {
   /** The path under /app/, with :name parts, e.g. "/app/skills/:id". */
@@ -27,16 +39,30 @@ export const routes: RouteDef[] = [
   { path: "/app/grade/:id", roles: ["instructor", "admin"], page: Grade },
   { path: "/app/admin", roles: ["admin"], page: AdminHome },
   { path: "/app/notifications", page: Notifications },
+  { path: "/app/admin/cohorts", roles: ["admin"], page: AdminCohorts },
+  { path: "/app/admin/roster", roles: ["admin"], page: AdminRoster },
+  { path: "/app/admin/people", roles: ["admin"], page: AdminPeople },
+  { path: "/app/admin/assignments", roles: ["admin"], page: AdminAssignments },
+  { path: "/app/admin/exports", roles: ["admin"], page: AdminExports },
+  { path: "/app/admin/checklists", roles: ["admin"], page: AdminChecklists },
+  { path: "/app/admin/audit", roles: ["admin"], page: AdminAudit },
+  { path: "/app/reviews", roles: ["instructor", "admin"], page: AdminReviews },
+  { path: "/app/progress", roles: ["instructor", "admin"], page: AdminProgress },
+  { path: "/app/signing-pin", roles: ["instructor"], page: HandoverPin },
+  { path: "/app/handover", roles: ["student"], page: Handover },
+  { path: "/app/handover/:id", roles: ["student"], page: HandoverSign },
 ];
 
 /** The tabs under the header, per role (a page reachable from the start needs one). */
 export const nav: Record<Role, { href: string; label: string }[]> = {
   student: [
     { href: "/app/student", label: "Skills" },
+    { href: "/app/handover", label: "Sign here" },
     { href: "/app/notifications", label: "Notifications" },
   ],
   instructor: [
     { href: "/app/queue", label: "Queue" },
+    { href: "/app/reviews", label: "Reviews" },
     { href: "/app/notifications", label: "Notifications" },
   ],
   admin: [
