@@ -99,6 +99,24 @@ test("an instructor signs on the student's phone with their PIN, then it returns
   await student.getByRole("link", { name: "Sign here" }).click();
   await expect(student.locator("a.card", { hasText: title })).toHaveCount(0);
 
+  // The next hand-over on this phone lists the instructor by name; cancelling hands it back.
+  await student.getByRole("link", { name: "Skills" }).click();
+  const next = student.locator("a.card", { has: student.locator(".badge-not-started") }).first();
+  const nextTitle = (await next.locator(".card-title").textContent())!.trim();
+  await next.click();
+  await student.getByRole("button", { name: "I practised this skill" }).click();
+  await expect(student.locator("a.card .badge-practiced")).toHaveCount(1);
+  await student.getByRole("button", { name: "Request an evaluation" }).click();
+  await expect(student.getByText(/an instructor will evaluate you/)).toBeVisible();
+  await student.getByRole("link", { name: "Sign here" }).click();
+  await student.locator("a.card", { hasText: nextTitle }).click();
+  await student.getByRole("button", { name: "I am the instructor" }).click();
+  await student.getByRole("button", { name: "Ian Instructor, CMA (AAMA)" }).click();
+  await expect(student.getByRole("button", { name: "Pass the rest" })).toBeVisible();
+  await student.getByRole("button", { name: "Cancel and hand back" }).click();
+  await expect(student.getByRole("heading", { level: 1, name: "Sign here" })).toBeVisible();
+  await expect(student.locator("a.card", { hasText: nextTitle })).toBeVisible();
+
   // The instructor's own feed tells them their PIN signed.
   await instructor.getByRole("link", { name: "Notifications" }).click();
   await expect(instructor.getByText(/Signed with your PIN/).first()).toBeVisible();

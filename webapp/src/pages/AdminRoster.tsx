@@ -55,6 +55,7 @@ export function AdminRoster() {
       <label for="roster-text">Or paste it</label>
       <textarea
         id="roster-text"
+        class="mono"
         rows={6}
         spellcheck={false}
         value={csv}
@@ -67,11 +68,6 @@ export function AdminRoster() {
       <button type="button" class="secondary" disabled={act.busy} onClick={check}>
         Check the file (dry run)
       </button>
-      {checked && (
-        <button type="button" disabled={act.busy || writable === 0} onClick={apply}>
-          {writable === 0 ? "Nothing to import" : `Import ${writable} ${writable === 1 ? "row" : "rows"}`}
-        </button>
-      )}
       {report && (
         <section aria-labelledby="report">
           <h2 id="report">{report.dryRun ? "Dry run: nothing written yet" : "Imported"}</h2>
@@ -114,6 +110,11 @@ export function AdminRoster() {
             </table>
           </div>
         </section>
+      )}
+      {checked && (
+        <button type="button" disabled={act.busy || writable === 0} onClick={apply}>
+          {writable === 0 ? "Nothing to import" : `Import ${writable} ${writable === 1 ? "row" : "rows"}`}
+        </button>
       )}
     </Frame>
   );
