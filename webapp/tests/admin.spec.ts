@@ -22,6 +22,7 @@ async function open(page: Page, link: string, heading: string) {
 
 test("an admin creates a cohort and imports a roster with one bad row after a dry run", async ({ page }) => {
   await signIn(page, ADMIN, "Program admin");
+  await page.screenshot({ path: `${shots}/admin-home.png` });
   await check(page, "admin home");
 
   const cohort = `Evening ${Date.now() % 100000}`;
@@ -72,6 +73,7 @@ test("an admin creates a cohort and imports a roster with one bad row after a dr
   await page.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Invited Dee Diaz" })).toBeVisible();
   await expect(page.locator("li.card", { hasText: `dee.${tag}@example.test` })).toContainText(cohort);
+  await page.screenshot({ path: `${shots}/admin-invitations.png`, fullPage: true });
   await check(page, "invitations");
 
   // Assign a whole area to the new cohort with a due date.
@@ -84,6 +86,7 @@ test("an admin creates a cohort and imports a roster with one bad row after a dr
   await page.getByRole("button", { name: "Assign to the cohort" }).click();
   await expect(page.getByRole("status").filter({ hasText: /Assigned \d+/ })).toBeVisible();
   await expect(page.locator("li.card", { hasText: "due Mar 1, 2027" }).first()).toBeVisible();
+  await page.screenshot({ path: `${shots}/admin-assignments.png` });
   await check(page, "assignments");
 });
 
@@ -140,6 +143,7 @@ test("an admin looks through the checklist library and checks the audit chain", 
   const versions = page.getByRole("list", { name: `Versions of ${title}` });
   const draft = versions.locator("li", { has: page.locator(".badge-draft") });
   await expect(draft).toHaveCount(1);
+  await page.screenshot({ path: `${shots}/admin-checklist-versions.png` });
   await check(page, "checklist versions");
   await draft.getByRole("button", { name: /^Publish v\d+/ }).click();
   await expect(draft).toHaveCount(0);
@@ -154,6 +158,8 @@ test("an admin looks through the checklist library and checks the audit chain", 
   await expect(page.locator("li.card")).toHaveCount(50);
   await page.getByRole("button", { name: "Check the chain" }).click();
   await expect(page.getByRole("status").filter({ hasText: /^Intact: \d+ entries/ })).toBeVisible();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${shots}/admin-audit.png` });
   await check(page, "audit trail");
 });
 
@@ -162,6 +168,7 @@ test("an instructor reviews procedures and hours and sees cohort progress", asyn
   await page.getByRole("link", { name: "Reviews" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Reviews" })).toBeVisible();
   await expect(page.getByRole("heading", { name: /^Procedures \(\d+\)/ })).toBeVisible();
+  await page.screenshot({ path: `${shots}/instructor-reviews.png` });
   await check(page, "reviews");
   const pending = page.locator("li.card");
   const n = await pending.count();

@@ -31,6 +31,7 @@ test("an instructor signs on the student's phone with their PIN, then it returns
   await instructor.getByLabel("The same PIN again").fill(PIN);
   await instructor.getByRole("button", { name: "Set the PIN" }).click();
   await expect(instructor.getByRole("status").filter({ hasText: "Your signing PIN is set" })).toBeVisible();
+  await instructor.screenshot({ path: `${shots}/instructor-signing-pin.png`, fullPage: true });
   const code = (await instructor.locator("#instructor-code").textContent())!.trim();
   expect(code).not.toBe("");
 
@@ -56,6 +57,7 @@ test("an instructor signs on the student's phone with their PIN, then it returns
   await student.getByRole("button", { name: "I am the instructor" }).click();
   await expect(student.getByRole("heading", { level: 1, name: "Instructor signing" })).toBeVisible();
   await expect(student.getByText(/Instructor mode/)).toBeVisible();
+  await student.screenshot({ path: `${shots}/handover-who.png` });
   await check(student, "hand-over: who is signing");
   await student.getByLabel(/instructor code/).fill(code);
   await student.getByRole("button", { name: "Continue with the code" }).click();

@@ -5,8 +5,8 @@
 // a draft, or retires a published version of the program's own.
 import { useState } from "preact/hooks";
 import { allPages, api, problemText, type Schemas } from "../api";
-import { Badge, Frame, Loading, areaName, fmtDate, useLoad } from "../ui";
-import { ErrorNote, useAction } from "./AdminParts";
+import { Frame, Loading, areaName, fmtDate, must, useLoad } from "../ui";
+import { ErrorNote, VersionBadge, useAction } from "./AdminParts";
 
 type Summary = Schemas["ChecklistSummary"];
 
@@ -46,7 +46,7 @@ export function AdminChecklists() {
 function ChecklistItem({ c, changed }: { c: Summary; changed: () => void }) {
   const [open, setOpen] = useState(false);
   const [n, setN] = useState(0);
-  const versions = useLoad(async () => (open ? must2(await api.get("/v1/checklists/{id}/versions", { path: { id: c.id } })).items ?? [] : []), [open, n]);
+  const versions = useLoad(async () => (open ? must(await api.get("/v1/checklists/{id}/versions", { path: { id: c.id } })).items ?? [] : []), [open, n]);
   const act = useAction();
 
   function draftNext() {
@@ -111,7 +111,7 @@ function ChecklistItem({ c, changed }: { c: Summary; changed: () => void }) {
               {versions.data!.map((v) => (
                 <li key={v.version} class="panel">
                   <span class="result-line">
-                    v{v.version} <Badge status={v.status} />
+                    v{v.version} <VersionBadge status={v.status} />
                   </span>
                   <span class="muted">
                     {v.programId ? "program's own" : "shipped"}
@@ -137,7 +137,3 @@ function ChecklistItem({ c, changed }: { c: Summary; changed: () => void }) {
   );
 }
 
-function must2<T>(r: { ok: true; data: T } | { ok: false; problem: Schemas["Problem"] }): T {
-  if (!r.ok) throw new Error(problemText(r.problem));
-  return r.data;
-}

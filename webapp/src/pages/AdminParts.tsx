@@ -56,3 +56,11 @@ export function ErrorNote({ error }: { error: string }) {
     </p>
   ) : null;
 }
+
+/** A logged procedure's kind in words. */
+export const KIND_WORDS: Record<string, string> = { venipuncture: "Venipuncture", "capillary-puncture": "Capillary puncture" };
+
+/** A checklist version's status as a badge: draft, published or retired. */
+export function VersionBadge({ status }: { status: string }) {
+  return <span class={`badge badge-${status}`}>{status.charAt(0).toUpperCase() + status.slice(1)}</span>;
+}

@@ -29,9 +29,9 @@ export function AdminPeople() {
     e.preventDefault();
     void act.run(async () => {
       setSent("");
-      let ids = picked;
-      if (role === "student") ids = picked.slice(0, 1).length ? picked.slice(0, 1) : cohorts.data?.[0] ? [cohorts.data[0].id] : [];
-      if (role === "admin") ids = [];
+      // A student is in the one cohort shown (the first until another is chosen); an admin in none.
+      const shown = picked[0] ?? cohorts.data?.[0]?.id;
+      const ids = role === "admin" ? [] : role === "student" ? (shown ? [shown] : []) : picked;
       if (!email.trim() || !name.trim()) return act.setError("Give the person's email and name.");
       if (role === "student" && ids.length !== 1) return act.setError("Choose the student's cohort.");
       const r = await api.post("/v1/users", { body: { email: email.trim(), name: name.trim(), role, cohortIds: ids } });

@@ -4,7 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, problemText, type Schemas } from "../api";
 import { Frame, Loading, fmtDate, must, useLoad } from "../ui";
-import { CohortSelect, ErrorNote, useAction, useCohorts } from "./AdminParts";
+import { CohortSelect, ErrorNote, KIND_WORDS, useAction, useCohorts } from "./AdminParts";
 
 type Student = Schemas["StudentProgress"];
 
@@ -52,13 +52,14 @@ export function AdminProgress() {
                       </span>
                       {(s.procedures ?? []).map((p) => (
                         <span key={p.kind} class="muted">
-                          {p.kind}: {p.successful}/{p.target}
-                          {p.pending ? ` (+${p.pending} pending)` : ""}
+                          {KIND_WORDS[p.kind] ?? p.kind}: {p.successful} of {p.target}
+                          {p.met ? " (met)" : ""}
+                          {p.pending ? ` (${p.pending} pending)` : ""}
                         </span>
                       ))}
                       {s.practicum && s.practicum.required > 0 && (
                         <span class="muted">
-                          practicum {s.practicum.confirmed}/{s.practicum.required} h
+                          Practicum: {s.practicum.confirmed} of {s.practicum.required} h{s.practicum.pending ? ` (${s.practicum.pending} pending)` : ""}
                         </span>
                       )}
                     </span>

@@ -4,12 +4,10 @@
 import { useState } from "preact/hooks";
 import { allPages, api, problemText, type Schemas } from "../api";
 import { Frame, Loading, fmtDate, useLoad } from "../ui";
-import { ErrorNote, useAction } from "./AdminParts";
+import { ErrorNote, KIND_WORDS, useAction } from "./AdminParts";
 
 type Procedure = Schemas["Procedure"];
 type Hours = Schemas["PracticumEntry"];
-
-const KIND_WORDS: Record<string, string> = { venipuncture: "Venipuncture", "capillary-puncture": "Capillary puncture" };
 
 export function AdminReviews() {
   const data = useLoad(async () => {

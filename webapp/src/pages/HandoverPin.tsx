@@ -63,7 +63,9 @@ export function HandoverPin() {
       {me && (
         <section aria-labelledby="code">
           <h2 id="code">Your instructor code</h2>
-          <p class="muted">A student's phone asks for it the first time you sign on it; afterwards it lists you by name.</p>
+          <p class="muted">
+            A student's phone lists you by name once you have signed for that student or on that phone; otherwise it asks for this code.
+          </p>
           <p class="panel mono" id="instructor-code">
             {me.id}
           </p>
