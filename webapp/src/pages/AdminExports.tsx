@@ -4,19 +4,21 @@
 // and a download once done. The jobs started here are remembered on this
 // device for the session.
 import { useEffect, useState } from "preact/hooks";
-import { api, problemText, type Schemas } from "../api";
+import { allPages, api, problemText, type Schemas } from "../api";
 import { download } from "../files";
-import { Frame, Loading, fmtDateTime } from "../ui";
+import { Frame, Loading, fmtDateTime, useLoad } from "../ui";
 import { CohortSelect, ErrorNote, useAction, useCohorts } from "./AdminParts";
 
 type Job = Schemas["ExportView"];
-type Kind = "matrix" | "transcripts" | "accreditation";
+type Kind = "matrix" | "transcript" | "transcripts" | "accreditation";
+type User = Schemas["User"];
 type Format = "csv" | "xlsx" | "zip" | "pdf";
 
 const CHOICES: { key: string; label: string; kind: Kind; format: Format; direct: string }[] = [
   { key: "matrix-csv", label: "Skills matrix (CSV)", kind: "matrix", format: "csv", direct: "matrix.csv" },
   { key: "matrix-xlsx", label: "Skills matrix (XLSX)", kind: "matrix", format: "xlsx", direct: "matrix.xlsx" },
   { key: "transcripts-zip", label: "Transcripts (ZIP of PDFs)", kind: "transcripts", format: "zip", direct: "transcripts.zip" },
+  { key: "transcript-pdf", label: "One student's transcript (PDF)", kind: "transcript", format: "pdf", direct: "transcript.pdf" },
   { key: "accreditation-csv", label: "Accreditation (CSV)", kind: "accreditation", format: "csv", direct: "accreditation.csv" },
   { key: "accreditation-pdf", label: "Accreditation (PDF)", kind: "accreditation", format: "pdf", direct: "accreditation.pdf" },
 ];
@@ -65,11 +67,23 @@ export function AdminExports() {
   }, [jobs.length === 0 ? 0 : jobs.map((j) => j.id).join()]);
 
   const picked = CHOICES.find((c) => c.key === choice)!;
+  const one = picked.kind === "transcript";
+  // The cohort's students, for one student's transcript.
+  const students = useLoad(async () => {
+    if (!one || !cohort) return [] as User[];
+    const r = await allPages<User>((cursor) => api.get("/v1/users", { query: { role: "student", cohortId: cohort, cursor, limit: 200 } }));
+    if (!r.ok) throw new Error(problemText(r.problem));
+    return r.items;
+  }, [one, cohort]);
+  const [student, setStudent] = useState("");
+  const studentId = students.data?.some((s) => s.id === student) ? student : students.data?.[0]?.id ?? "";
+  const ready = !!cohort && (!one || !!studentId);
 
   function now() {
     void act.run(async () => {
       setSaved("");
-      const name = await download(`/v1/cohorts/${encodeURIComponent(cohort)}/${picked.direct}`, `${picked.kind}.${picked.format}`);
+      const path = one ? `/v1/students/${encodeURIComponent(studentId)}/transcript.pdf` : `/v1/cohorts/${encodeURIComponent(cohort)}/${picked.direct}`;
+      const name = await download(path, `${picked.kind}.${picked.format}`);
       setSaved(`Saved ${name}.`);
     });
   }
@@ -77,7 +91,7 @@ export function AdminExports() {
   function start() {
     void act.run(async () => {
       setSaved("");
-      const r = await api.post("/v1/exports", { body: { kind: picked.kind, format: picked.format, cohortId: cohort } });
+      const r = await api.post("/v1/exports", { body: one ? { kind: picked.kind, format: picked.format, studentId } : { kind: picked.kind, format: picked.format, cohortId: cohort } });
       if (!r.ok) return act.setError(problemText(r.problem));
       const ids = [r.data.id, ...remembered().filter((x) => x !== r.data.id)].slice(0, 10);
       sessionStorage.setItem(STORE, JSON.stringify(ids));
@@ -110,16 +124,36 @@ export function AdminExports() {
                   </option>
                 ))}
               </select>
+              {one && (
+                <Loading {...students}>
+                  {() =>
+                    students.data!.length === 0 ? (
+                      <p class="muted">This cohort has no students.</p>
+                    ) : (
+                      <>
+                        <label for="exp-student">Student</label>
+                        <select id="exp-student" value={studentId} onChange={(e) => setStudent(e.currentTarget.value)}>
+                          {students.data!.map((s) => (
+                            <option key={s.id} value={s.id}>
+                              {s.name}
+                            </option>
+                          ))}
+                        </select>
+                      </>
+                    )
+                  }
+                </Loading>
+              )}
               <ErrorNote error={act.error} />
               {saved && (
                 <p class="ok" role="status">
                   {saved}
                 </p>
               )}
-              <button type="button" disabled={act.busy || !cohort} onClick={now}>
+              <button type="button" disabled={act.busy || !ready} onClick={now}>
                 Download now
               </button>
-              <button type="button" class="secondary" disabled={act.busy || !cohort} onClick={start}>
+              <button type="button" class="secondary" disabled={act.busy || !ready} onClick={start}>
                 Start an export job
               </button>
               <p class="muted">
