@@ -9,18 +9,22 @@ import { Queue } from "./pages/Queue";
 import { Grade } from "./pages/Grade";
 import { AdminHome } from "./pages/AdminHome";
 import { Notifications } from "./pages/Notifications";
-import { AdminCohorts } from "./pages/AdminCohorts";
-import { AdminRoster } from "./pages/AdminRoster";
-import { AdminPeople } from "./pages/AdminPeople";
-import { AdminAssignments } from "./pages/AdminAssignments";
-import { AdminExports } from "./pages/AdminExports";
-import { AdminChecklists } from "./pages/AdminChecklists";
-import { AdminAudit } from "./pages/AdminAudit";
-import { AdminReviews } from "./pages/AdminReviews";
-import { AdminProgress } from "./pages/AdminProgress";
 import { Handover } from "./pages/Handover";
 import { HandoverSign } from "./pages/HandoverSign";
-import { HandoverPin } from "./pages/HandoverPin";
+import { lazy } from "./lazy";
+
+// Admin and instructor pages, loaded on first use (one chunk: pages/AdminPages.ts).
+const admin = () => import("./pages/AdminPages");
+const AdminCohorts = lazy(() => admin().then((m) => m.AdminCohorts));
+const AdminRoster = lazy(() => admin().then((m) => m.AdminRoster));
+const AdminPeople = lazy(() => admin().then((m) => m.AdminPeople));
+const AdminAssignments = lazy(() => admin().then((m) => m.AdminAssignments));
+const AdminExports = lazy(() => admin().then((m) => m.AdminExports));
+const AdminChecklists = lazy(() => admin().then((m) => m.AdminChecklists));
+const AdminAudit = lazy(() => admin().then((m) => m.AdminAudit));
+const AdminReviews = lazy(() => admin().then((m) => m.AdminReviews));
+const AdminProgress = lazy(() => admin().then((m) => m.AdminProgress));
+const HandoverPin = lazy(() => admin().then((m) => m.HandoverPin));
 
 export interface RouteDef {
   /** The path under /app/, with :name parts, e.g. "/app/skills/:id". */

@@ -38,6 +38,8 @@ test("an instructor signs on the student's phone with their PIN, then it returns
   // The student requests an evaluation of a skill not started.
   const studentCtx = await browser.newContext();
   const student = await studentCtx.newPage();
+  const chunks: string[] = [];
+  student.on("request", (r) => void (r.url().includes("/app/assets/") && chunks.push(r.url())));
   await signIn(student, STUDENT3, "My skills");
   const card = student.locator("a.card", { has: student.locator(".badge-not-started") }).first();
   const title = (await card.locator(".card-title").textContent())!.trim();
@@ -92,6 +94,9 @@ test("an instructor signs on the student's phone with their PIN, then it returns
   await expect(student.getByText(/Signed by Ian Instructor/)).toBeVisible();
   await student.screenshot({ path: `${shots}/handover-done.png` });
   await check(student, "hand-over: signed");
+
+  // The student's phone never loads the admin's and instructor's pages (lazy.tsx).
+  expect(chunks.filter((u) => u.includes("/AdminPages-"))).toEqual([]);
 
   // Back to the student: the signed result, and no open request left to hand over.
   await student.getByRole("button", { name: "Back to Jordan Student" }).click();
