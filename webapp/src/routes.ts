@@ -21,6 +21,7 @@ const AdminPeople = lazy(() => admin().then((m) => m.AdminPeople));
 const AdminAssignments = lazy(() => admin().then((m) => m.AdminAssignments));
 const AdminExports = lazy(() => admin().then((m) => m.AdminExports));
 const AdminChecklists = lazy(() => admin().then((m) => m.AdminChecklists));
+const AdminChecklistDraft = lazy(() => admin().then((m) => m.AdminChecklistDraft));
 const AdminAudit = lazy(() => admin().then((m) => m.AdminAudit));
 const AdminReviews = lazy(() => admin().then((m) => m.AdminReviews));
 const AdminProgress = lazy(() => admin().then((m) => m.AdminProgress));
@@ -49,6 +50,7 @@ export const routes: RouteDef[] = [
   { path: "/app/admin/assignments", roles: ["admin"], page: AdminAssignments },
   { path: "/app/admin/exports", roles: ["admin"], page: AdminExports },
   { path: "/app/admin/checklists", roles: ["admin"], page: AdminChecklists },
+  { path: "/app/admin/checklists/:id/:version", roles: ["admin"], page: AdminChecklistDraft },
   { path: "/app/admin/audit", roles: ["admin"], page: AdminAudit },
   { path: "/app/reviews", roles: ["instructor", "admin"], page: AdminReviews },
   { path: "/app/progress", roles: ["instructor", "admin"], page: AdminProgress },

@@ -154,9 +154,27 @@ test("an admin looks through the checklist library and checks the audit chain", 
   await expect(draft).toHaveCount(1);
   await page.screenshot({ path: `${shots}/admin-checklist-versions.png` });
   await check(page, "checklist versions");
-  await draft.getByRole("button", { name: /^Publish v\d+/ }).click();
-  await expect(draft).toHaveCount(0);
-  await expect(page.locator("li.card", { hasText: title }).first()).toContainText("program's own");
+
+  // Edit the draft: a new title and one more step, saved with If-Match; then publish it from the library.
+  const steps = Number((await first.locator(".card-meta").textContent())!.match(/(\d+) steps/)![1]);
+  await draft.getByRole("link", { name: /^Edit v\d+/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: new RegExp(`v\\d+$`) })).toBeVisible();
+  await page.getByLabel("Title").fill(`${title} (our program)`);
+  await page.getByRole("button", { name: "Add a step" }).click();
+  await page.getByLabel(`Step ${steps + 1}`, { exact: true }).fill("Document the procedure in the patient's record.");
+  await page.getByRole("button", { name: "Save the draft" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Draft saved." })).toBeVisible();
+  await expect(page.getByLabel(`Step ${steps + 1}`, { exact: true })).toHaveValue("Document the procedure in the patient's record.");
+  await page.screenshot({ path: `${shots}/admin-checklist-draft.png` });
+  await check(page, "checklist draft");
+  await page.getByRole("link", { name: "Back" }).click();
+  const mine = page.locator("li.card", { hasText: title }).first();
+  await mine.getByRole("button", { name: "Versions" }).click();
+  const edited = page.getByRole("list", { name: `Versions of ${title}` }).locator("li", { has: page.locator(".badge-draft") });
+  await edited.getByRole("button", { name: /^Publish v\d+/ }).click();
+  const published = page.locator("li.card", { hasText: `${title} (our program)` });
+  await expect(published).toContainText("program's own");
+  await expect(published).toContainText(`${steps + 1} steps`);
 
   await page.goto(page.url().replace(/\/app\/.*/, "/app/admin/audit"));
   await expect(page.getByRole("heading", { level: 1, name: "Audit trail" })).toBeVisible();

@@ -118,9 +118,14 @@ function ChecklistItem({ c, changed }: { c: Summary; changed: () => void }) {
                     {v.publishedAt && ` · published ${fmtDate(v.publishedAt)}`} · {v.steps} steps
                   </span>
                   {v.status === "draft" && (
-                    <button type="button" class="small" disabled={act.busy} onClick={() => publish(v.version)}>
-                      Publish v{v.version}
-                    </button>
+                    <div class="actions">
+                      <a class="button secondary" href={`/app/admin/checklists/${encodeURIComponent(c.id)}/${v.version}`}>
+                        Edit v{v.version}
+                      </a>
+                      <button type="button" class="small" disabled={act.busy} onClick={() => publish(v.version)}>
+                        Publish v{v.version}
+                      </button>
+                    </div>
                   )}
                   {v.status === "published" && v.programId && (
                     <button type="button" class="secondary small" disabled={act.busy} onClick={() => retire(v.version)}>

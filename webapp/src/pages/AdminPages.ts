@@ -6,6 +6,7 @@ export { AdminPeople } from "./AdminPeople";
 export { AdminAssignments } from "./AdminAssignments";
 export { AdminExports } from "./AdminExports";
 export { AdminChecklists } from "./AdminChecklists";
+export { AdminChecklistDraft } from "./AdminChecklistDraft";
 export { AdminAudit } from "./AdminAudit";
 export { AdminReviews } from "./AdminReviews";
 export { AdminProgress } from "./AdminProgress";

@@ -278,6 +278,7 @@ export function HandoverSign({ params }: { params: Record<string, string> }) {
                   <input
                     id="ho-pin"
                     type="password"
+                    autoFocus
                     inputMode="numeric"
                     autoComplete="off"
                     maxLength={12}
