@@ -115,8 +115,11 @@ test("an instructor signs on the student's phone with their PIN, then it returns
   await expect(student.locator("a.card .badge-practiced")).toHaveCount(1);
   await student.getByRole("button", { name: "Request an evaluation" }).click();
   await expect(student.getByText(/an instructor will evaluate you/)).toBeVisible();
-  await student.getByRole("link", { name: "Sign here" }).click();
-  await student.locator("a.card", { hasText: nextTitle }).click();
+  // This time from the open request's own page.
+  await student.locator("a.card", { has: student.locator(".badge-requested") }).first().click();
+  await student.getByRole("link", { name: "Hand to instructor to sign here" }).click();
+  await expect(student.getByRole("heading", { level: 1, name: "Hand-over" })).toBeVisible();
+  await expect(student.getByText(nextTitle)).toBeVisible();
   await student.getByRole("button", { name: "I am the instructor" }).click();
   await student.getByRole("button", { name: "Ian Instructor, CMA (AAMA)" }).click();
   await expect(student.getByRole("button", { name: "Pass the rest" })).toBeVisible();
