@@ -309,13 +309,14 @@ test("a student logs a procedure, the instructor confirms it, it counts", async 
   const instructorCtx = await browser.newContext();
   const instructor = await instructorCtx.newPage();
   await signIn(instructor, INSTRUCTOR, "Evaluation queue");
-  await instructor.getByRole("link", { name: "Procedures" }).click();
-  await expect(instructor.getByRole("heading", { level: 1, name: "Procedures to confirm" })).toBeVisible();
+  await instructor.getByRole("link", { name: "Reviews" }).click();
+  await expect(instructor.getByRole("heading", { level: 1, name: "Reviews" })).toBeVisible();
   const item = instructor.locator("li.card", { hasText: "Sam Student: Venipuncture" }).filter({ hasText: "Skills lab 2" });
   await expect(item).toHaveCount(1);
   await instructor.screenshot({ path: `${shots}/instructor-procedures.png` });
-  await check(instructor, "procedures");
+  await check(instructor, "reviews with the logged procedure");
   await item.getByRole("button", { name: "Confirm" }).click();
+  await expect(instructor.getByRole("status").filter({ hasText: "Confirmed: Sam Student's Venipuncture" })).toBeVisible();
   await expect(item).toHaveCount(0);
 
   await instructor.getByRole("link", { name: "Cohorts" }).click();

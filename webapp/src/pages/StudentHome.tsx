@@ -1,6 +1,7 @@
 // The student's assigned skills, by area, with status and due dates.
 import { useState } from "preact/hooks";
 import { allPages, api, problemText, type Schemas } from "../api";
+import { save } from "../files";
 import { getSession } from "../session";
 import { useOutbox } from "../outbox";
 import { Badge, Frame, Loading, areaName, fmtDate, useDelivered, useLoad } from "../ui";
@@ -28,12 +29,7 @@ export function StudentHome() {
     try {
       const r = await api.get("/v1/students/{id}/transcript.pdf", { path: { id: me.id } });
       if (!r.ok) return setError(problemText(r.problem));
-      const url = URL.createObjectURL(r.data as Blob);
-      const a = document.createElement("a");
-      a.href = url;
-      a.download = "skillbook-transcript.pdf";
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      save(r.data as Blob, "skillbook-transcript.pdf");
     } catch {
       setError("No connection. Check your signal and try again.");
     } finally {
