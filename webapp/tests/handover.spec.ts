@@ -128,7 +128,7 @@ test("an instructor signs on the student's phone with their PIN, then it returns
   await expect(student.locator("a.card", { hasText: nextTitle })).toBeVisible();
 
   // The instructor's own feed tells them their PIN signed.
-  await instructor.getByRole("link", { name: "Notifications" }).click();
+  await instructor.getByRole("link", { name: "Inbox" }).click();
   await expect(instructor.getByText(/Signed with your PIN/).first()).toBeVisible();
   await expect(instructor.getByText(new RegExp(`Jordan Student, ${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: passed`)).first()).toBeVisible();
   await studentCtx.close();

@@ -31,7 +31,7 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   ).toEqual([]);
 }
 
-/** Every touch target (buttons, links styled as controls, choices) is at least 44 px tall. */
+/** Every touch target (buttons, links styled as controls, choices) is at least 44 px tall; no tab is cut off. */
 export async function expectTouchTargets(page: Page, what: string): Promise<void> {
   const small = await page.evaluate(() =>
     [...document.querySelectorAll("button, a.card, a.button, .choice, input[type=email], input[type=password], input[type=text], input[type=date], select, textarea, summary, .back, .tabs a")]
@@ -42,6 +42,12 @@ export async function expectTouchTargets(page: Page, what: string): Promise<void
   expect(small, `touch targets under 44 px on ${what}`).toEqual([]);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   expect(overflow, `${what} scrolls sideways at 360 px`).toBe(false);
+  const cut = await page.evaluate(() =>
+    [...document.querySelectorAll(".tabs a")]
+      .filter((e) => e.scrollWidth > e.clientWidth || e.getBoundingClientRect().right > window.innerWidth)
+      .map((e) => e.textContent),
+  );
+  expect(cut, `tabs cut off on ${what}`).toEqual([]);
 }
 
 /** An ID token straight from the auth emulator (for API calls a test makes itself). */
