@@ -12,10 +12,10 @@ import { deviceId } from "../device";
 import { navigate } from "../router";
 import { useSession } from "../session";
 import { Badge, Frame, Loading, must, useLoad } from "../ui";
+import { GradingFields, gradedBody, marksProblem, noMarks, type Marks } from "../grading";
 import { ErrorNote, useAction } from "./AdminParts";
 
 type Attempt = Schemas["Attempt"];
-type Result = "pass" | "fail" | "na";
 type Signer = { id: string; name: string; credential?: string };
 
 const KNOWN = "skillbook:handover-instructors";
@@ -52,11 +52,7 @@ export function HandoverSign({ params }: { params: Record<string, string> }) {
   const [step, setStep] = useState<"start" | "who" | "grade" | "pin" | "done">("start");
   const [signer, setSigner] = useState<Signer | null>(null);
   const [code, setCode] = useState("");
-  const [results, setResults] = useState<Record<string, Result>>({});
-  const [comments, setComments] = useState<Record<string, string>>({});
-  const [setting, setSetting] = useState<"skills-lab" | "clinical-site">("skills-lab");
-  const [comment, setComment] = useState("");
-  const [attest, setAttest] = useState(false);
+  const [marks, setMarks] = useState<Marks>(noMarks);
   const [pin, setPin] = useState("");
   const [signed, setSigned] = useState<Attempt | null>(null);
   const act = useAction();
@@ -70,11 +66,9 @@ export function HandoverSign({ params }: { params: Record<string, string> }) {
   function toPin(e: Event) {
     e.preventDefault();
     const steps = data.data!.checklist.steps ?? [];
-    act.setError("");
-    const missing = steps.filter((s) => !results[s.id]);
-    if (missing.length) return act.setError(`Grade every step: ${missing.length} left.`);
-    if (steps.some((s) => results[s.id] !== "pass" && !comments[s.id]?.trim())) return act.setError("Write a comment on every failed or not applicable step.");
-    if (!attest) return act.setError(`Attest that you observed ${student} perform the skill before signing.`);
+    const problem = marksProblem(steps, marks, student);
+    act.setError(problem);
+    if (problem) return;
     setStep("pin");
     window.scrollTo(0, 0);
   }
@@ -87,14 +81,7 @@ export function HandoverSign({ params }: { params: Record<string, string> }) {
       const r = await api.post("/v1/attempts/{id}/evaluations", {
         path: { id: a.id },
         headers: { "Skillbook-Device": deviceId() },
-        body: {
-          decision: "grade",
-          attest: true,
-          setting,
-          comment: comment.trim() || undefined,
-          steps: (c.steps ?? []).map((s) => ({ stepId: s.id, result: results[s.id], comment: comments[s.id]?.trim() || undefined })),
-          signer: { instructorId: signer!.id, pin },
-        },
+        body: { ...gradedBody(c.steps ?? [], marks), signer: { instructorId: signer!.id, pin } },
       });
       setPin("");
       if (!r.ok) return act.setError(problemText(r.problem));
@@ -199,72 +186,7 @@ export function HandoverSign({ params }: { params: Record<string, string> }) {
               )}
               {step === "grade" && (
                 <form onSubmit={toPin}>
-                  <div class="row">
-                    <span class="muted" role="status">
-                      {steps.filter((s) => results[s.id]).length} of {steps.length} graded
-                    </span>
-                    <button
-                      type="button"
-                      class="secondary small"
-                      onClick={() => setResults(Object.fromEntries(steps.map((s) => [s.id, results[s.id] ?? "pass"])))}
-                    >
-                      Pass the rest
-                    </button>
-                  </div>
-                  <ol class="steps grading">
-                    {steps.map((s, i) => {
-                      const r = results[s.id];
-                      return (
-                        <li key={s.id} class={s.critical ? "critical" : ""}>
-                          <fieldset>
-                            <legend>
-                              <span class="step-no">Step {i + 1}</span>
-                              {s.critical && <span class="crit">Critical</span>}
-                              {s.text}
-                            </legend>
-                            <div class="choices">
-                              {(["pass", "fail", ...(s.mayNotApply && !s.critical ? ["na"] : [])] as Result[]).map((v) => (
-                                <label key={v} class={`choice choice-${v}${r === v ? " on" : ""}`}>
-                                  <input type="radio" name={`ho-step-${s.id}`} value={v} checked={r === v} onChange={() => setResults({ ...results, [s.id]: v })} />
-                                  {v === "pass" ? "Pass" : v === "fail" ? "Fail" : "N/A"}
-                                </label>
-                              ))}
-                            </div>
-                            {r && r !== "pass" && (
-                              <>
-                                <label for={`ho-c-${s.id}`} class="small-label">
-                                  Comment ({r === "fail" ? "what to work on" : "why it does not apply"})
-                                </label>
-                                <textarea
-                                  id={`ho-c-${s.id}`}
-                                  rows={2}
-                                  value={comments[s.id] ?? ""}
-                                  onInput={(e) => setComments({ ...comments, [s.id]: e.currentTarget.value })}
-                                />
-                              </>
-                            )}
-                          </fieldset>
-                        </li>
-                      );
-                    })}
-                  </ol>
-                  <fieldset class="panel">
-                    <legend>Setting</legend>
-                    <div class="choices">
-                      {(["skills-lab", "clinical-site"] as const).map((v) => (
-                        <label key={v} class={`choice${setting === v ? " on" : ""}`}>
-                          <input type="radio" name="ho-setting" value={v} checked={setting === v} onChange={() => setSetting(v)} />
-                          {v === "skills-lab" ? "Skills lab" : "Clinical site"}
-                        </label>
-                      ))}
-                    </div>
-                  </fieldset>
-                  <label for="ho-comment">Comment for the student</label>
-                  <textarea id="ho-comment" rows={3} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
-                  <label class="check">
-                    <input type="checkbox" checked={attest} onChange={(e) => setAttest(e.currentTarget.checked)} />I observed {a.studentName} perform this skill
-                    and graded each step myself.
-                  </label>
+                  <GradingFields id="ho" steps={steps} student={a.studentName} marks={marks} set={setMarks} />
                   <ErrorNote error={act.error} />
                   <button type="submit">Continue to sign</button>
                 </form>
@@ -272,7 +194,7 @@ export function HandoverSign({ params }: { params: Record<string, string> }) {
               {step === "pin" && (
                 <form onSubmit={sign} class="handover">
                   <p>
-                    Signing as <strong>{signer!.name}</strong> for {a.studentName}: {steps.filter((s) => results[s.id] === "pass").length} of {steps.length} steps passed.
+                    Signing as <strong>{signer!.name}</strong> for {a.studentName}: {steps.filter((s) => marks.results[s.id] === "pass").length} of {steps.length} steps passed.
                   </p>
                   <label for="ho-pin">Your signing PIN</label>
                   <input
