@@ -5,15 +5,9 @@
 // assignments, the checklist library and the audit chain; the instructor's
 // reviews and cohort progress. axe-core and touch targets on every page.
 import { expect, test, type Page } from "@playwright/test";
-import { ADMIN, INSTRUCTOR, expectAccessible, expectTouchTargets, signIn } from "./helpers";
-import { bytesOf, parseCSV, unzip } from "./admin-files";
+import { ADMIN, INSTRUCTOR, check, shots, signIn } from "./helpers";
+import { bytesOf, parseCSV, unzip } from "./files";
 
-const shots = process.env.SCREENSHOT_DIR || "test-results/screenshots";
-
-async function check(page: Page, what: string) {
-  await expectAccessible(page, what);
-  await expectTouchTargets(page, what);
-}
 
 async function open(page: Page, link: string, heading: string) {
   await page.getByRole("link", { name: new RegExp(`^${link}`) }).first().click();

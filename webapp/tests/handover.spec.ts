@@ -4,17 +4,11 @@
 // themselves, grades, attests and signs with the PIN (a wrong PIN is
 // refused in front of them); the phone goes back to the student on the
 // signed result, and the instructor's own feed tells them of the sign-off.
-import { expect, test, type Page } from "@playwright/test";
-import { INSTRUCTOR, expectAccessible, expectTouchTargets, signIn } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { INSTRUCTOR, check, shots, signIn } from "./helpers";
 
-const shots = process.env.SCREENSHOT_DIR || "test-results/screenshots";
 const STUDENT3 = "student3@demo.skillbook.test"; // Jordan Student, taught by the demo instructor
 const PIN = "482916";
-
-async function check(page: Page, what: string) {
-  await expectAccessible(page, what);
-  await expectTouchTargets(page, what);
-}
 
 test("an instructor signs on the student's phone with their PIN, then it returns to the student", async ({ browser }) => {
   const instructorCtx = await browser.newContext();

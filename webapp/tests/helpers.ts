@@ -22,6 +22,15 @@ export async function signIn(page: Page, email: string, heading: string | RegExp
 }
 
 /** No serious or critical axe-core violations on the page as it is now. */
+/** Where the screenshots go (SCREENSHOT_DIR overrides). */
+export const shots = process.env.SCREENSHOT_DIR || "test-results/screenshots";
+
+/** axe-core, touch targets, no sideways scrolling and no tab cut off on the page as it is now. */
+export async function check(page: Page, what: string): Promise<void> {
+  await expectAccessible(page, what);
+  await expectTouchTargets(page, what);
+}
+
 export async function expectAccessible(page: Page, what: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");

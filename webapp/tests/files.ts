@@ -1,5 +1,6 @@
-// Reading what the admin pages download: CSV rows (RFC 4180 quoting) and
-// the entries of an XLSX (a ZIP), so a test can open the workbook's sheets.
+// Reading what the app downloads: a download's bytes, CSV rows (RFC 4180
+// quoting) and the entries of an XLSX (a ZIP), so a test can open the
+// workbook's sheets.
 import { inflateRawSync } from "node:zlib";
 import type { Download } from "@playwright/test";
 
