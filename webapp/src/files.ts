@@ -1,10 +1,8 @@
 // Files the typed client does not carry: a CSV upload (the roster) and a
 // download saved on the phone (exports, matrices), both with the user's ID
 // token. Errors come back as the problem's words.
-import { problemText, type Problem } from "./api";
+import { OFFLINE, problemText, type Problem } from "./api";
 import { idToken } from "./auth";
-
-const OFFLINE = "No connection. Check your signal and try again.";
 
 async function headers(extra: Record<string, string>): Promise<Record<string, string>> {
   const token = await idToken();

@@ -2,8 +2,8 @@
 // one more checklist, or every current checklist of an area, with a due date.
 import { useEffect, useState } from "preact/hooks";
 import { allPages, api, problemText, type Schemas } from "../api";
-import { Frame, Loading, areaName, fmtDate, useLoad } from "../ui";
-import { CohortSelect, ErrorNote, useAction, useCohorts } from "./AdminParts";
+import { ErrorNote, Frame, Loading, areaName, fmtDate, useAction, useLoad } from "../ui";
+import { CohortSelect, useCohorts } from "./AdminParts";
 
 type Assignment = Schemas["Assignment"];
 type Summary = Schemas["ChecklistSummary"];

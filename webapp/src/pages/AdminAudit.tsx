@@ -3,8 +3,7 @@
 // count and head, or the first broken link.
 import { useState } from "preact/hooks";
 import { api, problemText, type Schemas } from "../api";
-import { Frame, Loading, fmtDateTime, must, useLoad } from "../ui";
-import { ErrorNote, useAction } from "./AdminParts";
+import { ErrorNote, Frame, Loading, fmtDateTime, must, useAction, useLoad } from "../ui";
 
 type Event = Schemas["Event"];
 type Verification = Schemas["AuditVerification"];

@@ -5,8 +5,8 @@
 import { useState } from "preact/hooks";
 import { api, problemText, type Schemas } from "../api";
 import { navigate } from "../router";
-import { Frame, Loading, must, useLoad } from "../ui";
-import { ErrorNote, VersionBadge, useAction } from "./AdminParts";
+import { ErrorNote, Frame, Loading, must, useAction, useLoad } from "../ui";
+import { VersionBadge } from "./AdminParts";
 
 type Step = Schemas["StepInput"];
 

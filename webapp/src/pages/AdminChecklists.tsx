@@ -5,8 +5,8 @@
 // a draft, or retires a published version of the program's own.
 import { useState } from "preact/hooks";
 import { allPages, api, problemText, type Schemas } from "../api";
-import { Frame, Loading, areaName, fmtDate, must, useLoad } from "../ui";
-import { ErrorNote, VersionBadge, useAction } from "./AdminParts";
+import { ErrorNote, Frame, Loading, areaName, fmtDate, must, useAction, useLoad } from "../ui";
+import { VersionBadge } from "./AdminParts";
 
 type Summary = Schemas["ChecklistSummary"];
 

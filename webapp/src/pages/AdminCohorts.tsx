@@ -2,8 +2,8 @@
 // create one (names are unique in the program, in any case).
 import { useState } from "preact/hooks";
 import { api, problemText } from "../api";
-import { Frame, Loading, fmtDate } from "../ui";
-import { ErrorNote, useAction, useCohorts } from "./AdminParts";
+import { ErrorNote, Frame, Loading, fmtDate, useAction } from "../ui";
+import { useCohorts } from "./AdminParts";
 
 export function AdminCohorts() {
   const cohorts = useCohorts();

@@ -6,8 +6,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { allPages, api, problemText, type Schemas } from "../api";
 import { download } from "../files";
-import { Frame, Loading, fmtDateTime, useLoad } from "../ui";
-import { CohortSelect, ErrorNote, useAction, useCohorts } from "./AdminParts";
+import { ErrorNote, Frame, Loading, fmtDateTime, useAction, useLoad } from "../ui";
+import { CohortSelect, useCohorts } from "./AdminParts";
 
 type Job = Schemas["ExportView"];
 type Kind = "matrix" | "transcript" | "transcripts" | "accreditation";

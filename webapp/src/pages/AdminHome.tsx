@@ -1,6 +1,5 @@
 // The admin's start page: the program's sections, one page each.
 import { Frame } from "../ui";
-import "../admin.css";
 
 const SECTIONS = [
   { href: "/app/admin/cohorts", title: "Cohorts", what: "List and create" },

@@ -1,9 +1,7 @@
 // Pieces the admin pages share: the program's cohorts, a cohort picker,
-// and a busy/error state for a form's action.
-import { useState } from "preact/hooks";
+// a checklist version's badge.
 import { allPages, api, type Schemas } from "../api";
 import { useLoad } from "../ui";
-import "../admin.css";
 
 export type Cohort = Schemas["Cohort"];
 
@@ -29,32 +27,6 @@ export function CohortSelect({ id, cohorts, value, onChange, label = "Cohort" }:
       </select>
     </>
   );
-}
-
-/** Runs one action at a time, keeping its error (the problem's words) for the screen. */
-export function useAction(): { busy: boolean; error: string; setError: (e: string) => void; run: (f: () => Promise<void>) => Promise<void> } {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState("");
-  async function run(f: () => Promise<void>) {
-    setBusy(true);
-    setError("");
-    try {
-      await f();
-    } catch (e) {
-      setError(e instanceof TypeError ? "No connection. Check your signal and try again." : (e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  }
-  return { busy, error, setError, run };
-}
-
-export function ErrorNote({ error }: { error: string }) {
-  return error ? (
-    <p class="error" role="alert">
-      {error}
-    </p>
-  ) : null;
 }
 
 /** A checklist version's status as a badge: draft, published or retired. */

@@ -4,8 +4,8 @@
 // email.
 import { useState } from "preact/hooks";
 import { allPages, api, problemText, type Schemas } from "../api";
-import { Frame, Loading, fmtDate, useLoad } from "../ui";
-import { ErrorNote, useAction, useCohorts } from "./AdminParts";
+import { ErrorNote, Frame, Loading, fmtDate, useAction, useLoad } from "../ui";
+import { useCohorts } from "./AdminParts";
 
 type User = Schemas["User"];
 type Role = "student" | "instructor" | "admin";

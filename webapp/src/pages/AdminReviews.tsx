@@ -4,8 +4,7 @@
 // with If-Match, so a change made meanwhile is not confirmed unseen.
 import { useState } from "preact/hooks";
 import { allPages, api, problemText, type Schemas } from "../api";
-import { Frame, Loading, areaName, fmtDate, useLoad } from "../ui";
-import { ErrorNote, useAction } from "./AdminParts";
+import { ErrorNote, Frame, Loading, areaName, fmtDate, useAction, useLoad } from "../ui";
 
 type Procedure = Schemas["Procedure"];
 type Hours = Schemas["PracticumEntry"];

@@ -4,8 +4,7 @@
 import { useState } from "preact/hooks";
 import type { Schemas } from "../api";
 import { postCSV } from "../files";
-import { Frame } from "../ui";
-import { ErrorNote, useAction } from "./AdminParts";
+import { ErrorNote, Frame, useAction } from "../ui";
 
 type Report = Schemas["RosterReport"];
 

@@ -2,7 +2,6 @@
 // signs it here, on this phone, with their signing PIN.
 import { allPages, api, problemText, type Schemas } from "../api";
 import { Frame, Loading, fmtDateTime, useLoad } from "../ui";
-import "../admin.css";
 
 type Attempt = Schemas["Attempt"];
 

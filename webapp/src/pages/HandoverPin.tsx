@@ -4,8 +4,7 @@
 import { useState } from "preact/hooks";
 import { api, problemText } from "../api";
 import { loadMe, useSession } from "../session";
-import { Frame, fmtDateTime } from "../ui";
-import { ErrorNote, useAction } from "./AdminParts";
+import { ErrorNote, Frame, fmtDateTime, useAction } from "../ui";
 
 export function HandoverPin() {
   const s = useSession();

@@ -11,9 +11,8 @@ import { allPages, api, problemText, type Schemas } from "../api";
 import { deviceId } from "../device";
 import { navigate } from "../router";
 import { useSession } from "../session";
-import { Badge, Frame, Loading, must, useLoad } from "../ui";
+import { Badge, ErrorNote, Frame, Loading, must, useAction, useLoad } from "../ui";
 import { GradingFields, gradedBody, marksProblem, noMarks, type Marks } from "../grading";
-import { ErrorNote, useAction } from "./AdminParts";
 
 type Attempt = Schemas["Attempt"];
 type Signer = { id: string; name: string; credential?: string };
