@@ -306,7 +306,7 @@ test("a student logs a procedure, the instructor confirms it, it counts", async 
   await expect(instructor.getByRole("heading", { level: 1, name: "Reviews" })).toBeVisible();
   const item = instructor.locator("li.card", { hasText: "Sam Student: Venipuncture" }).filter({ hasText: "Skills lab 2" });
   await expect(item).toHaveCount(1);
-  await instructor.screenshot({ path: `${shots}/instructor-procedures.png` });
+  await instructor.screenshot({ path: `${shots}/instructor-review-procedure.png` });
   await check(instructor, "reviews with the logged procedure");
   await item.getByRole("button", { name: "Confirm" }).click();
   await expect(instructor.getByRole("status").filter({ hasText: "Confirmed: Sam Student's Venipuncture" })).toBeVisible();
