@@ -9,6 +9,9 @@ export type { Problem };
 export const api = new Skillbook({ baseUrl: "", token: () => idToken() });
 
 /** A problem in one line for the screen. */
+/** What a page says when a request could not reach the server. */
+export const OFFLINE = "No connection. Check your signal and try again.";
+
 export function problemText(p: Problem): string {
   return p.detail || p.title || "Something went wrong.";
 }

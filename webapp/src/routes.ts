@@ -10,8 +10,24 @@ import { Grade } from "./pages/Grade";
 import { AdminHome } from "./pages/AdminHome";
 import { Notifications } from "./pages/Notifications";
 import { Progress } from "./pages/Progress";
-import { Procedures } from "./pages/Procedures";
-import { CohortList, CohortProgress } from "./pages/CohortProgress";
+import { Handover } from "./pages/Handover";
+import { HandoverSign } from "./pages/HandoverSign";
+import { lazy } from "./lazy";
+
+// Admin and instructor pages, loaded on first use (one chunk: pages/AdminPages.ts).
+const admin = () => import("./pages/AdminPages");
+const AdminCohorts = lazy(() => admin().then((m) => m.AdminCohorts));
+const AdminRoster = lazy(() => admin().then((m) => m.AdminRoster));
+const AdminPeople = lazy(() => admin().then((m) => m.AdminPeople));
+const AdminAssignments = lazy(() => admin().then((m) => m.AdminAssignments));
+const AdminExports = lazy(() => admin().then((m) => m.AdminExports));
+const AdminChecklists = lazy(() => admin().then((m) => m.AdminChecklists));
+const AdminChecklistDraft = lazy(() => admin().then((m) => m.AdminChecklistDraft));
+const AdminAudit = lazy(() => admin().then((m) => m.AdminAudit));
+const AdminReviews = lazy(() => admin().then((m) => m.AdminReviews));
+const CohortList = lazy(() => admin().then((m) => m.CohortList));
+const CohortProgress = lazy(() => admin().then((m) => m.CohortProgress));
+const HandoverPin = lazy(() => admin().then((m) => m.HandoverPin));
 
 export interface RouteDef {
   /** The path under /app/, with :name parts, e.g. "/app/skills/:id". */
@@ -31,9 +47,20 @@ export const routes: RouteDef[] = [
   { path: "/app/admin", roles: ["admin"], page: AdminHome },
   { path: "/app/notifications", page: Notifications },
   { path: "/app/progress", roles: ["student"], page: Progress },
-  { path: "/app/procedures", roles: ["instructor", "admin"], page: Procedures },
   { path: "/app/cohort-progress", roles: ["instructor", "admin"], page: CohortList },
   { path: "/app/cohort-progress/:id", roles: ["instructor", "admin"], page: CohortProgress },
+  { path: "/app/admin/cohorts", roles: ["admin"], page: AdminCohorts },
+  { path: "/app/admin/roster", roles: ["admin"], page: AdminRoster },
+  { path: "/app/admin/people", roles: ["admin"], page: AdminPeople },
+  { path: "/app/admin/assignments", roles: ["admin"], page: AdminAssignments },
+  { path: "/app/admin/exports", roles: ["admin"], page: AdminExports },
+  { path: "/app/admin/checklists", roles: ["admin"], page: AdminChecklists },
+  { path: "/app/admin/checklists/:id/:version", roles: ["admin"], page: AdminChecklistDraft },
+  { path: "/app/admin/audit", roles: ["admin"], page: AdminAudit },
+  { path: "/app/reviews", roles: ["instructor", "admin"], page: AdminReviews },
+  { path: "/app/signing-pin", roles: ["instructor"], page: HandoverPin },
+  { path: "/app/handover", roles: ["student"], page: Handover },
+  { path: "/app/handover/:id", roles: ["student"], page: HandoverSign },
 ];
 
 /** The tabs under the header, per role (a page reachable from the start needs one). */
@@ -41,11 +68,12 @@ export const nav: Record<Role, { href: string; label: string }[]> = {
   student: [
     { href: "/app/student", label: "Skills" },
     { href: "/app/progress", label: "Progress" },
+    { href: "/app/handover", label: "Sign here" },
     { href: "/app/notifications", label: "Inbox" },
   ],
   instructor: [
     { href: "/app/queue", label: "Queue" },
-    { href: "/app/procedures", label: "Procedures" },
+    { href: "/app/reviews", label: "Reviews" },
     { href: "/app/cohort-progress", label: "Cohorts" },
     { href: "/app/notifications", label: "Inbox" },
   ],

@@ -1,7 +1,7 @@
 // Who is signed in: the Firebase user and their Skillbook profile (GET /v1/me).
 import { useEffect, useState } from "preact/hooks";
 import type { User } from "firebase/auth";
-import { api, problemText, type Schemas } from "./api";
+import { OFFLINE, api, problemText, type Schemas } from "./api";
 
 export type Me = Schemas["MeBody"];
 export type Role = "student" | "instructor" | "admin";
@@ -53,7 +53,7 @@ export async function loadMe(user: User): Promise<void> {
     // No signal: the profile last seen on this device.
     const saved = JSON.parse(localStorage.getItem(ME_KEY) ?? "null") as { uid: string; me: Me } | null;
     if (saved && saved.uid === user.uid) set({ state: "in", user, me: saved.me });
-    else set({ state: "refused", user, message: "No connection. Check your signal and try again." });
+    else set({ state: "refused", user, message: OFFLINE });
   }
 }
 

@@ -1,9 +1,9 @@
 // Shared pieces of every page: the frame, loading and error states, status
-// badges, dates.
+// badges, dates, an action's busy and error state.
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
 import type { Result } from "../../clients/typescript/client";
-import { problemText } from "./api";
+import { OFFLINE, problemText } from "./api";
 import { signOut } from "./auth";
 import { useOutbox } from "./outbox";
 import { nav } from "./routes";
@@ -51,7 +51,7 @@ export function useLoad<T>(
         if (e instanceof TypeError) {
           const saved = key ? localStorage.getItem(key) : null;
           if (saved) return setState({ data: JSON.parse(saved) as T, stale: true });
-          return setState({ error: "No connection. Check your signal and try again." });
+          return setState({ error: OFFLINE });
         }
         setState({ error: (e as Error).message });
       },
@@ -224,4 +224,30 @@ export function useDelivered(reload: () => void): void {
     window.addEventListener("skillbook:delivered", reload);
     return () => window.removeEventListener("skillbook:delivered", reload);
   }, [reload]);
+}
+
+/** Runs one action at a time, keeping its error (the problem's words) for the screen. */
+export function useAction(): { busy: boolean; error: string; setError: (e: string) => void; run: (f: () => Promise<void>) => Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState("");
+  async function run(f: () => Promise<void>) {
+    setBusy(true);
+    setError("");
+    try {
+      await f();
+    } catch (e) {
+      setError(e instanceof TypeError ? OFFLINE : (e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, setError, run };
+}
+
+export function ErrorNote({ error }: { error: string }) {
+  return error ? (
+    <p class="error" role="alert">
+      {error}
+    </p>
+  ) : null;
 }

@@ -3,9 +3,9 @@
 // context, the student sees it passed; a sign-off made offline is
 // delivered exactly once; axe-core on every page.
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { ADMIN, INSTRUCTOR, STUDENT, base, emulatorToken, expectAccessible, expectTouchTargets, signIn } from "./helpers";
+import { ADMIN, INSTRUCTOR, STUDENT, base, check, emulatorToken, shots, signIn } from "./helpers";
+import { bytesOf } from "./files";
 
-const shots = process.env.SCREENSHOT_DIR || "test-results/screenshots";
 
 /** Pages through the queue (oldest first) until the request shows, and opens it. */
 async function openFromQueue(page: Page, item: Locator) {
@@ -16,11 +16,6 @@ async function openFromQueue(page: Page, item: Locator) {
     await more.click();
     await expect(page.locator("main a.card")).not.toHaveCount(shown);
   }
-}
-
-async function check(page: Page, what: string) {
-  await expectAccessible(page, what);
-  await expectTouchTargets(page, what);
 }
 
 test("sign-in page is accessible and refuses a wrong password", async ({ page }) => {
@@ -110,9 +105,7 @@ test("a student requests an evaluation, an instructor signs it, the student sees
   await student.getByRole("link", { name: "Skills" }).click();
   const download = student.waitForEvent("download");
   await student.getByRole("button", { name: "Download my transcript (PDF)" }).click();
-  const pdf = await (await download).createReadStream();
-  const head = await new Promise<string>((resolve) => pdf.once("data", (b) => resolve(b.toString("latin1", 0, 5))));
-  expect(head).toBe("%PDF-");
+  expect((await bytesOf(await download)).toString("latin1", 0, 5)).toBe("%PDF-");
   await studentCtx.close();
   await instructorCtx.close();
 });
@@ -309,13 +302,14 @@ test("a student logs a procedure, the instructor confirms it, it counts", async 
   const instructorCtx = await browser.newContext();
   const instructor = await instructorCtx.newPage();
   await signIn(instructor, INSTRUCTOR, "Evaluation queue");
-  await instructor.getByRole("link", { name: "Procedures" }).click();
-  await expect(instructor.getByRole("heading", { level: 1, name: "Procedures to confirm" })).toBeVisible();
+  await instructor.getByRole("link", { name: "Reviews" }).click();
+  await expect(instructor.getByRole("heading", { level: 1, name: "Reviews" })).toBeVisible();
   const item = instructor.locator("li.card", { hasText: "Sam Student: Venipuncture" }).filter({ hasText: "Skills lab 2" });
   await expect(item).toHaveCount(1);
-  await instructor.screenshot({ path: `${shots}/instructor-procedures.png` });
-  await check(instructor, "procedures");
+  await instructor.screenshot({ path: `${shots}/instructor-review-procedure.png` });
+  await check(instructor, "reviews with the logged procedure");
   await item.getByRole("button", { name: "Confirm" }).click();
+  await expect(instructor.getByRole("status").filter({ hasText: "Confirmed: Sam Student's Venipuncture" })).toBeVisible();
   await expect(item).toHaveCount(0);
 
   await instructor.getByRole("link", { name: "Cohorts" }).click();

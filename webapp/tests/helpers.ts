@@ -22,6 +22,15 @@ export async function signIn(page: Page, email: string, heading: string | RegExp
 }
 
 /** No serious or critical axe-core violations on the page as it is now. */
+/** Where the screenshots go (SCREENSHOT_DIR overrides). */
+export const shots = process.env.SCREENSHOT_DIR || "test-results/screenshots";
+
+/** axe-core, touch targets, no sideways scrolling and no tab cut off on the page as it is now. */
+export async function check(page: Page, what: string): Promise<void> {
+  await expectAccessible(page, what);
+  await expectTouchTargets(page, what);
+}
+
 export async function expectAccessible(page: Page, what: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
@@ -31,7 +40,7 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   ).toEqual([]);
 }
 
-/** Every touch target (buttons, links styled as controls, choices) is at least 44 px tall. */
+/** Every touch target (buttons, links styled as controls, choices) is at least 44 px tall; no tab is cut off. */
 export async function expectTouchTargets(page: Page, what: string): Promise<void> {
   const small = await page.evaluate(() =>
     [...document.querySelectorAll("button, a.card, a.button, .choice, input[type=email], input[type=password], input[type=text], input[type=date], select, textarea, summary, .back, .tabs a")]
@@ -42,6 +51,12 @@ export async function expectTouchTargets(page: Page, what: string): Promise<void
   expect(small, `touch targets under 44 px on ${what}`).toEqual([]);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   expect(overflow, `${what} scrolls sideways at 360 px`).toBe(false);
+  const cut = await page.evaluate(() =>
+    [...document.querySelectorAll(".tabs a")]
+      .filter((e) => e.scrollWidth > e.clientWidth || e.getBoundingClientRect().right > window.innerWidth)
+      .map((e) => e.textContent),
+  );
+  expect(cut, `tabs cut off on ${what}`).toEqual([]);
 }
 
 /** An ID token straight from the auth emulator (for API calls a test makes itself). */

@@ -51,6 +51,7 @@ export function AttemptPage({ params }: { params: Record<string, string> }) {
                   </>
                 )}
                 {a.status === "requested" && <p>Waiting for an instructor.</p>}
+                {a.status === "requested" && student && <a class="button" href={`/app/handover/${encodeURIComponent(a.id)}`}>Hand to instructor to sign here</a>}
               </section>
               {(a.amendments ?? []).length > 0 && (
                 <section aria-labelledby="amend">

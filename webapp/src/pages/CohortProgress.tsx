@@ -1,14 +1,16 @@
-// Cohort progress for instructors (and admins): their cohorts, then one
-// cohort's students with skills competent, overdue and flagged for
-// remediation, and procedure counts.
+// Cohort progress for instructors (and admins): the cohorts they teach (an
+// admin: the program's), then one cohort's students with skills competent,
+// waiting, overdue and in remediation, procedure counts (met, pending) and
+// practicum hours, a page of students at a time. Loaded on first use.
 import { useState } from "preact/hooks";
 import { api, type Schemas } from "../api";
 import { Badge, Frame, Loading, areaName, fmtDateTime, must, useLoad } from "../ui";
+import { useCohorts } from "./AdminParts";
 
 type StudentProgress = Schemas["StudentProgress"];
 
 export function CohortList() {
-  const cohorts = useLoad(async () => must(await api.get("/v1/cohorts", { query: { limit: 100 } })).items ?? [], []);
+  const cohorts = useCohorts();
   return (
     <Frame title="Cohort progress">
       <Loading {...cohorts}>
@@ -47,7 +49,7 @@ export function CohortProgress({ params }: { params: Record<string, string> }) {
       page = must(await api.get("/v1/cohorts/{id}/progress", { path: { id }, query: { cursor: cursor || undefined, limit: 25 } }));
       items.push(...(page.items ?? []));
     }
-    return { name: page!.cohortName, asOf: page!.asOf, items, next: page!.nextCursor };
+    return { name: page!.cohortName, asOf: page!.asOf, checklists: page!.checklists?.length ?? 0, items, next: page!.nextCursor };
   }, [id, cursors.length]);
 
   return (
@@ -57,7 +59,9 @@ export function CohortProgress({ params }: { params: Record<string, string> }) {
           const d = data.data!;
           return (
             <>
-              <p class="muted">As of {fmtDateTime(d.asOf)}</p>
+              <p class="muted">
+                {d.checklists} assigned checklists · as of {fmtDateTime(d.asOf)}
+              </p>
               <ul class="cards">
                 {d.items.map((s) => {
                   const overdue = (s.skills ?? []).filter((k) => k.status === "overdue").length;
@@ -79,8 +83,15 @@ export function CohortProgress({ params }: { params: Record<string, string> }) {
                         {(s.procedures ?? []).map((p) => (
                           <span key={p.kind} class="due">
                             {areaName(p.kind)} {p.successful}/{p.target}
+                            {p.met ? " (met)" : ""}
+                            {p.pending ? ` (${p.pending} pending)` : ""}
                           </span>
                         ))}
+                        {s.practicum && s.practicum.required > 0 && (
+                          <span class="due">
+                            Practicum {s.practicum.confirmed}/{s.practicum.required} h{s.practicum.pending ? ` (${s.practicum.pending} pending)` : ""}
+                          </span>
+                        )}
                       </span>
                     </li>
                   );

@@ -1,6 +1,5 @@
-// Grading an evaluation request step by step: pass, fail or N/A (only on a
-// step the checklist marks as possibly not applying, never a critical one),
-// a comment on every failed or N/A step; then attest and sign, or return it
+// Grading an evaluation request step by step (the fields are grading.tsx's,
+// shared with the PIN hand-over), then attest and sign, or return it
 // ungraded with a comment. Both are queued on the phone and sent when there
 // is signal.
 import { useState } from "preact/hooks";
@@ -8,8 +7,7 @@ import { api, uuidv7 } from "../api";
 import { navigate } from "../router";
 import { enqueue } from "../outbox";
 import { Badge, Frame, Loading, fmtDateTime, must, useLoad } from "../ui";
-
-type Result = "pass" | "fail" | "na";
+import { GradingFields, gradedBody, marksProblem, noMarks, type Marks } from "../grading";
 
 export function Grade({ params }: { params: Record<string, string> }) {
   const id = params.id;
@@ -25,11 +23,8 @@ export function Grade({ params }: { params: Record<string, string> }) {
     const history = earlier.ok ? (earlier.data.items ?? []).filter((x) => x.id !== attempt.id) : [];
     return { attempt, checklist, history };
   }, [id], `grade.${id}`);
-  const [results, setResults] = useState<Record<string, Result>>({});
-  const [comments, setComments] = useState<Record<string, string>>({});
-  const [setting, setSetting] = useState<"skills-lab" | "clinical-site">("skills-lab");
-  const [comment, setComment] = useState("");
-  const [attest, setAttest] = useState(false);
+  const [marks, setMarks] = useState<Marks>(noMarks);
+  const comment = marks.comment;
   const [error, setError] = useState("");
 
   async function submit(decision: "grade" | "return") {
@@ -49,22 +44,13 @@ export function Grade({ params }: { params: Record<string, string> }) {
       });
       return navigate("/app/queue");
     }
-    const missing = steps.filter((s) => !results[s.id]);
-    if (missing.length) return setError(`Grade every step: ${missing.length} left.`);
-    const noComment = steps.filter((s) => results[s.id] !== "pass" && !comments[s.id]?.trim());
-    if (noComment.length) return setError("Write a comment on every failed or not applicable step.");
-    if (!attest) return setError("Attest that you observed the student perform the skill before signing.");
+    const problem = marksProblem(steps, marks, a.studentName);
+    if (problem) return setError(problem);
     await enqueue({
       key: uuidv7(),
       kind: "sign-off",
       path: `/v1/attempts/${encodeURIComponent(a.id)}/evaluations`,
-      body: {
-        decision: "grade",
-        attest: true,
-        setting,
-        comment: comment.trim() || undefined,
-        steps: steps.map((s) => ({ stepId: s.id, result: results[s.id], comment: comments[s.id]?.trim() || undefined })),
-      },
+      body: gradedBody(steps, marks),
       label: `Signed: ${a.checklistTitle} (${a.studentName})`,
       attemptId: a.id,
       checklistId: a.checklistId,
@@ -84,8 +70,6 @@ export function Grade({ params }: { params: Record<string, string> }) {
                 This request is no longer open (<Badge status={a.status} />). <a href={`/app/attempts/${a.id}`}>See the record</a>.
               </p>
             );
-          const graded = steps.filter((s) => results[s.id]).length;
-          const failedCritical = steps.some((s) => s.critical && results[s.id] === "fail");
           return (
             <form
               onSubmit={(e) => {
@@ -118,85 +102,7 @@ export function Grade({ params }: { params: Record<string, string> }) {
                   </ul>
                 </details>
               )}
-              <div class="row">
-                <span class="muted" role="status">
-                  {graded} of {steps.length} graded
-                </span>
-                <button
-                  type="button"
-                  class="secondary small"
-                  onClick={() => setResults(Object.fromEntries(steps.map((s) => [s.id, results[s.id] ?? "pass"])))}
-                >
-                  Pass the rest
-                </button>
-              </div>
-              <ol class="steps grading">
-                {steps.map((s, i) => {
-                  const r = results[s.id];
-                  const naAllowed = !!s.mayNotApply && !s.critical;
-                  return (
-                    <li key={s.id} class={s.critical ? "critical" : ""}>
-                      <fieldset>
-                        <legend>
-                          <span class="step-no">Step {i + 1}</span>
-                          {s.critical && <span class="crit">Critical</span>}
-                          {s.text}
-                        </legend>
-                        <div class="choices">
-                          {(["pass", "fail", ...(naAllowed ? ["na"] : [])] as Result[]).map((v) => (
-                            <label key={v} class={`choice choice-${v}${r === v ? " on" : ""}`}>
-                              <input
-                                type="radio"
-                                name={`step-${s.id}`}
-                                value={v}
-                                checked={r === v}
-                                onChange={() => setResults({ ...results, [s.id]: v })}
-                              />
-                              {v === "pass" ? "Pass" : v === "fail" ? "Fail" : "N/A"}
-                            </label>
-                          ))}
-                        </div>
-                        {r && r !== "pass" && (
-                          <>
-                            <label for={`c-${s.id}`} class="small-label">
-                              Comment ({r === "fail" ? "what to work on" : "why it does not apply"})
-                            </label>
-                            <textarea
-                              id={`c-${s.id}`}
-                              rows={2}
-                              required
-                              value={comments[s.id] ?? ""}
-                              onInput={(e) => setComments({ ...comments, [s.id]: e.currentTarget.value })}
-                            />
-                          </>
-                        )}
-                      </fieldset>
-                    </li>
-                  );
-                })}
-              </ol>
-              {failedCritical && (
-                <p class="warn" role="status">
-                  A critical step failed: this evaluation will be recorded as failed.
-                </p>
-              )}
-              <fieldset class="panel">
-                <legend>Setting</legend>
-                <div class="choices">
-                  {(["skills-lab", "clinical-site"] as const).map((v) => (
-                    <label key={v} class={`choice${setting === v ? " on" : ""}`}>
-                      <input type="radio" name="setting" value={v} checked={setting === v} onChange={() => setSetting(v)} />
-                      {v === "skills-lab" ? "Skills lab" : "Clinical site"}
-                    </label>
-                  ))}
-                </div>
-              </fieldset>
-              <label for="comment">Comment for the student</label>
-              <textarea id="comment" rows={3} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
-              <label class="check">
-                <input type="checkbox" checked={attest} onChange={(e) => setAttest(e.currentTarget.checked)} />I observed {a.studentName} perform this
-                skill and graded each step myself.
-              </label>
+              <GradingFields id="g" steps={steps} student={a.studentName} marks={marks} set={setMarks} />
               {error && (
                 <p class="error" role="alert">
                   {error}

@@ -1,9 +1,9 @@
 // The student's assigned skills, by area, with status and due dates.
-import { useState } from "preact/hooks";
 import { allPages, api, problemText, type Schemas } from "../api";
+import { save } from "../files";
 import { getSession } from "../session";
 import { useOutbox } from "../outbox";
-import { Badge, Frame, Loading, areaName, fmtDate, useDelivered, useLoad } from "../ui";
+import { Badge, ErrorNote, Frame, Loading, areaName, fmtDate, useAction, useDelivered, useLoad } from "../ui";
 
 type Skill = Schemas["SkillProgress"];
 
@@ -16,29 +16,17 @@ export function StudentHome() {
   const outbox = useOutbox();
   const waiting = new Set(outbox.filter((i) => i.kind === "evaluation-request" && i.state === "pending").map((i) => i.checklistId));
   useDelivered(skills.reload);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState("");
+  const act = useAction();
 
   /** Downloads the student's own skills transcript (PDF, signed records). */
-  async function transcript() {
+  function transcript() {
     const me = getSession().me;
     if (!me) return;
-    setBusy(true);
-    setError("");
-    try {
+    void act.run(async () => {
       const r = await api.get("/v1/students/{id}/transcript.pdf", { path: { id: me.id } });
-      if (!r.ok) return setError(problemText(r.problem));
-      const url = URL.createObjectURL(r.data as Blob);
-      const a = document.createElement("a");
-      a.href = url;
-      a.download = "skillbook-transcript.pdf";
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch {
-      setError("No connection. Check your signal and try again.");
-    } finally {
-      setBusy(false);
-    }
+      if (!r.ok) return act.setError(problemText(r.problem));
+      save(r.data as Blob, "skillbook-transcript.pdf");
+    });
   }
 
   return (
@@ -80,14 +68,10 @@ export function StudentHome() {
                   </ul>
                 </section>
               ))}
-              <button type="button" class="secondary" disabled={busy} onClick={() => void transcript()}>
-                {busy ? "Preparing…" : "Download my transcript (PDF)"}
+              <button type="button" class="secondary" disabled={act.busy} onClick={transcript}>
+                {act.busy ? "Preparing…" : "Download my transcript (PDF)"}
               </button>
-              {error && (
-                <p class="error" role="alert">
-                  {error}
-                </p>
-              )}
+              <ErrorNote error={act.error} />
             </>
           );
         }}
