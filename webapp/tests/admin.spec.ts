@@ -84,7 +84,7 @@ test("an admin creates a cohort and imports a roster with one bad row after a dr
   await check(page, "assignments");
 });
 
-test("an admin exports the skills matrix as CSV now and as XLSX through a job", async ({ page }) => {
+test("an admin exports the skills matrix as CSV now and as XLSX through a job, a transcript and the Master Competency Checklist", async ({ page }) => {
   await signIn(page, ADMIN, "Program admin");
   await open(page, "Exports", "Exports");
   await expect(page.getByLabel("Cohort")).toBeVisible();
@@ -132,6 +132,15 @@ test("an admin exports the skills matrix as CSV now and as XLSX through a job", 
   const pdf = await bytesOf(await pdfDownload);
   expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
   await check(page, "exports: one student's transcript");
+
+  // The cohort's Master Competency Checklist, now: a PDF naming the framework.
+  await page.getByLabel("What").selectOption({ label: "Master Competency Checklist (PDF)" });
+  await expect(page.getByLabel("Student")).toBeHidden();
+  const mccDownload = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download now" }).click();
+  const mcc = await bytesOf(await mccDownload);
+  expect(mcc.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+  expect(mcc.length, "a cohort's checklist has pages").toBeGreaterThan(10_000);
 });
 
 test("an admin looks through the checklist library and checks the audit chain", async ({ page }) => {

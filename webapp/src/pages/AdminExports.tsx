@@ -1,5 +1,6 @@
 // Exports of a cohort: the skills matrix (CSV or XLSX), the transcripts
-// (one PDF each, in a ZIP) and the accreditation report, downloaded now
+// (one PDF each, in a ZIP), the accreditation report and the Master
+// Competency Checklist (of the cohort or one student), downloaded now
 // (small enough files) or written by an export job, shown with its progress
 // and a download once done. The jobs started here are remembered on this
 // device for the session.
@@ -10,17 +11,21 @@ import { ErrorNote, Frame, Loading, fmtDateTime, useAction, useLoad } from "../u
 import { CohortSelect, useCohorts } from "./AdminParts";
 
 type Job = Schemas["ExportView"];
-type Kind = "matrix" | "transcript" | "transcripts" | "accreditation";
+type Kind = "matrix" | "transcript" | "transcripts" | "accreditation" | "competency-checklist";
 type User = Schemas["User"];
 type Format = "csv" | "xlsx" | "zip" | "pdf";
 
-const CHOICES: { key: string; label: string; kind: Kind; format: Format; direct: string }[] = [
+// student: the export is of one student of the cohort (picked below).
+const CHOICES: { key: string; label: string; kind: Kind; format: Format; direct: string; student?: boolean }[] = [
   { key: "matrix-csv", label: "Skills matrix (CSV)", kind: "matrix", format: "csv", direct: "matrix.csv" },
   { key: "matrix-xlsx", label: "Skills matrix (XLSX)", kind: "matrix", format: "xlsx", direct: "matrix.xlsx" },
   { key: "transcripts-zip", label: "Transcripts (ZIP of PDFs)", kind: "transcripts", format: "zip", direct: "transcripts.zip" },
-  { key: "transcript-pdf", label: "One student's transcript (PDF)", kind: "transcript", format: "pdf", direct: "transcript.pdf" },
+  { key: "transcript-pdf", label: "One student's transcript (PDF)", kind: "transcript", format: "pdf", direct: "transcript.pdf", student: true },
   { key: "accreditation-csv", label: "Accreditation (CSV)", kind: "accreditation", format: "csv", direct: "accreditation.csv" },
   { key: "accreditation-pdf", label: "Accreditation (PDF)", kind: "accreditation", format: "pdf", direct: "accreditation.pdf" },
+  { key: "mcc-pdf", label: "Master Competency Checklist (PDF)", kind: "competency-checklist", format: "pdf", direct: "competency-checklist.pdf" },
+  { key: "mcc-xlsx", label: "Master Competency Checklist (XLSX)", kind: "competency-checklist", format: "xlsx", direct: "competency-checklist.xlsx" },
+  { key: "student-mcc-pdf", label: "One student's Master Competency Checklist (PDF)", kind: "competency-checklist", format: "pdf", direct: "competency-checklist.pdf", student: true },
 ];
 
 const STORE = "skillbook:export-jobs";
@@ -67,7 +72,7 @@ export function AdminExports() {
   }, [jobs.length === 0 ? 0 : jobs.map((j) => j.id).join()]);
 
   const picked = CHOICES.find((c) => c.key === choice)!;
-  const one = picked.kind === "transcript";
+  const one = !!picked.student;
   // The cohort's students, for one student's transcript.
   const students = useLoad(async () => {
     if (!one || !cohort) return [] as User[];
@@ -82,7 +87,7 @@ export function AdminExports() {
   function now() {
     void act.run(async () => {
       setSaved("");
-      const path = one ? `/v1/students/${encodeURIComponent(studentId)}/transcript.pdf` : `/v1/cohorts/${encodeURIComponent(cohort)}/${picked.direct}`;
+      const path = one ? `/v1/students/${encodeURIComponent(studentId)}/${picked.direct}` : `/v1/cohorts/${encodeURIComponent(cohort)}/${picked.direct}`;
       const name = await download(path, `${picked.kind}.${picked.format}`);
       setSaved(`Saved ${name}.`);
     });
