@@ -28,9 +28,17 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     proc.on("exit", (code) => reject(new Error(`skillbook serve --demo exited ${code}:\n${out}`)));
   });
   process.env.SKILLBOOK_URL = url;
+  // Whether the server is still running when the suite ends: a server that
+  // died during the suite fails it (the tests' own failures say less).
+  let exited = false;
+  const gone = new Promise<void>((r) => proc.once("exit", () => ((exited = true), r())));
   return async () => {
-    proc.kill("SIGTERM");
-    await new Promise((r) => proc.once("exit", r));
+    // Waiting for an exit that has already happened would leave nothing for
+    // Node to do, and Playwright's runner would end with status 0.
+    const diedEarly = exited;
+    if (!exited) proc.kill("SIGTERM");
+    await gone;
     rmSync(dir, { recursive: true, force: true });
+    if (diedEarly) throw new Error(`skillbook serve --demo exited during the suite (${proc.exitCode ?? proc.signalCode}):\n${out.slice(-4000)}`);
   };
 }
