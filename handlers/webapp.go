@@ -23,14 +23,24 @@ type WebAppConfig struct {
 	// EmulatorHost is FIREBASE_AUTH_EMULATOR_HOST: the app then signs in
 	// against the emulator (connectAuthEmulator).
 	EmulatorHost string `json:"emulatorHost,omitempty"`
+	// WebPushKey (FCM's VAPID public key), AppID and MessagingSenderID are
+	// set only where the deployment has web push: the app then offers to
+	// register the browser's FCM token (POST /v1/me/devices).
+	WebPushKey        string `json:"webPushKey,omitempty"`
+	AppID             string `json:"appId,omitempty"`
+	MessagingSenderID string `json:"messagingSenderId,omitempty"`
 }
 
 // csp is the app's policy: its own scripts and styles only; the API and
-// Firebase Authentication's endpoints (or the emulator) to connect to.
+// Firebase Authentication's endpoints (or the emulator) to connect to, and
+// FCM's where web push is set up.
 func (w WebAppConfig) csp() string {
 	connect := "'self' https://identitytoolkit.googleapis.com https://securetoken.googleapis.com"
 	if w.EmulatorHost != "" {
 		connect = "'self' http://" + w.EmulatorHost
+	}
+	if w.WebPushKey != "" {
+		connect += " https://firebaseinstallations.googleapis.com https://fcmregistrations.googleapis.com"
 	}
 	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src " + connect +
 		"; manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"

@@ -96,6 +96,11 @@ func TestWebAppServed(t *testing.T) {
 	if cfg["projectId"] != "demo-skillbook" || cfg["apiKey"] != "demo-api-key" || cfg["emulatorHost"] != "127.0.0.1:9099" {
 		t.Errorf("config.json = %v", cfg)
 	}
+	for _, k := range []string{"webPushKey", "appId", "messagingSenderId"} {
+		if _, ok := cfg[k]; ok {
+			t.Errorf("config.json without web push carries %s: %v", k, cfg)
+		}
+	}
 
 	for _, p := range []string{"/app/assets/missing-0000.js", "/app/nope.png", "/app/assets/../../go.mod"} {
 		env.Get(t, p, "").WantProblem(t, http.StatusNotFound, "not-found")
@@ -103,5 +108,25 @@ func TestWebAppServed(t *testing.T) {
 	r := env.Get(t, "/app", "")
 	if r.Status != http.StatusMovedPermanently || r.Header.Get("Location") != "/app/" {
 		t.Errorf("GET /app: %d to %q, want 301 to /app/", r.Status, r.Header.Get("Location"))
+	}
+}
+
+// TestWebAppPushConfig checks that a deployment with web push gives the
+// app its VAPID key, app id and sender id, and lets it reach FCM.
+func TestWebAppPushConfig(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t, func(d *handlers.Deps) {
+		d.WebApp = handlers.WebAppConfig{ProjectID: "p", APIKey: "k", AuthDomain: "p.firebaseapp.com",
+			WebPushKey: "BVapidPublicKey", AppID: "1:42:web:abc", MessagingSenderID: "42"}
+	})
+	var cfg map[string]string
+	if err := json.Unmarshal(env.Get(t, "/app/config.json", "").Body, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg["webPushKey"] != "BVapidPublicKey" || cfg["appId"] != "1:42:web:abc" || cfg["messagingSenderId"] != "42" {
+		t.Errorf("config.json = %v; want the push fields", cfg)
+	}
+	if csp := env.Get(t, "/app/", "").Header.Get("Content-Security-Policy"); !strings.Contains(csp, "https://fcmregistrations.googleapis.com") || !strings.Contains(csp, "https://firebaseinstallations.googleapis.com") {
+		t.Errorf("the CSP %q should allow FCM's registration endpoints", csp)
 	}
 }

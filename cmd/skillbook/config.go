@@ -22,16 +22,22 @@ type config struct {
 	ProjectID string
 	// WebAPIKey and AuthDomain are the Firebase web configuration the
 	// web app at /app/ signs in with.
-	WebAPIKey       string
-	AuthDomain      string
-	Credentials     string
-	EmulatorHost    string
-	LogLevel        slog.Level
-	CORSOrigins     []string
-	BodyLimit       int
-	TrustedProxies  []string
-	RequestTimeout  time.Duration
-	ShutdownTimeout time.Duration
+	WebAPIKey  string
+	AuthDomain string
+	// WebPushKey, WebAppID and MessagingSenderID turn on web push in the
+	// web app (FCM's VAPID public key; firebase/messaging also needs the
+	// web app's id and the sender id). All three or none.
+	WebPushKey        string
+	WebAppID          string
+	MessagingSenderID string
+	Credentials       string
+	EmulatorHost      string
+	LogLevel          slog.Level
+	CORSOrigins       []string
+	BodyLimit         int
+	TrustedProxies    []string
+	RequestTimeout    time.Duration
+	ShutdownTimeout   time.Duration
 	// FCMEndpoint overrides FCM's address (a local test server).
 	FCMEndpoint string
 	// NotifyWorker runs the notification delivery worker in this process.
@@ -113,6 +119,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 	// The emulator takes any API key; a real project's web app needs its own.
 	c.WebAPIKey = str("FIREBASE_WEB_API_KEY", "demo-api-key")
 	c.AuthDomain = str("FIREBASE_AUTH_DOMAIN", c.ProjectID+".firebaseapp.com")
+	c.WebPushKey = str("FIREBASE_WEB_PUSH_KEY", "")
+	c.WebAppID = str("FIREBASE_WEB_APP_ID", "")
+	c.MessagingSenderID = str("FIREBASE_MESSAGING_SENDER_ID", "")
+	if set := len(slices.DeleteFunc([]string{c.WebPushKey, c.WebAppID, c.MessagingSenderID}, func(v string) bool { return v == "" })); set != 0 && set != 3 {
+		bad("FIREBASE_WEB_PUSH_KEY, FIREBASE_WEB_APP_ID and FIREBASE_MESSAGING_SENDER_ID", "turn on web push together (the VAPID public key, the web app's appId and messagingSenderId); %d of 3 are set", set)
+	}
 	c.BodyLimit = integer("BODY_LIMIT", 1<<20, 1<<10, 64<<20)
 	c.RequestTimeout = duration("REQUEST_TIMEOUT", 15*time.Second)
 	c.ShutdownTimeout = duration("SHUTDOWN_TIMEOUT", 20*time.Second)

@@ -48,6 +48,9 @@ func TestLoadConfigRejectsBadValues(t *testing.T) {
 		{"METRICS_ADDR": "127.0.0.1:99999"},
 		{"FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099", "FIREBASE_PROJECT_ID": "real-project"},
 		{"FIREBASE_AUTH_EMULATOR_HOST": "127.0.0.1:9099", "HOST": "0.0.0.0"},
+		{"FIREBASE_WEB_PUSH_KEY": "BKey"},
+		{"FIREBASE_WEB_PUSH_KEY": "BKey", "FIREBASE_WEB_APP_ID": "1:2:web:3"},
+		{"FIREBASE_MESSAGING_SENDER_ID": "2"},
 	}
 	for _, tt := range tests {
 		_, err := loadConfig(env(tt))

@@ -120,7 +120,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Version:        version,
 		Metrics:        apiMetrics,
 		WebApp: handlers.WebAppConfig{ProjectID: cfg.ProjectID, APIKey: cfg.WebAPIKey,
-			AuthDomain: cfg.AuthDomain, EmulatorHost: cfg.EmulatorHost},
+			AuthDomain: cfg.AuthDomain, EmulatorHost: cfg.EmulatorHost,
+			WebPushKey: cfg.WebPushKey, AppID: cfg.WebAppID, MessagingSenderID: cfg.MessagingSenderID},
 	})
 
 	maintCtx, stopMaint := context.WithCancel(ctx)

@@ -21,7 +21,8 @@ import type { AppConfig } from "./config";
 let auth: Auth | undefined;
 
 export function startAuth(cfg: AppConfig, onUser: (u: User | null) => void): void {
-  const app = initializeApp({ apiKey: cfg.apiKey, authDomain: cfg.authDomain, projectId: cfg.projectId });
+  // appId and messagingSenderId are there only with web push (push.ts).
+  const app = initializeApp({ apiKey: cfg.apiKey, authDomain: cfg.authDomain, projectId: cfg.projectId, appId: cfg.appId, messagingSenderId: cfg.messagingSenderId });
   // No popup/redirect resolver: email sign-in only, no iframe, a smaller bundle.
   auth = initializeAuth(app, { persistence: indexedDBLocalPersistence });
   if (cfg.emulatorHost) connectAuthEmulator(auth, "http://" + cfg.emulatorHost, { disableWarnings: true });

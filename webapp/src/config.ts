@@ -6,6 +6,18 @@ export interface AppConfig {
   authDomain: string;
   /** host:port of the Firebase Auth emulator, when the server runs with one. */
   emulatorHost?: string;
+  /** FCM's web push (VAPID) public key, the web app's id and the sender id:
+   * set only where the deployment has web push (push.ts). */
+  webPushKey?: string;
+  appId?: string;
+  messagingSenderId?: string;
+}
+
+let current: AppConfig | undefined;
+
+/** The configuration the app started with (after loadConfig). */
+export function appConfig(): AppConfig | undefined {
+  return current;
 }
 
 const KEY = "skillbook.config";
@@ -16,12 +28,12 @@ export async function loadConfig(): Promise<AppConfig> {
     if (r.ok) {
       const c = (await r.json()) as AppConfig;
       localStorage.setItem(KEY, JSON.stringify(c));
-      return c;
+      return (current = c);
     }
   } catch {
     // offline: fall back to the last configuration seen
   }
   const saved = localStorage.getItem(KEY);
-  if (saved) return JSON.parse(saved) as AppConfig;
+  if (saved) return (current = JSON.parse(saved) as AppConfig);
   throw new Error("Skillbook could not reach its server. Check your signal and try again.");
 }

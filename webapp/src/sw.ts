@@ -1,6 +1,7 @@
 // The service worker: the app shell (index.html, its hashed assets, icons)
 // is cached so the app opens with no signal. API calls (/v1/…) are never
 // touched here: work made offline waits in the page's outbox (outbox.ts).
+// Where web push is on (push.ts), FCM's pushes arrive here and are shown.
 /// <reference lib="webworker" />
 export {};
 declare const self: ServiceWorkerGlobalScope;
@@ -89,6 +90,40 @@ self.addEventListener("fetch", (event) => {
       } catch {
         return (await cache.match(req)) ?? Response.error();
       }
+    })(),
+  );
+});
+
+// An FCM web push: {notification: {title, body}, data: {notificationId, attemptId?, …}}.
+self.addEventListener("push", (event) => {
+  let msg: { notification?: { title?: string; body?: string }; data?: Record<string, string> } = {};
+  try {
+    msg = event.data?.json() ?? {};
+  } catch {
+    // not JSON: a generic note below
+  }
+  const data = msg.data ?? {};
+  event.waitUntil(
+    self.registration.showNotification(msg.notification?.title || "Skillbook", {
+      body: msg.notification?.body,
+      icon: "/app/icon-192.png",
+      tag: data.notificationId,
+      data,
+    }),
+  );
+});
+
+// A tap opens what the notification names (the feed's link), in an open window if there is one.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const attempt = (event.notification.data as Record<string, string> | null)?.attemptId;
+  const url = attempt ? `/app/attempts/${encodeURIComponent(attempt)}` : "/app/notifications";
+  event.waitUntil(
+    (async () => {
+      const open = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const win = open.find((c) => new URL(c.url).pathname.startsWith("/app/"));
+      if (win) return void (await (await win.focus()).navigate(url));
+      await self.clients.openWindow(url);
     })(),
   );
 });

@@ -1,8 +1,30 @@
 // The notifications feed (everyone): unread first; opening one that names
-// an attempt goes to it. It works without push.
-import { useState } from "preact/hooks";
+// an attempt goes to it. It works without push; where the deployment has
+// web push, a button turns it on for this browser (push.ts).
+import { useEffect, useState } from "preact/hooks";
 import { api, problemText } from "../api";
-import { Frame, Loading, fmtDateTime, must, useLoad } from "../ui";
+import { pushAvailable, pushOn, refreshPush, turnOnPush } from "../push";
+import { ErrorNote, Frame, Loading, fmtDateTime, must, useAction, useLoad } from "../ui";
+
+function PushSwitch() {
+  const [on, setOn] = useState(pushOn);
+  const act = useAction();
+  useEffect(() => void refreshPush(), []);
+  if (on)
+    return (
+      <p class="ok" role="status">
+        Notifications are on
+      </p>
+    );
+  return (
+    <>
+      <button type="button" class="secondary" disabled={act.busy} onClick={() => void act.run(async () => (await turnOnPush(), setOn(true)))}>
+        {act.busy ? "Turning on…" : "Turn on notifications"}
+      </button>
+      <ErrorNote error={act.error} />
+    </>
+  );
+}
 
 export function Notifications() {
   const feed = useLoad(async () => must(await api.get("/v1/me/notifications", { query: { order: "unread-first", limit: 50 } })).items ?? [], [], "notifications");
@@ -16,6 +38,7 @@ export function Notifications() {
 
   return (
     <Frame title="Notifications">
+      {pushAvailable() && <PushSwitch />}
       <Loading {...feed}>
         {() => {
           const items = feed.data!;
@@ -39,7 +62,7 @@ export function Notifications() {
                   const body = (
                     <>
                       <span class="card-title">
-                        {!n.read && <span class="dot" aria-label="Unread" />}
+                        {!n.read && <span class="dot" role="img" aria-label="Unread" />}
                         {n.title}
                       </span>
                       {n.body && <span class="comment">{n.body}</span>}
