@@ -667,6 +667,7 @@ func authzRoutes() []authzRoute {
 		}), grid("403 403 403", "403 403 403", "403 403 403", "201 201 422", "422 422 201",
 			"403 403 403", "403 403 403", "403 403 403", "403 403 403")},
 		{http.MethodGet, "/v1/users", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/users?cohortId=" + r.cohort.ID }), byCaller(403, 200, 200, 200, 200, 403, 200, 403, 403)},
+		{http.MethodGet, "/v1/me/instructors", get(func(*authzWorld, *authzRecords) string { return "/v1/me/instructors" }), byCaller(200, 403, 403, 403, 403, 200, 403, 403, 200)},
 		{http.MethodGet, "/v1/users/{id}", get(func(_ *authzWorld, r *authzRecords) string { return "/v1/users/" + r.student.ID }), hiddenUser},
 		{http.MethodPatch, "/v1/users/{id}", func(t *testing.T, w *authzWorld, _, rec int) apitest.Request {
 			u := w.newStudent(t, w.recs[rec], true)

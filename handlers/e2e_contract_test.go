@@ -33,6 +33,7 @@ func TestEndToEndResponsesMatchTheDocument(t *testing.T) {
 	get("/v1/checklists/bp-manual", student.Token, http.StatusOK)
 	get("/v1/checklists/bp-manual/versions", student.Token, http.StatusOK)
 	get("/v1/me/skills", student.Token, http.StatusOK)
+	get("/v1/me/instructors", student.Token, http.StatusOK)
 	get("/v1/me/assignments", student.Token, http.StatusOK)
 	get("/v1/assignments?cohortId="+c.cohort.ID, teacher.Token, http.StatusOK)
 	// Assigning again finds what is there: 200.

@@ -158,6 +158,10 @@ func (s *server) routes(api huma.API) {
 		Summary: "Users in creation order, filtered by role, cohort, active and name or email text: the program's for admins, their students for instructors",
 		Tags:    []string{"Users"}, Security: bearer,
 		Metadata: access(only("students may not list users", models.RoleAdmin, models.RoleInstructor)), Errors: adminRead}, s.listUsers)
+	register(api, huma.Operation{OperationID: "my-instructors", Method: http.MethodGet, Path: "/v1/me/instructors",
+		Summary: "The active instructors who teach the calling student's cohorts (id, name, credential), in creation order", Tags: []string{"Me", "Users"}, Security: bearer,
+		Description: "Whom a student's hand-over offers to sign an evaluation on the student's phone with their signing PIN.",
+		Metadata:    access(only("only students list their instructors; staff use /v1/users", models.RoleStudent)), Errors: adminRead}, s.myInstructors)
 	register(api, huma.Operation{OperationID: "get-user", Method: http.MethodGet, Path: "/v1/users/{id}",
 		Summary: "One user (admins; instructors for themselves and their students; students for themselves)",
 		Tags:    []string{"Users"}, Security: bearer, Metadata: access(anyRole), Errors: adminRead}, s.user)

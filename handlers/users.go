@@ -80,6 +80,25 @@ func (s *server) listUsers(ctx context.Context, in *listUsersInput) (*listUsersO
 	return &listUsersOutput{Body: list}, nil
 }
 
+type myInstructorsInput struct {
+	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50" doc:"Page size."`
+	Cursor string `query:"cursor" maxLength:"512" doc:"The nextCursor of the previous page."`
+}
+
+type myInstructorsOutput struct {
+	Body models.List[models.Instructor]
+}
+
+// myInstructors lists the instructors who teach the calling student's
+// cohorts: whom the hand-over offers to sign with their PIN.
+func (s *server) myInstructors(ctx context.Context, in *myInstructorsInput) (*myInstructorsOutput, error) {
+	list, err := s.app.People.MyInstructors(ctx, callerOf(ctx), models.Page{Limit: in.Limit, Cursor: in.Cursor})
+	if err != nil {
+		return nil, err
+	}
+	return &myInstructorsOutput{Body: list}, nil
+}
+
 type userIDInput struct {
 	ID string `path:"id" maxLength:"64" doc:"The user id."`
 }

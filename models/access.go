@@ -155,6 +155,17 @@ func ScopeUsers(caller User, f UserFilter) (scoped UserFilter, ok bool) {
 	return f, false
 }
 
+// InstructorsOf is the filter of the instructors a student may list: the
+// active instructors teaching any of the student's cohorts. ok is false
+// for any other caller.
+func InstructorsOf(caller User) (f UserFilter, ok bool) {
+	if caller.Role != RoleStudent {
+		return UserFilter{}, false
+	}
+	active := true
+	return UserFilter{Role: RoleInstructor, AnyCohort: append([]string{}, caller.CohortIDs...), Active: &active}, true
+}
+
 // ScopeCohorts narrows f to the cohorts caller may see in a list: admins
 // the whole program's, instructors and students their own.
 func ScopeCohorts(caller User, f CohortFilter) CohortFilter {

@@ -101,3 +101,22 @@ func TestUserChangedEvent(t *testing.T) {
 		t.Errorf("UserChangedEvent = %+v", e)
 	}
 }
+
+func TestInstructorsOf(t *testing.T) {
+	tests := []struct {
+		caller User
+		want   []string
+		ok     bool
+	}{
+		{User{Role: RoleStudent, CohortIDs: []string{"fall"}}, []string{"fall"}, true},
+		{User{Role: RoleStudent}, []string{}, true},
+		{User{Role: RoleInstructor, CohortIDs: []string{"fall"}}, nil, false},
+		{User{Role: RoleAdmin}, nil, false},
+	}
+	for _, tt := range tests {
+		f, ok := InstructorsOf(tt.caller)
+		if ok != tt.ok || !slices.Equal(f.AnyCohort, tt.want) || (ok && (f.Role != RoleInstructor || f.Active == nil || !*f.Active)) {
+			t.Errorf("InstructorsOf(%s %v) = %+v, %v; want active instructors of %v, %v", tt.caller.Role, tt.caller.CohortIDs, f, ok, tt.want, tt.ok)
+		}
+	}
+}

@@ -152,6 +152,14 @@ func (u *User) Normalize() {
 // ActiveAdmin reports whether u is an active admin of their program.
 func (u User) ActiveAdmin() bool { return u.Role == RoleAdmin && u.Active }
 
+// Instructor is an instructor as their students see them: whom a student
+// can hand their phone to, to sign with a signing PIN. No email.
+type Instructor struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Credential string `json:"credential,omitempty"`
+}
+
 // UserFilter selects users of a program; zero fields select all.
 type UserFilter struct {
 	Role Role

@@ -45,3 +45,26 @@ func (p *People) User(ctx context.Context, caller Caller, id string) (models.Use
 	}
 	return u, nil
 }
+
+// MyInstructors lists, in creation order, the active instructors who teach
+// the calling student's cohorts, as far as a hand-over needs them (id, name,
+// credential). Anyone but a student is refused.
+func (p *People) MyInstructors(ctx context.Context, caller Caller, page models.Page) (models.List[models.Instructor], error) {
+	f, ok := models.InstructorsOf(caller.User)
+	if !ok {
+		return models.List[models.Instructor]{}, fmt.Errorf("%w: only students list their instructors", models.ErrForbidden)
+	}
+	out := models.List[models.Instructor]{Items: []models.Instructor{}}
+	if len(f.AnyCohort) == 0 {
+		return out, nil
+	}
+	users, err := p.store.Users(ctx, caller.ProgramID, f, page)
+	if err != nil {
+		return out, err
+	}
+	for _, u := range users.Items {
+		out.Items = append(out.Items, models.Instructor{ID: u.ID, Name: u.Name, Credential: u.Credential})
+	}
+	out.NextCursor = users.NextCursor
+	return out, nil
+}

@@ -747,6 +747,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/instructors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The active instructors who teach the calling student's cohorts (id, name, credential), in creation order
+         * @description Whom a student's hand-over offers to sign an evaluation on the student's phone with their signing PIN.
+         */
+        get: operations["my-instructors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/notification-preferences": {
         parameters: {
             query?: never;
@@ -1853,6 +1873,11 @@ export interface components {
             /** @example ok */
             status: string;
         };
+        Instructor: {
+            credential?: string;
+            id: string;
+            name: string;
+        };
         InviteUserInputBody: {
             /** @description Ids of active cohorts of the program, each at most 64 characters: exactly one for a student, those taught for an instructor. */
             cohortIds?: string[] | null;
@@ -1908,6 +1933,10 @@ export interface components {
         };
         ListFeedItem: {
             items: components["schemas"]["FeedItem"][] | null;
+            nextCursor?: string;
+        };
+        ListInstructor: {
+            items: components["schemas"]["Instructor"][] | null;
             nextCursor?: string;
         };
         ListPracticumEntry: {
@@ -6396,6 +6425,85 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "my-instructors": {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListInstructor"];
+                };
             };
             /** @description Unauthorized */
             401: {

@@ -1,7 +1,8 @@
 // The hand-over: in the student's session, the instructor signs the
 // student's evaluation request on the student's phone. They choose
-// themselves (listed when they signed for this student or on this phone
-// before, or by their instructor code), grade every step, attest, and
+// themselves among the instructors of the student's cohorts
+// (GET /v1/me/instructors; those who signed on this phone first; by their
+// instructor code only when none is listed), grade every step, attest, and
 // sign with their signing PIN (POST /v1/attempts/{id}/evaluations with a
 // signer and this installation's Skillbook-Device header). Nothing is
 // queued: a PIN is checked in front of the instructor, never stored. Then
@@ -15,20 +16,22 @@ import { Badge, ErrorNote, Frame, Loading, must, useAction, useLoad } from "../u
 import { GradingFields, gradedBody, marksProblem, noMarks, type Marks } from "../grading";
 
 type Attempt = Schemas["Attempt"];
-type Signer = { id: string; name: string; credential?: string };
+type Signer = Schemas["Instructor"];
 
 const KNOWN = "skillbook:handover-instructors";
 
-function remembered(): Signer[] {
+// The ids of the instructors who signed on this phone, the latest first.
+function remembered(): string[] {
   try {
-    return JSON.parse(localStorage.getItem(KNOWN) ?? "[]") as Signer[];
+    const ids = JSON.parse(localStorage.getItem(KNOWN) ?? "[]") as unknown[];
+    return ids.map((x) => (typeof x === "string" ? x : (x as Signer)?.id)).filter((x): x is string => !!x);
   } catch {
     return [];
   }
 }
 
-function remember(s: Signer): void {
-  localStorage.setItem(KNOWN, JSON.stringify([s, ...remembered().filter((x) => x.id !== s.id)].slice(0, 8)));
+function remember(id: string): void {
+  localStorage.setItem(KNOWN, JSON.stringify([id, ...remembered().filter((x) => x !== id)].slice(0, 8)));
 }
 
 export function HandoverSign({ params }: { params: Record<string, string> }) {
@@ -39,14 +42,12 @@ export function HandoverSign({ params }: { params: Record<string, string> }) {
     const checklist = must(
       await api.get("/v1/checklists/{id}/versions/{version}", { path: { id: attempt.checklistId, version: attempt.checklistVersion } }),
     );
-    // The instructors who signed this student's evaluations, and those who signed on this phone.
-    const signers = new Map<string, Signer>(remembered().map((s) => [s.id, s]));
-    const past = await allPages<Attempt>((cursor) => api.get("/v1/me/attempts", { query: { status: "passed", cursor, limit: 100 } }));
-    for (const a of past.ok ? past.items : []) {
-      const sig = a.evaluation?.signature;
-      if (sig?.signerId && !signers.has(sig.signerId)) signers.set(sig.signerId, { id: sig.signerId, name: sig.signerName, credential: sig.signerCredential });
-    }
-    return { attempt, checklist, signers: [...signers.values()] };
+    // The instructors of the student's cohorts, those who signed on this phone first.
+    const list = await allPages<Signer>((cursor) => api.get("/v1/me/instructors", { query: { cursor, limit: 200 } }));
+    const recent = remembered();
+    const rank = (s: Signer) => (recent.includes(s.id) ? recent.indexOf(s.id) : recent.length);
+    const signers = (list.ok ? list.items : []).map((s, i) => ({ s, i })).sort((a, b) => rank(a.s) - rank(b.s) || a.i - b.i).map((x) => x.s);
+    return { attempt, checklist, signers };
   }, [id]);
   const [step, setStep] = useState<"start" | "who" | "grade" | "pin" | "done">("start");
   const [signer, setSigner] = useState<Signer | null>(null);
@@ -84,8 +85,7 @@ export function HandoverSign({ params }: { params: Record<string, string> }) {
       });
       setPin("");
       if (!r.ok) return act.setError(problemText(r.problem));
-      const sig = r.data.evaluation?.signature;
-      remember({ id: signer!.id, name: sig?.signerName || signer!.name, credential: sig?.signerCredential || signer!.credential });
+      remember(signer!.id);
       setSigned(r.data);
       setStep("done");
       window.scrollTo(0, 0);
@@ -148,39 +148,44 @@ export function HandoverSign({ params }: { params: Record<string, string> }) {
               {step === "who" && (
                 <section aria-labelledby="who">
                   <h2 id="who">Who is signing?</h2>
-                  <ul class="plain">
-                    {signers.map((s) => (
-                      <li key={s.id}>
-                        <button
-                          type="button"
-                          class="secondary"
-                          onClick={() => {
-                            setSigner(s);
-                            setStep("grade");
-                          }}
-                        >
-                          {s.name}
-                          {s.credential ? `, ${s.credential}` : ""}
-                        </button>
-                      </li>
-                    ))}
-                  </ul>
-                  <form
-                    onSubmit={(e) => {
-                      e.preventDefault();
-                      if (!code.trim()) return act.setError("Enter your instructor code (on your Signing PIN page).");
-                      act.setError("");
-                      setSigner({ id: code.trim(), name: `code ${code.trim().slice(0, 8)}…` });
-                      setStep("grade");
-                    }}
-                  >
-                    <label for="ho-code">{signers.length ? "Someone else? Your instructor code" : "Your instructor code"}</label>
-                    <input id="ho-code" type="text" autoComplete="off" autoCapitalize="off" spellcheck={false} value={code} onInput={(e) => setCode(e.currentTarget.value)} />
-                    <ErrorNote error={act.error} />
-                    <button type="submit" class="secondary">
-                      Continue with the code
-                    </button>
-                  </form>
+                  {signers.length > 0 && (
+                    <ul class="plain">
+                      {signers.map((s) => (
+                        <li key={s.id}>
+                          <button
+                            type="button"
+                            class="secondary"
+                            onClick={() => {
+                              setSigner(s);
+                              setStep("grade");
+                            }}
+                          >
+                            {s.name}
+                            {s.credential ? `, ${s.credential}` : ""}
+                          </button>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                  {signers.length === 0 && (
+                    <form
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        if (!code.trim()) return act.setError("Enter your instructor code (on your Signing PIN page).");
+                        act.setError("");
+                        setSigner({ id: code.trim(), name: `code ${code.trim().slice(0, 8)}…` });
+                        setStep("grade");
+                      }}
+                    >
+                      <p class="muted">No instructor of your cohort is listed here: the instructor types their instructor code (on their Signing PIN page).</p>
+                      <label for="ho-code">Your instructor code</label>
+                      <input id="ho-code" type="text" autoComplete="off" autoCapitalize="off" spellcheck={false} value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+                      <ErrorNote error={act.error} />
+                      <button type="submit" class="secondary">
+                        Continue with the code
+                      </button>
+                    </form>
+                  )}
                 </section>
               )}
               {step === "grade" && (
