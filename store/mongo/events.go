@@ -66,6 +66,7 @@ func withEvents(update bson.M, events ...models.Event) bson.M {
 	}
 	ids := make(bson.A, 0, len(events))
 	for _, e := range events {
+		e.ID = eventKey(e)
 		set[fieldPending+"."+e.ID] = e
 		ids = append(ids, e.ID)
 	}
@@ -77,6 +78,16 @@ func withEvents(update bson.M, events ...models.Event) bson.M {
 	}
 	push[fieldPendingIDs] = bson.M{"$each": ids}
 	return update
+}
+
+// eventKey is e's id, or a new one when the caller gave none: the relay
+// keys pending events by id, and an empty key ("pending.") can be written
+// but never cleared, so the event would be relayed again forever.
+func eventKey(e models.Event) string {
+	if e.ID == "" {
+		return NewID()
+	}
+	return e.ID
 }
 
 // docWithEvents turns v into a document carrying events, for inserts.
@@ -92,6 +103,7 @@ func docWithEvents(v any, events ...models.Event) (bson.D, error) {
 	pending := bson.M{}
 	ids := bson.A{}
 	for _, e := range events {
+		e.ID = eventKey(e)
 		pending[e.ID] = e
 		ids = append(ids, e.ID)
 	}

@@ -50,3 +50,24 @@ func TestWritesRelayTheirOwnEvents(t *testing.T) {
 		t.Fatalf("RelayPending after SaveUsers = %d, %v; want 0", n, err)
 	}
 }
+
+// TestEventsWithoutAnIDAreRelayed: an event its caller gave no id gets one,
+// so the relay can clear it (a pending event keyed "" could be written but
+// never cleared, and was relayed again on every sweep).
+func TestEventsWithoutAnIDAreRelayed(t *testing.T) {
+	t.Parallel()
+	s := storetest.New(t)
+	ctx := context.Background()
+	p, err := s.CreateProgram(ctx, "P")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := models.Event{Type: models.EventAssignmentCreated, ProgramID: p.ID, Subject: "assignment", At: time.Now()}
+	a := models.Assignment{ProgramID: p.ID, ChecklistID: "bp-manual", CohortID: "c1", Version: 1}
+	if _, created, err := s.CreateAssignment(ctx, a, ev); err != nil || !created {
+		t.Fatalf("CreateAssignment = %v, %v; want created", created, err)
+	}
+	if n, err := s.RelayPending(ctx, 100); err != nil || n != 0 {
+		t.Fatalf("RelayPending after an event without an id = %d, %v; want 0 documents left to relay", n, err)
+	}
+}
