@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"skillbook/export"
+	"skillbook/export/pdftext"
 )
 
 // TestTranscriptPDFExternship: the transcript shows an evaluation's site
@@ -20,7 +21,7 @@ func TestTranscriptPDFExternship(t *testing.T) {
 	if err := export.TranscriptPDF(&buf, f.transcript(), f.ann); err != nil {
 		t.Fatalf("TranscriptPDF = %v", err)
 	}
-	wantText(t, pdfText(t, buf.Bytes()),
+	wantText(t, pdftext.Of(t, buf.Bytes()),
 		"Site: Lakeside Family Practice; preceptor: Pat Preceptor, RN",
 		"venipuncture: 10 successful of 30 required (12 confirmed, 2 of them not successful)",
 		"Practicum (externship) hours", "40.5 confirmed of 160 required - requirement not yet met.",
@@ -44,7 +45,7 @@ func TestExportsInProgramTimeZone(t *testing.T) {
 	}
 	// Signed 2026-10-02 14:00 UTC is 2026-10-03 03:00 in Auckland (NZDT,
 	// UTC+13); generated 2026-11-20 09:30 UTC is 22:30 there.
-	text := pdfText(t, buf.Bytes())
+	text := pdftext.Of(t, buf.Bytes())
 	wantText(t, text, "competent since 2026-10-03", "Signed 2026-10-03 03:00 NZDT", "generated 2026-11-20 22:30 NZDT")
 	if strings.Contains(text, "UTC") {
 		t.Errorf("the transcript in Auckland time still names UTC")

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"skillbook/export"
+	"skillbook/export/pdftext"
 	"skillbook/models"
 )
 
@@ -72,7 +73,7 @@ func TestCompetencyChecklistPDF(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	text := pdfText(t, buf.Bytes())
+	text := pdftext.Of(t, buf.Bytes())
 	wantText(t, text, "Master Competency Checklist", "MAERB Core Curriculum, 2015", "Institution: Valley College MA", "Student: Ann Archer",
 		"Psychomotor competencies passed: 1 of 3. Affective competencies passed: 1 of 2.",
 		"I. Anatomy & Physiology", "Competency", "Checklist (version)", "Grade", "Pass", "Date", "Instructor",
@@ -149,13 +150,13 @@ func TestShippedCoverage(t *testing.T) {
 	if err := export.CompetencyChecklistPDF(&buf, f.cohort, f.students); err != nil {
 		t.Fatal(err)
 	}
-	wantText(t, pdfText(t, buf.Bytes()), "Psychomotor competencies passed: 1 of 32. Affective competencies: none are in Skillbook's framework data",
+	wantText(t, pdftext.Of(t, buf.Bytes()), "Psychomotor competencies passed: 1 of 32. Affective competencies: none are in Skillbook's framework data",
 		"MAERB-2015: 32 psychomotor and 0 affective codes shipped, in content areas I and III", "every affective (A) code")
 	buf.Reset()
 	if err := export.AccreditationPDF(&buf, f.cohort, f.students); err != nil {
 		t.Fatal(err)
 	}
-	wantText(t, pdfText(t, buf.Bytes()), "Part of the curriculum covered", "MAERB-2015: 32 psychomotor and 0 affective codes shipped, in content areas I and III")
+	wantText(t, pdftext.Of(t, buf.Bytes()), "Part of the curriculum covered", "MAERB-2015: 32 psychomotor and 0 affective codes shipped, in content areas I and III")
 }
 
 // TestTranscriptShowsAffectiveRatings: each evaluation's ratings are on
@@ -167,5 +168,5 @@ func TestTranscriptShowsAffectiveRatings(t *testing.T) {
 	if err := export.TranscriptPDF(&buf, f.transcript(), f.ann); err != nil {
 		t.Fatal(err)
 	}
-	wantText(t, pdfText(t, buf.Bytes()), "Affective MAERB-2015 I.A.1: met", "Affective MAERB-2015 I.A.2: not met - Did not explain.")
+	wantText(t, pdftext.Of(t, buf.Bytes()), "Affective MAERB-2015 I.A.1: met", "Affective MAERB-2015 I.A.2: not met - Did not explain.")
 }

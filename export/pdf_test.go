@@ -9,38 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ledongthuc/pdf"
-
 	"skillbook/export"
+	"skillbook/export/pdftext"
 	"skillbook/models"
 )
-
-// pdfText extracts the text of a PDF, its whitespace collapsed.
-func pdfText(tb testing.TB, b []byte) string {
-	tb.Helper()
-	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		tb.Fatalf("read PDF: %v", err)
-	}
-	var sb strings.Builder
-	for i := 1; i <= r.NumPage(); i++ {
-		p := r.Page(i)
-		if p.V.IsNull() {
-			continue
-		}
-		rows, err := p.GetTextByRow()
-		if err != nil {
-			tb.Fatalf("page %d text: %v", i, err)
-		}
-		for _, row := range rows {
-			for _, w := range row.Content {
-				sb.WriteString(w.S)
-			}
-			sb.WriteString("\n")
-		}
-	}
-	return strings.Join(strings.Fields(sb.String()), " ")
-}
 
 func wantText(tb testing.TB, text string, want ...string) {
 	tb.Helper()
@@ -61,7 +33,7 @@ func TestTranscriptPDF(t *testing.T) {
 	if err := export.TranscriptPDF(&buf, f.transcript(), f.ann); err != nil {
 		t.Fatalf("TranscriptPDF = %v", err)
 	}
-	text := pdfText(t, buf.Bytes())
+	text := pdftext.Of(t, buf.Bytes())
 	wantText(t, text, "Skills transcript", "Valley College MA", "Ann Archer <ann@example.com>", "Cohort: Fall 2026",
 		"Competent in 1 of 2 assigned skills (50%).",
 		"Vital signs", "Manual blood pressure (bp-manual, version 1) - Competent",
@@ -87,7 +59,7 @@ func TestTranscriptPDFOfStudentWithoutRecords(t *testing.T) {
 	if err := export.TranscriptPDF(&buf, f.transcript(), f.bob); err != nil {
 		t.Fatal(err)
 	}
-	wantText(t, pdfText(t, buf.Bytes()), "Bob Baker", "Competent in 0 of 2 assigned skills (0%).", "Not started", "No graded evaluations.", "None yet.")
+	wantText(t, pdftext.Of(t, buf.Bytes()), "Bob Baker", "Competent in 0 of 2 assigned skills (0%).", "Not started", "No graded evaluations.", "None yet.")
 
 	nothing := &models.StudentRecord{Student: models.User{ID: "u-new", Name: "Nia New", Email: "nia@example.com"},
 		Progress: models.StudentProgress{AsOf: "2026-11-20"}}
@@ -95,7 +67,7 @@ func TestTranscriptPDFOfStudentWithoutRecords(t *testing.T) {
 	if err := export.TranscriptPDF(&buf, f.transcript(), nothing); err != nil {
 		t.Fatal(err)
 	}
-	wantText(t, pdfText(t, buf.Bytes()), "Nia New", "Competent in 0 of 0 assigned skills (0%).", "No skills are assigned to this student.", "None yet.")
+	wantText(t, pdftext.Of(t, buf.Bytes()), "Nia New", "Competent in 0 of 0 assigned skills (0%).", "No skills are assigned to this student.", "None yet.")
 }
 
 func TestTranscriptsZIP(t *testing.T) {
@@ -118,7 +90,7 @@ func TestTranscriptsZIP(t *testing.T) {
 		}
 		b, _ := io.ReadAll(rc)
 		rc.Close()
-		wantText(t, pdfText(t, b), f.records[i].Student.Name)
+		wantText(t, pdftext.Of(t, b), f.records[i].Student.Name)
 	}
 	want := "ann-archer-u-ann.pdf bob-baker-u-bob.pdf cmd-c-calc-a0-u-eve.pdf"
 	if got := strings.Join(names, " "); got != want {
@@ -190,7 +162,7 @@ func TestAccreditationPDF(t *testing.T) {
 	if err := export.AccreditationPDF(&buf, f.cohort, f.students); err != nil {
 		t.Fatal(err)
 	}
-	wantText(t, pdfText(t, buf.Bytes()), "Competency evidence summary", "Cohort: Fall 2026", "3 students",
+	wantText(t, pdftext.Of(t, buf.Bytes()), "Competency evidence summary", "Cohort: Fall 2026", "3 students",
 		"MAERB-2015 I.P.1.a", "1 of 3", "33%", "Students without evidence",
 		"MAERB-2015 I.P.2.b Perform venipuncture (3)", "Ann Archer; Bob Baker", "Codes no assigned checklist cites", "MAERB-2015 I.P.6",
 		"Evidence stays when a checklist is later unassigned or replaced", "Checklist versions the evidence comes from", "bp-manual version 1 (1 student)")

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"skillbook/export"
+	"skillbook/export/pdftext"
 	"skillbook/models"
 	"skillbook/signing"
 )
@@ -48,7 +49,7 @@ func TestTranscriptCarriesItsSignedRecords(t *testing.T) {
 	f := newFixture()
 	signFixture(t, f, key)
 	pdf := render(f)
-	if text := pdfText(t, pdf); !strings.Contains(text, "Signed with key: "+key.KeyID()) {
+	if text := pdftext.Of(t, pdf); !strings.Contains(text, "Signed with key: "+key.KeyID()) {
 		t.Errorf("the transcript does not print the key id %s", key.KeyID())
 	}
 

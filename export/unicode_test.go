@@ -12,6 +12,7 @@ import (
 	"github.com/ledongthuc/pdf"
 
 	"skillbook/export"
+	"skillbook/export/pdftext"
 	"skillbook/models"
 	"skillbook/signing"
 )
@@ -86,7 +87,7 @@ func TestPDFsPrintEveryName(t *testing.T) {
 	if err := export.TranscriptPDF(&buf, f.transcript(), f.ann); err != nil {
 		t.Fatalf("TranscriptPDF = %v", err)
 	}
-	text := pdfText(t, buf.Bytes())
+	text := pdftext.Of(t, buf.Bytes())
 	wantText(t, text, "Student: Zoë Ñandú-Łukasz \uFFFD <ann@example.com>",
 		"Signed 2026-10-02 14:00 UTC by Σοφία Κωνσταντινίδου, Νοσηλεύτρια (session)",
 		"Comment: Ξαναδοκίμασε: Δεξί χέρι",
@@ -106,7 +107,7 @@ func TestPDFsPrintEveryName(t *testing.T) {
 		if err := export.TranscriptPDF(&buf, f.transcript(), &r); err != nil {
 			t.Fatalf("TranscriptPDF(%q) = %v", n.name, err)
 		}
-		if text := pdfText(t, buf.Bytes()); !strings.Contains(text, "Student: "+n.printed+" <bob@example.com>") {
+		if text := pdftext.Of(t, buf.Bytes()); !strings.Contains(text, "Student: "+n.printed+" <bob@example.com>") {
 			t.Errorf("transcript of %q reads:\n%s\nwant the name printed as %q", n.name, text, n.printed)
 		}
 	}
@@ -115,7 +116,7 @@ func TestPDFsPrintEveryName(t *testing.T) {
 	if err := export.AccreditationPDF(&buf, f.cohort, f.students); err != nil {
 		t.Fatalf("AccreditationPDF = %v", err)
 	}
-	text = pdfText(t, buf.Bytes())
+	text = pdftext.Of(t, buf.Bytes())
 	wantText(t, text, "Cohort: Φθινόπωρο 2026", "MAERB-2015 I.P.2.b Perform venipuncture ("+strconv.Itoa(len(names))+")")
 	// The list of names wraps between words, and the extractor joins
 	// lines without a space: compare without spaces.
@@ -155,7 +156,7 @@ func TestPDFWrapsCJK(t *testing.T) {
 	if err := export.TranscriptPDF(&buf, f.transcript(), &r); err != nil {
 		t.Fatalf("TranscriptPDF = %v", err)
 	}
-	text := pdfText(t, buf.Bytes())
+	text := pdftext.Of(t, buf.Bytes())
 	wantText(t, text, "Student: 山田太郎 <ann@example.com>", "Signed 2026-10-02 14:00 UTC by 佐藤花子, 看護師 (session)",
 		"Skills transcript - 山田太郎 - Valley College MA")
 	// The extractor joins wrapped lines without a space: compare without spaces.
@@ -183,7 +184,7 @@ func TestPDFCutsCellsBetweenCharacters(t *testing.T) {
 	if err := export.TranscriptPDF(&buf, tr, f.ann); err != nil {
 		t.Fatal(err)
 	}
-	text := pdfText(t, buf.Bytes())
+	text := pdftext.Of(t, buf.Bytes())
 	if !utf8.ValidString(text) || strings.ContainsRune(text, '\uFFFD') {
 		t.Errorf("text has a broken character:\n%s", text)
 	}
@@ -197,7 +198,7 @@ func TestPDFCutsCellsBetweenCharacters(t *testing.T) {
 	if err := export.TranscriptPDF(&buf, tr, f.ann); err != nil {
 		t.Fatal(err)
 	}
-	text = pdfText(t, buf.Bytes())
+	text = pdftext.Of(t, buf.Bytes())
 	if !utf8.ValidString(text) || strings.ContainsRune(text, '\uFFFD') {
 		t.Errorf("text has a broken character:\n%s", text)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"skillbook/export"
+	"skillbook/export/pdftext"
 	"skillbook/models"
 )
 
@@ -37,7 +38,7 @@ func TestTranscriptShowsAVoid(t *testing.T) {
 	if err := export.TranscriptPDF(&buf, export.Transcript{ProgramName: "Valley College MA", GeneratedAt: generated}, rec); err != nil {
 		t.Fatalf("TranscriptPDF = %v", err)
 	}
-	text := pdfText(t, buf.Bytes())
+	text := pdftext.Of(t, buf.Bytes())
 	wantText(t, text, "Competent in 0 of 1 assigned skills", "Passed (voided)", "Void 2026-10-02 15:00 UTC by Ivy Instructor, CMA (AAMA): Not made by me",
 		"Correction: Voided:")
 	if strings.Contains(text, "competent since") {

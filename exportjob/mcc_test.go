@@ -8,12 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ledongthuc/pdf"
 	"github.com/xuri/excelize/v2"
 
 	"skillbook/checklists"
 	"skillbook/clock"
 	"skillbook/export"
+	"skillbook/export/pdftext"
 	"skillbook/exportjob"
 	"skillbook/models"
 	"skillbook/seed"
@@ -87,7 +87,7 @@ func TestCompetencyChecklistOfASeededCohort(t *testing.T) {
 	}
 
 	pdfBytes := render(models.ExportRequest{Kind: models.ExportCompetencyChecklist, Format: models.FormatPDF, StudentID: student})
-	text := pdfText(t, pdfBytes)
+	text := pdftext.Of(t, pdfBytes)
 	for _, want := range []string{"Master Competency Checklist", "Student: " + name, "I. Anatomy & Physiology", "III. Infection Control",
 		"I.P.1.a Measure and record blood pressure", "MAERB-2015: 32 psychomotor and 0 affective codes shipped"} {
 		// Wrapped lines come back joined without their space.
@@ -104,27 +104,4 @@ func TestCompetencyChecklistOfASeededCohort(t *testing.T) {
 		t.Fatalf("the student's checklist has %d rows, first %q; want %s's %d codes from content area I", len(mine), mine[1], name, len(f.Competencies))
 	}
 	render(models.ExportRequest{Kind: models.ExportCompetencyChecklist, Format: models.FormatPDF, CohortID: cohort.ID})
-}
-
-// pdfText is the text of a PDF, its whitespace collapsed.
-func pdfText(tb testing.TB, b []byte) string {
-	tb.Helper()
-	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		tb.Fatalf("read PDF: %v", err)
-	}
-	var sb strings.Builder
-	for i := 1; i <= r.NumPage(); i++ {
-		rows, err := r.Page(i).GetTextByRow()
-		if err != nil {
-			tb.Fatalf("page %d: %v", i, err)
-		}
-		for _, row := range rows {
-			for _, w := range row.Content {
-				sb.WriteString(w.S)
-			}
-			sb.WriteString(" ")
-		}
-	}
-	return strings.Join(strings.Fields(sb.String()), " ")
 }

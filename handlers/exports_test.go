@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/ledongthuc/pdf"
 	"github.com/xuri/excelize/v2"
 
 	"skillbook/export"
+	"skillbook/export/pdftext"
 	"skillbook/exportjob"
 	"skillbook/handlers/apitest"
 	"skillbook/models"
@@ -56,28 +56,6 @@ func newExportClass(t *testing.T) *exportClass {
 		"comment": "=HYPERLINK(\"http://evil.test\",\"open\")", "attest": true,
 	}).WantStatus(t, http.StatusCreated).JSON(t, &c.failed)
 	return c
-}
-
-func pdfTextOf(tb testing.TB, b []byte) string {
-	tb.Helper()
-	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		tb.Fatalf("read PDF: %v", err)
-	}
-	var sb strings.Builder
-	for i := 1; i <= r.NumPage(); i++ {
-		rows, err := r.Page(i).GetTextByRow()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for _, row := range rows {
-			for _, w := range row.Content {
-				sb.WriteString(w.S)
-			}
-			sb.WriteString("\n")
-		}
-	}
-	return strings.Join(strings.Fields(sb.String()), " ")
 }
 
 func wantIn(tb testing.TB, what, text string, want ...string) {
@@ -167,12 +145,12 @@ func TestExportTranscripts(t *testing.T) {
 		t.Errorf("Content-Type = %q", ct)
 	}
 	sig, am := c.signed.Evaluation.Signature, c.amended.Amendments[0]
-	wantIn(t, "Ann's transcript", pdfTextOf(t, r.Body), c.ann.Name, c.program.Name, "Cohort: Fall 2026",
+	wantIn(t, "Ann's transcript", pdftext.Of(t, r.Body), c.ann.Name, c.program.Name, "Cohort: Fall 2026",
 		"Sign-off digest: "+sig.Digest, "Amendment digest: "+am.Signature.Digest, "Wrong arm recorded", "Correction: Left arm, seated.",
 		"Clinical site", "Failed", "Comment: =HYPERLINK", "MAERB-2015 I.P.1.a - Measure and record blood pressure", "Page 1 of")
 
 	r = env.Get(t, "/v1/students/"+c.bob.ID+"/transcript.pdf", c.instructor.Token).WantStatus(t, http.StatusOK)
-	wantIn(t, "Bob's transcript", pdfTextOf(t, r.Body), c.bob.Name, "Not started", "No graded evaluations.", "None yet.")
+	wantIn(t, "Bob's transcript", pdftext.Of(t, r.Body), c.bob.Name, "Not started", "No graded evaluations.", "None yet.")
 
 	r = env.Get(t, "/v1/cohorts/"+c.cohort.ID+"/transcripts.zip", c.instructor.Token).WantStatus(t, http.StatusOK)
 	zr, err := zip.NewReader(bytes.NewReader(r.Body), int64(len(r.Body)))
@@ -183,7 +161,7 @@ func TestExportTranscripts(t *testing.T) {
 		rc, _ := f.Open()
 		b, _ := io.ReadAll(rc)
 		rc.Close()
-		if !strings.Contains(pdfTextOf(t, b), "Skills transcript") {
+		if !strings.Contains(pdftext.Of(t, b), "Skills transcript") {
 			t.Errorf("%s is not a transcript", f.Name)
 		}
 	}
@@ -192,7 +170,7 @@ func TestExportTranscripts(t *testing.T) {
 	env.Get(t, "/v1/students/"+c.ann.ID+"/transcript.pdf", c.bob.Token).WantProblem(t, http.StatusForbidden, "forbidden")
 	env.Get(t, "/v1/cohorts/"+c.cohort.ID+"/accreditation.csv", c.instructor.Token).WantProblem(t, http.StatusForbidden, "forbidden")
 	r = env.Get(t, "/v1/cohorts/"+c.cohort.ID+"/accreditation.pdf", c.admin.Token).WantStatus(t, http.StatusOK)
-	wantIn(t, "accreditation PDF", pdfTextOf(t, r.Body), "Competency evidence summary", "MAERB-2015 I.P.1.a", "1 of 2", "MAERB-2015 I.P.1.i")
+	wantIn(t, "accreditation PDF", pdftext.Of(t, r.Body), "Competency evidence summary", "MAERB-2015 I.P.1.a", "1 of 2", "MAERB-2015 I.P.1.i")
 	r = env.Get(t, "/v1/cohorts/"+c.cohort.ID+"/accreditation.csv", c.admin.Token).WantStatus(t, http.StatusOK)
 	rows, _ := csv.NewReader(bytes.NewReader(r.Body)).ReadAll()
 	for _, row := range rows {
@@ -466,7 +444,7 @@ func TestCompetencyChecklistExports(t *testing.T) {
 	if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment; filename=competency-checklist-fall-2026-") {
 		t.Errorf("Content-Disposition = %q", cd)
 	}
-	wantIn(t, "cohort MCC", pdfTextOf(t, r.Body), "Master Competency Checklist", "Student: "+c.ann.Name, "Student: "+c.bob.Name,
+	wantIn(t, "cohort MCC", pdftext.Of(t, r.Body), "Master Competency Checklist", "Student: "+c.ann.Name, "Student: "+c.bob.Name,
 		"Psychomotor competencies passed: 1 of 32.", "I.P.1.a Measure and record blood")
 
 	r = env.Get(t, "/v1/students/"+c.ann.ID+"/competency-checklist.xlsx", c.admin.Token).WantStatus(t, http.StatusOK)
